@@ -1,0 +1,145 @@
+package org.fleetflash.agent.sim;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.RejectAllPublickeyAuthenticator;
+import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SSH front of a simulated router: Apache MINA SSHD announcing itself as FreeBSD's OpenSSH, password
+ * and public-key authentication, a host key generated once and kept in the router's state directory,
+ * and every exec request run by the router's real shell inside its sandbox.
+ */
+public final class SimSshServer implements AutoCloseable {
+
+    /** What FreeBSD 11's sshd says after {@code SSH-2.0-}. */
+    public static final String IDENTIFICATION = "OpenSSH_7.2 FreeBSD-20160310";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimSshServer.class);
+
+    /** Everything a simulated router's SSH server needs. */
+    public record Config(String routerName, String address, int port, Path hostKeyFile, String user,
+            String password, Optional<Path> authorizedKeys, Supplier<ExecSpec> exec) {
+        public Config {
+            Objects.requireNonNull(routerName, "routerName");
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(hostKeyFile, "hostKeyFile");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            Objects.requireNonNull(authorizedKeys, "authorizedKeys");
+            Objects.requireNonNull(exec, "exec");
+            if (!isLoopback(address)) {
+                throw new IllegalArgumentException("A simulated router binds to loopback only (127.0.0.0/8), not " + address);
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("Port out of range: " + port);
+            }
+        }
+    }
+
+    private final Config config;
+    private final SshServer sshd;
+
+    private SimSshServer(Config config, SshServer sshd) {
+        this.config = config;
+        this.sshd = sshd;
+    }
+
+    /** Starts listening; fails with a clear message when the address or port is taken. */
+    public static SimSshServer start(Config config) throws IOException {
+        SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setHost(config.address());
+        sshd.setPort(config.port());
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, IDENTIFICATION);
+        SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(config.hostKeyFile());
+        keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
+        sshd.setKeyPairProvider(keys);
+        sshd.setPasswordAuthenticator((user, password, session) ->
+                constantTimeEquals(config.user(), user) & constantTimeEquals(config.password(), password));
+        if (config.authorizedKeys().isPresent() && Files.exists(config.authorizedKeys().get())) {
+            AuthorizedKeysAuthenticator keyAuth = new AuthorizedKeysAuthenticator(config.authorizedKeys().get());
+            sshd.setPublickeyAuthenticator((user, key, session) ->
+                    config.user().equals(user) && keyAuth.authenticate(user, key, session));
+        } else {
+            sshd.setPublickeyAuthenticator(RejectAllPublickeyAuthenticator.INSTANCE);
+        }
+        sshd.setKeyboardInteractiveAuthenticator(null);
+        sshd.setCommandFactory((channel, command) -> {
+            ExecSpec spec = config.exec().get();
+            return new SandboxCommand(config.routerName(), spec,
+                    List.of(spec.shell().toString(), "-c", command), command);
+        });
+        sshd.setShellFactory(channel -> {
+            ExecSpec spec = config.exec().get();
+            return new SandboxCommand(config.routerName(), spec, List.of(spec.shell().toString(), "-i"), "(shell)");
+        });
+        try {
+            sshd.start();
+        } catch (IOException e) {
+            throw new IOException("Cannot start simulated router " + config.routerName() + " on "
+                    + config.address() + ":" + config.port() + ": " + e.getMessage()
+                    + " (is the port in use? choose another with --port)", e);
+        }
+        LOG.info("Simulated router {} listening on {}:{}", config.routerName(), config.address(), sshd.getPort());
+        return new SimSshServer(config, sshd);
+    }
+
+    /** The port it listens on (the real one when 0 was asked for). */
+    public int port() {
+        return sshd.getPort();
+    }
+
+    public String address() {
+        return config.address();
+    }
+
+    public boolean isRunning() {
+        return sshd.isStarted();
+    }
+
+    /** Stops listening and drops every session at once, as a router that goes away does. */
+    @Override
+    public void close() throws IOException {
+        sshd.stop(true);
+    }
+
+    /** True for a literal loopback address; names are not resolved, so nothing is looked up on the network. */
+    static boolean isLoopback(String address) {
+        if (!address.matches("[0-9.]+") && !address.contains(":")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean constantTimeEquals(String expected, String given) {
+        if (given == null) {
+            return false;
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] a = md.digest(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] b = md.digest(given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(a, b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
