@@ -386,7 +386,7 @@ public final class FreeBsdFormats {
             if (v.matches("0[0-7]{1,20}")) {
                 return OptionalLong.of(Long.parseLong(v.substring(1), 8));
             }
-            if (v.matches("[0-9]{1,18}")) {
+            if (v.matches("0|[1-9][0-9]{0,17}")) {
                 return OptionalLong.of(Long.parseLong(v));
             }
         } catch (NumberFormatException e) {
