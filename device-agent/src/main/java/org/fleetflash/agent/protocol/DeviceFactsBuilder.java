@@ -542,9 +542,10 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
         } else if (xml.isPresent()) {
             block = xml.getAsLong();
         } else {
-            throw table("The flash erase block size is unknown: 'geom map list' printed no Stripesize and "
-                    + "kern.geom.confxml no stripesize for the partitions. FleetFlash writes whole erase blocks and "
-                    + "does not guess; this router's flash driver does not report it, so it cannot be upgraded online.");
+            throw table("The flash erase block size is unknown: the probe carried no Stripesize from 'geom map "
+                    + "list' and no <stripesize> from kern.geom.confxml for the partitions. FleetFlash writes whole "
+                    + "erase blocks and does not guess: probe again; if it persists, this router cannot be upgraded "
+                    + "online.");
         }
         if (Long.bitCount(block) != 1) {
             throw table("The flash erase block size " + block + " is not a power of two; the probe output is wrong."
