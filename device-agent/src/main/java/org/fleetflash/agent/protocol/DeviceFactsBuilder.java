@@ -72,37 +72,39 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
     @Override
     public void accept(AgentLine line) {
         Objects.requireNonNull(line, "line");
-        if (line instanceof AgentLine.Log log) {
-            onLog(log);
+        if (line.kind() != AgentLine.Kind.LOG && !inOrder(line)) {
             return;
         }
+        // A switch expression, so that a new kind does not compile until this builder decides about it.
+        Runnable handler = switch (line.kind()) {
+            case HELLO -> () -> onHello((AgentLine.Hello) line);
+            case FACT -> () -> onFact((AgentLine.Fact) line);
+            case TOOL -> () -> onTool((AgentLine.Tool) line);
+            case LED -> () -> leds.add(((AgentLine.Led) line).name());
+            case RAW -> () -> onRaw((AgentLine.Raw) line);
+            case DONE -> () -> onDone((AgentLine.Done) line);
+            case ERROR -> () -> error = (AgentLine.Error) line;
+            case LOG -> () -> onLog((AgentLine.Log) line);
+        };
+        handler.run();
+    }
+
+    /** Whether a machine line may come now; records the protocol failure when not. */
+    private boolean inOrder(AgentLine line) {
         if (protocolFailure != null) {
-            return;
+            return false;
         }
         if (done != null || error != null) {
             protocolFailure = new ProbeFailedException(Problem.PROTOCOL, "The agent printed a machine line after it "
                     + (done != null ? "finished" : "failed") + " (" + line + "). Its output cannot be trusted." + RETRY);
-            return;
+            return false;
         }
         if (!helloSeen && line.kind() != AgentLine.Kind.HELLO) {
             protocolFailure = new ProbeFailedException(Problem.PROTOCOL, "The agent's first machine line was "
                     + line + " instead of hello. Upload the agent again and probe again.");
-            return;
+            return false;
         }
-        Boolean handled = switch (line.kind()) {
-            case HELLO -> onHello((AgentLine.Hello) line);
-            case FACT -> onFact((AgentLine.Fact) line);
-            case TOOL -> onTool((AgentLine.Tool) line);
-            case LED -> leds.add(((AgentLine.Led) line).name());
-            case RAW -> onRaw((AgentLine.Raw) line);
-            case DONE -> onDone((AgentLine.Done) line);
-            case ERROR -> {
-                error = (AgentLine.Error) line;
-                yield true;
-            }
-            case LOG -> throw new IllegalStateException("log lines are handled above");
-        };
-        assert handled != null;
+        return true;
     }
 
     private void onLog(AgentLine.Log log) {
@@ -113,7 +115,7 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
         log.rejectedBecause().ifPresent(reason -> warn("Ignored an agent line (" + reason + "): " + shorten(log.text())));
     }
 
-    private boolean onHello(AgentLine.Hello hello) {
+    private void onHello(AgentLine.Hello hello) {
         if (helloSeen) {
             protocolFailure = new ProbeFailedException(Problem.PROTOCOL,
                     "The agent said hello twice; two agents may be writing to one session." + RETRY);
@@ -126,20 +128,18 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
                     + hello.cmd() + "' where FleetFlash asked for '" + COMMAND + "'." + RETRY);
         }
         helloSeen = true;
-        return true;
     }
 
-    private boolean onFact(AgentLine.Fact fact) {
+    private void onFact(AgentLine.Fact fact) {
         String before = facts.putIfAbsent(fact.key(), fact.text());
         if (before != null && !before.equals(fact.text())) {
             protocolFailure = new ProbeFailedException(Problem.PROTOCOL, "The agent reported fact '" + fact.key()
                     + "' twice with different values ('" + shorten(before) + "' and '" + shorten(fact.text())
                     + "')." + RETRY);
         }
-        return true;
     }
 
-    private boolean onTool(AgentLine.Tool tool) {
+    private void onTool(AgentLine.Tool tool) {
         Boolean before = tools.putIfAbsent(tool.name(), tool.present());
         if (before != null && before != tool.present()) {
             protocolFailure = new ProbeFailedException(Problem.PROTOCOL, "The agent reported tool '" + tool.name()
@@ -148,35 +148,32 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
         if (tool.present()) {
             tool.path().ifPresent(p -> toolPaths.putIfAbsent(tool.name(), p));
         }
-        return true;
     }
 
-    private boolean onRaw(AgentLine.Raw line) {
+    private void onRaw(AgentLine.Raw line) {
         if (!SOURCES.contains(line.src())) {
             if (!raw.containsKey(line.src())) {
                 warn("Ignored raw output of unknown source '" + line.src() + "'.");
             }
             raw.computeIfAbsent(line.src(), k -> new ArrayList<>());
-            return true;
+            return;
         }
         List<String> lines = raw.computeIfAbsent(line.src(), k -> new ArrayList<>());
         if (lines.size() >= MAX_RAW_LINES_PER_SOURCE) {
             protocolFailure = new ProbeFailedException(Problem.BAD_VALUE, "The agent sent more than "
                     + MAX_RAW_LINES_PER_SOURCE + " lines of '" + line.src() + "'; a router's flash has far fewer."
                     + RETRY);
-            return true;
+            return;
         }
         lines.add(line.text());
-        return true;
     }
 
-    private boolean onDone(AgentLine.Done line) {
+    private void onDone(AgentLine.Done line) {
         if (!COMMAND.equals(line.cmd())) {
             protocolFailure = new ProbeFailedException(Problem.PROTOCOL, "The agent finished sub-command '"
                     + line.cmd() + "' instead of '" + COMMAND + "'." + RETRY);
         }
         done = line;
-        return true;
     }
 
     private void warn(String warning) {
