@@ -191,6 +191,18 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
      *                              missing or unreadable; the message says what and what to do
      */
     public DeviceFacts build() throws ProbeFailedException {
+        // build() may be called again (e.g. after more lines): warnings it adds must not pile up.
+        int warningsBefore = warnings.size();
+        int droppedBefore = droppedWarnings;
+        try {
+            return buildFacts();
+        } finally {
+            warnings.subList(warningsBefore, warnings.size()).clear();
+            droppedWarnings = droppedBefore;
+        }
+    }
+
+    private DeviceFacts buildFacts() throws ProbeFailedException {
         if (error != null) {
             throw new ProbeFailedException(Problem.AGENT_ERROR, error.code(), "The agent stopped the probe: "
                     + error.code() + ": " + error.text() + ". Fix that on the router (or choose another router), then probe again.",
@@ -258,7 +270,7 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
                     + "', which the upgrade needs. The agent may be an old version or the router's sysctl failed; "
                     + "upload the agent again and probe again.");
         }
-        return FreeBsdFormats.parseNumber(value.strip()).orElseThrow(() -> new ProbeFailedException(Problem.BAD_VALUE,
+        return FreeBsdFormats.parseNumber(value).orElseThrow(() -> new ProbeFailedException(Problem.BAD_VALUE,
                 "The probe reported '" + key + "' as '" + shorten(value) + "', which is not a whole number." + RETRY));
     }
 

@@ -196,6 +196,25 @@ class AgentLineParserTest {
     }
 
     @Test
+    void readsRandomWellFormedLinesBackExactly() {
+        Random random = new Random(3L);
+        String alphabet = "abcXYZ019 =|'!/\t\"@-+.:_é路";
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(60);
+            for (int c = 0; c < length; c++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String key = "k" + random.nextInt(1000) + (random.nextBoolean() ? ".x_y" : "");
+            String line = random.nextBoolean() ? "@FF fact key=" + key + " text=" + text
+                    : "@FF raw src=" + key + " text=" + text;
+            AgentLine expected = line.startsWith("@FF fact") ? new AgentLine.Fact(key, text.toString())
+                    : new AgentLine.Raw(key, text.toString());
+            assertThat(AgentLineParser.parse(line)).as(line).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void neverThrowsOnRandomBytesDecodedAsUtf8() {
         Random random = new Random(42L);
         for (int i = 0; i < 5_000; i++) {

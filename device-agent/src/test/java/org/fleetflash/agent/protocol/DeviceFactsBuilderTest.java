@@ -96,6 +96,16 @@ class DeviceFactsBuilderTest {
     }
 
     @Test
+    void buildingTwiceGivesTheSameFactsAndWarnings() throws Exception {
+        DeviceFactsBuilder builder = new DeviceFactsBuilder();
+        without(l -> l.startsWith("@FF raw src=hints") || l.startsWith("@FF fact key=hostname"))
+                .stream().map(AgentLineParser::parse).forEach(builder);
+        DeviceFacts first = builder.build();
+        assertThat(first.warnings()).hasSize(2);
+        assertThat(builder.build()).isEqualTo(first);
+    }
+
+    @Test
     void sortsPartitionsByOffsetWhateverTheOrderOfTheRawLines() throws Exception {
         List<String> lines = transcript();
         List<String> conftxt = new ArrayList<>(lines.stream().filter(l -> l.startsWith("@FF raw src=conftxt")).toList());
@@ -258,7 +268,7 @@ class DeviceFactsBuilderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"128M", "-1", "", "1e9", "99999999999999999999"})
+    @ValueSource(strings = {"128M", "-1", "", " 134217728", "1e9", "99999999999999999999"})
     void refusesNonNumericMemory(String value) {
         ProbeFailedException e = failure(replaced(l -> l.startsWith("@FF fact key=mem.physmem ")
                 ? "@FF fact key=mem.physmem text=" + value : l));
