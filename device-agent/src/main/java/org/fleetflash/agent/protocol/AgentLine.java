@@ -1,0 +1,132 @@
+package org.fleetflash.agent.protocol;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One line of the agent's output, as read by {@link AgentLineParser}: a machine line of a known kind,
+ * or a {@link Log} line for humans (including machine lines that were rejected, with the reason).
+ */
+public sealed interface AgentLine {
+
+    /** The kind of a line; a {@code switch} expression over it is checked for exhaustiveness. */
+    enum Kind { HELLO, FACT, TOOL, LED, RAW, DONE, ERROR, LOG }
+
+    /** Which of the kinds this line is. */
+    Kind kind();
+
+    /** {@code @FF hello agent=N cmd=C}: the first line of every sub-command. */
+    record Hello(int agent, String cmd) implements AgentLine {
+        public Hello {
+            Objects.requireNonNull(cmd, "cmd");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.HELLO;
+        }
+    }
+
+    /** {@code @FF fact key=K text=V}: one scalar fact; {@code text} may be empty and is kept verbatim. */
+    record Fact(String key, String text) implements AgentLine {
+        public Fact {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.FACT;
+        }
+    }
+
+    /** {@code @FF tool name=N present=yes|no [path=P]}: a tool the upgrade needs. */
+    record Tool(String name, boolean present, Optional<String> path) implements AgentLine {
+        public Tool {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(path, "path");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.TOOL;
+        }
+    }
+
+    /** {@code @FF led name=N}: an LED under {@code /dev/led/}. */
+    record Led(String name) implements AgentLine {
+        public Led {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.LED;
+        }
+    }
+
+    /** {@code @FF raw src=S text=LINE}: one line of a FreeBSD tool's own output, kept verbatim. */
+    record Raw(String src, String text) implements AgentLine {
+        public Raw {
+            Objects.requireNonNull(src, "src");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.RAW;
+        }
+    }
+
+    /** {@code @FF done cmd=C status=ok}: the sub-command finished; the last machine line on success. */
+    record Done(String cmd, String status) implements AgentLine {
+        public Done {
+            Objects.requireNonNull(cmd, "cmd");
+            Objects.requireNonNull(status, "status");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.DONE;
+        }
+    }
+
+    /** {@code @FF error code=CODE text=T}: the sub-command failed; {@code code} is stable, {@code text} is for humans. */
+    record Error(String code, String text) implements AgentLine {
+        public Error {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ERROR;
+        }
+    }
+
+    /**
+     * A line for humans. {@code rejectedBecause} is present when the line looked like a machine line
+     * but broke the protocol, or was cut because it was too long; it says why.
+     */
+    record Log(String text, Optional<String> rejectedBecause) implements AgentLine {
+        public Log {
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(rejectedBecause, "rejectedBecause");
+        }
+
+        /** A plain log line that nobody rejected. */
+        public static Log plain(String text) {
+            return new Log(text, Optional.empty());
+        }
+
+        /** A line kept as log because of {@code reason}. */
+        public static Log rejected(String text, String reason) {
+            return new Log(text, Optional.of(reason));
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.LOG;
+        }
+    }
+}
