@@ -5,9 +5,13 @@ public final class HostKeyUnknownException extends DeviceException {
 
     private final String presentedFingerprint;
 
-    public HostKeyUnknownException(SshTarget target, String presentedFingerprint) {
+    /**
+     * @param presentedFingerprint {@code TYPE SHA256:...}
+     * @param routerKeyFile        where the router keeps that key, e.g. {@code /etc/ssh/ssh_host_ecdsa_key.pub}
+     */
+    public HostKeyUnknownException(SshTarget target, String presentedFingerprint, String routerKeyFile) {
         super(target, "Router " + target + " is not known yet. Its host key fingerprint is " + presentedFingerprint
-                + ". Compare it with the router's own (on the router: ssh-keygen -lf /etc/ssh/ssh_host_ecdsa_key.pub), "
+                + ". Compare it with the router's own (on the router: ssh-keygen -lf " + routerKeyFile + "), "
                 + "then connect again with --accept-new-host-key to pin it.", null);
         this.presentedFingerprint = presentedFingerprint;
     }

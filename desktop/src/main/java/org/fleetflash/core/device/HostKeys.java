@@ -22,6 +22,14 @@ public final class HostKeys {
         return KeyUtils.getKeyType(key) + " " + KeyUtils.getFingerPrint(BuiltinDigests.sha256, key);
     }
 
+    /** Where an OpenSSH server keeps this kind of host key ({@code /etc/ssh/ssh_host_ecdsa_key.pub}). */
+    static String routerKeyFile(PublicKey key) {
+        String type = KeyUtils.getKeyType(key);
+        String shortName = type.startsWith("ecdsa-") ? "ecdsa" : type.contains("ed25519") ? "ed25519" : type.contains("rsa") ? "rsa"
+                : type.contains("dss") ? "dsa" : "*";
+        return "/etc/ssh/ssh_host_" + shortName + "_key.pub";
+    }
+
     /**
      * Decides whether {@code presented} may be trusted for {@code target}: a pinned equal key passes; an unknown
      * key is pinned when {@code acceptNew}, refused otherwise; a different key is always refused.
@@ -32,7 +40,7 @@ public final class HostKeys {
         if (pinned.isEmpty()) {
             if (!acceptNew) {
                 LOG.warn("Refusing unknown host key of {}: {}", target, fingerprint(presented));
-                throw new HostKeyUnknownException(target, fingerprint(presented));
+                throw new HostKeyUnknownException(target, fingerprint(presented), routerKeyFile(presented));
             }
             PublicKey nowPinned = store.pinIfAbsent(target, presented);
             if (KeyUtils.compareKeys(nowPinned, presented)) {

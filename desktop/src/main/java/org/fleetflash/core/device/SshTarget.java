@@ -47,6 +47,9 @@ public record SshTarget(String host, int port) {
             return new SshTarget("", DEFAULT_PORT); // throws the "empty" message
         }
         String s = text.strip();
+        if (s.contains("://")) {
+            throw new IllegalArgumentException("'" + text + "' is a URL: give only HOST or HOST:PORT, e.g. 192.168.1.1:22");
+        }
         if (s.startsWith("[")) {
             int close = s.indexOf(']');
             if (close < 0) {
