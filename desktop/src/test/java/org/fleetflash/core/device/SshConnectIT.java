@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -175,6 +179,68 @@ class SshConnectIT {
                 .hasMessage("Router 127.0.0.1 refused the connection on port " + port
                         + ": nothing listens there. Check the address and port, and that sshd runs on the router.");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(OPTIONS.connectTimeout());
+    }
+
+    @Test
+    void reportsRouterThatNeverAnswersTheConnectAsTimedOut() throws Exception {
+        // A listener that never accepts, with its backlog full: Linux then drops further SYNs, like a router that is off.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket s = new Socket();
+                    try {
+                        s.connect(new java.net.InetSocketAddress("127.0.0.1", full.getLocalPort()), 500);
+                        queued.add(s);
+                    } catch (java.net.SocketTimeoutException e) {
+                        s.close();
+                        break;
+                    }
+                }
+                SshTarget off = new SshTarget("127.0.0.1", full.getLocalPort());
+                long start = System.nanoTime();
+
+                assertThatThrownBy(() -> connector.open(off, Credentials.Password.of("root", PASSWORD), OPTIONS.withConnectTimeout(Duration.ofSeconds(1)), store()))
+                        .isInstanceOfSatisfying(DeviceUnreachableException.class, e -> assertThat(e.reason()).isEqualTo(DeviceUnreachableException.Reason.TIMED_OUT))
+                        .hasMessage("Router " + off + " did not answer within 1 s while connecting: check that it is powered on and on this "
+                                + "network (ping it), and that no firewall drops port " + off.port() + ".");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+            } finally {
+                for (Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void talksToManyRoutersAtOncePinningEachKeyOnce() throws Exception {
+        int routers = 6;
+        List<TestSshServer> servers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(routers);
+        try {
+            for (int i = 0; i < routers; i++) {
+                servers.add(server("key-" + i).host("127.0.0." + (i + 2)).start());
+            }
+            List<Future<String>> answers = new ArrayList<>();
+            for (TestSshServer sshd : servers) {
+                answers.add(pool.submit(() -> {
+                    try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store())) {
+                        return s.execChecked("echo " + DeviceSession.shellQuote(sshd.host()), Duration.ofSeconds(10)).stdout().strip();
+                    }
+                }));
+            }
+            for (int i = 0; i < routers; i++) {
+                assertThat(answers.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(servers.get(i).host());
+                assertThat(store().pinned(servers.get(i).target())).contains(servers.get(i).hostKey());
+            }
+            assertThat(Files.readAllLines(store().file())).filteredOn(l -> !l.startsWith("#")).hasSize(routers);
+        } finally {
+            pool.shutdownNow();
+            for (TestSshServer s : servers) {
+                s.close();
+            }
+        }
     }
 
     @Test
