@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A logged-in SSH session to one router: run commands (collected or streamed line by line), upload files
  * with {@code cat >} and verify them. Every call has a deadline. Thread-safe: several commands may run at
- * once on one session (each on its own channel).
+ * once on one session (each on its own channel). Commands are run by the user's login shell on the router
+ * (sh, or csh for root on older FreeBSD): keep them to {@code cmd 'arg'} forms, or wrap a script as
+ * {@code "sh -c " + shellQuote(script)}.
  */
 public final class DeviceSession implements AutoCloseable {
 
@@ -213,7 +215,9 @@ public final class DeviceSession implements AutoCloseable {
 
     private UploadResult verifyUpload(String remotePath, long size, String sha256, Duration deadline) throws DeviceException {
         String q = shellQuote(remotePath);
-        ExecResult check = exec("if command -v sha256 >/dev/null 2>&1; then sha256 -q " + q + "; else exit " + NO_SHA256_TOOL + "; fi", deadline);
+        // Wrapped in sh -c: the router runs commands with the user's login shell, which may be csh on older FreeBSD.
+        String script = "if command -v sha256 >/dev/null 2>&1; then sha256 -q " + q + "; else exit " + NO_SHA256_TOOL + "; fi";
+        ExecResult check = exec("sh -c " + shellQuote(script), deadline);
         UploadResult result;
         if (check.exitStatus() == 0) {
             String remote = check.stdout().strip().toLowerCase(Locale.ROOT);

@@ -155,6 +155,11 @@ public final class SshConnector implements AutoCloseable {
             return hs.rejection;
         }
         if (hs.serverIdent == null) {
+            if (hs.firstLine == null) {
+                return new NotSshException(target, target + " closed the connection without sending an SSH greeting: its SSH server "
+                        + "may refuse this computer (hosts.allow, too many connections), or this port is not SSH. Check the port "
+                        + "(SSH is usually 22) and retry in a moment.", hs.failure != null ? hs.failure : cause);
+            }
             return notSsh(target, hs, options.connectTimeout(), hs.failure != null ? hs.failure : cause);
         }
         Throwable why = hs.failure != null ? hs.failure : cause;

@@ -269,6 +269,16 @@ class SshConnectIT {
     }
 
     @Test
+    void reportsListenerThatHangsUpAtOnceAsNotSsh() throws Exception {
+        try (Listener hangUp = new Listener("", true)) {
+            assertThatThrownBy(() -> connector.open(hangUp.target(), Credentials.Password.of("root", PASSWORD), OPTIONS, store()))
+                    .isInstanceOf(NotSshException.class)
+                    .hasMessageStartingWith(hangUp.target() + " closed the connection without sending an SSH greeting: its SSH server "
+                            + "may refuse this computer (hosts.allow, too many connections)");
+        }
+    }
+
+    @Test
     void sharedConnectorOpensSessionsToo() throws Exception {
         try (TestSshServer sshd = server("key-a").start();
                 DeviceSession s = DeviceSession.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store())) {
@@ -293,6 +303,10 @@ class SshConnectIT {
         private final CompletableFuture<Void> acceptor;
 
         Listener(String greeting) throws IOException {
+            this(greeting, false);
+        }
+
+        Listener(String greeting, boolean hangUp) throws IOException {
             socket = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"));
             socket.setSoTimeout(10_000);
             acceptor = CompletableFuture.runAsync(() -> {
@@ -305,6 +319,9 @@ class SshConnectIT {
                         OutputStream out = s.getOutputStream();
                         out.write(greeting.getBytes(StandardCharsets.US_ASCII));
                         out.flush();
+                    }
+                    if (hangUp) {
+                        s.close();
                     }
                 } catch (IOException e) {
                     // closed by the test, or nobody came within 10 s
