@@ -22,7 +22,7 @@ final class BoundedCapture extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) {
-        int room = (int) Math.max(0, Math.min(len, limit - kept.size()));
+        int room = Math.max(0, Math.min(len, limit - kept.size()));
         kept.write(b, off, room);
         total += len;
     }

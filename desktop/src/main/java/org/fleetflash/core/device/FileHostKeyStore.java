@@ -49,45 +49,37 @@ public final class FileHostKeyStore implements HostKeyStore {
 
     @Override
     public Optional<PublicKey> pinned(SshTarget target) throws IOException {
-        synchronized (jvmLock) {
-            try (Locked ignored = lockFile()) {
-                return find(readLines(), target);
-            }
-        }
+        return locked(() -> find(readLines(), target));
     }
 
     @Override
     public PublicKey pinIfAbsent(SshTarget target, PublicKey key) throws IOException {
-        synchronized (jvmLock) {
-            try (Locked ignored = lockFile()) {
-                List<String> lines = readLines();
-                Optional<PublicKey> existing = find(lines, target);
-                if (existing.isPresent()) {
-                    return existing.get();
-                }
-                if (lines.isEmpty()) {
-                    lines.add(HEADER);
-                }
-                lines.add(hostField(target) + " " + PublicKeyEntry.toString(key));
-                write(lines);
-                return key;
+        return locked(() -> {
+            List<String> lines = readLines();
+            Optional<PublicKey> existing = find(lines, target);
+            if (existing.isPresent()) {
+                return existing.get();
             }
-        }
+            if (lines.isEmpty()) {
+                lines.add(HEADER);
+            }
+            lines.add(hostField(target) + " " + PublicKeyEntry.toString(key));
+            write(lines);
+            return key;
+        });
     }
 
     @Override
     public boolean forget(SshTarget target) throws IOException {
-        synchronized (jvmLock) {
-            try (Locked ignored = lockFile()) {
-                List<String> lines = readLines();
-                String host = hostField(target);
-                boolean removed = lines.removeIf(l -> host.equals(firstField(l)));
-                if (removed) {
-                    write(lines);
-                }
-                return removed;
+        return locked(() -> {
+            List<String> lines = readLines();
+            String host = hostField(target);
+            boolean removed = lines.removeIf(l -> host.equals(firstField(l)));
+            if (removed) {
+                write(lines);
             }
-        }
+            return removed;
+        });
     }
 
     @Override
@@ -143,26 +135,28 @@ public final class FileHostKeyStore implements HostKeyStore {
         LOG.debug("Wrote {} lines to {}", lines.size(), file);
     }
 
-    /** Cross-process lock on {@code <file>.lock}; callers hold the JVM lock first (FileLock is per process). */
-    private Locked lockFile() throws IOException {
-        Files.createDirectories(file.getParent());
-        FileChannel channel = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            return new Locked(channel, channel.lock());
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+    /**
+     * Runs {@code action} holding the JVM-wide lock of this file and then an OS lock on {@code <file>.lock}
+     * (other processes); the OS lock alone would not do, as it is held per process.
+     */
+    private <T> T locked(IoAction<T> action) throws IOException {
+        synchronized (jvmLock) {
+            Files.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.lock();
+                try {
+                    return action.run();
+                } finally {
+                    lock.release();
+                }
+            }
         }
     }
 
-    /** A held file lock and its channel, released together. */
-    private record Locked(FileChannel channel, FileLock lock) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            try (channel) {
-                lock.release();
-            }
-        }
+    /** A step on the file that may fail with an IOException. */
+    @FunctionalInterface
+    private interface IoAction<T> {
+        T run() throws IOException;
     }
 }

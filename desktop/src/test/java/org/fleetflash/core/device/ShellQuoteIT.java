@@ -39,9 +39,9 @@ class ShellQuoteIT {
         cmd.add("printf '%s' " + DeviceSession.shellQuote(value));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("%s finished", shell).isTrue(); // output is tiny: the pipe never fills
         byte[] out = p.getInputStream().readAllBytes();
 
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo(value);
     }
