@@ -1,0 +1,98 @@
+package org.fleetflash.core.device;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to log in to a router: a user with a password, or a user with a private key file.
+ * Secrets are copied in, never logged, and hidden by {@code toString}.
+ */
+public sealed interface Credentials permits Credentials.Password, Credentials.PrivateKey {
+
+    /** The login name on the router (usually {@code root}). */
+    String user();
+
+    /** Password login. The array is copied; {@link #password()} returns a fresh copy. */
+    record Password(String user, char[] password) implements Credentials {
+        /** Copies the password so later changes by the caller do not leak in. */
+        public Password {
+            requireUser(user);
+            Objects.requireNonNull(password, "password");
+            password = password.clone();
+        }
+
+        /** Convenience for callers that hold the password as a String already. */
+        public static Password of(String user, String password) {
+            return new Password(user, Objects.requireNonNull(password, "password").toCharArray());
+        }
+
+        @Override
+        public char[] password() {
+            return password.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Password p && p.user.equals(user) && Arrays.equals(p.password, password);
+        }
+
+        @Override
+        public int hashCode() {
+            return user.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Password[user=" + user + ", password=***]";
+        }
+    }
+
+    /** Public-key login with an OpenSSH or PEM private key file, optionally protected by a passphrase. */
+    record PrivateKey(String user, Path keyFile, char[] passphraseOrNull) implements Credentials {
+        /** Copies the passphrase; {@code passphraseOrNull} may be null for an unprotected key. */
+        public PrivateKey {
+            requireUser(user);
+            Objects.requireNonNull(keyFile, "keyFile");
+            passphraseOrNull = passphraseOrNull == null ? null : passphraseOrNull.clone();
+        }
+
+        /** A key file without a passphrase. */
+        public PrivateKey(String user, Path keyFile) {
+            this(user, keyFile, null);
+        }
+
+        /** The passphrase, if the key has one (a fresh copy). */
+        public Optional<char[]> passphrase() {
+            return Optional.ofNullable(passphraseOrNull).map(char[]::clone);
+        }
+
+        @Override
+        public char[] passphraseOrNull() {
+            return passphraseOrNull == null ? null : passphraseOrNull.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PrivateKey k && k.user.equals(user) && k.keyFile.equals(keyFile)
+                    && Arrays.equals(k.passphraseOrNull, passphraseOrNull);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(user, keyFile);
+        }
+
+        @Override
+        public String toString() {
+            return "PrivateKey[user=" + user + ", keyFile=" + keyFile + ", passphrase=" + (passphraseOrNull == null ? "none" : "***") + "]";
+        }
+    }
+
+    private static void requireUser(String user) {
+        if (user == null || user.isBlank()) {
+            throw new IllegalArgumentException("The SSH user is empty: give the router's login name (usually root)");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.fleetflash.core.device;
+
+/**
+ * The router presented a host key different from the one pinned for it. Always refused:
+ * the router was reinstalled or replaced, or someone sits between us and it.
+ */
+public final class HostKeyChangedException extends DeviceException {
+
+    private final String pinnedFingerprint;
+    private final String presentedFingerprint;
+
+    public HostKeyChangedException(SshTarget target, String pinnedFingerprint, String presentedFingerprint, String howToForget) {
+        super(target, "The host key of router " + target + " has CHANGED: pinned " + pinnedFingerprint + ", presented "
+                + presentedFingerprint + ". The router may have been reinstalled or replaced, or someone may be intercepting "
+                + "the connection. Verify the router (its console, or ssh-keygen -lf on it), then remove the pin ("
+                + howToForget + ") and connect again with --accept-new-host-key.", null);
+        this.pinnedFingerprint = pinnedFingerprint;
+        this.presentedFingerprint = presentedFingerprint;
+    }
+
+    public String pinnedFingerprint() {
+        return pinnedFingerprint;
+    }
+
+    public String presentedFingerprint() {
+        return presentedFingerprint;
+    }
+}

@@ -1,0 +1,349 @@
+package org.fleetflash.core.device;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the one hermetic MINA SSH client of the application (no ~/.ssh, no ssh_config, no default keys,
+ * host keys checked against a {@link HostKeyStore}) and opens {@link DeviceSession}s with it.
+ * Create it once in the composition root and close it on exit; {@link #shared()} is the lazily started default.
+ */
+public final class SshConnector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SshConnector.class);
+    private static final AttributeKey<Handshake> HANDSHAKE = new AttributeKey<>();
+    private static SshConnector shared;
+
+    private final SshClient client;
+    private final ScheduledExecutorService deadlines;
+
+    private SshConnector() {
+        client = SshClient.setUpDefaultClient();
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setServerKeyVerifier(SshConnector::verifyServerKey);
+        client.addSessionListener(new HandshakeListener());
+        client.start();
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ff-ssh-deadline-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        deadlines = timer;
+    }
+
+    /** Starts a new connector with its own client; close it when the application ends. */
+    public static SshConnector start() {
+        return new SshConnector();
+    }
+
+    /** The application-wide connector, started on first use (its threads are daemons). */
+    public static synchronized SshConnector shared() {
+        if (shared == null || !shared.client.isStarted()) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    /**
+     * Connects to the router, checks its host key and logs in, each step within its deadline.
+     *
+     * @throws DeviceUnreachableException     closed port, no route, timeout, unknown name
+     * @throws NotSshException                the port does not speak SSH
+     * @throws HostKeyUnknownException        first contact without {@code acceptNewHostKey}
+     * @throws HostKeyChangedException        the pinned key differs from the presented one
+     * @throws AuthenticationFailedException  wrong user, password or key
+     * @throws CredentialsUnusableException   the key file cannot be read or decrypted
+     * @throws SshHandshakeException          SSH spoken but the key exchange failed
+     */
+    public DeviceSession open(SshTarget target, Credentials credentials, SshOptions options, HostKeyStore hostKeys) throws DeviceException {
+        List<KeyPair> keys = loadKeys(target, credentials);
+        Handshake hs = new Handshake(target, hostKeys, options.acceptNewHostKey());
+        long connectEnd = System.nanoTime() + options.connectTimeout().toNanos();
+        ClientSession session = connectAndExchangeKeys(target, credentials.user(), options, hs, connectEnd);
+        boolean ok = false;
+        try {
+            authenticate(session, target, credentials, keys, options, hs);
+            ok = true;
+            LOG.info("Logged in to {} as {} ({})", target, credentials.user(), hs.serverIdent);
+            return new DeviceSession(target, session, options, deadlines, hs.serverIdent);
+        } finally {
+            if (!ok) {
+                session.close(true);
+            }
+        }
+    }
+
+    private ClientSession connectAndExchangeKeys(SshTarget target, String user, SshOptions options, Handshake hs, long end)
+            throws DeviceException {
+        ConnectFuture cf;
+        try {
+            cf = client.connect(user, target.host(), target.port(), AttributeRepository.ofKeyValuePair(HANDSHAKE, hs));
+        } catch (IOException | RuntimeException e) {
+            throw DeviceUnreachableException.classify(target, e, options.connectTimeout());
+        }
+        boolean done;
+        try {
+            done = cf.await(remaining(end));
+        } catch (IOException e) {
+            throw DeviceUnreachableException.classify(target, e, options.connectTimeout());
+        }
+        if (!done) {
+            cf.cancel();
+            throw DeviceUnreachableException.timedOut(target, "connecting", options.connectTimeout());
+        }
+        if (cf.getException() != null || !cf.isConnected()) {
+            Throwable failure = cf.getException() != null ? cf.getException() : new IOException("connection cancelled");
+            throw DeviceUnreachableException.classify(target, failure, options.connectTimeout());
+        }
+        ClientSession session = cf.getClientSession();
+        try {
+            hs.keysEstablished.get(remaining(end).toNanos(), TimeUnit.NANOSECONDS);
+            return session;
+        } catch (TimeoutException e) {
+            session.close(true);
+            if (hs.serverIdent == null) {
+                throw notSsh(target, hs, options.connectTimeout(), null);
+            }
+            throw new SshHandshakeException(target, "Router " + target + " (" + hs.serverIdent + ") did not complete the SSH key exchange within "
+                    + Durations.human(options.connectTimeout()) + ": it may be overloaded; retry, or raise the connect timeout.", null);
+        } catch (ExecutionException e) {
+            session.close(true);
+            throw handshakeFailure(target, hs, options, e.getCause());
+        } catch (InterruptedException e) {
+            session.close(true);
+            Thread.currentThread().interrupt();
+            throw DeviceUnreachableException.connectionLost(target, "connecting (interrupted)", e);
+        }
+    }
+
+    private static DeviceException handshakeFailure(SshTarget target, Handshake hs, SshOptions options, Throwable cause) {
+        if (hs.rejection != null) {
+            return hs.rejection;
+        }
+        if (hs.serverIdent == null) {
+            if (hs.firstLine == null) {
+                return new NotSshException(target, target + " closed the connection without sending an SSH greeting: its SSH server "
+                        + "may refuse this computer (hosts.allow, too many connections), or this port is not SSH. Check the port "
+                        + "(SSH is usually 22) and retry in a moment.", hs.failure != null ? hs.failure : cause);
+            }
+            return notSsh(target, hs, options.connectTimeout(), hs.failure != null ? hs.failure : cause);
+        }
+        Throwable why = hs.failure != null ? hs.failure : cause;
+        return new SshHandshakeException(target, "Router " + target + " (" + hs.serverIdent + ") speaks SSH but the key exchange failed ("
+                + (why == null ? "connection closed" : why.getMessage()) + "): its SSH server may be too old or too restricted for FleetFlash.", why);
+    }
+
+    private static NotSshException notSsh(SshTarget target, Handshake hs, Duration timeout, Throwable cause) {
+        String firstLine = hs.firstLine;
+        if (firstLine == null) {
+            return new NotSshException(target, target + " accepted the TCP connection but sent no SSH greeting within "
+                    + Durations.human(timeout) + ": this port does not look like an SSH server. Check the port (SSH is usually 22), "
+                    + "or whether the router is overloaded.", cause);
+        }
+        String shown = firstLine.length() > 80 ? firstLine.substring(0, 80) + "..." : firstLine;
+        return new NotSshException(target, target + " answered, but not with SSH (it sent \"" + shown.strip()
+                + "\"): another service listens on this port. Check the port (SSH is usually 22).", cause);
+    }
+
+    private void authenticate(ClientSession session, SshTarget target, Credentials credentials, List<KeyPair> keys,
+            SshOptions options, Handshake hs) throws DeviceException {
+        // Java 17 has no pattern switch: the sealed interface has exactly these two cases.
+        if (credentials instanceof Credentials.Password p) {
+            session.addPasswordIdentity(new String(p.password()));
+        } else {
+            keys.forEach(session::addPublicKeyIdentity);
+        }
+        AuthFuture auth;
+        boolean done;
+        try {
+            auth = session.auth();
+            done = auth.await(options.authTimeout());
+        } catch (IOException e) {
+            throw handshakeOrLost(target, hs, options, e);
+        }
+        if (!done) {
+            throw DeviceUnreachableException.timedOut(target, "logging in", options.authTimeout());
+        }
+        if (auth.isSuccess()) {
+            return;
+        }
+        if (hs.rejection != null) {
+            throw hs.rejection;
+        }
+        String advice = credentials instanceof Credentials.PrivateKey k
+                ? "check the user, and that the router trusts the key " + k.keyFile() + " (its public half must be in the user's authorized_keys)"
+                : "check the user and password";
+        throw new AuthenticationFailedException(target, "Router " + target + " refused the login as '" + credentials.user() + "': "
+                + advice + ".", auth.getException());
+    }
+
+    private static DeviceException handshakeOrLost(SshTarget target, Handshake hs, SshOptions options, IOException e) {
+        if (hs.rejection != null) {
+            return hs.rejection;
+        }
+        return DeviceUnreachableException.connectionLost(target, "logging in", e);
+    }
+
+    /** Reads the private key before any network traffic, so a bad key file fails fast and clearly. */
+    private static List<KeyPair> loadKeys(SshTarget target, Credentials credentials) throws CredentialsUnusableException {
+        if (!(credentials instanceof Credentials.PrivateKey k)) {
+            return List.of();
+        }
+        char[] pass = k.passphraseOrNull();
+        FilePasswordProvider passwords = pass == null ? FilePasswordProvider.EMPTY : FilePasswordProvider.of(new String(pass));
+        List<KeyPair> pairs = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(k.keyFile())) {
+            Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(k.keyFile().toString()), in, passwords);
+            if (loaded != null) {
+                loaded.forEach(pairs::add);
+            }
+        } catch (NoSuchFileException e) {
+            throw new CredentialsUnusableException(target, "The private key file " + k.keyFile() + " does not exist: check the path.", e);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new CredentialsUnusableException(target, "The private key file " + k.keyFile() + " cannot be used (" + e.getMessage()
+                    + "): check that it is an OpenSSH or PEM private key and that the passphrase is right.", e);
+        }
+        if (pairs.isEmpty()) {
+            throw new CredentialsUnusableException(target, "The file " + k.keyFile() + " holds no private key: give the private key "
+                    + "file (not the .pub one).", null);
+        }
+        return pairs;
+    }
+
+    private static Duration remaining(long endNanos) {
+        return Duration.ofNanos(Math.max(1_000_000, endNanos - System.nanoTime()));
+    }
+
+    private static boolean verifyServerKey(ClientSession session, java.net.SocketAddress remote, PublicKey key) {
+        Handshake hs = handshake(session);
+        if (hs == null) {
+            LOG.error("Refusing host key of {}: session opened without FleetFlash context", remote);
+            return false;
+        }
+        try {
+            HostKeys.verify(hs.hostKeys, hs.target, key, hs.acceptNew);
+            return true;
+        } catch (HostKeyUnknownException | HostKeyChangedException e) {
+            hs.rejection = e;
+            return false;
+        } catch (IOException | RuntimeException e) {
+            hs.rejection = new SshHandshakeException(hs.target, "Cannot check the host key of router " + hs.target + ": the pinned "
+                    + "keys could not be read (" + e.getMessage() + ").", e);
+            return false;
+        }
+    }
+
+    private static Handshake handshake(Session session) {
+        if (session instanceof ClientSession cs && cs.getConnectionContext() != null) {
+            return cs.getConnectionContext().getAttribute(HANDSHAKE);
+        }
+        return null;
+    }
+
+    /** Stops the client; open sessions are closed. */
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
+        client.stop();
+        synchronized (SshConnector.class) {
+            if (shared == this) {
+                shared = null;
+            }
+        }
+    }
+
+    /** What one connection attempt learned during the handshake, filled in by MINA's I/O threads. */
+    static final class Handshake {
+        final SshTarget target;
+        final HostKeyStore hostKeys;
+        final boolean acceptNew;
+        final CompletableFuture<Void> keysEstablished = new CompletableFuture<>();
+        volatile String serverIdent;
+        volatile String firstLine;
+        volatile Throwable failure;
+        volatile DeviceException rejection;
+
+        Handshake(SshTarget target, HostKeyStore hostKeys, boolean acceptNew) {
+            this.target = target;
+            this.hostKeys = hostKeys;
+            this.acceptNew = acceptNew;
+        }
+    }
+
+    /** Feeds the per-connection {@link Handshake} from session events. */
+    private static final class HandshakeListener implements SessionListener {
+        @Override
+        public void sessionPeerIdentificationLine(Session session, String line, List<String> extraLines) {
+            Handshake hs = handshake(session);
+            if (hs != null && hs.firstLine == null) {
+                hs.firstLine = line;
+            }
+        }
+
+        @Override
+        public void sessionPeerIdentificationReceived(Session session, String version, List<String> extraLines) {
+            Handshake hs = handshake(session);
+            if (hs != null) {
+                hs.serverIdent = version;
+            }
+        }
+
+        @Override
+        public void sessionEvent(Session session, Event event) {
+            Handshake hs = handshake(session);
+            if (hs != null && (event == Event.KeyEstablished || event == Event.KexCompleted)) {
+                hs.keysEstablished.complete(null);
+            }
+        }
+
+        @Override
+        public void sessionException(Session session, Throwable t) {
+            Handshake hs = handshake(session);
+            if (hs != null && hs.failure == null) {
+                hs.failure = t;
+            }
+        }
+
+        @Override
+        public void sessionClosed(Session session) {
+            Handshake hs = handshake(session);
+            if (hs != null) {
+                hs.keysEstablished.completeExceptionally(hs.failure != null ? hs.failure : new IOException("connection closed"));
+            }
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package org.fleetflash.core.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.fleetflash.testsupport.ssh.TestProcesses;
+import org.fleetflash.testsupport.ssh.TestSshServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Connecting and logging in to a real MINA SSH server on 127.0.0.1, and every way that can fail. */
+class SshConnectIT {
+
+    private static final String PASSWORD = "s3cret";
+    private static final SshOptions OPTIONS = SshOptions.DEFAULTS.withConnectTimeout(Duration.ofSeconds(5))
+            .withAuthTimeout(Duration.ofSeconds(5)).withCommandDeadline(Duration.ofSeconds(10));
+
+    private static SshConnector connector;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startClient() {
+        connector = SshConnector.start();
+    }
+
+    @AfterAll
+    static void stopClient() {
+        connector.close();
+    }
+
+    private TestSshServer.Builder server(String hostKeyName) {
+        return TestSshServer.builder(dir.resolve(hostKeyName)).password(PASSWORD).workDir(dir);
+    }
+
+    private FileHostKeyStore store() {
+        return new FileHostKeyStore(dir.resolve("known_hosts"));
+    }
+
+    @Test
+    void pinsUnknownHostKeyWhenAllowedAndTrustsItOnTheNextConnection() throws Exception {
+        try (TestSshServer sshd = server("key-a").start()) {
+            try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store())) {
+                assertThat(s.exec("echo hello").stdout()).isEqualTo("hello\n");
+                assertThat(s.serverVersion()).startsWith("SSH-2.0-");
+            }
+            assertThat(Files.readString(store().file())).contains("[127.0.0.1]:" + sshd.port() + " ecdsa-sha2-");
+            assertThat(store().pinned(sshd.target())).contains(sshd.hostKey());
+
+            try (DeviceSession again = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS, store())) {
+                assertThat(again.exec("echo again").stdout()).isEqualTo("again\n");
+            }
+        }
+    }
+
+    @Test
+    void refusesUnknownHostKeyWithoutAcceptShowingItsFingerprintAndHowToAccept() throws Exception {
+        try (TestSshServer sshd = server("key-a").start()) {
+            String fingerprint = opensshFingerprint(sshd);
+
+            assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS, store()))
+                    .isInstanceOf(HostKeyUnknownException.class)
+                    .hasMessageContaining("Router 127.0.0.1:" + sshd.port() + " is not known yet")
+                    .hasMessageContaining(fingerprint)
+                    .hasMessageContaining("--accept-new-host-key");
+            assertThat(store().pinned(sshd.target())).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesChangedHostKeyEvenWhenAcceptingNewOnesShowingBothFingerprints() throws Exception {
+        int port;
+        String pinned;
+        try (TestSshServer first = server("key-a").start()) {
+            port = first.port();
+            pinned = opensshFingerprint(first);
+            connector.open(first.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store()).close();
+        }
+        try (TestSshServer reinstalled = server("key-b").port(port).start()) {
+            String presented = opensshFingerprint(reinstalled);
+            assertThat(presented).isNotEqualTo(pinned);
+
+            assertThatThrownBy(() -> connector.open(reinstalled.target(), Credentials.Password.of("root", PASSWORD),
+                    OPTIONS.withAcceptNewHostKey(true), store()))
+                    .isInstanceOfSatisfying(HostKeyChangedException.class, e -> {
+                        assertThat(e.pinnedFingerprint()).endsWith(pinned);
+                        assertThat(e.presentedFingerprint()).endsWith(presented);
+                    })
+                    .hasMessageMatching("(?s).*has CHANGED: pinned ecdsa-sha2-nistp\\d+ " + Pattern.quote(pinned)
+                            + ", presented ecdsa-sha2-nistp\\d+ " + Pattern.quote(presented) + "\\. .*")
+                    .hasMessageContaining("Verify the router")
+                    .hasMessageContaining("delete the line starting with [127.0.0.1]:" + port + " in " + store().file());
+            assertThat(opensshFingerprintOf(store().pinned(reinstalled.target()).orElseThrow())).isEqualTo(pinned);
+        }
+    }
+
+    @Test
+    void refusesWrongPasswordWithAdvice() throws Exception {
+        try (TestSshServer sshd = server("key-a").start()) {
+            assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", "wrong"), OPTIONS.withAcceptNewHostKey(true), store()))
+                    .isInstanceOf(AuthenticationFailedException.class)
+                    .hasMessage("Router 127.0.0.1:" + sshd.port() + " refused the login as 'root': check the user and password.");
+        }
+    }
+
+    @Test
+    void logsInWithPrivateKeyAndPassphrase() throws Exception {
+        Path plain = dir.resolve("id_plain");
+        Path locked = dir.resolve("id_locked");
+        var plainPub = TestProcesses.sshKeygen(plain, "");
+        var lockedPub = TestProcesses.sshKeygen(locked, "open sesame");
+        try (TestSshServer sshd = server("key-a").password(null).authorizedKey(plainPub).authorizedKey(lockedPub).start()) {
+            SshOptions accept = OPTIONS.withAcceptNewHostKey(true);
+            try (DeviceSession s = connector.open(sshd.target(), new Credentials.PrivateKey("root", plain), accept, store())) {
+                assertThat(s.exec("echo key").stdout()).isEqualTo("key\n");
+            }
+            try (DeviceSession s = connector.open(sshd.target(), new Credentials.PrivateKey("root", locked, "open sesame".toCharArray()), accept, store())) {
+                assertThat(s.exec("echo locked key").stdout()).isEqualTo("locked key\n");
+            }
+        }
+    }
+
+    @Test
+    void refusesKeyTheRouterDoesNotTrustAndReportsWrongPassphrase() throws Exception {
+        Path trusted = dir.resolve("id_trusted");
+        Path stranger = dir.resolve("id_stranger");
+        var trustedPub = TestProcesses.sshKeygen(trusted, "pass phrase");
+        TestProcesses.sshKeygen(stranger, "");
+        try (TestSshServer sshd = server("key-a").password(null).authorizedKey(trustedPub).start()) {
+            SshOptions accept = OPTIONS.withAcceptNewHostKey(true);
+            assertThatThrownBy(() -> connector.open(sshd.target(), new Credentials.PrivateKey("root", stranger), accept, store()))
+                    .isInstanceOf(AuthenticationFailedException.class)
+                    .hasMessageContaining("refused the login as 'root'")
+                    .hasMessageContaining("trusts the key " + stranger)
+                    .hasMessageContaining("authorized_keys");
+            assertThatThrownBy(() -> connector.open(sshd.target(), new Credentials.PrivateKey("root", trusted, "wrong".toCharArray()), accept, store()))
+                    .isInstanceOf(CredentialsUnusableException.class)
+                    .hasMessageContaining("The private key file " + trusted + " cannot be used")
+                    .hasMessageContaining("passphrase is right");
+            assertThatThrownBy(() -> connector.open(sshd.target(), new Credentials.PrivateKey("root", dir.resolve("missing")), accept, store()))
+                    .isInstanceOf(CredentialsUnusableException.class)
+                    .hasMessage("The private key file " + dir.resolve("missing") + " does not exist: check the path.");
+        }
+    }
+
+    @Test
+    void reportsClosedPortClearlyAndQuickly() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        SshTarget closed = new SshTarget("127.0.0.1", port);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> connector.open(closed, Credentials.Password.of("root", PASSWORD), OPTIONS, store()))
+                .isInstanceOfSatisfying(DeviceUnreachableException.class, e -> assertThat(e.reason()).isEqualTo(DeviceUnreachableException.Reason.REFUSED))
+                .hasMessage("Router 127.0.0.1 refused the connection on port " + port
+                        + ": nothing listens there. Check the address and port, and that sshd runs on the router.");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(OPTIONS.connectTimeout());
+    }
+
+    @Test
+    void reportsRouterThatNeverAnswersTheConnectAsTimedOut() throws Exception {
+        // A listener that never accepts, with its backlog full: Linux then drops further SYNs, like a router that is off.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket s = new Socket();
+                    try {
+                        s.connect(new java.net.InetSocketAddress("127.0.0.1", full.getLocalPort()), 500);
+                        queued.add(s);
+                    } catch (java.net.SocketTimeoutException e) {
+                        s.close();
+                        break;
+                    }
+                }
+                SshTarget off = new SshTarget("127.0.0.1", full.getLocalPort());
+                long start = System.nanoTime();
+
+                assertThatThrownBy(() -> connector.open(off, Credentials.Password.of("root", PASSWORD), OPTIONS.withConnectTimeout(Duration.ofSeconds(1)), store()))
+                        .isInstanceOfSatisfying(DeviceUnreachableException.class, e -> assertThat(e.reason()).isEqualTo(DeviceUnreachableException.Reason.TIMED_OUT))
+                        .hasMessage("Router " + off + " did not answer within 1 s while connecting: check that it is powered on and on this "
+                                + "network (ping it), and that no firewall drops port " + off.port() + ".");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+            } finally {
+                for (Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void talksToManyRoutersAtOncePinningEachKeyOnce() throws Exception {
+        int routers = 6;
+        List<TestSshServer> servers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(routers);
+        try {
+            for (int i = 0; i < routers; i++) {
+                servers.add(server("key-" + i).host("127.0.0." + (i + 2)).start());
+            }
+            List<Future<String>> answers = new ArrayList<>();
+            for (TestSshServer sshd : servers) {
+                answers.add(pool.submit(() -> {
+                    try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store())) {
+                        return s.execChecked("echo " + DeviceSession.shellQuote(sshd.host()), Duration.ofSeconds(10)).stdout().strip();
+                    }
+                }));
+            }
+            for (int i = 0; i < routers; i++) {
+                assertThat(answers.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(servers.get(i).host());
+                assertThat(store().pinned(servers.get(i).target())).contains(servers.get(i).hostKey());
+            }
+            assertThat(Files.readAllLines(store().file())).filteredOn(l -> !l.startsWith("#")).hasSize(routers);
+        } finally {
+            pool.shutdownNow();
+            for (TestSshServer s : servers) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void reportsSilentListenerAsNotSshWithinTheConnectTimeout() throws Exception {
+        try (Listener silent = new Listener(null)) {
+            SshOptions twoSeconds = OPTIONS.withConnectTimeout(Duration.ofSeconds(2));
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> connector.open(silent.target(), Credentials.Password.of("root", PASSWORD), twoSeconds, store()))
+                    .isInstanceOf(NotSshException.class)
+                    .hasMessage(silent.target() + " accepted the TCP connection but sent no SSH greeting within 2 s: this port does not "
+                            + "look like an SSH server. Check the port (SSH is usually 22), or whether the router is overloaded.");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void reportsAnotherProtocolAsNotSsh() throws Exception {
+        try (Listener http = new Listener("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")) {
+            assertThatThrownBy(() -> connector.open(http.target(), Credentials.Password.of("root", PASSWORD),
+                    OPTIONS.withConnectTimeout(Duration.ofSeconds(2)), store()))
+                    .isInstanceOf(NotSshException.class)
+                    .hasMessageContaining(http.target() + " answered, but not with SSH (it sent \"HTTP/1.1 400 Bad Request\")")
+                    .hasMessageContaining("Check the port");
+        }
+    }
+
+    @Test
+    void reportsListenerThatHangsUpAtOnceAsNotSsh() throws Exception {
+        try (Listener hangUp = new Listener("", true)) {
+            assertThatThrownBy(() -> connector.open(hangUp.target(), Credentials.Password.of("root", PASSWORD), OPTIONS, store()))
+                    .isInstanceOf(NotSshException.class)
+                    .hasMessageStartingWith(hangUp.target() + " closed the connection without sending an SSH greeting: its SSH server "
+                            + "may refuse this computer (hosts.allow, too many connections)");
+        }
+    }
+
+    @Test
+    void sharedConnectorOpensSessionsToo() throws Exception {
+        try (TestSshServer sshd = server("key-a").start();
+                DeviceSession s = DeviceSession.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store())) {
+            assertThat(s.exec("echo shared").stdout()).isEqualTo("shared\n");
+        }
+    }
+
+    private String opensshFingerprint(TestSshServer sshd) throws IOException, InterruptedException {
+        return opensshFingerprintOf(sshd.hostKey());
+    }
+
+    private String opensshFingerprintOf(java.security.PublicKey key) throws IOException, InterruptedException {
+        Path pub = Files.createTempFile(dir, "host", ".pub");
+        Files.writeString(pub, PublicKeyEntry.toString(key) + "\n");
+        return TestProcesses.opensshFingerprint(pub);
+    }
+
+    /** A TCP listener on 127.0.0.1 that accepts, optionally writes a greeting, and then never speaks again. */
+    private static final class Listener implements AutoCloseable {
+        private final ServerSocket socket;
+        private final List<Socket> accepted = new ArrayList<>();
+        private final CompletableFuture<Void> acceptor;
+
+        Listener(String greeting) throws IOException {
+            this(greeting, false);
+        }
+
+        Listener(String greeting, boolean hangUp) throws IOException {
+            socket = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"));
+            socket.setSoTimeout(10_000);
+            acceptor = CompletableFuture.runAsync(() -> {
+                try {
+                    Socket s = socket.accept();
+                    synchronized (accepted) {
+                        accepted.add(s);
+                    }
+                    if (greeting != null) {
+                        OutputStream out = s.getOutputStream();
+                        out.write(greeting.getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                    if (hangUp) {
+                        s.close();
+                    }
+                } catch (IOException e) {
+                    // closed by the test, or nobody came within 10 s
+                }
+            });
+        }
+
+        SshTarget target() {
+            return new SshTarget("127.0.0.1", socket.getLocalPort());
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            acceptor.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
+            synchronized (accepted) {
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            }
+        }
+    }
+}

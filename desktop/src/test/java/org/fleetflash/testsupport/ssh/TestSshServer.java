@@ -1,0 +1,163 @@
+package org.fleetflash.testsupport.ssh;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.fleetflash.core.device.SshTarget;
+
+/**
+ * A real MINA SSH server on a loopback address for integration tests: password and public-key login,
+ * commands run by {@code /bin/sh -c} (see {@link ShellCommandFactory}), host key kept in a file so that a
+ * restart with the same file presents the same key and another file a different one.
+ */
+public final class TestSshServer implements AutoCloseable {
+
+    private final SshServer server;
+    private final ExecutorService pumps;
+    private final SimpleGeneratorHostKeyProvider hostKeys;
+
+    private TestSshServer(SshServer server, ExecutorService pumps, SimpleGeneratorHostKeyProvider hostKeys) {
+        this.server = server;
+        this.pumps = pumps;
+        this.hostKeys = hostKeys;
+    }
+
+    /** Starts describing a server whose host key lives in {@code hostKeyFile} (generated when missing). */
+    public static Builder builder(Path hostKeyFile) {
+        return new Builder(hostKeyFile);
+    }
+
+    public String host() {
+        return server.getHost();
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Where clients connect. */
+    public SshTarget target() {
+        return new SshTarget(host(), port());
+    }
+
+    /** The public host key this server presents. */
+    public PublicKey hostKey() {
+        return hostKeys.loadKeys(null).iterator().next().getPublic();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            server.stop(true);
+        } finally {
+            pumps.shutdownNow();
+        }
+    }
+
+    /** Configuration of a {@link TestSshServer}. */
+    public static final class Builder {
+        private final Path hostKeyFile;
+        private String host = "127.0.0.1";
+        private int port;
+        private String user = "root";
+        private String password;
+        private final List<PublicKey> authorizedKeys = new ArrayList<>();
+        private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        private final Map<String, String> environment = new LinkedHashMap<>(Map.of("PATH", "/usr/bin:/bin", "LC_ALL", "C"));
+
+        private Builder(Path hostKeyFile) {
+            this.hostKeyFile = hostKeyFile;
+        }
+
+        /** A loopback address (127.0.0.0/8 only: tests never listen elsewhere). */
+        public Builder host(String loopbackHost) {
+            try {
+                if (!InetAddress.getByName(loopbackHost).isLoopbackAddress()) {
+                    throw new IllegalArgumentException("Test servers bind only to loopback addresses, not " + loopbackHost);
+                }
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException(e);
+            }
+            this.host = loopbackHost;
+            return this;
+        }
+
+        /** A fixed port (e.g. to restart a server where it was); 0, the default, picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        /** Accept this password for the user. */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** Accept this public key for the user. */
+        public Builder authorizedKey(PublicKey key) {
+            authorizedKeys.add(key);
+            return this;
+        }
+
+        /** The directory commands run in (also their HOME). */
+        public Builder workDir(Path dir) {
+            this.workDir = dir;
+            return this;
+        }
+
+        /** PATH of the commands (default {@code /usr/bin:/bin}). */
+        public Builder path(String path) {
+            environment.put("PATH", path);
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        public TestSshServer start() throws IOException {
+            SshServer server = SshServer.setUpDefaultServer();
+            server.setHost(host);
+            server.setPort(port);
+            SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(hostKeyFile);
+            server.setKeyPairProvider(keys);
+            String u = user;
+            String pw = password;
+            List<PublicKey> authorized = List.copyOf(authorizedKeys);
+            server.setPasswordAuthenticator((name, given, session) -> pw != null && u.equals(name) && pw.equals(given));
+            server.setKeyboardInteractiveAuthenticator(null);
+            server.setPublickeyAuthenticator((name, key, session) -> u.equals(name)
+                    && authorized.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
+            AtomicInteger n = new AtomicInteger();
+            ExecutorService pumps = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "test-sshd-pump-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            Map<String, String> env = new LinkedHashMap<>(environment);
+            env.putIfAbsent("HOME", workDir.toString());
+            server.setCommandFactory(new ShellCommandFactory(workDir, env, pumps));
+            server.start();
+            return new TestSshServer(server, pumps, keys);
+        }
+    }
+}
