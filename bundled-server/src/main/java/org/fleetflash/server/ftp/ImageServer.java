@@ -211,13 +211,7 @@ public final class ImageServer implements AutoCloseable {
         }
         image.withdraw();
         users.remove(publication.user());
-        int closedSessions = 0;
-        for (FtpIoSession session : listener.getActiveSessions()) {
-            if (session.getUser() != null && publication.user().equals(session.getUser().getName())) {
-                session.closeNow();
-                closedSessions++;
-            }
-        }
+        int closedSessions = endSessions(publication.user());
         deleteTree(image.directory());
         LOG.info("Withdrew {} ({} sessions closed)", publication.url(), closedSessions);
     }
@@ -246,6 +240,7 @@ public final class ImageServer implements AutoCloseable {
         for (PublishedImage image : publications.values()) {
             image.withdraw();
         }
+        endSessions(null);
         server.stop();
         for (PublishedImage image : publications.values()) {
             deleteTree(image.directory());
@@ -255,6 +250,26 @@ public final class ImageServer implements AutoCloseable {
             deleteTree(workDirectory);
         }
         LOG.info("Image server on {}:{} stopped", config.bindAddress().getHostAddress(), listener.getPort());
+    }
+
+    /**
+     * Ends the sessions of one account ({@code null}: all): the data connection first, so that a
+     * transfer blocked on a client that stopped reading fails now, then the control connection.
+     */
+    private int endSessions(String user) {
+        int count = 0;
+        for (FtpIoSession session : listener.getActiveSessions()) {
+            boolean matches = user == null
+                    || (session.getUser() != null && user.equals(session.getUser().getName()));
+            if (matches) {
+                if (session.getDataConnection() != null) {
+                    session.getDataConnection().closeDataConnection();
+                }
+                session.closeNow();
+                count++;
+            }
+        }
+        return count;
     }
 
     private DownloadTracker startDownload(PublishedImage image, InetSocketAddress client, long offset) {

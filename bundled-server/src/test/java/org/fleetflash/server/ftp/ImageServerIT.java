@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -16,6 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.fleetflash.server.ftp.DownloadProgress.State;
 import org.fleetflash.server.ftp.FtpDialogue.Reply;
 import org.junit.jupiter.api.AfterAll;
@@ -353,6 +357,48 @@ class ImageServerIT {
         ExternalCommand.Result result = curl(dir.resolve("stdout"), "-o", dir.resolve("gone.bin").toString(),
                 url("/" + publication.name()));
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(CURL_LOGIN_DENIED);
+    }
+
+    @Test
+    void unpublishAbortsADownloadWhoseClientStoppedReading() throws Exception {
+        byte[] big = new byte[16 * 1024 * 1024];
+        new Random(16).nextBytes(big);
+        Path bigImage = dir.resolve("big.bin");
+        Files.write(bigImage, big);
+        Publication stalled = server.publish(bigImage);
+        List<DownloadProgress> events = new CopyOnWriteArrayList<>();
+        DownloadListener listener = progress -> {
+            if (progress.user().equals(stalled.user())) {
+                events.add(progress);
+            }
+        };
+        added.add(listener);
+        server.addDownloadListener(listener);
+        try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
+            assertThat(ftp.login(stalled.user(), stalled.password()).code()).isEqualTo(230);
+            assertThat(ftp.send("TYPE I").code()).isEqualTo(200);
+            Matcher pasv = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)")
+                    .matcher(ftp.send("PASV").text());
+            assertThat(pasv.find()).isTrue();
+            int dataPort = Integer.parseInt(pasv.group(5)) * 256 + Integer.parseInt(pasv.group(6));
+            try (Socket data = new Socket()) {
+                data.setReceiveBufferSize(4096);
+                data.setSoTimeout(10_000);
+                data.connect(new InetSocketAddress(HOST, dataPort), 5_000);
+                assertThat(ftp.send("RETR " + stalled.name()).code()).isEqualTo(150);
+                assertThat(data.getInputStream().readNBytes(1024)).hasSize(1024);
+                await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                        .anyMatch(e -> e.state() == State.RUNNING));
+
+                server.unpublish(stalled);
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty()
+                        && events.get(events.size() - 1).state().isFinal());
+                DownloadProgress last = events.get(events.size() - 1);
+                assertThat(last.state()).isEqualTo(State.ABORTED);
+                assertThat(last.bytes()).isLessThan(big.length);
+            }
+        }
     }
 
     private static int replyOrClosed(FtpDialogue ftp, String command) {
