@@ -126,6 +126,23 @@ class ImageServerIT {
     }
 
     @Test
+    void answersTheCommandsFreeBsdFetchSendsBeforeRetr() throws Exception {
+        // libfetch (fetch -s / fetch -o / fetch -r): PWD, MODE S, TYPE I, CWD, SIZE, MDTM, REST, EPSV
+        try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
+            assertThat(ftp.login(publication.user(), publication.password()).code()).isEqualTo(230);
+
+            assertThat(ftp.send("PWD").text()).startsWith("257 \"/\"");
+            assertThat(ftp.send("MODE S").code()).isEqualTo(200);
+            assertThat(ftp.send("TYPE I").code()).isEqualTo(200);
+            assertThat(ftp.send("CWD /").code()).isEqualTo(250);
+            assertThat(ftp.send("SIZE " + publication.name()).text()).isEqualTo("213 " + imageBytes.length);
+            assertThat(ftp.send("MDTM " + publication.name()).code()).isEqualTo(213);
+            assertThat(ftp.send("REST 4096").code()).isEqualTo(350);
+            assertThat(ftp.send("EPSV").code()).isEqualTo(229);
+        }
+    }
+
+    @Test
     void listingShowsOnlyTheImage() throws Exception {
         Path out = dir.resolve("listing.txt");
 
