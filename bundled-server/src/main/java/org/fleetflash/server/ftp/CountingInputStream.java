@@ -1,0 +1,62 @@
+package org.fleetflash.server.ftp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.function.BooleanSupplier;
+
+/** Reads the image from an offset and reports every chunk to its tracker; fails once the image is withdrawn. */
+final class CountingInputStream extends InputStream {
+    private final FileChannel channel;
+    private final DownloadTracker tracker;
+    private final BooleanSupplier withdrawn;
+    private long position;
+    private boolean closed;
+
+    CountingInputStream(FileChannel channel, long offset, DownloadTracker tracker, BooleanSupplier withdrawn) {
+        this.channel = channel;
+        this.position = offset;
+        this.tracker = tracker;
+        this.withdrawn = withdrawn;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException("Stream closed");
+        }
+        if (withdrawn.getAsBoolean()) {
+            throw new IOException("The image was withdrawn from the server");
+        }
+        if (len == 0) {
+            return 0;
+        }
+        int n = channel.read(ByteBuffer.wrap(buffer, off, len), position);
+        if (n > 0) {
+            position += n;
+            tracker.advance(position);
+        }
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            channel.close();
+        } finally {
+            tracker.finish();
+        }
+    }
+}

@@ -1,0 +1,447 @@
+package org.fleetflash.server.ftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fleetflash.server.ftp.DownloadProgress.State;
+import org.fleetflash.server.ftp.FtpDialogue.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The image server against real FTP clients (curl, wget) and a raw control connection. */
+class ImageServerIT {
+    private static final String HOST = "127.0.4.1";
+    private static final Duration CLIENT_DEADLINE = Duration.ofSeconds(60);
+    private static final int CURL_LOGIN_DENIED = 67;
+
+    @TempDir
+    static Path shared;
+    private static ImageServer server;
+    private static byte[] imageBytes;
+    private static Path image;
+
+    @TempDir
+    Path dir;
+    private Publication publication;
+    private final List<DownloadListener> added = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        imageBytes = new byte[3 * 1024 * 1024 + 123];
+        new Random(3600).nextBytes(imageBytes);
+        image = shared.resolve("tl-wdr3600-factory.bin");
+        Files.write(image, imageBytes);
+        server = ImageServer.start(ImageServerConfig.on(InetAddress.getByName(HOST))
+                .withProgressInterval(Duration.ZERO)
+                .withIdleTimeout(Duration.ofSeconds(30))
+                .withWorkDirectory(shared.resolve("work")));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void publish() throws Exception {
+        publication = server.publish(image);
+    }
+
+    @AfterEach
+    void unpublish() {
+        added.forEach(server::removeDownloadListener);
+        server.unpublish(publication);
+    }
+
+    private String url(String path) {
+        return "ftp://" + publication.user() + ":" + publication.password() + "@" + HOST + ":" + server.port() + path;
+    }
+
+    private ExternalCommand.Result curl(Path out, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "--ftp-pasv", "--max-time", "60"));
+        command.addAll(Arrays.asList(args));
+        return ExternalCommand.run(dir, out, CLIENT_DEADLINE, command);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void publicationDescribesTheImage() throws Exception {
+        assertThat(publication.size()).isEqualTo(imageBytes.length);
+        assertThat(publication.sha256()).isEqualTo(sha256(imageBytes));
+        assertThat(publication.url().toString())
+                .isEqualTo("ftp://" + publication.user() + "@" + HOST + ":" + server.port() + "/tl-wdr3600-factory.bin");
+        assertThat(publication.password()).matches("[0-9a-f]{32}");
+        assertThat(server.publish(image).user()).isNotEqualTo(publication.user());
+    }
+
+    @Test
+    void curlDownloadsThePublishedImageByteExact() throws Exception {
+        Path out = dir.resolve("curl.bin");
+
+        ExternalCommand.Result result = curl(dir.resolve("stdout"), "-o", out.toString(),
+                publication.urlWithPassword().toString());
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(imageBytes);
+    }
+
+    @Test
+    void wgetDownloadsThePublishedImageByteExact() throws Exception {
+        Path out = dir.resolve("wget.bin");
+
+        ExternalCommand.Result result = ExternalCommand.run(dir, dir.resolve("stdout"), CLIENT_DEADLINE,
+                List.of("wget", "-q", "--tries=1", "--timeout=30", "--passive-ftp", "-O", out.toString(),
+                        publication.urlWithPassword().toString()));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(sha256(Files.readAllBytes(out))).isEqualTo(publication.sha256());
+    }
+
+    @Test
+    void answersTheCommandsFreeBsdFetchSendsBeforeRetr() throws Exception {
+        // libfetch (fetch -s / fetch -o / fetch -r): PWD, MODE S, TYPE I, CWD, SIZE, MDTM, REST, EPSV
+        try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
+            assertThat(ftp.login(publication.user(), publication.password()).code()).isEqualTo(230);
+
+            assertThat(ftp.send("PWD").text()).startsWith("257 \"/\"");
+            assertThat(ftp.send("MODE S").code()).isEqualTo(200);
+            assertThat(ftp.send("TYPE I").code()).isEqualTo(200);
+            assertThat(ftp.send("CWD /").code()).isEqualTo(250);
+            assertThat(ftp.send("SIZE " + publication.name()).text()).isEqualTo("213 " + imageBytes.length);
+            assertThat(ftp.send("MDTM " + publication.name()).code()).isEqualTo(213);
+            assertThat(ftp.send("REST 4096").code()).isEqualTo(350);
+            assertThat(ftp.send("EPSV").code()).isEqualTo(229);
+        }
+    }
+
+    @Test
+    void listingShowsOnlyTheImage() throws Exception {
+        Path out = dir.resolve("listing.txt");
+
+        ExternalCommand.Result result = curl(out, "--list-only", url("/"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly(publication.name());
+    }
+
+    @Test
+    void refusesAnonymousLogin() throws Exception {
+        Path out = dir.resolve("anonymous.bin");
+
+        ExternalCommand.Result result = curl(dir.resolve("stdout"), "-o", out.toString(),
+                "ftp://" + HOST + ":" + server.port() + "/" + publication.name());
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(CURL_LOGIN_DENIED);
+        assertThat(out).doesNotExist();
+        try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
+            assertThat(ftp.send("USER anonymous").code()).isEqualTo(530);
+        }
+    }
+
+    @Test
+    void refusesAWrongPasswordAndAnUnknownUser() throws Exception {
+        ExternalCommand.Result wrongPassword = curl(dir.resolve("stdout"), "-o", dir.resolve("a.bin").toString(),
+                "ftp://" + publication.user() + ":" + "0".repeat(32) + "@" + HOST + ":" + server.port() + "/"
+                        + publication.name());
+        ExternalCommand.Result unknownUser = curl(dir.resolve("stdout"), "-o", dir.resolve("b.bin").toString(),
+                "ftp://ffnobody:" + publication.password() + "@" + HOST + ":" + server.port() + "/"
+                        + publication.name());
+
+        assertThat(wrongPassword.exitCode()).as(wrongPassword.stderr()).isEqualTo(CURL_LOGIN_DENIED);
+        assertThat(unknownUser.exitCode()).as(unknownUser.stderr()).isEqualTo(CURL_LOGIN_DENIED);
+        assertThat(dir.resolve("a.bin")).doesNotExist();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"CWD ..", "CWD ../..", "CWD /etc", "CWD /tmp", "CWD work", "RETR /etc/passwd",
+        "RETR ../../../../../etc/passwd", "RETR ../tl-wdr3600-factory.bin", "SIZE /etc/passwd",
+        "SIZE ../tl-wdr3600-factory.bin", "MDTM /etc/passwd", "LIST ../.."})
+    void refusesPathsOutsideTheHome(String command) throws Exception {
+        try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
+            assertThat(ftp.login(publication.user(), publication.password()).code()).isEqualTo(230);
+            if (command.startsWith("LIST")) {
+                assertThat(ftp.send("PASV").code()).isEqualTo(227);
+            }
+
+            Reply reply = ftp.send(command);
+
+            // 550 (not taken), or 450 (file unavailable) which FtpServer's LIST gives for a missing path
+            assertThat(reply.code()).as(reply.text()).isIn(550, 450);
+            assertThat(ftp.send("PWD").text()).contains("\"/\"");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/../../../../../etc/passwd", "/%2Fetc/passwd", "/../tl-wdr3600-factory.bin"})
+    void curlWithPathAsIsCannotLeaveTheHome(String path) throws Exception {
+        Path out = dir.resolve("escape.bin");
+
+        ExternalCommand.Result result = curl(dir.resolve("stdout"), "--path-as-is", "-o", out.toString(), url(path));
+
+        assertThat(result.exitCode()).as(result.stderr()).isNotZero();
+        assertThat(out).doesNotExist();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"STOR new.bin", "APPE tl-wdr3600-factory.bin", "STOR tl-wdr3600-factory.bin", "STOU",
+        "DELE tl-wdr3600-factory.bin", "MKD sub", "RMD /", "RNTO other.bin", "SITE CHMOD 777 tl-wdr3600-factory.bin"})
+    void refusesWritesDeletesRenamesAndDirectories(String command) throws Exception {
+        try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
+            assertThat(ftp.login(publication.user(), publication.password()).code()).isEqualTo(230);
+            assertThat(ftp.send("PASV").code()).isEqualTo(227);
+            if (command.startsWith("RNTO")) {
+                ftp.send("RNFR " + publication.name());
+            }
+
+            Reply reply = ftp.send(command);
+
+            assertThat(reply.code()).as(reply.text()).isEqualTo(550);
+        }
+        assertThat(server.downloads(publication)).isEmpty();
+    }
+
+    @Test
+    void curlUploadIsRefusedAndTheImageStaysIntact() throws Exception {
+        Path upload = dir.resolve("evil.bin");
+        Files.writeString(upload, "not firmware");
+
+        ExternalCommand.Result put = curl(dir.resolve("stdout"), "-T", upload.toString(), url("/" + publication.name()));
+        ExternalCommand.Result get = curl(dir.resolve("stdout"), "-o", dir.resolve("after.bin").toString(),
+                url("/" + publication.name()));
+
+        assertThat(put.exitCode()).as(put.stderr()).isEqualTo(25);
+        assertThat(get.exitCode()).as(get.stderr()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("after.bin"))).isEqualTo(imageBytes);
+    }
+
+    @Test
+    void curlResumesWithRestAndTheCounterShowsTheOffset() throws Exception {
+        int offset = 1_000_001;
+        Path out = dir.resolve("rest.bin");
+
+        ExternalCommand.Result result = curl(dir.resolve("stdout"), "-C", Integer.toString(offset), "-o",
+                out.toString(), url("/" + publication.name()));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(Arrays.copyOfRange(imageBytes, offset, imageBytes.length));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.downloads(publication))
+                .singleElement().satisfies(download -> {
+                    assertThat(download.state()).isEqualTo(State.COMPLETE);
+                    assertThat(download.offset()).isEqualTo(offset);
+                    assertThat(download.bytes()).isEqualTo(imageBytes.length);
+                    assertThat(download.transferred()).isEqualTo(imageBytes.length - offset);
+                }));
+    }
+
+    @Test
+    void progressListenerSeesBytesGrowToTotalAndComplete() throws Exception {
+        List<DownloadProgress> events = new CopyOnWriteArrayList<>();
+        String user = publication.user();
+        DownloadListener listener = progress -> {
+            if (progress.user().equals(user)) {
+                events.add(progress);
+            }
+        };
+        added.add(listener);
+        server.addDownloadListener(listener);
+
+        ExternalCommand.Result result = curl(dir.resolve("stdout"), "-o", dir.resolve("p.bin").toString(),
+                url("/" + publication.name()));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty() && events.get(events.size() - 1)
+                .state().isFinal());
+        assertThat(events.get(0).state()).isEqualTo(State.STARTED);
+        assertThat(events).extracting(DownloadProgress::bytes).isSorted();
+        assertThat(events).filteredOn(e -> e.state() == State.RUNNING).hasSizeGreaterThan(1);
+        DownloadProgress last = events.get(events.size() - 1);
+        assertThat(last.state()).isEqualTo(State.COMPLETE);
+        assertThat(last.bytes()).isEqualTo(last.total()).isEqualTo(imageBytes.length);
+        assertThat(last.remoteAddress()).isNotNull();
+        assertThat(last.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(last.bytesPerSecond()).isPositive();
+        assertThat(events).extracting(DownloadProgress::id).containsOnly(last.id());
+    }
+
+    @Test
+    void fiftyConcurrentCurlDownloadsAreAllByteExact() throws Exception {
+        byte[] small = Arrays.copyOf(imageBytes, 1024 * 1024);
+        Path smallImage = dir.resolve("small.bin");
+        Files.write(smallImage, small);
+        Publication batch = server.publish(smallImage);
+        try {
+            List<ExternalCommand> clients = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                clients.add(ExternalCommand.start(dir, dir.resolve("stdout-" + i), List.of("curl", "-s", "-S",
+                        "--ftp-pasv", "--max-time", "90", "-o", dir.resolve("out-" + i).toString(),
+                        batch.urlWithPassword().toString())));
+            }
+            for (ExternalCommand client : clients) {
+                ExternalCommand.Result result = client.await(Duration.ofSeconds(120));
+                assertThat(result.exitCode()).as(result.stderr()).isZero();
+            }
+
+            for (int i = 0; i < 50; i++) {
+                assertThat(Files.readAllBytes(dir.resolve("out-" + i))).as("download %d", i).isEqualTo(small);
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.downloads(batch))
+                    .hasSize(50).allSatisfy(d -> assertThat(d.state()).isEqualTo(State.COMPLETE)));
+        } finally {
+            server.unpublish(batch);
+        }
+    }
+
+    @Test
+    void acceptsMoreThanTenSimultaneousLogins() throws Exception {
+        List<FtpDialogue> sessions = new ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                FtpDialogue ftp = new FtpDialogue(HOST, server.port());
+                sessions.add(ftp);
+                assertThat(ftp.login(publication.user(), publication.password()).code()).as("login %d", i)
+                        .isEqualTo(230);
+            }
+
+            ExternalCommand.Result result = curl(dir.resolve("stdout"), "-o", dir.resolve("31st.bin").toString(),
+                    url("/" + publication.name()));
+
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+        } finally {
+            for (FtpDialogue ftp : sessions) {
+                ftp.close();
+            }
+        }
+    }
+
+    @Test
+    void passiveRangeAndAddressAreHonoured() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            port = probe.getLocalPort();
+        }
+        ImageServerConfig config = ImageServerConfig.on(InetAddress.getByName(HOST)).withPassivePorts(port, port)
+                .withWorkDirectory(dir.resolve("ranged"));
+        try (ImageServer ranged = ImageServer.start(config)) {
+            Publication p = ranged.publish(image);
+            try (FtpDialogue ftp = new FtpDialogue(HOST, ranged.port())) {
+                assertThat(ftp.login(p.user(), p.password()).code()).isEqualTo(230);
+
+                Reply pasv = ftp.send("PASV");
+
+                assertThat(pasv.text()).contains("(127,0,4,1," + (port >> 8) + "," + (port & 0xff) + ")");
+                assertThat(ftp.send("PORT 127,0,4,1,200,10").code()).as("active mode is off").isBetween(500, 599);
+            }
+        }
+    }
+
+    @Test
+    void unpublishRefusesLoginAndEndsOpenSessions() throws Exception {
+        try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
+            assertThat(ftp.login(publication.user(), publication.password()).code()).isEqualTo(230);
+
+            server.unpublish(publication);
+
+            assertThat(replyOrClosed(ftp, "NOOP")).isEqualTo(-1);
+        }
+        ExternalCommand.Result result = curl(dir.resolve("stdout"), "-o", dir.resolve("gone.bin").toString(),
+                url("/" + publication.name()));
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(CURL_LOGIN_DENIED);
+    }
+
+    @Test
+    void unpublishAbortsADownloadWhoseClientStoppedReading() throws Exception {
+        byte[] big = new byte[16 * 1024 * 1024];
+        new Random(16).nextBytes(big);
+        Path bigImage = dir.resolve("big.bin");
+        Files.write(bigImage, big);
+        Publication stalled = server.publish(bigImage);
+        List<DownloadProgress> events = new CopyOnWriteArrayList<>();
+        DownloadListener listener = progress -> {
+            if (progress.user().equals(stalled.user())) {
+                events.add(progress);
+            }
+        };
+        added.add(listener);
+        server.addDownloadListener(listener);
+        try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
+            assertThat(ftp.login(stalled.user(), stalled.password()).code()).isEqualTo(230);
+            assertThat(ftp.send("TYPE I").code()).isEqualTo(200);
+            Matcher pasv = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)")
+                    .matcher(ftp.send("PASV").text());
+            assertThat(pasv.find()).isTrue();
+            int dataPort = Integer.parseInt(pasv.group(5)) * 256 + Integer.parseInt(pasv.group(6));
+            try (Socket data = new Socket()) {
+                data.setReceiveBufferSize(4096);
+                data.setSoTimeout(10_000);
+                data.connect(new InetSocketAddress(HOST, dataPort), 5_000);
+                assertThat(ftp.send("RETR " + stalled.name()).code()).isEqualTo(150);
+                assertThat(data.getInputStream().readNBytes(1024)).hasSize(1024);
+                await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                        .anyMatch(e -> e.state() == State.RUNNING));
+
+                server.unpublish(stalled);
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty()
+                        && events.get(events.size() - 1).state().isFinal());
+                DownloadProgress last = events.get(events.size() - 1);
+                assertThat(last.state()).isEqualTo(State.ABORTED);
+                assertThat(last.bytes()).isLessThan(big.length);
+            }
+        }
+    }
+
+    private static int replyOrClosed(FtpDialogue ftp, String command) {
+        try {
+            return ftp.send(command).code();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void refusesToPublishAMissingOrEmptyImage() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.bin"));
+
+        assertThatThrownBy(() -> server.publish(dir.resolve("missing.bin")))
+                .isInstanceOf(ImageServerException.class).hasMessageContaining("choose an existing image file");
+        assertThatThrownBy(() -> server.publish(empty))
+                .isInstanceOf(ImageServerException.class).hasMessageContaining("is empty");
+    }
+
+    @Test
+    void aTakenPortIsReportedWithWhatToDo() throws Exception {
+        ImageServerConfig samePort = ImageServerConfig.on(InetAddress.getByName(HOST)).withPort(server.port())
+                .withWorkDirectory(dir.resolve("second"));
+
+        assertThatThrownBy(() -> ImageServer.start(samePort).close())
+                .isInstanceOf(ImageServerException.class).hasMessageContaining("Choose another port");
+    }
+}
