@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 + "Run without arguments to open the window.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ProbeCommand.class,
         })
 public final class FleetFlashCommand implements Runnable {
 

@@ -1,0 +1,208 @@
+package org.fleetflash.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.agent.protocol.Partition;
+import org.fleetflash.agent.protocol.ProbeFailedException;
+import org.fleetflash.core.device.DeviceException;
+import org.fleetflash.core.device.DeviceProber;
+import org.fleetflash.core.device.FileHostKeyStore;
+import org.fleetflash.core.device.SshConnector;
+import org.fleetflash.core.device.SshOptions;
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.settings.DataDirectory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fleetflash probe}: connects to one router, runs the agent's probe and prints its facts. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = {"Connects to a router over SSH, uploads the agent, and prints what it found:",
+            "FreeBSD release, memory, flash partitions, erase block, tmpfs, tools. Changes nothing on the router."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:facts read", "2:bad command line", "3:router unreachable or not SSH",
+            "4:login refused", "5:host key unknown or changed", "6:the agent ran but its facts are unusable",
+            "1:anything else"})
+final class ProbeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The router (port 22 unless given).")
+    String target;
+
+    @Mixin
+    ConnectOptions connect;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the human summary.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            SshTarget t = SshTarget.parse(target);
+            DeviceProber.Report report = new DeviceProber(SshConnector.shared())
+                    .probe(t, connect.credentials(spec), connect.sshOptions(), connect.hostKeyStore());
+            if (json) {
+                out.println(toJson(report));
+            } else {
+                printHuman(out, report);
+            }
+            out.flush();
+            return 0;
+        } catch (DeviceException e) {
+            err.println("fleetflash probe: " + e.getMessage());
+            return ExitCodes.of(e);
+        } catch (ProbeFailedException e) {
+            err.println("fleetflash probe: the agent ran on " + target + " but its facts are unusable: " + e.getMessage());
+            return ExitCodes.PROBE_FAILED;
+        } catch (IllegalArgumentException e) {
+            err.println("fleetflash probe: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (java.io.IOException e) {
+            err.println("fleetflash probe: " + e.getMessage());
+            return ExitCodes.OTHER;
+        }
+    }
+
+    static String toJson(DeviceProber.Report report) {
+        ObjectMapper mapper = new ObjectMapper();
+        DeviceFacts f = report.facts();
+        ObjectNode o = mapper.createObjectNode();
+        o.put("target", report.target().hostPort());
+        o.put("serverVersion", report.serverVersion());
+        o.put("hostname", f.hostname());
+        o.put("osRelease", f.osRelease());
+        o.put("osRelDate", f.osRelDate());
+        o.put("arch", f.arch());
+        o.put("machineArch", f.machineArch());
+        o.put("model", f.model());
+        o.put("physMemory", f.physMemory());
+        o.put("userMemory", f.userMemory());
+        o.put("freeMemory", f.freeMemory());
+        o.put("pageSize", f.pageSize());
+        o.put("rootMountFrom", f.rootMountFrom());
+        o.put("tmpfs", f.tmpfs());
+        o.put("watchdogdRunning", f.watchdogdRunning());
+        ArrayNode md = o.putArray("mdUnitsInUse");
+        f.mdUnitsInUse().forEach(md::add);
+        o.put("flashDevice", f.flashDevice());
+        o.put("flashSize", f.flashSize());
+        o.put("eraseBlock", f.eraseBlock());
+        ObjectNode tools = o.putObject("tools");
+        f.tools().forEach(tools::put);
+        ArrayNode parts = o.putArray("partitions");
+        for (Partition p : f.partitions()) {
+            parts.addObject().put("name", p.name()).put("offset", p.offset()).put("size", p.size())
+                    .put("readonly", p.readonly()).put("index", p.index());
+        }
+        ArrayNode leds = o.putArray("leds");
+        f.leds().forEach(leds::add);
+        ArrayNode warnings = o.putArray("warnings");
+        f.warnings().forEach(warnings::add);
+        o.put("agentCheck", report.agentUpload().check().name());
+        return o.toString();
+    }
+
+    static void printHuman(PrintWriter out, DeviceProber.Report r) {
+        DeviceFacts f = r.facts();
+        out.printf("Router %s (%s)%n", r.target().hostPort(), r.serverVersion());
+        out.printf("  hostname    %s%n", f.hostname());
+        out.printf("  FreeBSD     %s (osreldate %d), %s/%s%n", f.osRelease(), f.osRelDate(), f.arch(), f.machineArch());
+        out.printf("  model       %s%n", f.model());
+        out.printf("  memory      %s physical, %s usable, %s free (page size %d)%n",
+                Sizes.human(f.physMemory()), Sizes.human(f.userMemory()), Sizes.human(f.freeMemory()), f.pageSize());
+        out.printf("  root        %s%n", f.rootMountFrom());
+        out.printf("  tmpfs       %s%n", f.tmpfs() ? "yes" : "NO (reroot impossible)");
+        out.printf("  watchdogd   %s%n", f.watchdogdRunning() ? "running" : "not running");
+        out.printf("  md in use   %s%n", f.mdUnitsInUse().isEmpty() ? "none" : String.join(" ", f.mdUnitsInUse()));
+        out.printf("  flash       %s, %s, erase block %s%n", f.flashDevice(), Sizes.human(f.flashSize()), Sizes.human(f.eraseBlock()));
+        out.printf("  %-10s %10s %10s  %s%n", "partition", "offset", "size", "");
+        for (Partition p : f.partitions()) {
+            out.printf("  %-10s %#10x %#10x  %s%n", p.name(), p.offset(), p.size(), p.readonly() ? "read-only" : "writable");
+        }
+        String missing = String.join(" ", f.tools().entrySet().stream().filter(e -> !e.getValue()).map(java.util.Map.Entry::getKey).toList());
+        out.printf("  tools       %s%n", missing.isEmpty() ? "all present" : "missing: " + missing);
+        out.printf("  LEDs        %s%n", f.leds().isEmpty() ? "none" : String.join(" ", f.leds()));
+        out.printf("  agent       verified by %s%n", r.agentUpload().check().description());
+        for (String w : f.warnings()) {
+            out.printf("  warning     %s%n", w);
+        }
+        if (!r.log().isEmpty()) {
+            out.printf("  agent log   %d line(s); see --json or the log for details%n", r.log().size());
+        }
+    }
+
+    /** Connection options shared by the commands that talk to routers. */
+    static final class ConnectOptions {
+        @Option(names = "--user", required = true, description = "SSH user on the router (usually root).")
+        String user;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Secret secret;
+
+        static final class Secret {
+            @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from this file.")
+            Path passwordFile;
+
+            @Option(names = "--password-env", paramLabel = "VAR", description = "Read the password from this environment variable.")
+            String passwordEnv;
+
+            @Option(names = "--identity", paramLabel = "KEY", description = "Log in with this private key file (OpenSSH format).")
+            Path identity;
+        }
+
+        @Option(names = "--accept-new-host-key",
+                description = "Trust and pin the router's host key if it has none pinned yet. A changed key is always refused.")
+        boolean acceptNewHostKey;
+
+        @Option(names = "--known-hosts", paramLabel = "FILE",
+                description = "File of pinned host keys (default: known_hosts in the data directory).")
+        Path knownHosts;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "FleetFlash's data directory (default: the user's; env FLEETFLASH_DATA_DIR).")
+        Path dataDir;
+
+        @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
+                description = "Deadline of each step on the router (default: ${DEFAULT-VALUE} s).")
+        long timeoutSeconds;
+
+        @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS",
+                description = "Deadline to connect and log in (default: ${DEFAULT-VALUE} s).")
+        long connectTimeoutSeconds;
+
+        org.fleetflash.core.device.Credentials credentials(CommandSpec spec) throws java.io.IOException {
+            return CredentialOptions.credentials(spec, user, secret.passwordFile, secret.passwordEnv, secret.identity);
+        }
+
+        SshOptions sshOptions() {
+            return SshOptions.DEFAULTS.withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
+                    .withAuthTimeout(Duration.ofSeconds(connectTimeoutSeconds))
+                    .withCommandDeadline(Duration.ofSeconds(timeoutSeconds))
+                    .withAcceptNewHostKey(acceptNewHostKey);
+        }
+
+        FileHostKeyStore hostKeyStore() throws java.io.IOException {
+            Path file = knownHosts;
+            if (file == null) {
+                DataDirectory dd = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
+                dd.ensureExists();
+                file = dd.knownHosts();
+            }
+            return new FileHostKeyStore(file);
+        }
+    }
+}
