@@ -10,7 +10,7 @@ import java.util.Optional;
 public sealed interface AgentLine {
 
     /** The kind of a line; a {@code switch} expression over it is checked for exhaustiveness. */
-    enum Kind { HELLO, FACT, TOOL, LED, RAW, DONE, ERROR, LOG }
+    enum Kind { HELLO, FACT, TOOL, LED, RAW, PHASE, CHECK, PREPARED, FETCHED, STAGED, COMMITTED, DONE, ERROR, LOG }
 
     /** Which of the kinds this line is. */
     Kind kind();
@@ -75,6 +75,81 @@ public sealed interface AgentLine {
         @Override
         public Kind kind() {
             return Kind.RAW;
+        }
+    }
+
+    /** {@code @FF phase name=N}: an upgrade sub-command entered a step (preflight, md, download, verify, root, ...). */
+    record Phase(String name) implements AgentLine {
+        public Phase {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.PHASE;
+        }
+    }
+
+    /** {@code @FF check name=N ok=yes|no text=T}: one pre-flight check and what it found. */
+    record Check(String name, boolean ok, String text) implements AgentLine {
+        public Check {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.CHECK;
+        }
+    }
+
+    /** {@code @FF prepared md=mdN mount=PATH image=PATH mdsize=BYTES}: the memory disk is made and mounted. */
+    record Prepared(String md, String mount, String image, long mdSize) implements AgentLine {
+        public Prepared {
+            Objects.requireNonNull(md, "md");
+            Objects.requireNonNull(mount, "mount");
+            Objects.requireNonNull(image, "image");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.PREPARED;
+        }
+    }
+
+    /** {@code @FF fetched bytes=N}: the image is downloaded into the memory disk. */
+    record Fetched(long bytes) implements AgentLine {
+        @Override
+        public Kind kind() {
+            return Kind.FETCHED;
+        }
+    }
+
+    /**
+     * {@code @FF staged md=mdN mdsize=B imagesize=B sha256=HEX|unavailable}: the reroot root is built and
+     * mount-tested; {@code sha256} is empty where the router has no {@code sha256} tool.
+     */
+    record Staged(String md, long mdSize, long imageSize, Optional<String> sha256) implements AgentLine {
+        public Staged {
+            Objects.requireNonNull(md, "md");
+            Objects.requireNonNull(sha256, "sha256");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.STAGED;
+        }
+    }
+
+    /** {@code @FF committed md=mdN}: root points at the memory disk and {@code reboot -r} follows: no way back. */
+    record Committed(String md) implements AgentLine {
+        public Committed {
+            Objects.requireNonNull(md, "md");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.COMMITTED;
         }
     }
 

@@ -35,6 +35,12 @@ public final class AgentLineParser {
         NAME("[a-z][a-z0-9_.]*"),
         /** A non-negative int without sign or leading junk. */
         NUMBER("[0-9]{1,9}"),
+        /** A byte count: a non-negative long. */
+        BYTES("[0-9]{1,18}"),
+        /** A memory disk unit. */
+        MD_UNIT("md[0-9]{1,4}"),
+        /** A SHA-256 digest in lowercase hex, or the word {@code unavailable}. */
+        DIGEST("[0-9a-f]{64}|unavailable"),
         YES_NO("yes|no"),
         /** The only status {@code done} has. */
         OK("ok"),
@@ -82,6 +88,10 @@ public final class AgentLineParser {
             return Optional.ofNullable(values.get(key));
         }
 
+        long bytes(String key) {
+            return Long.parseLong(values.get(key));
+        }
+
         int number(String key) {
             return Integer.parseInt(values.get(key));
         }
@@ -122,6 +132,21 @@ public final class AgentLineParser {
                     required("name", TokenType.FILE_NAME)),
             KindSpec.of("raw", f -> new AgentLine.Raw(f.text("src"), f.text(TEXT_KEY)),
                     required("src", TokenType.NAME), required(TEXT_KEY, TokenType.TEXT)),
+            KindSpec.of("phase", f -> new AgentLine.Phase(f.text("name")),
+                    required("name", TokenType.NAME)),
+            KindSpec.of("check", f -> new AgentLine.Check(f.text("name"), f.yes("ok"), f.text(TEXT_KEY)),
+                    required("name", TokenType.NAME), required("ok", TokenType.YES_NO), required(TEXT_KEY, TokenType.TEXT)),
+            KindSpec.of("prepared", f -> new AgentLine.Prepared(f.text("md"), f.text("mount"), f.text("image"), f.bytes("mdsize")),
+                    required("md", TokenType.MD_UNIT), required("mount", TokenType.ABSOLUTE_PATH),
+                    required("image", TokenType.ABSOLUTE_PATH), required("mdsize", TokenType.BYTES)),
+            KindSpec.of("fetched", f -> new AgentLine.Fetched(f.bytes("bytes")),
+                    required("bytes", TokenType.BYTES)),
+            KindSpec.of("staged", f -> new AgentLine.Staged(f.text("md"), f.bytes("mdsize"), f.bytes("imagesize"),
+                            "unavailable".equals(f.text("sha256")) ? Optional.empty() : Optional.of(f.text("sha256"))),
+                    required("md", TokenType.MD_UNIT), required("mdsize", TokenType.BYTES),
+                    required("imagesize", TokenType.BYTES), required("sha256", TokenType.DIGEST)),
+            KindSpec.of("committed", f -> new AgentLine.Committed(f.text("md")),
+                    required("md", TokenType.MD_UNIT)),
             KindSpec.of("done", f -> new AgentLine.Done(f.text("cmd"), f.text("status")),
                     required("cmd", TokenType.NAME), required("status", TokenType.OK)),
             KindSpec.of("error", f -> new AgentLine.Error(f.text("code"), f.text(TEXT_KEY)),
