@@ -77,9 +77,9 @@ tmpfs)
 	dev=tmpfs
 	;;
 ufs)
-	dev=$(sim_rpath "$special")
-	case $dev in
-	md[0-9]*) dev=/dev/$dev ;;
+	case $special in
+	md[0-9]*) dev=/dev/$special ;;
+	*) dev=$(sim_rpath "$special") ;;
 	esac
 	case $dev in
 	/dev/md[0-9]*) ;;

@@ -32,9 +32,13 @@ case $minfree in
 '' | *[!0-9]*) echo "newfs: illegal minimum free space percentage $minfree" >&2; exit 1 ;;
 esac
 
-dev=$(sim_rpath "$1")
+# like newfs, a bare "md2" means /dev/md2
+case $1 in
+md[0-9]*) dev=/dev/$1 ;;
+*) dev=$(sim_rpath "$1") ;;
+esac
 case $dev in
-/dev/md[0-9]* | md[0-9]*) ;;
+/dev/md[0-9]*) ;;
 *)
 	echo "newfs: $dev: the simulator only formats memory disks (/dev/mdN)" >&2
 	exit 1

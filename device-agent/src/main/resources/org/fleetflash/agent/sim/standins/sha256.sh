@@ -34,8 +34,14 @@ if [ $# = 0 ]; then
 	exit 0
 fi
 status=0
-for f in "$@"; do
-	host=$(sim_hpath "$f")
+for arg in "$@"; do
+	# names are printed as the router would print them (without the sandbox prefix)
+	f=$(sim_rpath "$arg")
+	case $arg in
+	/* | "$FF_SIM_ROOT"*) ;;
+	*) f=$arg ;;
+	esac
+	host=$(sim_hpath "$arg")
 	if [ ! -r "$host" ] || [ -d "$host" ]; then
 		if [ -d "$host" ]; then
 			echo "$prog: $f: Is a directory" >&2
