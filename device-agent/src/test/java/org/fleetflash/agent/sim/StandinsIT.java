@@ -2,7 +2,12 @@ package org.fleetflash.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.fleetflash.agent.sim.SandboxShell.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -374,6 +379,42 @@ class StandinsIT {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("fetch: ftp://u@127.0.0.1:9/x: Connection refused\n");
+  }
+
+  @Test
+  void fetchDownloadsFromALoopbackServerWithFreeBsdsNonTtyProgressLine() throws Exception {
+    byte[] image = new byte[7_919_104];
+    new java.util.Random(1).nextBytes(image);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    server.createContext("/newimage", ex -> {
+      if (ex.getRequestMethod().equals("HEAD")) {
+        ex.getResponseHeaders().set("Content-Length", Integer.toString(image.length));
+        ex.sendResponseHeaders(200, -1);
+        ex.close();
+        return;
+      }
+      ex.sendResponseHeaders(200, image.length);
+      try (var body = ex.getResponseBody()) {
+        body.write(image);
+      }
+    });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort();
+      Result size = sh.run("fetch -s " + url + "/newimage");
+      Result get = sh.run("fetch -o \"$FF_ROOT/tmp/newimage\" " + url + "/newimage");
+      Result missing = sh.run("fetch -o \"$FF_ROOT/tmp/x\" " + url + "/nope");
+
+      assertThat(size.out()).isEqualTo("7919104\n");
+      assertThat(get.exit()).isZero();
+      assertThat(get.err()).matches(Pattern.quote(String.format("%-46s", "/tmp/newimage") + "        7733 kB ")
+          + "[ 0-9]{4} [ kMG]Bps    [0-9]{2}s\n");
+      assertThat(Files.readAllBytes(sandbox.root().resolve("tmp/newimage"))).isEqualTo(image);
+      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.err()).isEqualTo("fetch: " + url + "/nope: Not Found\n");
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test

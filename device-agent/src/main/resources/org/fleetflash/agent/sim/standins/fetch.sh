@@ -22,12 +22,11 @@ usage() {
 	exit 1
 }
 
-sflag=0 qflag=0 vflag=0 out='' timeout=${FTP_TIMEOUT:-120} Sexp=''
+sflag=0 qflag=0 out='' timeout=${FTP_TIMEOUT:-120} Sexp=''
 while getopts :146AadFlMmnPpqRrsUvB:o:S:T:w:N:i: opt; do
 	case $opt in
 	s) sflag=1 ;;
 	q) qflag=1 ;;
-	v) vflag=1 ;;
 	o) out=$OPTARG ;;
 	S) Sexp=$OPTARG ;;
 	T)
@@ -36,7 +35,7 @@ while getopts :146AadFlMmnPpqRrsUvB:o:S:T:w:N:i: opt; do
 		esac
 		timeout=$OPTARG
 		;;
-	1 | 4 | 6 | A | a | d | F | l | M | m | n | P | p | R | r | U | B | w | N | i) ;;
+	1 | 4 | 6 | A | a | d | F | l | M | m | n | P | p | R | r | U | v | B | w | N | i) ;;
 	*)
 		sim_optfail "$opt"
 		usage ;;
@@ -125,10 +124,10 @@ for url in "$@"; do
 		dest=$out
 	fi
 	case $dest in
-	-) hdest=- ;;
-	*) hdest=$(sim_hpath "$dest") ;;
+	-) hdest=- shown=- ;;
+	/*) hdest=$(sim_hpath "$dest") shown=$(sim_rpath "$dest") ;;
+	*) hdest=$(sim_hpath "$dest") shown=$dest ;;
 	esac
-	[ "$qflag" = 1 ] || printf '%-46s' "$dest" >&2
 	t0=$(sim_now)
 	if [ "$hdest" = - ]; then
 		$CURL -sS -K "$cfg" --fail --connect-timeout "$timeout" --speed-limit 1 --speed-time "$timeout" -- "$plain" 2>"$cfg.err"
@@ -143,7 +142,6 @@ for url in "$@"; do
 	code=$(/bin/sed -n 's/.*returned error: \([0-9][0-9][0-9]\).*/\1/p' "$cfg.err" 2>/dev/null)
 	/bin/rm -f "$cfg.err"
 	if [ "$rc" != 0 ]; then
-		[ "$qflag" = 1 ] || printf '\n' >&2
 		echo "fetch: $url: $(reason "$rc" "$code")" >&2
 		[ "$hdest" = - ] || /bin/rm -f "$hdest"
 		status=1
@@ -155,12 +153,13 @@ for url in "$@"; do
 		continue
 	fi
 	if [ "$qflag" = 0 ]; then
+		# non-tty stderr: the name padded to 46 columns, then size, rate and elapsed time
+		printf '%-46s' "$shown" >&2
 		/usr/bin/awk -v s="$t0" -v e="$(sim_now)" -v b="$got" -v sb="$(stat_bytes "$got")" 'BEGIN {
 			t = e - s; if (t < 0.001) t = 0.001; r = b / t
 			split(" kMGTP", u, ""); i = 1; while (r > 9999 && i < 6) { r = int(r / 1024); i++ }
 			rate = sprintf("%4d %sBps", r, (i == 1 ? " " : u[i]))
 			printf "        %s %s    %02ds\n", sb, rate, int(t + 0.5) }' >&2
 	fi
-	[ "$vflag" = 0 ] || true
 done
 exit "$status"
