@@ -5,23 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,8 +46,7 @@ public final class Sandbox implements AutoCloseable {
   private final String routerName;
   private final FlashLayout layout;
   private Process watchdog;
-  private WatchService ledWatch;
-  private Thread ledThread;
+  private WatchKey ledKey;
 
   /** A write to /dev/led/NAME as the LED recorder saw it. */
   public record LedEvent(Instant at, String led, String value) {}
@@ -104,8 +97,13 @@ public final class Sandbox implements AutoCloseable {
     Sandbox sb = new Sandbox(dir, profile, shell, routerName, layout);
     sb.writeState();
     sb.buildRoot();
-    sb.startWatchdog();
-    sb.startLedRecorder();
+    try {
+      sb.startWatchdog();
+      sb.startLedRecorder();
+    } catch (IOException | RuntimeException e) {
+      sb.close();
+      throw e;
+    }
     return sb;
   }
 
@@ -219,7 +217,7 @@ public final class Sandbox implements AutoCloseable {
     return out;
   }
 
-  /** Stops the watchdogd and the LED recorder. The files stay: create() again to restart the router. */
+  /** Stops the watchdogd and the LED recording. The files stay: create() again to restart the router. */
   @Override
   public void close() {
     try {
@@ -239,21 +237,9 @@ public final class Sandbox implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    WatchService w = ledWatch;
-    if (w != null) {
-      try {
-        w.close();
-      } catch (IOException e) {
-        LOG.debug("Router {}: LED watch close failed", routerName, e);
-      }
-    }
-    Thread t = ledThread;
-    if (t != null) {
-      try {
-        t.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    WatchKey k = ledKey;
+    if (k != null) {
+      LedRecorder.unwatch(k);
     }
   }
 
@@ -496,46 +482,7 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void startLedRecorder() throws IOException {
-    Path ledDir = root().resolve("dev/led");
-    WatchService w = ledDir.getFileSystem().newWatchService();
-    ledDir.register(w, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
-    ledWatch = w;
-    Map<String, String> last = new HashMap<>();
-    Path log = simDir().resolve("led.log");
-    Thread t = new Thread(() -> {
-      try {
-        while (true) {
-          WatchKey key = w.take();
-          for (WatchEvent<?> ev : key.pollEvents()) {
-            if (ev.context() instanceof Path name) {
-              recordLed(ledDir.resolve(name), name.toString(), last, log);
-            }
-          }
-          if (!key.reset()) {
-            return;
-          }
-        }
-      } catch (ClosedWatchServiceException | InterruptedException e) {
-        // closed by close(): the router is shutting down
-      }
-    }, "sim-led-" + routerName);
-    t.setDaemon(true);
-    t.start();
-    ledThread = t;
-  }
-
-  private static void recordLed(Path file, String name, Map<String, String> last, Path log) {
-    try {
-      String value = Files.readString(file, StandardCharsets.ISO_8859_1).strip();
-      if (value.isEmpty() || value.equals(last.get(name))) {
-        return;
-      }
-      last.put(name, value);
-      Files.writeString(log, System.currentTimeMillis() + " " + name + " " + value + "\n",
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      LOG.debug("LED {} unreadable: {}", name, e.getMessage());
-    }
+    ledKey = LedRecorder.watch(root().resolve("dev/led"), simDir().resolve("led.log"));
   }
 
   // ---------------------------------------------------------------- helpers
