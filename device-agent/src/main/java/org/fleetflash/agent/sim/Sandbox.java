@@ -243,6 +243,14 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes a stopped router's directory (flash, state and root) so its next start is a first
+   * boot. Symbolic links (to host tools and devices) are removed, never followed.
+   */
+  public static void delete(Path routerDir) throws IOException {
+    deleteTree(routerDir);
+  }
+
   // ---------------------------------------------------------------- flash
 
   /**

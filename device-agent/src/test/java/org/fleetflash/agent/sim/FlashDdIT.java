@@ -35,8 +35,9 @@ class FlashDdIT {
   }
 
   @AfterEach
-  void shutDown() {
+  void shutDown() throws Exception {
     sandbox.close();
+    SandboxShell.deleteAll(dir);
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.fleetflash.agent.sim.SandboxShell.Result;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,11 @@ class SandboxIT {
 
   @TempDir
   Path dir;
+
+  @AfterEach
+  void deleteRouters() throws Exception {
+    SandboxShell.deleteAll(dir);
+  }
 
   private static Set<String> tools(Sandbox sb) throws Exception {
     Set<String> out = new HashSet<>();

@@ -37,6 +37,15 @@ final class SandboxShell {
     return new Result(p.exitValue(), out.join(), err.join());
   }
 
+  /** Deletes every router directory under dir (JUnit's TempDir cleanup warns about each host-tool symlink). */
+  static void deleteAll(java.nio.file.Path dir) throws IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path p : s.toList()) {
+        Sandbox.delete(p);
+      }
+    }
+  }
+
   private static CompletableFuture<String> drain(InputStream in) {
     return CompletableFuture.supplyAsync(() -> {
       try (in) {

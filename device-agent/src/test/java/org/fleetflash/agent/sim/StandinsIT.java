@@ -31,8 +31,9 @@ class StandinsIT {
   }
 
   @AfterEach
-  void shutDown() {
+  void shutDown() throws Exception {
     sandbox.close();
+    SandboxShell.deleteAll(dir);
   }
 
   // ---- uname, hostname
