@@ -69,8 +69,9 @@ public final class Sandbox implements AutoCloseable {
       throw new IllegalArgumentException("Router name '" + routerName
           + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
-    Path dir = routerDir.toAbsolutePath().normalize();
-    Files.createDirectories(dir);
+    Files.createDirectories(routerDir);
+    // the physical path: stand-ins map relative names through the physical working directory
+    Path dir = routerDir.toRealPath();
     Path sim = dir.resolve("sim");
     Path root = dir.resolve("root");
     Files.createDirectories(sim);
