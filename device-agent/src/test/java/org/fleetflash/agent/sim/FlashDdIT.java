@@ -114,6 +114,25 @@ class FlashDdIT {
   }
 
   @Test
+  void imageWrittenAcrossKernelAndRootfsBootsAfterRestart() throws Exception {
+    Profile p = sandbox.profile();
+    Files.write(sandbox.root().resolve("tmp/newimage"), SimImage.bytes(p, "2.0", 0));
+
+    // the kernel fills its 19 blocks exactly; the rest goes to rootfs, the short last block padded
+    Result r = sh.run("img=\"$FF_ROOT/tmp/newimage\"; "
+        + "dd if=\"$img\" of=\"$FF_ROOT/dev/map/kernel\" bs=65536 count=19 conv=sync && "
+        + "dd if=\"$img\" of=\"$FF_ROOT/dev/map/rootfs\" bs=65536 skip=19 conv=sync");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("19+0 records in\n19+0 records out\n1245184 bytes transferred in ",
+        "101+1 records in\n102+0 records out\n6684672 bytes transferred in ");
+    assertThat(SimImage.bootableVersion(p, sandbox.flashFile())).contains("2.0");
+    sandbox.close();
+    sandbox = Sandbox.create(dir.resolve("r1"), p, Shell.DASH, "r1");
+    assertThat(sandbox.layout().slice("rootfs").orElseThrow().offset()).isEqualTo(1_376_256L);
+  }
+
+  @Test
   void writeIsThrottledToTheProfilesSpeed() throws Exception {
     sandbox.close();
     sandbox = Sandbox.create(dir.resolve("slow"), Profile.load("tl-wdr3600").withFlashSpeed(0, 262_144), Shell.DASH, "slow");
