@@ -1,0 +1,44 @@
+# A generic MT7621 board with 16 MiB SPI NOR (4 KiB erase sectors, FreeBSD 12 mx25l),
+# 256 MiB RAM and a fixed kernel/rootfs boundary. Format: docs/simulator.md.
+model=Generic MT7621 16M board
+hostname=gw16m
+os.release=12.4-RELEASE
+os.reldate=1204000
+os.version=FreeBSD 12.4-RELEASE r372781 GW16M
+hw.model=MediaTek MT7621 ver:1 eco:3
+hw.machine=mips
+hw.machine_arch=mipsel
+mem.physmem=268435456
+mem.usermem=234881024
+mem.pagesize=4096
+mem.free_pages=49152
+
+flash.device=flash/spi0
+flash.size=0x1000000
+flash.erase_block=0x1000
+flash.sector_size=512
+flash.write_bps=0
+flash.read_bps=0
+
+partition.0=u-boot 0x000000 0x030000 ro
+partition.1=u-boot-env 0x030000 0x040000 ro
+partition.2=factory 0x040000 0x050000 ro
+partition.3=kernel 0x050000 0x250000 rw
+partition.4=rootfs 0x250000 0xff0000 rw
+partition.5=cfg 0xff0000 0x1000000 rw
+layout=kernel rootfs
+root.mountfrom=ufs:map/rootfs.uncompress
+root.uncompressed_size=33554432
+
+tmpfs=yes
+watchdogd=no
+leds=power wlan lan
+md.preallocated=
+tools.absent=
+
+ssh.user=admin
+ssh.password=fleetflash
+reboot.delay=PT30S
+
+firmware.version=12.4-gw16m-1
+image.size=10485760
