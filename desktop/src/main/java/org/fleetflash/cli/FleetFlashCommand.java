@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ProbeCommand.class,
+            SimCommand.class,
+            DemoCommand.class,
         })
 public final class FleetFlashCommand implements Runnable {
 
@@ -30,6 +32,14 @@ public final class FleetFlashCommand implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter e = ex.getCommandLine().getErr();
+            e.println(ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, e);
+            e.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            e.flush();
+            return 2;
+        });
         return cl;
     }
 

@@ -132,7 +132,7 @@ final class ProbeCommand implements Callable<Integer> {
         out.printf("  flash       %s, %s, erase block %s%n", f.flashDevice(), Sizes.human(f.flashSize()), Sizes.human(f.eraseBlock()));
         out.printf("  %-10s %10s %10s  %s%n", "partition", "offset", "size", "");
         for (Partition p : f.partitions()) {
-            out.printf("  %-10s %#10x %#10x  %s%n", p.name(), p.offset(), p.size(), p.readonly() ? "read-only" : "writable");
+            out.printf("  %-10s   0x%06x   0x%06x  %s%n", p.name(), p.offset(), p.size(), p.readonly() ? "read-only" : "writable");
         }
         String missing = String.join(" ", f.tools().entrySet().stream().filter(e -> !e.getValue()).map(java.util.Map.Entry::getKey).toList());
         out.printf("  tools       %s%n", missing.isEmpty() ? "all present" : "missing: " + missing);

@@ -164,6 +164,36 @@ public final class DeviceSession implements AutoCloseable {
     }
 
     /**
+     * Runs {@code command} and copies its stdout, byte for byte, to {@code out} (for reading flash
+     * partitions and staged images back). A non-zero exit status is an exception carrying stderr's tail.
+     *
+     * @return the number of bytes copied
+     */
+    public long readBinary(String command, Duration deadline, OutputStream out) throws DeviceException {
+        Objects.requireNonNull(out, "out");
+        long[] count = {0};
+        OutputStream counting = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                count[0] += len;
+            }
+        };
+        BoundedCapture err = new BoundedCapture(64 * 1024);
+        int status = requireStatus(command, run(command, deadline, counting, err, null), err);
+        if (status != 0) {
+            throw new RemoteCommandFailedException(target, command, status, err.tail(10, 1000), "See the router's message above.");
+        }
+        return count[0];
+    }
+
+    /**
      * Quotes {@code value} as one word for the router's POSIX shell: single quotes, each embedded {@code '}
      * written as {@code '\''}. The one function that puts values into remote commands.
      *

@@ -1,0 +1,71 @@
+package org.fleetflash.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.fleetflash.agent.sim.Profile;
+import org.fleetflash.agent.sim.Shell;
+import org.fleetflash.agent.sim.SimFleet;
+import org.fleetflash.agent.sim.SimRouter;
+import org.fleetflash.app.FleetFlashApp;
+import org.fleetflash.core.settings.DataDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fleetflash demo}: starts a simulated demo fleet on loopback and opens the window on it. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Starts a simulated demo fleet on loopback (127.0.3.x) and opens the application on it.",
+            "The routers keep their flash in the data directory's demo-fleet folder across runs."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "FleetFlash's data directory (default: the user's).")
+    Path dataDir;
+
+    @Option(names = "--no-window", description = "Only start the fleet and print it; run until interrupted.")
+    boolean noWindow;
+
+    @Override
+    public Integer call() throws Exception {
+        Path state = DataDirectory.forThisUser(Optional.ofNullable(dataDir)).ensureExists().resolve("demo-fleet");
+        Files.createDirectories(state);
+        List<SimFleet> fleets = new ArrayList<>();
+        try {
+            fleets.add(SimFleet.start(state, new SimFleet.Spec(Profile.load("tl-wdr3600"), Shell.DASH, 3,
+                    "127.0.3.1", 0, SimFleet.Vary.ADDRESS, Optional.empty(), Optional.empty())));
+            int next = 4;
+            for (String name : Profile.builtInNames()) {
+                if (!name.equals("tl-wdr3600")) {
+                    fleets.add(SimFleet.start(state, new SimFleet.Spec(Profile.load(name), Shell.DASH, 1,
+                            "127.0.3." + next++, 0, SimFleet.Vary.ADDRESS, Optional.empty(), Optional.empty())));
+                }
+            }
+            List<String> lines = new ArrayList<>();
+            for (SimFleet f : fleets) {
+                for (SimRouter r : f.routers()) {
+                    lines.add(r.describe());
+                    spec.commandLine().getOut().println(r.describe());
+                }
+            }
+            spec.commandLine().getOut().flush();
+            if (noWindow) {
+                spec.commandLine().getErr().println("Demo fleet running. Press Ctrl+C to stop.");
+                Thread.currentThread().join();
+            } else {
+                FleetFlashApp.launchWithDemoFleet(lines);
+            }
+        } finally {
+            for (SimFleet f : fleets) {
+                f.close();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,168 @@
+package org.fleetflash.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.fleetflash.agent.sim.Profile;
+import org.fleetflash.agent.sim.Shell;
+import org.fleetflash.agent.sim.SimFleet;
+import org.fleetflash.agent.sim.SimImage;
+import org.fleetflash.agent.sim.SimRouter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fleetflash sim}: starts simulated FreeBSD routers on loopback, the test bench and demo fleet. */
+@Command(name = "sim",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts simulated FreeBSD routers on loopback addresses and runs until interrupted.",
+            "Prints one line per router: name address:port user password (a test bench, not a secret)."
+        },
+        subcommands = {SimCommand.ImageCommand.class, SimCommand.ProfilesCommand.class})
+final class SimCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", paramLabel = "NAME|FILE",
+            description = "Router model: a built-in profile name (see 'sim profiles') or a profile file.")
+    String profile;
+
+    @Option(names = "--count", defaultValue = "1", description = "How many routers (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--address", defaultValue = "127.0.3.1", paramLabel = "127.x.y.z",
+            description = "Loopback address of the first router; the next ones take the following addresses"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String address;
+
+    @Option(names = "--port", defaultValue = "2222", description = "SSH port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--vary", defaultValue = "address", paramLabel = "address|port",
+            description = "What changes from one router to the next: the address (default) or the port.")
+    SimFleet.Vary vary;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the routers keep their flash, host key and sandbox; kept across runs.")
+    Path stateDir;
+
+    @Option(names = "--shell", defaultValue = "dash", paramLabel = "dash|posh|busybox",
+            description = "The real shell that is the routers' /bin/sh (default: ${DEFAULT-VALUE}).")
+    String shell;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the routers' SSH password from this file instead of the profile's.")
+    Path passwordFile;
+
+    @Option(names = "--authorized-keys", paramLabel = "FILE",
+            description = "Public keys (OpenSSH authorized_keys format) that may log in as the profile's user.")
+    Path authorizedKeys;
+
+    @Override
+    public Integer call() throws Exception {
+        if (profile == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--profile=NAME|FILE'");
+        }
+        if (stateDir == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--state-dir=DIR'");
+        }
+        Profile p = Profiles.load(spec, profile);
+        Optional<String> password = passwordFile == null ? Optional.empty() : Optional.of(readPassword(passwordFile));
+        Files.createDirectories(stateDir);
+        SimFleet.Spec fleetSpec = new SimFleet.Spec(p, Shell.parse(shell), count, address, port, vary, password,
+                Optional.ofNullable(authorizedKeys));
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (SimFleet fleet = SimFleet.start(stateDir, fleetSpec)) {
+            for (SimRouter r : fleet.routers()) {
+                spec.commandLine().getOut().println(r.describe());
+            }
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().println("Simulated routers running (state in " + stateDir + "). Press Ctrl+C to stop.");
+            spec.commandLine().getErr().flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    fleet.close();
+                } catch (IOException e) {
+                    // the JVM is going away; nothing left to tell
+                } finally {
+                    stopped.countDown();
+                }
+            }, "sim-shutdown"));
+            stopped.await();
+        }
+        return 0;
+    }
+
+    static String readPassword(Path file) throws IOException {
+        String s = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (s.isEmpty()) {
+            throw new IOException("The password file " + file + " is empty");
+        }
+        return s;
+    }
+
+    /** {@code fleetflash sim image}: writes a synthetic firmware image that the simulator boots once flashed. */
+    @Command(name = "image", mixinStandardHelpOptions = true,
+            description = "Writes a synthetic firmware image for a simulated router model, carrying its version.")
+    static final class ImageCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--profile", required = true, paramLabel = "NAME|FILE", description = "Router model.")
+        String profile;
+
+        @Option(names = "--version", required = true, paramLabel = "V", description = "Firmware version the image carries.")
+        String version;
+
+        @Option(names = "--size", defaultValue = "0", paramLabel = "BYTES",
+                description = "Image size in bytes (default: a realistic size for the model).")
+        long size;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the image.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Profile p = Profiles.load(spec, profile);
+            SimImage.write(p, version, size, out);
+            spec.commandLine().getOut().println(out + " " + Files.size(out) + " bytes, " + p.name() + " version " + version);
+            return 0;
+        }
+    }
+
+    /** {@code fleetflash sim profiles}: lists the built-in router models. */
+    @Command(name = "profiles", mixinStandardHelpOptions = true, description = "Lists the built-in router models.")
+    static final class ProfilesCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Profile.builtInNames().forEach(spec.commandLine().getOut()::println);
+            return 0;
+        }
+    }
+
+    /** Loads a profile, turning a bad name or file into a usage error that says what exists. */
+    static final class Profiles {
+        private Profiles() {
+        }
+
+        static Profile load(CommandSpec spec, String nameOrFile) {
+            try {
+                return Profile.load(nameOrFile);
+            } catch (RuntimeException e) {
+                throw new ParameterException(spec.commandLine(), "Cannot load profile '" + nameOrFile + "': "
+                        + e.getMessage() + ". Built-in profiles: " + String.join(", ", Profile.builtInNames()), e);
+            }
+        }
+    }
+}
