@@ -44,6 +44,11 @@ public final class AgentRunner {
         return new AgentRunner(session, home, upload);
     }
 
+    /** A runner for an agent uploaded earlier (e.g. over a session that has since ended). */
+    public static AgentRunner installed(DeviceSession session, String home, UploadResult upload) {
+        return new AgentRunner(session, home, upload);
+    }
+
     /** Where the agent lives on the router. */
     public String home() {
         return home;

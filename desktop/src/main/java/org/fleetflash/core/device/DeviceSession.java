@@ -66,6 +66,18 @@ public final class DeviceSession implements AutoCloseable {
         return target;
     }
 
+    /**
+     * The laptop's address on this connection: the address the router can reach the laptop at (for the
+     * image server and the telemetry receiver), unless the technician binds another.
+     */
+    public java.net.InetAddress localAddress() {
+        java.net.SocketAddress local = session.getIoSession().getLocalAddress();
+        if (local instanceof java.net.InetSocketAddress inet) {
+            return inet.getAddress();
+        }
+        throw new IllegalStateException("The SSH connection to " + target + " has no IP address");
+    }
+
     /** The router's SSH identification, e.g. {@code SSH-2.0-OpenSSH_7.2 FreeBSD-20160310}. */
     public String serverVersion() {
         return serverVersion;

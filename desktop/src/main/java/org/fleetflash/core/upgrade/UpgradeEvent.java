@@ -1,0 +1,36 @@
+package org.fleetflash.core.upgrade;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/** What happens during an upgrade, as the history, the UI and the command line see it. */
+public sealed interface UpgradeEvent {
+
+    /** The router the event is about ({@code host:port}). */
+    String router();
+
+    Instant at();
+
+    /** The upgrade moved from one phase to the next. */
+    record PhaseChanged(String router, Instant at, Phase from, Phase to) implements UpgradeEvent {
+        public PhaseChanged {
+            Objects.requireNonNull(to, "to");
+        }
+    }
+
+    /** Progress inside a phase: bytes downloaded or erase blocks flashed. */
+    record Progress(String router, Instant at, Phase phase, long done, long total, String unit, String detail)
+            implements UpgradeEvent {
+    }
+
+    /** Something the technician should read (a check's result, a warning, an agent log line). */
+    record Note(String router, Instant at, Phase phase, Level level, String text) implements UpgradeEvent {
+        /** How much it matters. */
+        public enum Level { INFO, WARNING }
+    }
+
+    /** The last event of an upgrade. */
+    record Finished(String router, Instant at, Outcome outcome, Phase phase, String code, String message)
+            implements UpgradeEvent {
+    }
+}

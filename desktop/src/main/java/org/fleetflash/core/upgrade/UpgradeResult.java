@@ -1,0 +1,17 @@
+package org.fleetflash.core.upgrade;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.fleetflash.agent.plan.FlashPlan;
+
+/**
+ * How one router's upgrade ended.
+ *
+ * @param code     a stable code (the agent's error code, or the engine's own such as {@code UNREACHABLE})
+ * @param message  a sentence for the technician: what happened and what to do
+ * @param written  erase blocks the flasher wrote (from telemetry; -1 when unknown)
+ * @param same     erase blocks it found already right (from telemetry; -1 when unknown)
+ */
+public record UpgradeResult(Outcome outcome, Phase phase, String code, String message, Optional<FlashPlan> plan,
+        Optional<Path> backup, long written, long same) {
+}
