@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ProbeCommand.class,
+            UpgradeCommand.class,
             SimCommand.class,
             DemoCommand.class,
         })
