@@ -41,16 +41,20 @@ public class FleetFlashApp extends Application {
         Label hint = new Label("The fleet view arrives with the GUI issue. Meanwhile use the command line:\n"
                 + "  java -jar desktop/target/fleetflash.jar --help");
         hint.setId("hint");
+        hint.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         VBox root = new VBox(12, title, hint);
         if (!routers.isEmpty()) {
-            Label fleetTitle = new Label("Simulated demo routers (name, address:port, user, password):");
+            Label fleetTitle = new Label("Simulated demo routers (name, address:port, user, password). Try:\n"
+                    + "  echo fleetflash > pw\n  java -jar desktop/target/fleetflash.jar probe ADDRESS:PORT --user root"
+                    + " --password-file pw --accept-new-host-key");
+            fleetTitle.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             ListView<String> fleet = new ListView<>(FXCollections.observableArrayList(routers));
             fleet.setId("demoFleet");
             root.getChildren().addAll(fleetTitle, fleet);
         }
         root.setPadding(new Insets(24));
         stage.setTitle("FleetFlash");
-        stage.setScene(new Scene(root, 760, routers.isEmpty() ? 240 : 480));
+        stage.setScene(new Scene(root, 900, routers.isEmpty() ? 240 : 480));
         stage.show();
     }
 }
