@@ -105,6 +105,27 @@ class ProbeIT {
     }
 
     @Test
+    void aRouterTrustingTheTechniciansKeyIsProbedWithIt() throws Exception {
+        Path key = dir.resolve("id_ecdsa");
+        org.fleetflash.testsupport.ssh.TestProcesses.sshKeygen(key, "");
+        Path authorized = dir.resolve("authorized_keys");
+        java.nio.file.Files.copy(key.resolveSibling("id_ecdsa.pub"), authorized);
+        try (SimRouter router = SimRouter.start(dir, new SimRouter.Options("r-key", Profile.load("tl-wdr3600"), Shell.DASH,
+                "127.0.3." + NEXT_ADDRESS.getAndIncrement(), 0, Optional.of("a-password-nobody-uses"), Optional.of(authorized)))) {
+            DeviceProber.Report report = new DeviceProber(connector).probe(new SshTarget(router.address(), router.port()),
+                    new Credentials.PrivateKey(router.user(), key), options(), new FileHostKeyStore(dir.resolve("known_hosts")));
+            assertThat(report.facts().hostname()).isEqualTo("tl-wdr3600");
+            // A key the router does not trust is refused, and says so.
+            Path other = dir.resolve("other_ecdsa");
+            org.fleetflash.testsupport.ssh.TestProcesses.sshKeygen(other, "");
+            assertThatThrownBy(() -> new DeviceProber(connector).probe(new SshTarget(router.address(), router.port()),
+                    new Credentials.PrivateKey(router.user(), other), options(), new FileHostKeyStore(dir.resolve("known_hosts"))))
+                    .isInstanceOf(AuthenticationFailedException.class)
+                    .hasMessageContaining("authorized_keys");
+        }
+    }
+
+    @Test
     void wrongPasswordIsRefusedWithAClearMessage() throws Exception {
         try (SimRouter router = start(dir, "tl-wdr3600", Shell.DASH)) {
             assertThatThrownBy(() -> new DeviceProber(connector).probe(new SshTarget(router.address(), router.port()),

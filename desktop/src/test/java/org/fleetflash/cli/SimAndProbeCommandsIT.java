@@ -1,0 +1,105 @@
+package org.fleetflash.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.fleetflash.agent.sim.Profile;
+import org.fleetflash.agent.sim.SimImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a technician types: start simulated routers with {@code sim}, read one with {@code probe --json}. */
+class SimAndProbeCommandsIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void simStartsRoutersThatProbeReads() throws Exception {
+        Path state = dir.resolve("state");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toString(),
+                "sim", "--profile", "generic-16m", "--count", "2", "--address", "127.0.6.1", "--port", "0",
+                "--state-dir", state.toString(), "--shell", "posh");
+        Process sim = new ProcessBuilder(cmd).redirectError(dir.resolve("sim.err").toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
+            List<String> lines = CompletableFuture.supplyAsync(() -> {
+                List<String> l = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 2; i++) {
+                        l.add(out.readLine());
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return l;
+            }).get(60, TimeUnit.SECONDS);
+
+            assertThat(lines.get(0)).matches("generic-16m-01 127\\.0\\.6\\.1:[0-9]+ admin fleetflash");
+            assertThat(lines.get(1)).matches("generic-16m-02 127\\.0\\.6\\.2:[0-9]+ admin fleetflash");
+
+            String[] first = lines.get(0).split(" ");
+            Path pw = Files.writeString(dir.resolve("pw"), first[3] + "\n");
+            CommandLineJarIT.Run probe = CommandLineJarIT.runJar("probe", first[1], "--user", first[2], "--password-file",
+                    pw.toString(), "--accept-new-host-key", "--data-dir", dir.resolve("data").toString(), "--json");
+            assertThat(probe.exit()).as(probe.err()).isZero();
+            JsonNode json = new ObjectMapper().readTree(probe.out());
+            Profile p = Profile.load("generic-16m");
+            assertThat(json.get("osRelease").asText()).isEqualTo(p.osRelease());
+            assertThat(json.get("physMemory").asLong()).isEqualTo(p.physmem());
+            assertThat(json.get("eraseBlock").asLong()).isEqualTo(p.eraseBlock());
+            assertThat(json.get("tmpfs").asBoolean()).isEqualTo(p.tmpfs());
+            assertThat(json.get("freeMemory").asLong()).isPositive();
+            assertThat(json.get("tools").get("fetch").asBoolean()).isTrue();
+            List<String> names = new ArrayList<>();
+            json.get("partitions").forEach(n -> names.add(n.get("name").asText()));
+            assertThat(names).containsExactlyElementsOf(p.partitions().stream()
+                    .sorted(java.util.Comparator.comparingLong(x -> ((Profile.Fixed) x.start()).offset()))
+                    .map(Profile.Partition::name).toList());
+            assertThat(Files.readString(dir.resolve("data").resolve("known_hosts"))).contains("127.0.6.1");
+
+            // The second router is pinned separately: probing it without accepting its key is refused (exit 5).
+            CommandLineJarIT.Run unknown = CommandLineJarIT.runJar("probe", lines.get(1).split(" ")[1], "--user", "admin",
+                    "--password-file", pw.toString(), "--data-dir", dir.resolve("data").toString());
+            assertThat(unknown.exit()).isEqualTo(5);
+            assertThat(unknown.err()).contains("--accept-new-host-key").contains("SHA256:");
+        } finally {
+            sim.destroy();
+            assertThat(sim.waitFor(30, TimeUnit.SECONDS)).as("sim stops on SIGTERM").isTrue();
+        }
+    }
+
+    @Test
+    void simImageWritesABootableImageOfTheAskedVersion() throws Exception {
+        Path out = dir.resolve("fw.bin");
+        CommandLineJarIT.Run run = CommandLineJarIT.runJar("sim", "image", "--profile", "tl-wdr3600", "--version", "12.1-test",
+                "--out", out.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        Profile p = Profile.load("tl-wdr3600");
+        byte[] image = Files.readAllBytes(out);
+        assertThat(image.length).isEqualTo(p.imageSize());
+        // Written over the span of a blank flash, the simulator would boot exactly this version.
+        byte[] flash = new byte[(int) p.flashSize()];
+        System.arraycopy(image, 0, flash, (int) p.spanStart(), image.length);
+        assertThat(SimImage.bootableVersion(p, flash)).contains("12.1-test");
+    }
+
+    @Test
+    void anUnknownProfileSaysWhichExist() throws Exception {
+        CommandLineJarIT.Run run = CommandLineJarIT.runJar("sim", "--profile", "no-such-router", "--state-dir",
+                dir.resolve("s").toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("no-such-router").contains("tl-wdr3600");
+    }
+}
