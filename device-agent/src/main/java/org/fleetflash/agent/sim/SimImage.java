@@ -16,15 +16,20 @@ import java.util.regex.Pattern;
 
 /**
  * Synthetic firmware images the simulated router can boot. An image is a kernel part that starts
- * with a 512-byte text header ({@code FFSIMG1}, version, total and kernel length, SHA-256 of
- * everything after the header) and a rootfs part that starts with the profile's boundary marker
- * ({@code #!/bin/sh} for a {@code .!/bin/sh} search) at an erase-block boundary; the rest is
- * deterministic pseudo-random bytes.
+ * with a 512-byte text header ({@code FFSIMG1}, version, total and kernel length) and a rootfs part
+ * that starts with the profile's boundary marker ({@code #!/bin/sh} for a {@code .!/bin/sh} search)
+ * at an erase-block boundary; the rest is deterministic pseudo-random bytes, and the last
+ * {@value #TRAILER_SIZE} bytes are a trailer with the SHA-256 of everything between header and
+ * trailer. The digest sits at the end so that two images of one version that differ only in their
+ * last erase blocks differ nowhere else, as real images that share a kernel and most of a rootfs do.
  */
 public final class SimImage {
 
   /** Size of the header at the start of the kernel part. */
   public static final int HEADER_SIZE = 512;
+  /** Size of the digest trailer at the end of the image. */
+  public static final int TRAILER_SIZE = 96;
+  private static final String TRAILER_KEY = "FFSIMG1-SHA256=";
   private static final String MAGIC = "FFSIMG1\n";
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
 
@@ -66,11 +71,14 @@ public final class SimImage {
       throw new IllegalArgumentException("Image version '" + version + "' must be 1-64 of [A-Za-z0-9._+-]");
     }
     byte[] out = image.clone();
-    String header = MAGIC + "version=" + version + "\ntotal=" + out.length + "\nkernel=" + kernelLength(p)
-        + "\nsha256=" + sha256(out, HEADER_SIZE, out.length - HEADER_SIZE) + "\n";
+    String header = MAGIC + "version=" + version + "\ntotal=" + out.length + "\nkernel=" + kernelLength(p) + "\n";
     byte[] h = header.getBytes(StandardCharsets.US_ASCII);
     Arrays.fill(out, 0, HEADER_SIZE, (byte) 0);
     System.arraycopy(h, 0, out, 0, h.length);
+    int trailerAt = out.length - TRAILER_SIZE;
+    byte[] t = (TRAILER_KEY + sha256(out, HEADER_SIZE, trailerAt - HEADER_SIZE) + "\n").getBytes(StandardCharsets.US_ASCII);
+    Arrays.fill(out, trailerAt, out.length, (byte) 0);
+    System.arraycopy(t, 0, out, trailerAt, t.length);
     return out;
   }
 
@@ -114,8 +122,14 @@ public final class SimImage {
       if (p.layout().size() > 1 && second.offset() != start + kernel) {
         return Optional.empty();
       }
-      String digest = sha256(flash, start + HEADER_SIZE, (int) total - HEADER_SIZE);
-      return digest.equals(h.get("sha256")) ? Optional.ofNullable(h.get("version")) : Optional.empty();
+      int trailerAt = start + (int) total - TRAILER_SIZE;
+      String trailer = new String(flash, trailerAt, TRAILER_SIZE, StandardCharsets.ISO_8859_1);
+      if (!trailer.startsWith(TRAILER_KEY)) {
+        return Optional.empty();
+      }
+      String expected = trailer.substring(TRAILER_KEY.length(), TRAILER_KEY.length() + 64);
+      String digest = sha256(flash, start + HEADER_SIZE, trailerAt - start - HEADER_SIZE);
+      return digest.equals(expected) ? Optional.ofNullable(h.get("version")) : Optional.empty();
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

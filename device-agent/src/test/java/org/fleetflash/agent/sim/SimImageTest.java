@@ -102,6 +102,26 @@ class SimImageTest {
   }
 
   @Test
+  void sameVersionWithAChangedTailDiffersOnlyInTheTail() {
+    Profile p = Profile.load("tl-wdr3600");
+    int eb = p.eraseBlock();
+    byte[] a = SimImage.bytes(p, "2.0", 0);
+    byte[] changed = a.clone();
+    int tailStart = (a.length / eb - 9) * eb; // the last 10 erase blocks (the last one is partial)
+    for (int i = tailStart; i < changed.length; i++) {
+      changed[i] = (byte) ~changed[i];
+    }
+    byte[] b = SimImage.restamp(p, changed, "2.0");
+
+    for (int off = 0; off < a.length; off += eb) {
+      int end = Math.min(a.length, off + eb);
+      assertThat(Arrays.equals(a, off, end, b, off, end)).as("block at %d", off).isEqualTo(off < tailStart);
+    }
+    assertThat(SimImage.bootableVersion(p, flashWith(p, b))).contains("2.0");
+    assertThat(SimImage.bootableVersion(p, flashWith(p, changed))).as("the trailer guards the tail").isEmpty();
+  }
+
+  @Test
   void sameSeedGivesTheSameBytesAfterTheHeader() {
     Profile p = Profile.load("generic-16m");
     byte[] a = SimImage.bytes(p, "1.0", 0, 42);
