@@ -119,7 +119,7 @@ final class SimCommand implements Callable<Integer> {
         @Option(names = "--profile", required = true, paramLabel = "NAME|FILE", description = "Router model.")
         String profile;
 
-        @Option(names = "--version", required = true, paramLabel = "V", description = "Firmware version the image carries.")
+        @Option(names = "--version", paramLabel = "V", description = "Firmware version the image carries (not with --like).")
         String version;
 
         @Option(names = "--size", defaultValue = "0", paramLabel = "BYTES",
@@ -129,9 +129,29 @@ final class SimCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the image.")
         Path out;
 
+        @Option(names = "--like", paramLabel = "FILE",
+                description = "Start from this image (same version and size) instead of a new one...")
+        Path like;
+
+        @Option(names = "--change-last-blocks", defaultValue = "0", paramLabel = "N",
+                description = "...and change only its last N erase blocks (for incremental-flash tests and benchmarks).")
+        int changeLastBlocks;
+
         @Override
         public Integer call() throws Exception {
             Profile p = Profiles.load(spec, profile);
+            if (like != null) {
+                if (changeLastBlocks < 1) {
+                    throw new ParameterException(spec.commandLine(), "--like needs --change-last-blocks N (N >= 1)");
+                }
+                Files.write(out, SimImage.withChangedTail(p, Files.readAllBytes(like), changeLastBlocks));
+                spec.commandLine().getOut().println(out + " " + Files.size(out) + " bytes, " + like.getFileName()
+                        + " with its last " + changeLastBlocks + " erase blocks changed");
+                return 0;
+            }
+            if (version == null) {
+                throw new ParameterException(spec.commandLine(), "Missing required option: '--version=V'");
+            }
             SimImage.write(p, version, size, out);
             spec.commandLine().getOut().println(out + " " + Files.size(out) + " bytes, " + p.name() + " version " + version);
             return 0;

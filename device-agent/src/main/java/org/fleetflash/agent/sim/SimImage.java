@@ -82,6 +82,30 @@ public final class SimImage {
     return out;
   }
 
+  /**
+   * The same image (same version, same length) with its last {@code blocks} erase blocks changed and
+   * the trailer renewed: what a rebuild that changed only the end of the rootfs looks like. Counts
+   * the last, possibly partial block as one.
+   */
+  public static byte[] withChangedTail(Profile p, byte[] image, int blocks) {
+    Map<String, String> h = header(Arrays.copyOf(image, HEADER_SIZE));
+    if (h.isEmpty()) {
+      throw new IllegalArgumentException("Not a simulator image: its header is missing");
+    }
+    int eb = p.eraseBlock();
+    int lastBlock = (image.length - 1) / eb;
+    int tailStart = (lastBlock - blocks + 1) * eb;
+    if (blocks < 1 || tailStart < kernelLength(p) + eb) {
+      throw new IllegalArgumentException("Can change 1 to " + (lastBlock - kernelLength(p) / eb - 1)
+          + " trailing erase blocks of this image, not " + blocks);
+    }
+    byte[] out = image.clone();
+    for (int i = tailStart; i < out.length; i++) {
+      out[i] = (byte) ~out[i];
+    }
+    return restamp(p, out, h.get("version"));
+  }
+
   /** Length of the kernel part: the fixed kernel partition, or the profile's kernel size rounded up to the search step. */
   public static int kernelLength(Profile p) {
     Profile.Partition first = p.partition(p.layout().get(0)).orElseThrow();

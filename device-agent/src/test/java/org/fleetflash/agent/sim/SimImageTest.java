@@ -122,6 +122,26 @@ class SimImageTest {
   }
 
   @Test
+  void withChangedTailChangesExactlyTheLastBlocksAndStillBoots() {
+    Profile p = Profile.load("tl-wdr3600");
+    int eb = p.eraseBlock();
+    byte[] a = SimImage.bytes(p, "3.0", 0);
+    byte[] b = SimImage.withChangedTail(p, a, 10);
+    int blocks = (a.length + eb - 1) / eb;
+    int differing = 0;
+    for (int i = 0; i < blocks; i++) {
+      int off = i * eb;
+      int end = Math.min(a.length, off + eb);
+      if (!Arrays.equals(a, off, end, b, off, end)) {
+        differing++;
+        assertThat(i).as("a changed block lies in the tail").isGreaterThanOrEqualTo(blocks - 10);
+      }
+    }
+    assertThat(differing).isEqualTo(10);
+    assertThat(SimImage.bootableVersion(p, flashWith(p, b))).contains("3.0");
+  }
+
+  @Test
   void sameSeedGivesTheSameBytesAfterTheHeader() {
     Profile p = Profile.load("generic-16m");
     byte[] a = SimImage.bytes(p, "1.0", 0, 42);
