@@ -137,6 +137,8 @@ final class UpgradeCommand implements Callable<Integer> {
             o.put("outcome", f.outcome().name());
             o.put("code", f.code());
             o.put("message", f.message());
+            o.put("blocksWritten", f.written());
+            o.put("blocksSame", f.same());
         }
         return o.toString();
     }

@@ -70,6 +70,8 @@ public final class RouterUpgrade {
     private final AtomicLong written = new AtomicLong(-1);
     private final AtomicLong same = new AtomicLong(-1);
     private final AtomicReference<TelemetryEvent> lastTelemetry = new AtomicReference<>();
+    /** The flasher's last word per erase block (written or same), from PROGRESS telemetry. */
+    private final java.util.Map<Long, String> blockActions = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RouterUpgrade(UpgradeRequest request, UpgradeServices services, Consumer<? super UpgradeEvent> events, Clock clock) {
         this.request = Objects.requireNonNull(request, "request");
@@ -98,7 +100,11 @@ public final class RouterUpgrade {
     }
 
     private UpgradeResult finish(Outcome outcome, String code, String message) {
-        emit(new UpgradeEvent.Finished(router, now(), outcome, phase, code, message));
+        if (written.get() < 0 && !blockActions.isEmpty()) {
+            written.set(blockActions.values().stream().filter("written"::equals).count());
+            same.set(blockActions.values().stream().filter("same"::equals).count());
+        }
+        emit(new UpgradeEvent.Finished(router, now(), outcome, phase, code, message, written.get(), same.get()));
         return new UpgradeResult(outcome, phase, code, message, Optional.ofNullable(plan), Optional.ofNullable(backup),
                 written.get(), same.get());
     }
@@ -403,6 +409,7 @@ public final class RouterUpgrade {
             }
             case PROGRESS -> {
                 advanceTo(Phase.FLASH);
+                e.number("block").ifPresent(b -> blockActions.put(b, e.fields().getOrDefault("action", "")));
                 emit(new UpgradeEvent.Progress(router, now(), Phase.FLASH, e.number("block").orElse(0),
                         e.number("blocks").orElse(plan.blocks()), "blocks", e.fields().getOrDefault("action", "")));
             }

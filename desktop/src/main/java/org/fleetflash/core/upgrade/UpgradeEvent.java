@@ -29,8 +29,11 @@ public sealed interface UpgradeEvent {
         public enum Level { INFO, WARNING }
     }
 
-    /** The last event of an upgrade. */
-    record Finished(String router, Instant at, Outcome outcome, Phase phase, String code, String message)
-            implements UpgradeEvent {
+    /**
+     * The last event of an upgrade; {@code written} and {@code same} count the erase blocks the flasher
+     * wrote and found already right (-1 when no telemetry told).
+     */
+    record Finished(String router, Instant at, Outcome outcome, Phase phase, String code, String message, long written,
+            long same) implements UpgradeEvent {
     }
 }
