@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ProbeCommand.class,
+            ScanCommand.class,
         })
 public final class FleetFlashCommand implements Runnable {
 
