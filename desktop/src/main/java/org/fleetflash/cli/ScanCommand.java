@@ -85,7 +85,15 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line: each open port, then the summary.")
     boolean json;
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private ObjectMapper mapper;
+
+    /** Jackson is loaded only for --json: a plain scan starts faster without it. */
+    private ObjectMapper mapper() {
+        if (mapper == null) {
+            mapper = new ObjectMapper();
+        }
+        return mapper;
+    }
 
     @Override
     public Integer call() {
@@ -181,7 +189,7 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
         Optional<String> vendor = mac.flatMap(m -> m.isLocallyAdministered()
                 ? Optional.of("locally administered") : OuiTable.bundled().vendorOf(m));
         if (json) {
-            ObjectNode o = mapper.createObjectNode();
+            ObjectNode o = mapper().createObjectNode();
             o.put("address", hit.address().toString());
             o.put("port", hit.port());
             o.put("banner", hit.banner());
@@ -205,7 +213,7 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
     private void printSummary(PrintWriter out, ScanPlan plan, ScanSummary s) {
         String end = s.cancelled() ? " (cancelled)" : s.deadlineReached() ? " (stopped at --max-seconds)" : "";
         if (json) {
-            ObjectNode o = mapper.createObjectNode();
+            ObjectNode o = mapper().createObjectNode();
             o.put("summary", true);
             o.put("addressesTried", s.addressesTried());
             o.put("connects", s.connects());

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.fleetflash.agent.sim.ExecSpec;
 import org.fleetflash.agent.sim.SimSshServer;
 import org.junit.jupiter.api.AfterEach;
@@ -142,9 +142,10 @@ class ScanJobIT {
 
     @Test
     void cancellingStopsAtOnceAndNoResultFollows() throws Exception {
-        LineServer early = line("127.0.0.2", 0, DROPBEAR);
-        ScanPlan plan = ScanPlan.of(List.of("127.0.0.0/16"), List.of(early.port()), false);
-        CountDownLatch firstHit = new CountDownLatch(1);
+        LineServer first = line("127.0.0.2", 0, DROPBEAR);
+        line("127.2.0.2", first.port(), DROPBEAR);
+        line("127.3.255.2", first.port(), DROPBEAR);
+        ScanPlan plan = ScanPlan.of(List.of("127.0.0.0/14"), List.of(first.port()), true);
         AtomicBoolean cancelReturned = new AtomicBoolean();
         AtomicInteger lateHits = new AtomicInteger();
 
@@ -152,19 +153,20 @@ class ScanJobIT {
             if (cancelReturned.get()) {
                 lateHits.incrementAndGet();
             }
-            firstHit.countDown();
         })) {
-            assertThat(firstHit.await(10, TimeUnit.SECONDS)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> job.done() > 2000);
             long start = System.nanoTime();
             job.cancel();
             long cancelMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             cancelReturned.set(true);
+            long doneAtCancel = job.done();
             ScanSummary summary = job.await(Duration.ofSeconds(1));
 
             assertThat(cancelMs).isLessThan(1000);
             assertThat(summary.cancelled()).isTrue();
-            assertThat(summary.connects()).isLessThan(plan.probeCount());
-            assertThat(job.done()).isEqualTo(summary.connects());
+            assertThat(summary.connects()).isLessThan(plan.probeCount() / 2);
+            assertThat(job.done()).as("nothing finishes after cancel returned").isEqualTo(doneAtCancel);
         }
         assertThat(lateHits).hasValue(0);
     }

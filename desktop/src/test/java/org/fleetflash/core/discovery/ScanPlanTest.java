@@ -118,6 +118,18 @@ class ScanPlanTest {
     }
 
     @Test
+    void readsTheSoftDescriptorLimitFromProcLimits() {
+        List<String> limits = List.of("Limit                     Soft Limit           Hard Limit           Units",
+                "Max processes             63419                63419                processes",
+                "Max open files            1024                 524288               files");
+
+        assertThat(LinuxDescriptors.softLimit(limits)).isEqualTo(1024);
+        assertThat(LinuxDescriptors.softLimit(List.of("Max open files            unlimited            unlimited            files")))
+                .isEqualTo(Long.MAX_VALUE);
+        assertThat(LinuxDescriptors.softLimit(List.of("Max processes 1 1"))).isEqualTo(-1);
+    }
+
+    @Test
     void optionsRefuseUnboundedValues() {
         assertThatThrownBy(() -> ScanOptions.DEFAULTS.withConcurrency(0)).hasMessageContaining("1-8192");
         assertThatThrownBy(() -> ScanOptions.DEFAULTS.withConcurrency(100_000)).hasMessageContaining("1-8192");
