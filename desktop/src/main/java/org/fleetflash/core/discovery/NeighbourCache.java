@@ -21,7 +21,10 @@ public final class NeighbourCache {
         List<Neighbour> read() throws IOException;
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(NeighbourCache.class);
+    /** Created on first use only: logging is set up beside a running scan, not before it (see {@link ScanJob}). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(NeighbourCache.class);
+    }
 
     private final Source source;
     private final long minIntervalNanos;
@@ -69,7 +72,7 @@ public final class NeighbourCache {
             }
             entries = m;
         } catch (IOException e) {
-            LOG.warn("Cannot read the neighbour table: {}", e.getMessage());
+            Log.LOG.warn("Cannot read the neighbour table: {}", e.getMessage());
         }
     }
 }
