@@ -22,7 +22,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NeighbourTable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NeighbourTable.class);
+    /** Created on first use only (see {@link ScanJob}): reading {@code /proc/net/arp} logs nothing. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(NeighbourTable.class);
+    }
+
     static final int MAX_OUTPUT = 4 * 1024 * 1024;
     private static final Path PROC_NET_ARP = Path.of("/proc/net/arp");
 
@@ -70,7 +74,7 @@ public final class NeighbourTable {
             }
             byte[] b = out.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             if (p.exitValue() != 0) {
-                LOG.debug("'{}' exited with {}", String.join(" ", command), p.exitValue());
+                Log.LOG.debug("'{}' exited with {}", String.join(" ", command), p.exitValue());
             }
             return new String(b, StandardCharsets.UTF_8);
         } catch (InterruptedException e) {
