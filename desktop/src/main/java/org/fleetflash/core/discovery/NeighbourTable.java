@@ -69,7 +69,7 @@ public final class NeighbourTable {
         });
         try {
             if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+                stop(p);
                 throw new IOException("'" + String.join(" ", command) + "' did not finish within " + deadline.toMillis() + " ms");
             }
             byte[] b = out.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -78,12 +78,18 @@ public final class NeighbourTable {
             }
             return new String(b, StandardCharsets.UTF_8);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            stop(p);
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while reading the neighbour table", e);
         } catch (ExecutionException | TimeoutException e) {
-            p.destroyForcibly();
+            stop(p);
             throw new IOException("Cannot read the output of '" + String.join(" ", command) + "': " + e.getMessage(), e);
         }
+    }
+
+    /** Kills the tool and anything it started, so no pipe stays open behind it. */
+    private static void stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 }
