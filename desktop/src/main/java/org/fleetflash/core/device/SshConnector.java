@@ -127,6 +127,10 @@ public final class SshConnector implements AutoCloseable {
         }
         if (cf.getException() != null || !cf.isConnected()) {
             Throwable failure = cf.getException() != null ? cf.getException() : new IOException("connection cancelled");
+            if (failure instanceof org.apache.sshd.common.session.helpers.MissingAttachedSessionException) {
+                // TCP connected, then the peer hung up before any SSH session existed: a port that is not (or will not be) SSH.
+                throw handshakeFailure(target, hs, options, failure);
+            }
             throw DeviceUnreachableException.classify(target, failure, options.connectTimeout());
         }
         ClientSession session = cf.getClientSession();
