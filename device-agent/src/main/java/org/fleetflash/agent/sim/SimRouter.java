@@ -238,19 +238,22 @@ public final class SimRouter implements AutoCloseable {
             lock.unlock();
         }
         console("Power on.");
-        life.schedule(this::boot, rebootDelay.plus(faults.extraRebootDelay()).toMillis(), TimeUnit.MILLISECONDS);
+        later(this::boot, rebootDelay.plus(faults.extraRebootDelay()));
     }
 
     // ---------------------------------------------------------------- the simulated kernel and init
 
     /** Runs every POLL on the life thread: acts on the requests the reboot and dd stand-ins leave in sim/. */
     private void watch() {
+        if (closed) {
+            return;
+        }
         try {
             Path sim = routerDir.resolve("sim");
             switch (state()) {
                 case UP -> {
                     if (Files.exists(sim.resolve("reroot.request"))) {
-                        reroot(Files.readString(sim.resolve("reroot.request")).strip());
+                        reroot(Files.readString(sim.resolve("reroot.request")).strip().split(" ")[0]);
                     } else if (Files.exists(sim.resolve("reboot.request"))) {
                         reboot();
                     }
@@ -283,7 +286,7 @@ public final class SimRouter implements AutoCloseable {
         LOG.info("Simulated router {} reroots", name());
         console("reroot: rerooted by " + (user.isEmpty() ? "root" : user));
         // rc.shutdown takes a moment: the session that ran reboot -r sees its last lines before it drops
-        life.schedule(this::rerootAfterShutdown, SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        later(this::rerootAfterShutdown, SHUTDOWN_GRACE);
     }
 
     private void rerootAfterShutdown() {
@@ -353,13 +356,40 @@ public final class SimRouter implements AutoCloseable {
         LOG.info("Simulated router {} reboots", name());
         console("Rebooting...");
         goDown();
-        Files.deleteIfExists(routerDir.resolve("sim/reboot.request"));
+        Path request = routerDir.resolve("sim/reboot.request");
+        killRequester(request);
+        Files.deleteIfExists(request);
         if (faults.neverReturns()) {
             console("(simulator fault: this router never comes back)");
             hang();
             return;
         }
-        life.schedule(this::boot, rebootDelay.plus(faults.extraRebootDelay()).toMillis(), TimeUnit.MILLISECONDS);
+        later(this::boot, rebootDelay.plus(faults.extraRebootDelay()));
+    }
+
+    /** Kills the stand-in that asked for the reboot ("USER PID" in the request), wherever it was started from. */
+    private void killRequester(Path request) throws IOException {
+        if (!Files.exists(request)) {
+            return;
+        }
+        String[] f = Files.readString(request).strip().split(" ");
+        if (f.length == 2 && f[1].matches("[0-9]{1,9}")) {
+            ProcessHandle.of(Long.parseLong(f[1]))
+                    .filter(h -> h.info().commandLine().map(c -> c.contains("reboot")).orElse(false))
+                    .ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Runs {@code step} on the life thread after {@code delay}, unless the router was closed meanwhile. */
+    private void later(Runnable step, Duration delay) {
+        if (closed) {
+            return;
+        }
+        try {
+            life.schedule(step, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Simulated router {} closed; {} dropped", name(), step);
+        }
     }
 
     private void powerLoss(String block) {

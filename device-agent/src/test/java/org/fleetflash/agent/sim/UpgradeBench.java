@@ -56,7 +56,7 @@ final class UpgradeBench implements AutoCloseable {
     final SimRouter router;
     final ImageServer ftp;
     final TelemetryReceiver telemetry;
-    final TelemetryToken token;
+    TelemetryToken token;
     final List<TelemetryEvent> events = new CopyOnWriteArrayList<>();
     private final Path work;
 
@@ -69,9 +69,21 @@ final class UpgradeBench implements AutoCloseable {
                 .withWorkDirectory(Files.createDirectories(work.resolve("ftp"))));
         telemetry = TelemetryReceiver.start(InetAddress.getByName("127.0.0.1"), 0);
         token = telemetry.register("r1", events::add);
+        upload();
+    }
+
+    /** Uploads the agent into the router's /tmp/fleetflash (a reboot clears /tmp). */
+    void upload() throws IOException {
         Path home = home();
         Files.createDirectories(home);
         Files.write(home.resolve(Agent.FILE_NAME), Agent.script());
+    }
+
+    /** A fresh telemetry token for the next upgrade (sequence numbers start again); forgets the events so far. */
+    void renewToken() {
+        telemetry.unregister(token);
+        events.clear();
+        token = telemetry.register("r1", events::add);
     }
 
     /** The agent's directory on the router (host path). */
@@ -149,6 +161,40 @@ final class UpgradeBench implements AutoCloseable {
 
     byte[] flash() throws IOException {
         return Files.readAllBytes(router.sandbox().flashFile());
+    }
+
+    /** What an SSH login to the router saw: the host key it presented and a command's output. */
+    record SshLook(java.security.PublicKey hostKey, String output) {}
+
+    /** Logs in over real SSH (password) and runs {@code command}. */
+    SshLook ssh(String command) throws IOException {
+        try (org.apache.sshd.client.SshClient client = org.apache.sshd.client.SshClient.setUpDefaultClient()) {
+            client.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
+            client.setKeyIdentityProvider(org.apache.sshd.common.keyprovider.KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+            java.util.concurrent.atomic.AtomicReference<java.security.PublicKey> key =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            client.setServerKeyVerifier((session, address, k) -> {
+                key.set(k);
+                return true;
+            });
+            client.start();
+            try (org.apache.sshd.client.session.ClientSession s = client
+                    .connect(router.user(), router.address(), router.port()).verify(Duration.ofSeconds(10)).getSession()) {
+                s.addPasswordIdentity(router.password());
+                s.auth().verify(Duration.ofSeconds(10));
+                String out = s.executeRemoteCommand(command);
+                return new SshLook(key.get(), out);
+            }
+        }
+    }
+
+    /** Runs {@code command} over SSH where the router drops the session (reboot): no exit status is expected. */
+    void sshDropped(String command) throws IOException {
+        try {
+            ssh(command);
+        } catch (java.rmi.RemoteException | org.apache.sshd.common.SshException e) {
+            // the session went down with the router, as it does on FreeBSD
+        }
     }
 
     /** Events of a telemetry kind received so far. */

@@ -72,6 +72,7 @@ class UpgradeIT {
         byte[] image = SimImage.bytes(p, "12.0-new", 0);
         Path file = bench.image("fw.bin", image);
 
+        UpgradeBench.SshLook beforeLook = bench.ssh("uname -n");
         UpgradeBench.Run stage = stageAndCommit(file);
         assertThat(stage.first(AgentLine.Staged.class).orElseThrow().sha256()).contains(UpgradeBench.sha256(image));
         awaitReturn();
@@ -94,7 +95,50 @@ class UpgradeIT {
         assertThat(bench.events("HELLO")).hasSize(1);
         assertThat(bench.events("VERIFY_OK")).hasSize(1);
         assertThat(bench.router.sandbox().ledHistory()).extracting(Sandbox.LedEvent::value).contains("f2", "1");
-        UpgradeBench.Run probe = bench.shell("mdconfig -l; cat \"$FF_ROOT/etc/version\"");
-        assertThat(probe.out()).isEqualTo("md0 md1\n12.0-new\n");
+        UpgradeBench.SshLook afterLook = bench.ssh("mdconfig -l; cat \"$FF_ROOT/etc/version\"");
+        assertThat(afterLook.output()).isEqualTo("md0 md1\n12.0-new\n");
+        assertThat(afterLook.hostKey()).isEqualTo(beforeLook.hostKey());
+        assertThat(Files.readString(bench.router.consoleLog()))
+                .contains("reroot: rerooted by root", "Trying to mount root from ufs:/dev/md2", "fleetflash: done", "Rebooting...");
+        bench.upload();
+        UpgradeBench.Run probe = bench.agent("probe");
+        assertThat(probe.lines()).contains(new AgentLine.Fact("firmware.version", "12.0-new"));
+    }
+
+    @Test
+    void secondRunWritesOnlyTheBlocksThatDiffer() throws Exception {
+        bench(Shell.DASH);
+        Profile p = bench.router.sandbox().profile();
+        int eb = p.eraseBlock();
+        byte[] first = SimImage.bytes(p, "12.0-a", 0);
+        stageAndCommit(bench.image("a.bin", first));
+        awaitReturn();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+        bench.renewToken();
+        bench.upload();
+
+        byte[] second = first.clone();
+        int blocks = (second.length + eb - 1) / eb;
+        for (int i = second.length - 1; i >= (blocks - 10) * eb; i--) {
+            second[i] = (byte) ~second[i];
+        }
+        second = SimImage.restamp(p, second, "12.0-b");
+        stageAndCommit(bench.image("b.bin", second));
+        awaitReturn();
+
+        assertThat(bench.router.runningVersion()).contains("12.0-b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+        TelemetryEvent done = bench.events("DONE").get(0);
+        // the header block carries the version and digest: it changes too
+        assertThat(done.number("written")).hasValue(11);
+        assertThat(done.number("same")).hasValue(blocks - 11);
+        List<Long> written = bench.events("PROGRESS").stream().filter(e -> "written".equals(e.fields().get("action")))
+                .map(e -> e.number("block").orElseThrow()).sorted().toList();
+        assertThat(written).first().isEqualTo(1L);
+        assertThat(written).hasSizeLessThanOrEqualTo(11).allMatch(b -> b == 1 || b > blocks - 10);
+        byte[] flash = bench.flash();
+        int start = (int) p.spanStart();
+        byte[] padded = UpgradeBench.padded(second, eb);
+        assertThat(Arrays.copyOfRange(flash, start, start + padded.length)).isEqualTo(padded);
     }
 }

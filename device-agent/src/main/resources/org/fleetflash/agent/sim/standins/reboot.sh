@@ -17,8 +17,8 @@ while getopts :dlNnpqrk: opt; do
 done
 printf '%s reboot %s\n' "$(/usr/bin/date +%s)" "$*" >>"$FF_SIM/reboot.log"
 if [ "$reroot" = 1 ]; then
-	printf '%s\n' "${USER:-root}" >"$FF_SIM/reroot.request"
+	printf '%s %s\n' "${USER:-root}" "$$" >"$FF_SIM/reroot.request"
 	exit 0
 fi
-printf '%s\n' "${USER:-root}" >"$FF_SIM/reboot.request"
+printf '%s %s\n' "${USER:-root}" "$$" >"$FF_SIM/reboot.request"
 sim_await_death reboot
