@@ -242,8 +242,10 @@ ff_need_num() {
 }
 
 # Undoes everything prepare made (mount, memory disk, stage.conf, scratch files); quiet and safe to run twice.
+# Fails, keeping the record of the memory disk for another try, only when the memory disk is still there.
 ff_undo() {
     _ff_unit=
+    _ff_left=0
     if [ -f "$FF_UNITF" ]; then
         IFS= read -r _ff_unit <"$FF_UNITF" || :
     fi
@@ -252,18 +254,18 @@ ff_undo() {
         md[0-9]*)
             if ! mdconfig -d -u "$_ff_unit" 2>"$FF_SCRATCH"; then
                 printf 'cleanup: mdconfig -d -u %s: %s\n' "$_ff_unit" "$(ff_oneline "$(cat "$FF_SCRATCH")")" >&2
-                if mdconfig -l 2>/dev/null | while IFS= read -r _ff_l; do
-                    case " $_ff_l " in *" $_ff_unit "*) exit 0 ;; esac
-                    exit 1
-                done; then
-                    return 1
-                fi
+                case " $(mdconfig -l 2>/dev/null) " in
+                    *" $_ff_unit "*) _ff_left=1 ;;
+                esac
             fi
             ;;
     esac
-    rm -f "$FF_UNITF" "$FF_SEALED" "$FF_CONF"
-    rmdir "$FF_MNT" 2>/dev/null
-    return 0
+    rm -f "$FF_SEALED" "$FF_CONF"
+    if [ "$_ff_left" = 0 ]; then
+        rm -f "$FF_UNITF"
+        rmdir "$FF_MNT" 2>/dev/null
+    fi
+    return "$_ff_left"
 }
 
 # Cleans up what prepare made and fails with a protocol error: ff_abort CODE MESSAGE.
