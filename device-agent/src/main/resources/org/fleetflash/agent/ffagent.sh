@@ -157,6 +157,9 @@ ff_probe() {
     if ff_which mdconfig >/dev/null; then
         ff_fact md.units "$(mdconfig -l 2>&1)"
     fi
+    if [ -f "${FF_ROOT}/etc/version" ] && IFS= read -r _ff_ver <"${FF_ROOT}/etc/version"; then
+        ff_fact firmware.version "$_ff_ver"
+    fi
 
     ff_capture sysctl -n kern.geom.conftxt || ff_die NO_GEOM "sysctl -n kern.geom.conftxt failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
     ff_raw conftxt <"$FF_SCRATCH"
@@ -184,6 +187,659 @@ ff_probe() {
     ff_emit "done cmd=probe status=ok"
 }
 
+# ---------------------------------------------------------------- upgrade (issue 3)
+# Paths of one upgrade on the router; everything under FF_WORK goes away with cleanup.
+FF_WORK="${FF_ROOT}/tmp/fleetflash"
+FF_CONF="$FF_WORK/stage.conf"
+FF_MNT="$FF_WORK/md"
+FF_IMG="$FF_MNT/image"
+FF_UNITF="$FF_WORK/md.unit"
+FF_SEALED="$FF_WORK/sealed"
+# Tools the reroot root needs besides a telemetry client (printf: posh has no built-in one); init and reboot are never run to trace them.
+FF_ROOT_TOOLS="sh init reboot dd cmp sleep kenv mount ls printf"
+# Bounds of the flasher: tries per block, then rounds of tries before it gives up and reboots.
+: "${FF_TRIES:=3}"
+: "${FF_ROUNDS:=5}"
+: "${FF_ROUND_PAUSE:=5}"
+
+# Prints a check line: ff_check NAME yes|no TEXT.
+ff_check() {
+    printf '@FF check name=%s ok=%s text=%s\n' "$1" "$2" "$(ff_oneline "$3")"
+}
+
+# Prints the size in bytes of file $1 from `ls -lL` (stripped images have no stat or wc); fails if there is none.
+ff_size() {
+    _ff_ls=$(ls -lL "$1" 2>/dev/null) || return 1
+    # shellcheck disable=SC2086 # split the listing into its fields
+    set -- $_ff_ls
+    case ${5:-} in
+        '' | *[!0-9]*) return 1 ;;
+    esac
+    printf '%s\n' "$5"
+}
+
+# Prints $1 quoted for sh: in single quotes, each ' written as '\''.
+ff_quote() {
+    _ff_q=$1
+    _ff_o=
+    while :; do
+        case $_ff_q in
+            *"'"*)
+                _ff_o="$_ff_o${_ff_q%%"'"*}'\\''"
+                _ff_q=${_ff_q#*"'"}
+                ;;
+            *) break ;;
+        esac
+    done
+    printf "'%s'" "$_ff_o$_ff_q"
+}
+
+# Fails unless $2 is a whole number; $1 names the setting in the message.
+ff_need_num() {
+    case $2 in
+        '' | *[!0-9]*) ff_abort NO_CONF "stage.conf: $1 must be a whole number, not '$2'. Let FleetFlash write stage.conf again." ;;
+    esac
+}
+
+# Undoes everything prepare made (mount, memory disk, stage.conf, scratch files); quiet and safe to run twice.
+# Fails, keeping the record of the memory disk for another try, only when the memory disk is still there.
+ff_undo() {
+    _ff_unit=
+    _ff_left=0
+    if [ -f "$FF_UNITF" ]; then
+        IFS= read -r _ff_unit <"$FF_UNITF" || :
+    fi
+    umount "$FF_MNT" >/dev/null 2>&1
+    case $_ff_unit in
+        md[0-9]*)
+            if ! mdconfig -d -u "$_ff_unit" 2>"$FF_SCRATCH"; then
+                printf 'cleanup: mdconfig -d -u %s: %s\n' "$_ff_unit" "$(ff_oneline "$(cat "$FF_SCRATCH")")" >&2
+                case " $(mdconfig -l 2>/dev/null) " in
+                    *" $_ff_unit "*) _ff_left=1 ;;
+                esac
+            fi
+            ;;
+    esac
+    rm -f "$FF_SEALED" "$FF_CONF"
+    if [ "$_ff_left" = 0 ]; then
+        rm -f "$FF_UNITF"
+        rmdir "$FF_MNT" 2>/dev/null
+    fi
+    return "$_ff_left"
+}
+
+# Cleans up what prepare made and fails with a protocol error: ff_abort CODE MESSAGE.
+ff_abort() {
+    ff_undo || printf 'cleanup left memory disk %s behind\n' "$_ff_unit" >&2
+    ff_die "$1" "$2"
+}
+
+# Reads stage.conf after checking it is a regular file of mode 600, and checks its values.
+ff_load_conf() {
+    if [ ! -f "$FF_CONF" ] || [ -L "$FF_CONF" ]; then
+        ff_abort NO_CONF "stage.conf is missing ($FF_CONF). Let FleetFlash write it again."
+    fi
+    _ff_ls=$(ls -l "$FF_CONF" 2>/dev/null)
+    case $_ff_ls in
+        '-rw-------'*) ;;
+        *) ff_abort NO_CONF "stage.conf is not mode 600 (${_ff_ls%% *}); it may hold a password. Let FleetFlash write it again." ;;
+    esac
+    # shellcheck disable=SC2034 # FF_PADDED_SHA256 is passed on to flash.conf through eval
+    FF_TRANSPORT='' FF_URL='' FTP_PASSWORD='' FF_IMAGE_SIZE='' FF_IMAGE_SHA256='' FF_PADDED_SIZE='' FF_PADDED_SHA256=''
+    FF_ERASE='' FF_SPAN_OFFSET='' FF_SPAN_SIZE='' FF_SEGMENTS='' FF_MARGIN='' FF_LED=''
+    FF_TELEMETRY_HOST='' FF_TELEMETRY_PORT='' FF_TELEMETRY_TOKEN='' FF_TELEMETRY_SEQ=''
+    # shellcheck source=/dev/null
+    . "$FF_CONF"
+    : "${FF_MARGIN:=8388608}"
+    : "${FF_TELEMETRY_SEQ:=1}"
+    case $FF_TRANSPORT in
+        fetch | ssh) ;;
+        *) ff_abort NO_CONF "stage.conf: FF_TRANSPORT must be fetch or ssh, not '$FF_TRANSPORT'." ;;
+    esac
+    for _ff_v in FF_IMAGE_SIZE:"$FF_IMAGE_SIZE" FF_PADDED_SIZE:"$FF_PADDED_SIZE" FF_ERASE:"$FF_ERASE" \
+        FF_SPAN_OFFSET:"$FF_SPAN_OFFSET" FF_SPAN_SIZE:"$FF_SPAN_SIZE" FF_MARGIN:"$FF_MARGIN" \
+        FF_TELEMETRY_SEQ:"$FF_TELEMETRY_SEQ"; do
+        ff_need_num "${_ff_v%%:*}" "${_ff_v#*:}"
+    done
+    if [ "$FF_ERASE" -le 0 ] || [ $((FF_PADDED_SIZE % FF_ERASE)) != 0 ] || [ "$FF_PADDED_SIZE" -lt "$FF_IMAGE_SIZE" ] \
+        || [ "$FF_IMAGE_SIZE" -le 0 ]; then
+        ff_abort NO_CONF "stage.conf: sizes do not fit together (image $FF_IMAGE_SIZE, padded $FF_PADDED_SIZE, erase block $FF_ERASE)."
+    fi
+    case $FF_IMAGE_SHA256 in
+        *[!0-9a-f]* | '') ff_abort NO_CONF "stage.conf: FF_IMAGE_SHA256 must be lowercase hex." ;;
+    esac
+    [ -n "$FF_SEGMENTS" ] || ff_abort NO_CONF "stage.conf: FF_SEGMENTS is empty."
+    case $FF_LED in
+        */* | .*) ff_abort NO_CONF "stage.conf: FF_LED must be an LED name, not '$FF_LED'." ;;
+    esac
+    case $FF_TELEMETRY_HOST in
+        *[!0-9a-fA-F.:]*) ff_abort NO_CONF "stage.conf: FF_TELEMETRY_HOST must be an IP address." ;;
+    esac
+    case $FF_TELEMETRY_PORT$FF_TELEMETRY_TOKEN in
+        *[!0-9a-f]*) ff_abort NO_CONF "stage.conf: FF_TELEMETRY_PORT and FF_TELEMETRY_TOKEN must be a number and lowercase hex." ;;
+    esac
+}
+
+# Prints the shared libraries tool $1 loads (one path a line) from the run-time linker's trace; odd lines are skipped.
+ff_libs() {
+    LD_TRACE_LOADED_OBJECTS=1 "$1" </dev/null 2>/dev/null | while read -r _ff_a _ff_b _ff_c _ff_rest; do
+        case $_ff_b in
+            '=>')
+                case $_ff_c in
+                    /*) printf '%s\n' "$_ff_c" ;;
+                esac
+                ;;
+            '('*)
+                case $_ff_a in
+                    /*) printf '%s\n' "$_ff_a" ;;
+                esac
+                ;;
+        esac
+    done
+}
+
+# Prints the router paths (without FF_ROOT) of every file the reroot root needs: tools, their libraries, the linker.
+ff_root_files() {
+    _ff_seen=' '
+    _ff_tools=$FF_ROOT_TOOLS
+    ff_which nc >/dev/null && _ff_tools="$_ff_tools nc"
+    ff_which logger >/dev/null && _ff_tools="$_ff_tools logger"
+    for _ff_t in $_ff_tools; do
+        _ff_p=$(ff_which "$_ff_t") || continue
+        _ff_rel=${_ff_p#"$FF_ROOT"}
+        case $_ff_seen in *" $_ff_rel "*) continue ;; esac
+        _ff_seen="$_ff_seen$_ff_rel "
+        printf '%s\n' "$_ff_rel"
+        case $_ff_t in
+            init | reboot) continue ;;
+        esac
+        for _ff_lib in $(ff_libs "$_ff_p"); do
+            [ -f "${FF_ROOT}$_ff_lib" ] || continue
+            case $_ff_seen in *" $_ff_lib "*) continue ;; esac
+            _ff_seen="$_ff_seen$_ff_lib "
+            printf '%s\n' "$_ff_lib"
+        done
+    done
+    if [ -f "${FF_ROOT}/libexec/ld-elf.so.1" ]; then
+        case $_ff_seen in *" /libexec/ld-elf.so.1 "*) ;; *) printf '%s\n' /libexec/ld-elf.so.1 ;; esac
+    fi
+}
+
+# Prints the partition table of kern.geom.conftxt as "NAME OFFSET SIZE" lines.
+ff_map_table() {
+    sysctl -n kern.geom.conftxt 2>/dev/null | while read -r _ff_lvl _ff_cls _ff_name _ff_msize _ff_sec _ff_rest; do
+        [ "$_ff_cls" = MAP ] || continue
+        _ff_off=
+        # shellcheck disable=SC2086 # the key/value pairs of the line
+        set -- $_ff_rest
+        while [ $# -ge 2 ]; do
+            if [ "$1" = o ]; then _ff_off=$2; fi
+            shift 2
+        done
+        printf '%s %s %s\n' "${_ff_name#map/}" "$_ff_off" "$_ff_msize"
+    done
+}
+
+# Re-checks the desktop's plan (FF_SEGMENTS and span) against the router's own partition table.
+ff_check_plan() {
+    _ff_table=$(ff_map_table)
+    _ff_next=$FF_SPAN_OFFSET
+    _ff_len_sum=0
+    _ff_pad_sum=0
+    _ff_n=0
+    _ff_count=0
+    for _ff_seg in $FF_SEGMENTS; do _ff_count=$((_ff_count + 1)); done
+    for _ff_seg in $FF_SEGMENTS; do
+        _ff_n=$((_ff_n + 1))
+        IFS=: read -r _ff_sname _ff_soff _ff_slen _ff_splen _ff_extra <<SEG
+$_ff_seg
+SEG
+        for _ff_x in "$_ff_soff" "$_ff_slen" "$_ff_splen"; do
+            case $_ff_x in
+                '' | *[!0-9]*) ff_check plan no "segment '$_ff_seg' is not name:offset:length:paddedlength"; return 1 ;;
+            esac
+        done
+        _ff_psize=
+        while read -r _ff_pn _ff_po _ff_ps; do
+            if [ "$_ff_pn" = "$_ff_sname" ]; then _ff_psize=$_ff_ps _ff_poff=$_ff_po; fi
+        done <<TABLE
+$_ff_table
+TABLE
+        if [ -z "$_ff_psize" ]; then
+            ff_check plan no "partition $_ff_sname of the plan does not exist on this router"
+            return 1
+        fi
+        if [ "$_ff_poff" != "$_ff_soff" ] || [ "$_ff_soff" != "$_ff_next" ]; then
+            ff_check plan no "partition $_ff_sname is at offset $_ff_poff on the router; the plan expects $_ff_soff (next free offset $_ff_next)"
+            return 1
+        fi
+        if [ "$_ff_splen" -gt "$_ff_psize" ] || [ $((_ff_splen % FF_ERASE)) != 0 ] || [ "$_ff_slen" -gt "$_ff_splen" ] \
+            || { [ "$_ff_n" -lt "$_ff_count" ] && [ "$_ff_splen" != "$_ff_psize" ]; }; then
+            ff_check plan no "partition $_ff_sname has $_ff_psize bytes; the plan puts $_ff_slen bytes ($_ff_splen padded) there"
+            return 1
+        fi
+        _ff_next=$((_ff_soff + _ff_psize))
+        _ff_len_sum=$((_ff_len_sum + _ff_slen))
+        _ff_pad_sum=$((_ff_pad_sum + _ff_splen))
+    done
+    if [ "$_ff_len_sum" != "$FF_IMAGE_SIZE" ] || [ "$_ff_pad_sum" != "$FF_PADDED_SIZE" ] \
+        || [ "$_ff_next" -gt $((FF_SPAN_OFFSET + FF_SPAN_SIZE)) ]; then
+        ff_check plan no "segments hold $_ff_len_sum bytes ($_ff_pad_sum padded, span ends at $_ff_next); the plan says $FF_IMAGE_SIZE ($FF_PADDED_SIZE padded) within $FF_SPAN_SIZE bytes from $FF_SPAN_OFFSET"
+        return 1
+    fi
+    ff_check plan yes "$_ff_count partitions at the planned offsets"
+}
+
+# Prints the names of the plan's partitions that a hint.map.N.readonly hint marks read-only.
+ff_readonly_parts() {
+    _ff_hints=$(kenv -h 2>/dev/null)
+    for _ff_seg in $FF_SEGMENTS; do
+        _ff_sname=${_ff_seg%%:*}
+        while IFS= read -r _ff_h; do
+            case $_ff_h in
+                hint.map.*.name=*) ;;
+                *) continue ;;
+            esac
+            _ff_val=${_ff_h#*=}
+            _ff_val=${_ff_val#\"}
+            _ff_val=${_ff_val%\"}
+            [ "$_ff_val" = "$_ff_sname" ] || continue
+            _ff_idx=${_ff_h#hint.map.}
+            _ff_idx=${_ff_idx%%.*}
+            while IFS= read -r _ff_r; do
+                case $_ff_r in
+                    "hint.map.$_ff_idx.readonly="*)
+                        _ff_rv=${_ff_r#*=}
+                        _ff_rv=${_ff_rv#\"}
+                        _ff_rv=${_ff_rv%\"}
+                        case $_ff_rv in
+                            '' | 0 | 0x0) ;;
+                            *) printf '%s\n' "$_ff_sname" ;;
+                        esac
+                        ;;
+                esac
+            done <<HINTS
+$_ff_hints
+HINTS
+        done <<HINTS
+$_ff_hints
+HINTS
+    done
+}
+
+# prepare: pre-flight checks, then the memory disk with a file system, mounted on FF_MNT.
+ff_prepare() {
+    ff_emit "phase name=preflight"
+    if [ -f "$FF_UNITF" ]; then
+        ff_die BUSY "an upgrade is already prepared ($FF_UNITF); run cleanup first"
+    fi
+    _ff_missing=
+    _ff_need="init reboot mdconfig newfs mount umount dd cmp kenv sh sysctl"
+    [ "$FF_TRANSPORT" = fetch ] && _ff_need="$_ff_need fetch"
+    for _ff_t in $_ff_need; do
+        ff_which "$_ff_t" >/dev/null || _ff_missing="$_ff_missing $_ff_t"
+    done
+    if [ -n "$_ff_missing" ]; then
+        ff_check tools no "missing:$_ff_missing"
+        ff_abort TOOL_MISSING "the router lacks$_ff_missing, which the upgrade needs"
+    fi
+    ff_check tools yes "$_ff_need"
+    if ff_tmpfs_works; then
+        ff_check tmpfs yes "a tmpfs mounts"
+    else
+        ff_check tmpfs no "a tmpfs cannot be mounted"
+        ff_abort NO_TMPFS "this kernel cannot mount a tmpfs, which reboot -r needs; without it the router would be stranded. Upgrade it with a console cable."
+    fi
+    if ff_which nc >/dev/null || ff_which logger >/dev/null; then
+        ff_check telemetry yes "progress after the reroot is reported over UDP"
+    else
+        ff_check telemetry no "neither nc nor logger: no progress after the reroot; the result is judged by the router's return only"
+    fi
+    ff_check_plan || ff_abort PLAN_MISMATCH "the router's partitions differ from the plan; probe the router again"
+    _ff_ro=$(ff_readonly_parts)
+    if [ -n "$_ff_ro" ]; then
+        ff_check readonly no "read-only: $(ff_oneline "$_ff_ro")"
+        ff_abort READONLY "partition $(ff_oneline "$_ff_ro") is read-only (hint.map readonly=1): it cannot be written online"
+    fi
+    ff_check readonly yes "the plan's partitions are writable"
+    _ff_bins=0
+    for _ff_f in $(ff_root_files); do
+        _ff_s=$(ff_size "${FF_ROOT}$_ff_f") || _ff_s=0
+        _ff_bins=$((_ff_bins + _ff_s))
+    done
+    _ff_data=$((FF_PADDED_SIZE + _ff_bins + 262144))
+    _ff_md=$((_ff_data + _ff_data / 5))
+    FF_MD_K=$(((_ff_md + 1023) / 1024))
+    FF_MDSIZE=$((FF_MD_K * 1024))
+    _ff_pages=$(sysctl -n vm.stats.vm.v_free_count 2>/dev/null)
+    _ff_psz=$(sysctl -n hw.pagesize 2>/dev/null)
+    case $_ff_pages$_ff_psz in
+        '' | *[!0-9]*) ff_abort NO_RAM "free memory is unknown (sysctl vm.stats.vm.v_free_count, hw.pagesize)" ;;
+    esac
+    _ff_free=$((_ff_pages * _ff_psz))
+    _ff_want=$((FF_MDSIZE + FF_MARGIN))
+    if [ "$_ff_free" -lt "$_ff_want" ]; then
+        ff_check ram no "needs $_ff_want bytes (memory disk $FF_MDSIZE + margin $FF_MARGIN), $_ff_free free"
+        ff_abort NO_RAM "needs $_ff_want bytes of free RAM (memory disk $FF_MDSIZE + margin $FF_MARGIN) but $_ff_free are free. Free memory or reboot the router, then try again."
+    fi
+    ff_check ram yes "needs $_ff_want bytes (memory disk $FF_MDSIZE + margin $FF_MARGIN), $_ff_free free"
+    if ff_watchdogd_running; then
+        ff_check watchdogd yes "running: commit stops it"
+    else
+        ff_check watchdogd yes "not running"
+    fi
+
+    ff_emit "phase name=md"
+    mkdir -p "$FF_WORK" || ff_abort MD_FAILED "cannot create $FF_WORK"
+    if ! FF_MD=$(mdconfig -a -t swap -s "${FF_MD_K}k" 2>"$FF_SCRATCH"); then
+        ff_abort MD_FAILED "mdconfig -a -t swap -s ${FF_MD_K}k failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+    fi
+    case $FF_MD in
+        md[0-9]*) ;;
+        *) ff_abort MD_FAILED "mdconfig printed '$FF_MD' instead of a memory disk name" ;;
+    esac
+    printf '%s\n' "$FF_MD" >"$FF_UNITF" || ff_abort MD_FAILED "cannot record the memory disk in $FF_UNITF"
+    if ! newfs -m 0 -o space "${FF_ROOT}/dev/$FF_MD" >"$FF_SCRATCH" 2>&1; then
+        ff_abort NEWFS_FAILED "newfs ${FF_ROOT}/dev/$FF_MD failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+    fi
+    mkdir -p "$FF_MNT" || ff_abort MOUNT_FAILED "cannot create $FF_MNT"
+    if ! mount "${FF_ROOT}/dev/$FF_MD" "$FF_MNT" 2>"$FF_SCRATCH"; then
+        ff_abort MOUNT_FAILED "mount ${FF_ROOT}/dev/$FF_MD $FF_MNT failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+    fi
+    ff_emit "prepared md=$FF_MD mount=$FF_MNT image=$FF_IMG mdsize=$FF_MDSIZE"
+}
+
+# Reads the memory disk prepare made into FF_MD; fails with $1 when there is none.
+ff_prepared_md() {
+    FF_MD=
+    [ -f "$FF_UNITF" ] && IFS= read -r FF_MD <"$FF_UNITF"
+    case $FF_MD in
+        md[0-9]*) ;;
+        *) ff_abort "$1" "no memory disk was prepared; run prepare (or stage) first" ;;
+    esac
+}
+
+# fetch: downloads the image into the memory disk; one resumed retry, then DOWNLOAD_FAILED.
+ff_fetch() {
+    ff_emit "phase name=download"
+    ff_prepared_md NOT_STAGED
+    [ -n "$FF_URL" ] || ff_abort NO_CONF "stage.conf has no FF_URL to fetch the image from"
+    FTP_PASSWORD=${FTP_PASSWORD:-}
+    export FTP_PASSWORD
+    if ! fetch -R -o "$FF_IMG" "$FF_URL" 2>"$FF_SCRATCH"; then
+        cat "$FF_SCRATCH" >&2
+        printf 'fetch failed; resuming once\n' >&2
+        if ! fetch -r -R -o "$FF_IMG" "$FF_URL" 2>"$FF_SCRATCH"; then
+            cat "$FF_SCRATCH" >&2
+            _ff_msg=
+            while IFS= read -r _ff_l; do
+                case $_ff_l in
+                    fetch:*) _ff_msg=$_ff_l ;;
+                esac
+            done <"$FF_SCRATCH"
+            ff_abort DOWNLOAD_FAILED "${_ff_msg:-fetch failed twice}"
+        fi
+    fi
+    cat "$FF_SCRATCH" >&2
+    _ff_got=$(ff_size "$FF_IMG") || ff_abort DOWNLOAD_FAILED "fetch left no image at $FF_IMG"
+    ff_emit "fetched bytes=$_ff_got"
+}
+
+# seal: checks the staged image, builds the reroot root around it, and proves it mounts read-only.
+ff_seal() {
+    ff_emit "phase name=verify"
+    ff_prepared_md NOT_STAGED
+    _ff_got=$(ff_size "$FF_IMG") || ff_abort SIZE_MISMATCH "there is no image at $FF_IMG"
+    if [ "$_ff_got" != "$FF_IMAGE_SIZE" ]; then
+        ff_abort SIZE_MISMATCH "the staged image has $_ff_got bytes, the plan $FF_IMAGE_SIZE"
+    fi
+    FF_SHA=unavailable
+    if ff_which sha256 >/dev/null; then
+        FF_SHA=$(sha256 -q "$FF_IMG" 2>"$FF_SCRATCH") || ff_abort DIGEST_MISMATCH "sha256 failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+        if [ "$FF_SHA" != "$FF_IMAGE_SHA256" ]; then
+            ff_abort DIGEST_MISMATCH "the staged image has SHA-256 $FF_SHA, the plan $FF_IMAGE_SHA256"
+        fi
+    fi
+
+    ff_emit "phase name=root"
+    for _ff_d in dev bin sbin usr/bin usr/sbin etc tmp lib libexec; do
+        mkdir -p "$FF_MNT/$_ff_d" || ff_abort ROOT_CHECK_FAILED "cannot create /$_ff_d on the memory disk"
+    done
+    for _ff_f in $(ff_root_files); do
+        if ! mkdir -p "$FF_MNT${_ff_f%/*}" || ! cp "${FF_ROOT}$_ff_f" "$FF_MNT$_ff_f"; then
+            ff_abort ROOT_CHECK_FAILED "cannot copy $_ff_f onto the memory disk (is it full?)"
+        fi
+    done
+    if ! cp "$0" "$FF_MNT/etc/rc" || ! chmod 755 "$FF_MNT/etc/rc"; then
+        ff_abort ROOT_CHECK_FAILED "cannot install the flasher as /etc/rc"
+    fi
+    {
+        for _ff_v in FF_IMAGE_SIZE FF_IMAGE_SHA256 FF_PADDED_SIZE FF_PADDED_SHA256 FF_ERASE FF_SPAN_OFFSET \
+            FF_SPAN_SIZE FF_SEGMENTS FF_LED FF_TELEMETRY_HOST FF_TELEMETRY_PORT FF_TELEMETRY_TOKEN; do
+            eval "_ff_x=\${$_ff_v}"
+            printf '%s=%s\n' "$_ff_v" "$(ff_quote "$_ff_x")"
+        done
+        printf 'FF_TELEMETRY_SEQ=%s\n' $((FF_TELEMETRY_SEQ + 1))
+    } >"$FF_MNT/etc/flash.conf" || ff_abort ROOT_CHECK_FAILED "cannot write /etc/flash.conf"
+    if ! umount "$FF_MNT" 2>"$FF_SCRATCH"; then
+        ff_abort ROOT_CHECK_FAILED "umount $FF_MNT failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+    fi
+    if ! mount -o ro "${FF_ROOT}/dev/$FF_MD" "$FF_MNT" 2>"$FF_SCRATCH"; then
+        ff_abort ROOT_CHECK_FAILED "the memory disk does not mount read-only: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+    fi
+    if [ ! -f "$FF_MNT/sbin/init" ] || [ ! -d "$FF_MNT/dev" ] || [ ! -f "$FF_MNT/etc/rc" ] || [ ! -f "$FF_MNT/bin/sh" ]; then
+        ff_abort ROOT_CHECK_FAILED "the read-only memory disk lacks /sbin/init, /bin/sh, /dev or /etc/rc"
+    fi
+    if ! umount "$FF_MNT" 2>"$FF_SCRATCH"; then
+        ff_abort ROOT_CHECK_FAILED "umount $FF_MNT failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+    fi
+    : >"$FF_SEALED"
+    ff_emit "staged md=$FF_MD mdsize=$(ff_md_size) imagesize=$_ff_got sha256=$FF_SHA"
+}
+
+# Prints the size of the prepared memory disk in bytes, from the MD line of kern.geom.conftxt.
+ff_md_size() {
+    _ff_mds=0
+    while read -r _ff_lvl _ff_cls _ff_name _ff_msize _ff_rest; do
+        if [ "$_ff_cls" = MD ] && [ "$_ff_name" = "$FF_MD" ]; then _ff_mds=$_ff_msize; fi
+    done <<CONF
+$(sysctl -n kern.geom.conftxt 2>/dev/null)
+CONF
+    printf '%s\n' "$_ff_mds"
+}
+
+# Sends one telemetry datagram "FFT1 token seq KIND ..." with nc (or logger); $1 = bg to not wait for nc.
+ff_tele() {
+    _ff_bg=$1
+    shift
+    [ -n "$FF_TELEMETRY_HOST" ] && [ -n "$FF_TELEMETRY_PORT" ] && [ -n "$FF_TELEMETRY_TOKEN" ] || return 0
+    _ff_msg="FFT1 $FF_TELEMETRY_TOKEN $FF_SEQ $*"
+    FF_SEQ=$((FF_SEQ + 1))
+    if ff_which nc >/dev/null; then
+        if [ "$_ff_bg" = bg ]; then
+            (printf '%s\n' "$_ff_msg" | nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1) &
+        else
+            printf '%s\n' "$_ff_msg" | nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1
+        fi
+    elif ff_which logger >/dev/null; then
+        logger -h "$FF_TELEMETRY_HOST" -P "$FF_TELEMETRY_PORT" -t ffflash "$_ff_msg" >/dev/null 2>&1
+    fi
+    return 0
+}
+
+# commit: stops watchdogd, points the kernel at the memory disk, says HELLO and reroots. The point of no return.
+ff_commit() {
+    ff_emit "phase name=commit"
+    ff_prepared_md NOT_STAGED
+    [ -f "$FF_SEALED" ] || ff_abort NOT_STAGED "the memory disk $FF_MD was not sealed; run seal (or stage) first"
+    if ff_watchdogd_running; then
+        if kill -TERM "$_ff_pid" 2>/dev/null; then
+            printf 'stopped watchdogd (pid %s)\n' "$_ff_pid" >&2
+        else
+            printf 'could not stop watchdogd (pid %s)\n' "$_ff_pid" >&2
+        fi
+    fi
+    _ff_oldroot=$(kenv -q vfs.root.mountfrom 2>/dev/null)
+    if ! kenv "vfs.root.mountfrom=ufs:/dev/$FF_MD" >&2; then
+        ff_abort NOT_STAGED "kenv vfs.root.mountfrom=ufs:/dev/$FF_MD failed"
+    fi
+    FF_SEQ=$FF_TELEMETRY_SEQ
+    ff_tele fg HELLO
+    rm -f "$FF_CONF"
+    ff_emit "committed md=$FF_MD"
+    sync
+    if ! reboot -r >"$FF_SCRATCH" 2>&1; then
+        cat "$FF_SCRATCH" >&2
+        [ -n "$_ff_oldroot" ] && kenv "vfs.root.mountfrom=$_ff_oldroot" >/dev/null 2>&1
+        ff_die REBOOT_FAILED "reboot -r failed: $(ff_oneline "$(cat "$FF_SCRATCH")"); the root was set back to $_ff_oldroot and the memory disk stays (run cleanup)"
+    fi
+}
+
+# Runs one upgrade sub-command: hello, the steps, and the result line.
+ff_upgrade() {
+    ff_emit "hello agent=$FF_PROTOCOL cmd=$1"
+    case $1 in
+        cleanup)
+            if ff_undo; then
+                ff_emit "done cmd=cleanup status=ok"
+            else
+                ff_die CLEANUP_FAILED "memory disk $_ff_unit is still in use; run cleanup again or reboot the router"
+            fi
+            return
+            ;;
+    esac
+    ff_load_conf
+    case $1 in
+        prepare) ff_prepare ;;
+        fetch) ff_fetch ;;
+        seal) ff_seal ;;
+        stage)
+            ff_prepare
+            ff_fetch
+            ff_seal
+            ;;
+        commit) ff_commit ;;
+    esac
+}
+
+# ---------------------------------------------------------------- the flasher (/etc/rc of the memory disk)
+
+# Sets the flasher's LED to pattern $1 (led(4)); no LED, no harm.
+ff_led() {
+    [ -n "$FF_LED" ] && [ -e "${FF_ROOT}/dev/led/$FF_LED" ] || return 0
+    printf '%s\n' "$1" >"${FF_ROOT}/dev/led/$FF_LED" 2>/dev/null
+    return 0
+}
+
+# Reboots; every path of the flasher ends here. Retries a bounded number of times if reboot returns.
+ff_reboot() {
+    printf 'fleetflash: rebooting\n'
+    _ff_i=0
+    while [ "$_ff_i" -lt 30 ]; do
+        reboot
+        sleep 10
+        _ff_i=$((_ff_i + 1))
+    done
+    exit 1
+}
+
+# Reads flash block $2 of partition $1 into the scratch file cur.
+ff_read_block() {
+    dd if="${FF_ROOT}/dev/map/$1" of="$FF_S/cur" bs="$FF_ERASE" skip="$2" count=1 2>/dev/null
+}
+
+# Flashes span block $1 (0-based) if it differs from the image; sets FF_ACTION to written or same.
+ff_flash_block() {
+    _ff_at=$((FF_SPAN_OFFSET + $1 * FF_ERASE))
+    _ff_part=
+    for _ff_seg in $FF_SEGMENTS; do
+        IFS=: read -r _ff_sname _ff_soff _ff_slen _ff_splen _ff_extra <<SEG
+$_ff_seg
+SEG
+        if [ "$_ff_at" -ge "$_ff_soff" ] && [ "$_ff_at" -lt $((_ff_soff + _ff_splen)) ]; then
+            _ff_part=$_ff_sname
+            _ff_pblock=$(((_ff_at - _ff_soff) / FF_ERASE))
+        fi
+    done
+    [ -n "$_ff_part" ] || return 1
+    dd if="$FF_IMAGE" of="$FF_S/new" bs="$FF_ERASE" skip="$1" count=1 conv=sync 2>/dev/null || return 1
+    if ff_read_block "$_ff_part" "$_ff_pblock" && cmp -s "$FF_S/new" "$FF_S/cur"; then
+        FF_ACTION=same
+        return 0
+    fi
+    _ff_try=1
+    while [ "$_ff_try" -le "$FF_TRIES" ]; do
+        dd if="$FF_S/new" of="${FF_ROOT}/dev/map/$_ff_part" bs="$FF_ERASE" seek="$_ff_pblock" count=1 conv=sync 2>"$FF_S/err"
+        if ff_read_block "$_ff_part" "$_ff_pblock" && cmp -s "$FF_S/new" "$FF_S/cur"; then
+            FF_ACTION=written
+            return 0
+        fi
+        printf 'fleetflash: block %s (%s block %s) try %s failed\n' "$1" "$_ff_part" "$_ff_pblock" "$_ff_try"
+        while IFS= read -r _ff_l; do printf '%s\n' "$_ff_l"; done <"$FF_S/err"
+        _ff_try=$((_ff_try + 1))
+    done
+    return 1
+}
+
+# The flasher: runs as `sh /etc/rc autoboot` after the reroot; writes the image block by block, then reboots.
+ff_flash() {
+    PATH="${FF_ROOT}/bin:${FF_ROOT}/sbin:${FF_ROOT}/usr/bin:${FF_ROOT}/usr/sbin"
+    export PATH
+    exec </dev/null
+    printf 'fleetflash: flasher started\n'
+    FF_LED='' FF_TELEMETRY_HOST='' FF_TELEMETRY_PORT='' FF_TELEMETRY_TOKEN='' FF_TELEMETRY_SEQ=1
+    if [ ! -f "${FF_ROOT}/etc/flash.conf" ]; then
+        printf 'fleetflash: no /etc/flash.conf; nothing written\n'
+        ff_reboot
+    fi
+    # shellcheck source=/dev/null
+    . "${FF_ROOT}/etc/flash.conf"
+    FF_SEQ=$FF_TELEMETRY_SEQ
+    FF_IMAGE="${FF_ROOT}/image"
+    ff_led f2
+    FF_S="${FF_ROOT}/tmp"
+    if ! mount -t tmpfs tmpfs "$FF_S" && ! mount -u -w "${FF_ROOT}/"; then
+        ff_tele fg ERROR code=NO_SCRATCH "text=no writable scratch space; nothing written"
+        ff_led sAaAaAaj
+        ff_reboot
+    fi
+    _ff_got=$(ff_size "$FF_IMAGE") || _ff_got=0
+    if [ "$_ff_got" != "$FF_IMAGE_SIZE" ]; then
+        ff_tele fg ERROR code=IMAGE_CHANGED "text=the image on the memory disk has $_ff_got bytes, not $FF_IMAGE_SIZE; nothing written"
+        ff_led sAaAaAaj
+        ff_reboot
+    fi
+    _ff_blocks=$((FF_PADDED_SIZE / FF_ERASE))
+    ff_tele fg BEGIN "blocks=$_ff_blocks"
+    _ff_written=0
+    _ff_same=0
+    _ff_i=0
+    _ff_round=1
+    while [ "$_ff_i" -lt "$_ff_blocks" ]; do
+        if ff_flash_block "$_ff_i"; then
+            if [ "$FF_ACTION" = written ]; then _ff_written=$((_ff_written + 1)); else _ff_same=$((_ff_same + 1)); fi
+            _ff_i=$((_ff_i + 1))
+            ff_tele bg PROGRESS "block=$_ff_i" "blocks=$_ff_blocks" "action=$FF_ACTION"
+            continue
+        fi
+        ff_led sAaAaAaj
+        ff_tele fg ERROR code=WRITE_FAILED "text=block $((_ff_i + 1)) of $_ff_blocks failed $FF_TRIES tries (round $_ff_round of $FF_ROUNDS)"
+        if [ "$_ff_round" -ge "$FF_ROUNDS" ]; then
+            printf 'fleetflash: giving up on block %s; rebooting into a partly written flash\n' "$_ff_i"
+            ff_reboot
+        fi
+        _ff_round=$((_ff_round + 1))
+        sleep "$FF_ROUND_PAUSE"
+        ff_led f2
+    done
+    ff_tele fg VERIFY_OK
+    ff_tele fg DONE "written=$_ff_written" "same=$_ff_same"
+    printf 'fleetflash: done, %s blocks written, %s unchanged\n' "$_ff_written" "$_ff_same"
+    ff_led 1
+    sleep 1
+    ff_reboot
+}
+
 FF_SCRATCH="$FF_HOME/scratch.$$"
 trap 'rm -f "$FF_SCRATCH"' EXIT
 trap 'rm -f "$FF_SCRATCH"; exit 129' HUP
@@ -192,8 +848,10 @@ trap 'rm -f "$FF_SCRATCH"; exit 143' TERM
 
 case ${1:-} in
     probe) ff_probe ;;
+    prepare | fetch | seal | stage | commit | cleanup) ff_upgrade "$1" ;;
+    autoboot) ff_flash ;;
     *)
         ff_emit "hello agent=$FF_PROTOCOL cmd=${1:-none}"
-        ff_die USAGE "unknown sub-command '${1:-}'; known: probe"
+        ff_die USAGE "unknown sub-command '${1:-}'; known: probe prepare fetch seal stage commit cleanup"
         ;;
 esac

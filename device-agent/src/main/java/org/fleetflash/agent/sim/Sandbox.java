@@ -45,18 +45,21 @@ public final class Sandbox implements AutoCloseable {
   private final Shell shell;
   private final String routerName;
   private final FlashLayout layout;
+  private final Optional<String> bootVersion;
   private Process watchdog;
   private WatchKey ledKey;
 
   /** A write to /dev/led/NAME as the LED recorder saw it. */
   public record LedEvent(Instant at, String led, String value) {}
 
-  private Sandbox(Path routerDir, Profile profile, Shell shell, String routerName, FlashLayout layout) {
+  private Sandbox(Path routerDir, Profile profile, Shell shell, String routerName, FlashLayout layout,
+      Optional<String> bootVersion) {
     this.routerDir = routerDir;
     this.profile = profile;
     this.shell = shell;
     this.routerName = routerName;
     this.layout = layout;
+    this.bootVersion = bootVersion;
   }
 
   /**
@@ -95,7 +98,7 @@ public final class Sandbox implements AutoCloseable {
         LOG.warn("Router {}: partition {} not found on the flash (its search key is missing)", routerName, name);
       }
     }
-    Sandbox sb = new Sandbox(dir, profile, shell, routerName, layout);
+    Sandbox sb = new Sandbox(dir, profile, shell, routerName, layout, SimImage.bootableVersion(profile, flash));
     sb.writeState();
     sb.buildRoot();
     try {
@@ -153,6 +156,14 @@ public final class Sandbox implements AutoCloseable {
 
   public String routerName() {
     return routerName;
+  }
+
+  /**
+   * The firmware version of the image this boot found intact on the flash ({@link SimImage#bootableVersion});
+   * empty when the flash holds no bootable image. Also written to {@code /etc/version}, where the probe reads it.
+   */
+  public Optional<String> bootVersion() {
+    return bootVersion;
   }
 
   /** The partitions as the router found them at this boot. */
@@ -250,6 +261,73 @@ public final class Sandbox implements AutoCloseable {
    */
   public static void delete(Path routerDir) throws IOException {
     deleteTree(routerDir);
+  }
+
+  // ---------------------------------------------------------------- reroot and reboot
+
+  /** Kills the simulated watchdogd with SIGKILL, as a reroot does: a watchdog not disarmed before stays armed. */
+  void killWatchdog() {
+    Process p = watchdog;
+    if (p != null && p.isAlive()) {
+      p.destroyForcibly();
+      try {
+        p.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Makes memory disk {@code unit}'s contents the router's "/" as the kernel's reroot does: the old root's
+   * mounts go, the devfs of the old root shows under the new root's /dev (map, led, md and the null devices),
+   * and the stand-ins take the new root as FF_SIM_ROOT. Returns the new root directory.
+   */
+  Path rerootInto(int unit) throws IOException {
+    Path sim = simDir();
+    Path newRoot = sim.resolve("md/" + unit + ".fs").toRealPath();
+    undoMounts(sim, root());
+    Files.writeString(sim.resolve("mounts"), "/dev/md" + unit + " / ufs local,read-only -\n"
+        + "devfs /dev devfs local,multilabel -\n");
+    Path dev = newRoot.resolve("dev");
+    for (String d : List.of("map", "led")) {
+      deleteTree(dev.resolve(d));
+      Files.createSymbolicLink(dev.resolve(d), root().resolve("dev/" + d));
+    }
+    for (String d : List.of("null", "zero", "random", "urandom")) {
+      deleteTree(dev.resolve(d));
+      Files.createSymbolicLink(dev.resolve(d), Path.of("/dev", d));
+    }
+    try (java.util.stream.Stream<Path> mds = Files.list(root().resolve("dev"))) {
+      for (Path md : mds.filter(p -> p.getFileName().toString().matches("md[0-9]+")).toList()) {
+        deleteTree(dev.resolve(md.getFileName().toString()));
+        Files.createSymbolicLink(dev.resolve(md.getFileName().toString()), md);
+      }
+    }
+    Path env = sim.resolve("router.env");
+    StringBuilder sb = new StringBuilder();
+    for (String line : Files.readAllLines(env)) {
+      sb.append(line.startsWith("FF_SIM_ROOT=") ? "FF_SIM_ROOT=" + shQuote(newRoot.toString()) : line).append('\n');
+    }
+    Files.writeString(env, sb.toString());
+    Files.deleteIfExists(sim.resolve("flashwrites"));
+    Files.writeString(sim.resolve("stage"), "rerooted md" + unit + "\n");
+    return newRoot;
+  }
+
+  /**
+   * Forgets the runtime state of the last boot before the router boots again: the kernel environment goes
+   * back to the profile's hints, a rerooted root's mount table and every pending request are dropped.
+   */
+  static void resetForBoot(Path routerDir) throws IOException {
+    Path sim = routerDir.resolve("sim");
+    if (Files.exists(sim.resolve("stage"))) {
+      Files.deleteIfExists(sim.resolve("mounts"));
+      Files.delete(sim.resolve("stage"));
+    }
+    for (String f : List.of("kenv", "reboot.request", "reroot.request", "powerloss.request", "flashwrites")) {
+      Files.deleteIfExists(sim.resolve(f));
+    }
   }
 
   // ---------------------------------------------------------------- flash
@@ -455,6 +533,12 @@ public final class Sandbox implements AutoCloseable {
     }
     for (Profile.MemoryDisk md : profile.preallocatedMds()) {
       Files.writeString(root.resolve("dev/md" + md.unit()), "");
+    }
+    Path version = root.resolve("etc/version");
+    if (bootVersion.isPresent()) {
+      Files.writeString(version, bootVersion.get() + "\n");
+    } else {
+      Files.deleteIfExists(version);
     }
     Path hostname = root.resolve("etc/rc.conf");
     if (!Files.exists(hostname)) {

@@ -428,11 +428,21 @@ class StandinsIT {
   }
 
   @Test
-  void rebootIsRefusedUntilItIsEmulated() throws Exception {
-    Result r = sh.run("reboot -r");
+  void rerootReturnsAtOnceAndLeavesTheRequestForTheKernel() throws Exception {
+    Result r = sh.run("reboot -r; echo rc=$?");
+
+    assertThat(r.out()).isEqualTo("rc=0\n");
+    assertThat(Files.readString(sandbox.simDir().resolve("reroot.request"))).startsWith("root ");
+    assertThat(Files.readString(sandbox.simDir().resolve("reboot.log"))).contains("reboot -r");
+  }
+
+  @Test
+  void rebootRefusesUnknownOptionsLikeFreeBsd() throws Exception {
+    Result r = sh.run("reboot -x");
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).startsWith("reboot: Operation not permitted\n");
+    assertThat(r.err()).isEqualTo("reboot: illegal option -- x\nusage: reboot [-dlNnpqr] [-k kernel]\n");
+    assertThat(sandbox.simDir().resolve("reboot.request")).doesNotExist();
   }
 
   @Test

@@ -203,6 +203,21 @@ elif oname=$(mapname "$ofile"); then
 	else
 		nbytes=$len
 	fi
+	if [ "$nbytes" -gt 0 ] && [ -n "$FF_FAULT_POWER_BLOCK" ] && [ -f "$FF_SIM/stage" ]; then
+		# fault: the power fails during the K-th erase-block write after the reroot, half-way through it
+		sim_lock
+		before=0
+		[ -f "$FF_SIM/flashwrites" ] && before=$(/bin/cat "$FF_SIM/flashwrites")
+		nblk=$(((nbytes + FF_SIM_ERASE - 1) / FF_SIM_ERASE))
+		printf '%s\n' $((before + nblk)) >"$FF_SIM/flashwrites"
+		k=$((FF_FAULT_POWER_BLOCK - before))
+		if [ "$k" -ge 1 ] && [ "$k" -le "$nblk" ]; then
+			cutbytes=$(((k - 1) * FF_SIM_ERASE + FF_SIM_ERASE / 2))
+			$GNUDD if="$tmp/in" of="$FF_SIM_FLASH" bs=65536 iflag=count_bytes count="$cutbytes" oflag=seek_bytes seek=$((poff + base)) conv=notrunc status=none
+			printf '%s\n' "$FF_FAULT_POWER_BLOCK" >"$FF_SIM/powerloss.request"
+			sim_await_death "power loss"
+		fi
+	fi
 	if [ "$nbytes" -gt 0 ]; then
 		$GNUDD if="$tmp/in" of="$FF_SIM_FLASH" bs=65536 iflag=count_bytes count="$nbytes" oflag=seek_bytes seek=$((poff + base)) conv=notrunc status=none || exit 1
 		sim_throttle "$nbytes" "$FF_SIM_WRITEBPS"

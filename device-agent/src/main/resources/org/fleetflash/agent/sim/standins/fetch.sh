@@ -1,6 +1,8 @@
 #!/bin/sh
-# fetch(1) stand-in built on curl: -s (size), -o FILE, -q, -T SECS, FTP_PASSWORD for ftp:// URLs,
-# and FreeBSD's non-tty progress line on stderr.
+# fetch(1) stand-in built on curl: -s (size), -o FILE, -q, -T SECS, -r (resume), -R (keep the file
+# on failure), FTP_PASSWORD for ftp:// URLs, and FreeBSD's non-tty progress line on stderr.
+# Faults: a transfer cut after FF_FAULT_CUT_AT bytes (once or always), one corrupted byte at
+# FF_FAULT_CORRUPT_AT.
 # shellcheck source=/dev/null
 . '@FF_SIM_DIR@/sim.subr'
 
@@ -22,11 +24,13 @@ usage() {
 	exit 1
 }
 
-sflag=0 qflag=0 out='' timeout=${FTP_TIMEOUT:-120} Sexp=''
+sflag=0 qflag=0 rflag=0 Rflag=0 out='' timeout=${FTP_TIMEOUT:-120} Sexp=''
 while getopts :146AadFlMmnPpqRrsUvB:o:S:T:w:N:i: opt; do
 	case $opt in
 	s) sflag=1 ;;
 	q) qflag=1 ;;
+	r) rflag=1 ;;
+	R) Rflag=1 ;;
 	o) out=$OPTARG ;;
 	S) Sexp=$OPTARG ;;
 	T)
@@ -35,7 +39,7 @@ while getopts :146AadFlMmnPpqRrsUvB:o:S:T:w:N:i: opt; do
 		esac
 		timeout=$OPTARG
 		;;
-	1 | 4 | 6 | A | a | d | F | l | M | m | n | P | p | R | r | U | v | B | w | N | i) ;;
+	1 | 4 | 6 | A | a | d | F | l | M | m | n | P | p | U | v | B | w | N | i) ;;
 	*)
 		sim_optfail "$opt"
 		usage ;;
@@ -134,16 +138,47 @@ for url in "$@"; do
 		rc=$?
 		got=0
 	else
-		$CURL -sS -K "$cfg" --fail --connect-timeout "$timeout" --speed-limit 1 --speed-time "$timeout" -o "$hdest" -- "$plain" 2>"$cfg.err"
-		rc=$?
+		offset=0
+		if [ "$rflag" = 1 ] && [ -f "$hdest" ]; then offset=$(sim_size "$hdest"); fi
+		cut=''
+		if [ -n "$FF_FAULT_CUT_AT" ] && { [ "$FF_FAULT_CUT_ALWAYS" = yes ] || [ ! -f "$FF_SIM/fault.cut.spent" ]; }; then
+			cut=$FF_FAULT_CUT_AT
+			: >"$FF_SIM/fault.cut.spent"
+		fi
+		if [ -n "$cut" ]; then
+			# the connection drops after $cut bytes of this transfer
+			[ "$offset" -gt 0 ] || : >"$hdest"
+			{
+				$CURL -sS -K "$cfg" --fail --connect-timeout "$timeout" --speed-limit 1 --speed-time "$timeout" \
+					-C "$offset" -o - -- "$plain" 2>"$cfg.err"
+				echo $? >"$cfg.rc"
+			} | /usr/bin/head -c "$cut" >>"$hdest"
+			rc=$(/bin/cat "$cfg.rc")
+			/bin/rm -f "$cfg.rc"
+			if [ $(($(sim_size "$hdest") - offset)) -ge "$cut" ] || [ "$rc" = 23 ]; then rc=18; fi
+		elif [ "$offset" -gt 0 ]; then
+			$CURL -sS -K "$cfg" --fail --connect-timeout "$timeout" --speed-limit 1 --speed-time "$timeout" -C "$offset" -o "$hdest" -- "$plain" 2>"$cfg.err"
+			rc=$?
+		else
+			$CURL -sS -K "$cfg" --fail --connect-timeout "$timeout" --speed-limit 1 --speed-time "$timeout" -o "$hdest" -- "$plain" 2>"$cfg.err"
+			rc=$?
+		fi
 		got=0
 		[ -f "$hdest" ] && got=$(sim_size "$hdest")
+		if [ "$rc" = 0 ] && [ -n "$FF_FAULT_CORRUPT_AT" ] && [ "$got" -gt "$FF_FAULT_CORRUPT_AT" ]; then
+			# one byte changed on the way: every bit of it flipped
+			b=$(/usr/bin/od -An -tu1 -j "$FF_FAULT_CORRUPT_AT" -N1 "$hdest")
+			b=$((b ^ 255))
+			# shellcheck disable=SC2059 # the format is the octal escape of the byte
+			printf "\\$(printf '%03o' "$b")" | /usr/bin/dd of="$hdest" bs=1 seek="$FF_FAULT_CORRUPT_AT" conv=notrunc status=none
+		fi
 	fi
 	code=$(/bin/sed -n 's/.*returned error: \([0-9][0-9][0-9]\).*/\1/p' "$cfg.err" 2>/dev/null)
 	/bin/rm -f "$cfg.err"
 	if [ "$rc" != 0 ]; then
 		echo "fetch: $url: $(reason "$rc" "$code")" >&2
-		[ "$hdest" = - ] || /bin/rm -f "$hdest"
+		# like fetch.c: the partial file is deleted unless -R or -r
+		if [ "$hdest" != - ] && [ "$Rflag" = 0 ] && [ "$rflag" = 0 ]; then /bin/rm -f "$hdest"; fi
 		status=1
 		continue
 	fi

@@ -22,9 +22,10 @@ while getopts :46Aif:h:P:p:st:S: opt; do
 done
 shift $((OPTIND - 1))
 
-# emit MESSAGE: one log line to the remote host or the local log
+# emit MESSAGE: one log line to the remote host (unless the telemetry fault loses it) or the local log
 emit() {
 	if [ -n "$host" ]; then
+		sim_drop && return 0
 		/usr/bin/logger $ipv --rfc3164 -d -n "$host" -P "$port" -p "$pri" -t "$tag" -- "$1"
 	else
 		printf '%s %s %s: %s\n' "$(/usr/bin/date '+%b %e %H:%M:%S')" "$(/bin/cat "$FF_SIM/hostname")" "$tag" "$1" >>"$FF_SIM/messages"

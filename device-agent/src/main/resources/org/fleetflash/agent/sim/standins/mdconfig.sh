@@ -105,6 +105,12 @@ a)
 	fi
 	pages=$(((size + FF_SIM_PAGESIZE - 1) / FF_SIM_PAGESIZE))
 	free=$(/bin/cat "$FF_SIM/freepages")
+	if [ "$FF_FAULT_TAKE_PAGES" -gt 0 ] 2>/dev/null && [ ! -f "$FF_SIM/fault.ram.spent" ]; then
+		# fault: something else took RAM since the agent looked
+		: >"$FF_SIM/fault.ram.spent"
+		free=$((free > FF_FAULT_TAKE_PAGES ? free - FF_FAULT_TAKE_PAGES : 0))
+		printf '%s\n' "$free" >"$FF_SIM/freepages"
+	fi
 	if [ "$pages" -gt "$free" ]; then
 		echo "mdconfig: ioctl(/dev/mdctl): Cannot allocate memory" >&2
 		exit 1

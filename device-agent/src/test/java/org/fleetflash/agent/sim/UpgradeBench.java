@@ -1,0 +1,215 @@
+package org.fleetflash.agent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.fleetflash.agent.Agent;
+import org.fleetflash.agent.plan.FlashPlan;
+import org.fleetflash.agent.protocol.AgentLine;
+import org.fleetflash.agent.protocol.AgentLineParser;
+import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.agent.protocol.DeviceFactsBuilder;
+import org.fleetflash.server.ftp.ImageServer;
+import org.fleetflash.server.ftp.ImageServerConfig;
+import org.fleetflash.server.ftp.Publication;
+import org.fleetflash.server.telemetry.TelemetryEvent;
+import org.fleetflash.server.telemetry.TelemetryReceiver;
+import org.fleetflash.server.telemetry.TelemetryToken;
+
+/**
+ * One simulated router with what the desktop would bring to an upgrade: a real FTP server publishing
+ * the image, a real telemetry receiver, the agent uploaded into the router's /tmp/fleetflash and a
+ * stage.conf written from a real FlashPlan. Runs agent sub-commands as the SSH server would.
+ */
+final class UpgradeBench implements AutoCloseable {
+
+    /** What one agent run printed, parsed. */
+    record Run(int exit, List<AgentLine> lines, String out, String err) {
+        Optional<AgentLine.Error> error() {
+            return lines.stream().filter(AgentLine.Error.class::isInstance).map(AgentLine.Error.class::cast).findFirst();
+        }
+
+        <T extends AgentLine> Optional<T> first(Class<T> kind) {
+            return lines.stream().filter(kind::isInstance).map(kind::cast).findFirst();
+        }
+
+        /** The machine lines (no logs), for assertion messages. */
+        String machine() {
+            return lines.stream().filter(l -> !(l instanceof AgentLine.Log)).map(Object::toString)
+                    .collect(Collectors.joining("\n")) + "\nstderr:\n" + err;
+        }
+    }
+
+    final SimRouter router;
+    final ImageServer ftp;
+    final TelemetryReceiver telemetry;
+    TelemetryToken token;
+    final List<TelemetryEvent> events = new CopyOnWriteArrayList<>();
+    private final Path work;
+
+    UpgradeBench(Path stateDir, Path work, Profile profile, Shell shell, String address) throws Exception {
+        this.work = work;
+        router = SimRouter.start(stateDir, new SimRouter.Options("r1", profile, shell, address, 0, Optional.empty(),
+                Optional.empty()));
+        router.setRebootDelay(Duration.ofSeconds(1));
+        ftp = ImageServer.start(ImageServerConfig.on(InetAddress.getByName("127.0.0.1"))
+                .withWorkDirectory(Files.createDirectories(work.resolve("ftp"))));
+        telemetry = TelemetryReceiver.start(InetAddress.getByName("127.0.0.1"), 0);
+        token = telemetry.register("r1", events::add);
+        upload();
+    }
+
+    /** Uploads the agent into the router's /tmp/fleetflash (a reboot clears /tmp). */
+    void upload() throws IOException {
+        Path home = home();
+        Files.createDirectories(home);
+        Files.write(home.resolve(Agent.FILE_NAME), Agent.script());
+    }
+
+    /** A fresh telemetry token for the next upgrade (sequence numbers start again); forgets the events so far. */
+    void renewToken() {
+        telemetry.unregister(token);
+        events.clear();
+        token = telemetry.register("r1", events::add);
+    }
+
+    /** The agent's directory on the router (host path). */
+    Path home() {
+        return router.sandbox().root().resolve("tmp/fleetflash");
+    }
+
+    Run agent(String subCommand) throws Exception {
+        return shell("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" " + subCommand);
+    }
+
+    Run shell(String command) throws Exception {
+        SandboxShell.Result r = new SandboxShell(router.sandbox()).run(command);
+        List<AgentLine> lines = new ArrayList<>();
+        r.out().lines().forEach(l -> lines.add(AgentLineParser.parse(l)));
+        return new Run(r.exit(), lines, r.out(), r.err());
+    }
+
+    DeviceFacts probe() throws Exception {
+        Run run = agent("probe");
+        assertThat(run.exit()).as(run.machine()).isZero();
+        return DeviceFactsBuilder.from(run.lines());
+    }
+
+    /** Writes an image file for this router's profile. */
+    Path image(String name, byte[] bytes) throws IOException {
+        Path p = work.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    /** The stage.conf the desktop would write for this image, as sh assignments; {@code edit} may change lines. */
+    Publication writeStageConf(Path image, String transport, java.util.function.UnaryOperator<String> edit)
+            throws Exception {
+        DeviceFacts facts = probe();
+        FlashPlan plan = FlashPlan.create(image, facts.partitions(), router.sandbox().profile().layout(),
+                facts.eraseBlock());
+        Publication pub = ftp.publish(image);
+        String segments = plan.segments().stream()
+                .map(s -> s.partition() + ":" + s.flashOffset() + ":" + s.length() + ":" + s.paddedLength())
+                .collect(Collectors.joining(" "));
+        String conf = "FF_TRANSPORT=" + q(transport) + "\n"
+                + "FF_URL=" + q(pub.url().toString()) + "\n"
+                + "FTP_PASSWORD=" + q(pub.password()) + "\n"
+                + "FF_IMAGE_SIZE=" + q(plan.imageSize()) + "\n"
+                + "FF_IMAGE_SHA256=" + q(plan.imageSha256()) + "\n"
+                + "FF_PADDED_SIZE=" + q(plan.paddedSize()) + "\n"
+                + "FF_PADDED_SHA256=" + q(plan.paddedSha256()) + "\n"
+                + "FF_ERASE=" + q(plan.eraseBlock()) + "\n"
+                + "FF_SPAN_OFFSET=" + q(plan.spanOffset()) + "\n"
+                + "FF_SPAN_SIZE=" + q(plan.spanSize()) + "\n"
+                + "FF_SEGMENTS=" + q(segments) + "\n"
+                + "FF_MARGIN=" + q(8L << 20) + "\n"
+                + "FF_TELEMETRY_HOST=" + q("127.0.0.1") + "\n"
+                + "FF_TELEMETRY_PORT=" + q(telemetry.port()) + "\n"
+                + "FF_TELEMETRY_TOKEN=" + q(token.value()) + "\n"
+                + "FF_TELEMETRY_SEQ=" + q(1) + "\n"
+                + "FF_LED=" + q("SYSTEM") + "\n";
+        Path file = home().resolve("stage.conf");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, edit.apply(conf), StandardCharsets.UTF_8);
+        return pub;
+    }
+
+    /** The padded image as the flasher writes it: the image, then 0x00 to the next erase block. */
+    static byte[] padded(byte[] image, int eraseBlock) {
+        int n = (image.length + eraseBlock - 1) / eraseBlock * eraseBlock;
+        return java.util.Arrays.copyOf(image, n);
+    }
+
+    static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    byte[] flash() throws IOException {
+        return Files.readAllBytes(router.sandbox().flashFile());
+    }
+
+    /** What an SSH login to the router saw: the host key it presented and a command's output. */
+    record SshLook(java.security.PublicKey hostKey, String output) {}
+
+    /** Logs in over real SSH (password) and runs {@code command}. */
+    SshLook ssh(String command) throws IOException {
+        try (org.apache.sshd.client.SshClient client = org.apache.sshd.client.SshClient.setUpDefaultClient()) {
+            client.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
+            client.setKeyIdentityProvider(org.apache.sshd.common.keyprovider.KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+            java.util.concurrent.atomic.AtomicReference<java.security.PublicKey> key =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            client.setServerKeyVerifier((session, address, k) -> {
+                key.set(k);
+                return true;
+            });
+            client.start();
+            try (org.apache.sshd.client.session.ClientSession s = client
+                    .connect(router.user(), router.address(), router.port()).verify(Duration.ofSeconds(10)).getSession()) {
+                s.addPasswordIdentity(router.password());
+                s.auth().verify(Duration.ofSeconds(10));
+                String out = s.executeRemoteCommand(command);
+                return new SshLook(key.get(), out);
+            }
+        }
+    }
+
+    /** Runs {@code command} over SSH where the router drops the session (reboot): no exit status is expected. */
+    void sshDropped(String command) throws IOException {
+        try {
+            ssh(command);
+        } catch (java.rmi.RemoteException | org.apache.sshd.common.SshException e) {
+            // the session went down with the router, as it does on FreeBSD
+        }
+    }
+
+    /** Events of a telemetry kind received so far. */
+    List<TelemetryEvent> events(String kind) {
+        return events.stream().filter(e -> e.kind().name().equals(kind)).toList();
+    }
+
+    private static String q(Object v) {
+        return "'" + v.toString().replace("'", "'\\''") + "'";
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (ImageServer f = ftp; TelemetryReceiver t = telemetry) {
+            router.close();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package org.fleetflash.agent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+import org.fleetflash.agent.protocol.AgentLine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults after the point of no return, and the simulated kernel's reroot and reboot on their own. */
+class UpgradeFaultsIT {
+
+    private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(180);
+
+    @TempDir
+    Path dir;
+
+    private UpgradeBench bench;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (bench != null) {
+            bench.close();
+        }
+        SandboxShell.deleteAll(dir.resolve("state"));
+    }
+
+    private UpgradeBench bench() throws Exception {
+        Files.createDirectories(dir.resolve("state"));
+        bench = new UpgradeBench(dir.resolve("state"), dir, Profile.load("tl-wdr3600").unthrottled(), Shell.DASH,
+                "127.0.3.3");
+        return bench;
+    }
+
+    private byte[] stageAndCommit(String version) throws Exception {
+        byte[] image = SimImage.bytes(bench.router.sandbox().profile(), version, 0);
+        bench.writeStageConf(bench.image(version + ".bin", image), "fetch", UnaryOperator.identity());
+        UpgradeBench.Run stage = bench.agent("stage");
+        assertThat(stage.first(AgentLine.Staged.class)).as(stage.machine()).isPresent();
+        UpgradeBench.Run commit = bench.agent("commit");
+        assertThat(commit.first(AgentLine.Committed.class)).as(commit.machine()).isPresent();
+        return image;
+    }
+
+    @Test
+    void powerLossAtBlockKLeavesTheRouterDeadWithAPartlyWrittenFlash() throws Exception {
+        bench();
+        Profile p = bench.router.sandbox().profile();
+        int eb = p.eraseBlock();
+        int start = (int) p.spanStart();
+        byte[] before = bench.flash();
+        bench.router.setFaults(Faults.none().withPowerLossAtBlock(5));
+        byte[] image = stageAndCommit("12.0-new");
+
+        bench.router.awaitState(SimRouter.State.DEAD, FLASH_TIMEOUT);
+
+        byte[] flash = bench.flash();
+        assertThat(Arrays.copyOfRange(flash, start, start + 4 * eb)).isEqualTo(Arrays.copyOfRange(image, 0, 4 * eb));
+        int fifth = start + 4 * eb;
+        assertThat(Arrays.copyOfRange(flash, fifth, fifth + eb / 2)).isEqualTo(Arrays.copyOfRange(image, 4 * eb, 4 * eb + eb / 2));
+        assertThat(Arrays.copyOfRange(flash, fifth + eb / 2, flash.length))
+                .isEqualTo(Arrays.copyOfRange(before, fifth + eb / 2, before.length));
+        assertThat(bench.router.runningVersion()).isEmpty();
+        assertThatThrownBy(() -> bench.ssh("true")).isInstanceOf(Exception.class);
+
+        // a power cycle boots what the flash holds: a torn image does not boot
+        bench.router.powerOn();
+        assertThat(bench.router.state()).isEqualTo(SimRouter.State.REBOOTING);
+        bench.router.awaitState(SimRouter.State.DEAD, Duration.ofSeconds(30));
+        assertThat(Files.readString(bench.router.consoleLog())).contains("power lost while writing erase block 5",
+                "Power on.", "failed with error 19");
+    }
+
+    @Test
+    void aRouterThatNeverReturnsStillFlashedTheImage() throws Exception {
+        bench();
+        bench.router.setFaults(Faults.none().withNeverReturns());
+        stageAndCommit("12.0-new");
+
+        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.DEAD, FLASH_TIMEOUT);
+
+        assertThat(SimImage.bootableVersion(bench.router.sandbox().profile(), bench.flash())).contains("12.0-new");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+        assertThatThrownBy(() -> bench.router.awaitState(SimRouter.State.UP, Duration.ofSeconds(3)))
+                .isInstanceOf(TimeoutException.class).hasMessageContaining("is DEAD, not UP");
+    }
+
+    @Test
+    void lostTelemetryDoesNotStopTheFlashing() throws Exception {
+        bench();
+        bench.router.setFaults(Faults.none().withTelemetryDrop(100));
+        stageAndCommit("12.0-new");
+
+        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
+
+        assertThat(bench.router.runningVersion()).contains("12.0-new");
+        assertThat(bench.events).isEmpty();
+        assertThat(bench.telemetry.status(bench.token).received()).isZero();
+    }
+
+    @Test
+    void aLateRouterComesBackAfterItsExtraDelay() throws Exception {
+        bench();
+        bench.router.setFaults(Faults.none().withExtraRebootDelay(Duration.ofSeconds(3)));
+        long t0 = System.nanoTime();
+
+        bench.sshDropped("reboot");
+
+        bench.router.awaitState(SimRouter.State.REBOOTING, Duration.ofSeconds(5));
+        bench.router.awaitState(SimRouter.State.UP, Duration.ofSeconds(30));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aPlainRebootComesBackWithTheSameHostKeyAndAFreshKernelEnvironment() throws Exception {
+        bench();
+        UpgradeBench.SshLook first = bench.ssh("kenv vfs.root.mountfrom=ufs:/dev/md7 >/dev/null; kenv -q vfs.root.mountfrom");
+        assertThat(first.output()).isEqualTo("ufs:/dev/md7\n");
+
+        bench.sshDropped("reboot");
+
+        bench.router.awaitState(SimRouter.State.UP, Duration.ofSeconds(30));
+        UpgradeBench.SshLook again = bench.ssh("kenv -q vfs.root.mountfrom; cat \"$FF_ROOT/etc/version\"");
+        assertThat(again.hostKey()).isEqualTo(first.hostKey());
+        assertThat(again.output()).isEqualTo("ufs:map/rootfs.uncompress\n" + bench.router.sandbox().profile().firmwareVersion() + "\n");
+        assertThat(bench.router.runningVersion()).contains(bench.router.sandbox().profile().firmwareVersion());
+    }
+
+    @Test
+    void rerootToAMissingMemoryDiskHangsTheRouter() throws Exception {
+        bench();
+
+        UpgradeBench.Run run = bench.shell("kenv vfs.root.mountfrom=ufs:/dev/md9 && reboot -r; echo rc=$?");
+
+        assertThat(run.out()).contains("rc=0");
+        bench.router.awaitState(SimRouter.State.DEAD, Duration.ofSeconds(30));
+        assertThat(Files.readString(bench.router.consoleLog())).contains("reroot: rerooted by root",
+                "Mounting from ufs:/dev/md9 failed with error 2.");
+        assertThat(bench.flash()).isEqualTo(bench.flash());
+    }
+}
