@@ -39,7 +39,8 @@ public record DeviceFacts(
         String flashDevice,
         long flashSize,
         List<Partition> partitions,
-        List<String> warnings) {
+        List<String> warnings,
+        Optional<String> firmwareVersion) {
 
     public DeviceFacts {
         Objects.requireNonNull(osRelease, "osRelease");
@@ -55,6 +56,7 @@ public record DeviceFacts(
         leds = List.copyOf(leds);
         partitions = List.copyOf(partitions);
         warnings = List.copyOf(warnings);
+        Objects.requireNonNull(firmwareVersion, "firmwareVersion");
     }
 
     /** The partition called {@code name}, if the flash has one. */

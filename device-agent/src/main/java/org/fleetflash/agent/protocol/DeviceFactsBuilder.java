@@ -246,7 +246,8 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
         return new DeviceFacts(text("os.release"), (int) relDate, text("arch"), text("machine_arch"),
                 text("hostname"), text("model"), physMemory, userMemory, pageSize, freeMemory,
                 text("root.mountfrom"), tmpfs, watchdogd, mdUnits, tools, toolPaths, List.copyOf(leds),
-                table.eraseBlock, table.flashDevice, table.flashSize, table.partitions, finalWarnings());
+                table.eraseBlock, table.flashDevice, table.flashSize, table.partitions, finalWarnings(),
+                Optional.ofNullable(facts.get("firmware.version")).filter(v -> !v.isBlank()));
     }
 
     private List<String> finalWarnings() {

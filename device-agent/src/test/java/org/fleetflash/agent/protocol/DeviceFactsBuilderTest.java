@@ -44,7 +44,7 @@ class DeviceFactsBuilderTest {
                         new Partition("cfg", 8192000, 65536, false, 4, 65536),
                         new Partition("mib0", 8257536, 65536, true, 5, 65536),
                         new Partition("ART", 8323072, 65536, true, 6, 65536)),
-                List.of());
+                List.of(), java.util.Optional.empty());
     }
 
     private static List<String> transcript() {
