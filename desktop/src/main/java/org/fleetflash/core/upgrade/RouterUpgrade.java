@@ -64,7 +64,7 @@ public final class RouterUpgrade {
     private final Clock clock;
     private final String router;
 
-    private Phase phase;
+    private volatile Phase phase;
     private FlashPlan plan;
     private Path backup;
     private final AtomicLong written = new AtomicLong(-1);
@@ -124,10 +124,9 @@ public final class RouterUpgrade {
             transition(Phase.BACKUP);
             backup = backup(session, facts, deadline);
             staged = stage(session, agent, facts, deadline);
-        } finally {
-            if (phase.compareTo(Phase.COMMIT) < 0) {
-                session.close();
-            }
+        } catch (UpgradeFailure | RuntimeException e) {
+            session.close();
+            throw e;
         }
         commit(session, staged.agent(), deadline);
         followFlashAndReturn(staged);
@@ -462,7 +461,9 @@ public final class RouterUpgrade {
                 throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, codeOf(e), "The router answers again but FleetFlash cannot"
                         + " log in to check it: " + e.getMessage(), e);
             }
-            advanceTo(Phase.RETURN);
+            if (phase.compareTo(Phase.REBOOT) >= 0) {
+                advanceTo(Phase.RETURN); // the flasher said it is rebooting: now we are waiting for the return
+            }
             sleep(wait);
             wait = min(wait.multipliedBy(2), RETURN_POLL_MAX);
         }
