@@ -564,6 +564,7 @@ ff_fetch() {
     ff_emit "phase name=download"
     ff_prepared_md NOT_STAGED
     [ -n "$FF_URL" ] || ff_abort NO_CONF "stage.conf has no FF_URL to fetch the image from"
+    ff_which fetch >/dev/null || ff_abort TOOL_MISSING "the router lacks fetch; use FF_TRANSPORT='ssh' and upload the image to $FF_IMG"
     FTP_PASSWORD=${FTP_PASSWORD:-}
     export FTP_PASSWORD
     if ! fetch -R -o "$FF_IMG" "$FF_URL" 2>"$FF_SCRATCH"; then
