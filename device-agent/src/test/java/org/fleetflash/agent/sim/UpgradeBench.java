@@ -226,6 +226,32 @@ final class UpgradeBench implements AutoCloseable {
         }
     }
 
+    /** Uploads {@code local} over real SSH with {@code cat > remote} (no sftp-server needed), as the desktop does. */
+    void sshUpload(Path local, String remote) throws IOException {
+        try (SshClient client = SshClient.setUpDefaultClient()) {
+            client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+            client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+            client.setServerKeyVerifier((session, address, k) -> true);
+            client.start();
+            try (ClientSession s = client.connect(router.user(), router.address(), router.port())
+                    .verify(Duration.ofSeconds(10)).getSession()) {
+                s.addPasswordIdentity(router.password());
+                s.auth().verify(Duration.ofSeconds(10));
+                try (ChannelExec ch = s.createExecChannel("cat > '" + remote.replace("'", "'\\''") + "'")) {
+                    ch.setErr(new ByteArrayOutputStream());
+                    ch.open().verify(Duration.ofSeconds(10));
+                    try (java.io.OutputStream in = ch.getInvertedIn()) {
+                        Files.copy(local, in);
+                    }
+                    ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(60));
+                    if (ch.getExitStatus() == null || ch.getExitStatus() != 0) {
+                        throw new IOException("upload to " + remote + " ended with " + ch.getExitStatus());
+                    }
+                }
+            }
+        }
+    }
+
     /** Runs {@code command} over SSH where the router drops the session (reboot): no exit status is expected. */
     void sshDropped(String command) throws IOException {
         sshRun(command);

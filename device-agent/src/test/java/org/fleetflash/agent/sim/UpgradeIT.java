@@ -110,6 +110,41 @@ class UpgradeIT {
     }
 
     @Test
+    void upgradesAStrippedImageWithTheImageUploadedOverSsh() throws Exception {
+        // freebsd-wifi-build without fetch, sha256, awk, sed, od, geom, but with a tmpfs-capable kernel
+        String text;
+        try (java.io.InputStream in = Profile.class.getResourceAsStream(
+                "/org/fleetflash/agent/sim/profiles/tl-wdr3600-stripped.profile")) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Files.createDirectories(dir.resolve("state"));
+        bench = new UpgradeBench(dir.resolve("state"), dir,
+                Profile.parse("stripped-tmpfs", text.replace("tmpfs=no", "tmpfs=yes")).unthrottled(), Shell.BUSYBOX,
+                "127.0.3.1");
+        Profile p = bench.router.sandbox().profile();
+        byte[] image = SimImage.bytes(p, "wifi-build-new", 0);
+        Path file = bench.image("fw.bin", image);
+        bench.writeStageConf(file, "ssh", UnaryOperator.identity());
+
+        UpgradeBench.SshRun prepare = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" prepare");
+        AgentLine.Prepared prepared = prepare.lines().stream().filter(AgentLine.Prepared.class::isInstance)
+                .map(AgentLine.Prepared.class::cast).findFirst().orElseThrow(() -> new AssertionError(prepare.out() + prepare.err()));
+        bench.sshUpload(file, prepared.image());
+        UpgradeBench.SshRun seal = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" seal");
+        assertThat(seal.lines()).as(seal.out() + seal.err())
+                .contains(new AgentLine.Staged(prepared.md(), prepared.mdSize(), image.length, java.util.Optional.empty()));
+        UpgradeBench.SshRun commit = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" commit");
+        assertThat(commit.lines()).as(commit.out() + commit.err()).contains(new AgentLine.Committed(prepared.md()));
+        awaitReturn();
+
+        assertThat(bench.router.runningVersion()).contains("wifi-build-new");
+        int start = (int) p.spanStart();
+        byte[] padded = UpgradeBench.padded(image, p.eraseBlock());
+        assertThat(Arrays.copyOfRange(bench.flash(), start, start + padded.length)).isEqualTo(padded);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+    }
+
+    @Test
     void secondRunWritesOnlyTheBlocksThatDiffer() throws Exception {
         bench(Shell.DASH);
         Profile p = bench.router.sandbox().profile();
