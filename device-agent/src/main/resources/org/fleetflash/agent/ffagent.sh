@@ -197,7 +197,7 @@ FF_UNITF="$FF_WORK/md.unit"
 FF_SEALED="$FF_WORK/sealed"
 # Tools the reroot root needs besides a telemetry client (printf: posh has no built-in one); init and reboot are never run to trace them.
 FF_ROOT_TOOLS="sh init reboot dd cmp sleep kenv mount ls printf"
-# Bounds of the flasher: tries per block, then rounds of tries before it gives up and reboots.
+# Bounds of the flasher: tries per block, then rounds of tries (stage.conf may set FF_ROUNDS, FF_ROUND_PAUSE) before it reboots.
 : "${FF_TRIES:=3}"
 : "${FF_ROUNDS:=5}"
 : "${FF_ROUND_PAUSE:=5}"
@@ -298,7 +298,7 @@ ff_load_conf() {
     esac
     for _ff_v in FF_IMAGE_SIZE:"$FF_IMAGE_SIZE" FF_PADDED_SIZE:"$FF_PADDED_SIZE" FF_ERASE:"$FF_ERASE" \
         FF_SPAN_OFFSET:"$FF_SPAN_OFFSET" FF_SPAN_SIZE:"$FF_SPAN_SIZE" FF_MARGIN:"$FF_MARGIN" \
-        FF_TELEMETRY_SEQ:"$FF_TELEMETRY_SEQ"; do
+        FF_TELEMETRY_SEQ:"$FF_TELEMETRY_SEQ" FF_ROUNDS:"$FF_ROUNDS" FF_ROUND_PAUSE:"$FF_ROUND_PAUSE"; do
         ff_need_num "${_ff_v%%:*}" "${_ff_v#*:}"
     done
     if [ "$FF_ERASE" -le 0 ] || [ $((FF_PADDED_SIZE % FF_ERASE)) != 0 ] || [ "$FF_PADDED_SIZE" -lt "$FF_IMAGE_SIZE" ] \
@@ -564,6 +564,7 @@ ff_fetch() {
     ff_emit "phase name=download"
     ff_prepared_md NOT_STAGED
     [ -n "$FF_URL" ] || ff_abort NO_CONF "stage.conf has no FF_URL to fetch the image from"
+    ff_which fetch >/dev/null || ff_abort TOOL_MISSING "the router lacks fetch; use FF_TRANSPORT='ssh' and upload the image to $FF_IMG"
     FTP_PASSWORD=${FTP_PASSWORD:-}
     export FTP_PASSWORD
     if ! fetch -R -o "$FF_IMG" "$FF_URL" 2>"$FF_SCRATCH"; then
@@ -615,7 +616,7 @@ ff_seal() {
     fi
     {
         for _ff_v in FF_IMAGE_SIZE FF_IMAGE_SHA256 FF_PADDED_SIZE FF_PADDED_SHA256 FF_ERASE FF_SPAN_OFFSET \
-            FF_SPAN_SIZE FF_SEGMENTS FF_LED FF_TELEMETRY_HOST FF_TELEMETRY_PORT FF_TELEMETRY_TOKEN; do
+            FF_SPAN_SIZE FF_SEGMENTS FF_LED FF_TELEMETRY_HOST FF_TELEMETRY_PORT FF_TELEMETRY_TOKEN FF_ROUNDS FF_ROUND_PAUSE; do
             eval "_ff_x=\${$_ff_v}"
             printf '%s=%s\n' "$_ff_v" "$(ff_quote "$_ff_x")"
         done

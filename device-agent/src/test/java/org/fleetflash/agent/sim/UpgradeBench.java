@@ -2,20 +2,33 @@ package org.fleetflash.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.rmi.RemoteException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.fleetflash.agent.Agent;
 import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.protocol.AgentLine;
@@ -116,7 +129,7 @@ final class UpgradeBench implements AutoCloseable {
     }
 
     /** The stage.conf the desktop would write for this image, as sh assignments; {@code edit} may change lines. */
-    Publication writeStageConf(Path image, String transport, java.util.function.UnaryOperator<String> edit)
+    Publication writeStageConf(Path image, String transport, UnaryOperator<String> edit)
             throws Exception {
         DeviceFacts facts = probe();
         FlashPlan plan = FlashPlan.create(image, facts.partitions(), router.sandbox().profile().layout(),
@@ -152,7 +165,7 @@ final class UpgradeBench implements AutoCloseable {
     /** The padded image as the flasher writes it: the image, then 0x00 to the next erase block. */
     static byte[] padded(byte[] image, int eraseBlock) {
         int n = (image.length + eraseBlock - 1) / eraseBlock * eraseBlock;
-        return java.util.Arrays.copyOf(image, n);
+        return Arrays.copyOf(image, n);
     }
 
     static String sha256(byte[] data) throws Exception {
@@ -164,37 +177,84 @@ final class UpgradeBench implements AutoCloseable {
     }
 
     /** What an SSH login to the router saw: the host key it presented and a command's output. */
-    record SshLook(java.security.PublicKey hostKey, String output) {}
+    record SshLook(PublicKey hostKey, String output) {}
 
-    /** Logs in over real SSH (password) and runs {@code command}. */
+    /** Logs in over real SSH (password) and runs {@code command}; fails unless it exits 0. */
     SshLook ssh(String command) throws IOException {
-        try (org.apache.sshd.client.SshClient client = org.apache.sshd.client.SshClient.setUpDefaultClient()) {
-            client.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
-            client.setKeyIdentityProvider(org.apache.sshd.common.keyprovider.KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-            java.util.concurrent.atomic.AtomicReference<java.security.PublicKey> key =
-                    new java.util.concurrent.atomic.AtomicReference<>();
+        SshRun run = sshRun(command);
+        if (run.exit() == null || run.exit() != 0) {
+            throw new RemoteException("'" + command + "' ended with " + run.exit() + ": " + run.err());
+        }
+        return new SshLook(run.hostKey(), run.out());
+    }
+
+    /** One exec over real SSH: exit status (null when the session dropped first), stdout, stderr, host key. */
+    record SshRun(Integer exit, String out, String err, PublicKey hostKey) {
+        List<AgentLine> lines() {
+            return out.lines().map(AgentLineParser::parse).toList();
+        }
+    }
+
+    /** Logs in over real SSH (password, a pinned-on-first-use host key) and runs {@code command} to its end. */
+    SshRun sshRun(String command) throws IOException {
+        try (SshClient client = SshClient.setUpDefaultClient()) {
+            client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+            client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+            AtomicReference<PublicKey> key =
+                    new AtomicReference<>();
             client.setServerKeyVerifier((session, address, k) -> {
                 key.set(k);
                 return true;
             });
             client.start();
-            try (org.apache.sshd.client.session.ClientSession s = client
+            try (ClientSession s = client
                     .connect(router.user(), router.address(), router.port()).verify(Duration.ofSeconds(10)).getSession()) {
                 s.addPasswordIdentity(router.password());
                 s.auth().verify(Duration.ofSeconds(10));
-                String out = s.executeRemoteCommand(command);
-                return new SshLook(key.get(), out);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                try (ChannelExec ch = s.createExecChannel(command)) {
+                    ch.setOut(out);
+                    ch.setErr(err);
+                    ch.open().verify(Duration.ofSeconds(10));
+                    ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
+                            Duration.ofSeconds(120));
+                    return new SshRun(ch.getExitStatus(), out.toString(StandardCharsets.UTF_8),
+                            err.toString(StandardCharsets.UTF_8), key.get());
+                }
+            }
+        }
+    }
+
+    /** Uploads {@code local} over real SSH with {@code cat > remote} (no sftp-server needed), as the desktop does. */
+    void sshUpload(Path local, String remote) throws IOException {
+        try (SshClient client = SshClient.setUpDefaultClient()) {
+            client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+            client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+            client.setServerKeyVerifier((session, address, k) -> true);
+            client.start();
+            try (ClientSession s = client.connect(router.user(), router.address(), router.port())
+                    .verify(Duration.ofSeconds(10)).getSession()) {
+                s.addPasswordIdentity(router.password());
+                s.auth().verify(Duration.ofSeconds(10));
+                try (ChannelExec ch = s.createExecChannel("cat > '" + remote.replace("'", "'\\''") + "'")) {
+                    ch.setErr(new ByteArrayOutputStream());
+                    ch.open().verify(Duration.ofSeconds(10));
+                    try (java.io.OutputStream in = ch.getInvertedIn()) {
+                        Files.copy(local, in);
+                    }
+                    ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(60));
+                    if (ch.getExitStatus() == null || ch.getExitStatus() != 0) {
+                        throw new IOException("upload to " + remote + " ended with " + ch.getExitStatus());
+                    }
+                }
             }
         }
     }
 
     /** Runs {@code command} over SSH where the router drops the session (reboot): no exit status is expected. */
     void sshDropped(String command) throws IOException {
-        try {
-            ssh(command);
-        } catch (java.rmi.RemoteException | org.apache.sshd.common.SshException e) {
-            // the session went down with the router, as it does on FreeBSD
-        }
+        sshRun(command);
     }
 
     /** Events of a telemetry kind received so far. */

@@ -80,6 +80,37 @@ class UpgradeFaultsIT {
     }
 
     @Test
+    void aBlockThatKeepsFailingIsReportedForBoundedRoundsThenTheFlasherReboots() throws Exception {
+        bench();
+        Profile p = bench.router.sandbox().profile();
+        int eb = p.eraseBlock();
+        int start = (int) p.spanStart();
+        bench.router.setFaults(Faults.none().withWriteFailuresFromBlock(3));
+        byte[] image = SimImage.bytes(p, "12.0-new", 0);
+        bench.writeStageConf(bench.image("fw.bin", image), "fetch",
+                conf -> conf + "FF_ROUNDS='2'\nFF_ROUND_PAUSE='1'\n");
+        assertThat(bench.agent("stage").first(AgentLine.Staged.class)).isPresent();
+        assertThat(bench.agent("commit").first(AgentLine.Committed.class)).isPresent();
+
+        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.REBOOTING, FLASH_TIMEOUT);
+        // blocks 1 and 2 were written before the flash wore out; the torn image does not boot
+        bench.router.awaitState(SimRouter.State.DEAD, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bench.events("ERROR").size() == 2);
+        assertThat(bench.events("ERROR")).allSatisfy(e -> {
+            assertThat(e.fields()).containsEntry("code", "WRITE_FAILED");
+            assertThat(e.fields().get("text")).startsWith("block 3 of ");
+        });
+        assertThat(bench.events("DONE")).isEmpty();
+        assertThat(bench.events("PROGRESS")).extracting(e -> e.number("block").orElseThrow()).containsOnly(1L, 2L);
+        byte[] flash = bench.flash();
+        assertThat(Arrays.copyOfRange(flash, start, start + 2 * eb)).isEqualTo(Arrays.copyOfRange(image, 0, 2 * eb));
+        assertThat(bench.router.sandbox().ledHistory()).extracting(Sandbox.LedEvent::value).contains("f2", "sAaAaAaj");
+        assertThat(Files.readString(bench.router.consoleLog())).contains("giving up on block 2", "Rebooting...");
+    }
+
+    @Test
     void aRouterThatNeverReturnsStillFlashedTheImage() throws Exception {
         bench();
         bench.router.setFaults(Faults.none().withNeverReturns());

@@ -45,17 +45,17 @@ class UpgradeIT {
         return bench;
     }
 
-    /** Stages and commits image {@code image}; returns the stage run. */
-    private UpgradeBench.Run stageAndCommit(Path image) throws Exception {
+    /** Stages and commits image {@code image} over real SSH, as the desktop does; returns the stage's lines. */
+    private List<AgentLine> stageAndCommit(Path image) throws Exception {
         bench.writeStageConf(image, "fetch", UnaryOperator.identity());
-        UpgradeBench.Run stage = bench.agent("stage");
-        assertThat(stage.exit()).as(stage.machine()).isZero();
+        UpgradeBench.SshRun stage = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" stage");
+        assertThat(stage.exit()).as(stage.out() + stage.err()).isZero();
         assertThat(stage.lines().stream().filter(l -> !(l instanceof AgentLine.Log)).reduce((a, b) -> b))
                 .get().isInstanceOf(AgentLine.Staged.class);
-        UpgradeBench.Run commit = bench.agent("commit");
-        assertThat(commit.exit()).as(commit.machine()).isZero();
-        assertThat(commit.first(AgentLine.Committed.class)).as(commit.machine()).isPresent();
-        return stage;
+        // the session dies with the reroot; the committed line gets out before it does
+        UpgradeBench.SshRun commit = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" commit");
+        assertThat(commit.lines()).as(commit.out() + commit.err()).contains(new AgentLine.Committed("md2"));
+        return stage.lines();
     }
 
     private void awaitReturn() throws Exception {
@@ -73,8 +73,9 @@ class UpgradeIT {
         Path file = bench.image("fw.bin", image);
 
         UpgradeBench.SshLook beforeLook = bench.ssh("uname -n");
-        UpgradeBench.Run stage = stageAndCommit(file);
-        assertThat(stage.first(AgentLine.Staged.class).orElseThrow().sha256()).contains(UpgradeBench.sha256(image));
+        List<AgentLine> stage = stageAndCommit(file);
+        assertThat(stage).filteredOn(AgentLine.Staged.class::isInstance).singleElement()
+                .satisfies(l -> assertThat(((AgentLine.Staged) l).sha256()).contains(UpgradeBench.sha256(image)));
         awaitReturn();
 
         assertThat(bench.router.runningVersion()).contains("12.0-new");
@@ -106,6 +107,41 @@ class UpgradeIT {
         bench.upload();
         UpgradeBench.Run probe = bench.agent("probe");
         assertThat(probe.lines()).contains(new AgentLine.Fact("firmware.version", "12.0-new"));
+    }
+
+    @Test
+    void upgradesAStrippedImageWithTheImageUploadedOverSsh() throws Exception {
+        // freebsd-wifi-build without fetch, sha256, awk, sed, od, geom, but with a tmpfs-capable kernel
+        String text;
+        try (java.io.InputStream in = Profile.class.getResourceAsStream(
+                "/org/fleetflash/agent/sim/profiles/tl-wdr3600-stripped.profile")) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Files.createDirectories(dir.resolve("state"));
+        bench = new UpgradeBench(dir.resolve("state"), dir,
+                Profile.parse("stripped-tmpfs", text.replace("tmpfs=no", "tmpfs=yes")).unthrottled(), Shell.BUSYBOX,
+                "127.0.3.1");
+        Profile p = bench.router.sandbox().profile();
+        byte[] image = SimImage.bytes(p, "wifi-build-new", 0);
+        Path file = bench.image("fw.bin", image);
+        bench.writeStageConf(file, "ssh", UnaryOperator.identity());
+
+        UpgradeBench.SshRun prepare = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" prepare");
+        AgentLine.Prepared prepared = prepare.lines().stream().filter(AgentLine.Prepared.class::isInstance)
+                .map(AgentLine.Prepared.class::cast).findFirst().orElseThrow(() -> new AssertionError(prepare.out() + prepare.err()));
+        bench.sshUpload(file, prepared.image());
+        UpgradeBench.SshRun seal = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" seal");
+        assertThat(seal.lines()).as(seal.out() + seal.err())
+                .contains(new AgentLine.Staged(prepared.md(), prepared.mdSize(), image.length, java.util.Optional.empty()));
+        UpgradeBench.SshRun commit = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" commit");
+        assertThat(commit.lines()).as(commit.out() + commit.err()).contains(new AgentLine.Committed(prepared.md()));
+        awaitReturn();
+
+        assertThat(bench.router.runningVersion()).contains("wifi-build-new");
+        int start = (int) p.spanStart();
+        byte[] padded = UpgradeBench.padded(image, p.eraseBlock());
+        assertThat(Arrays.copyOfRange(bench.flash(), start, start + padded.length)).isEqualTo(padded);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
     }
 
     @Test

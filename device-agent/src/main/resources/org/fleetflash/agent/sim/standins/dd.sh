@@ -203,14 +203,22 @@ elif oname=$(mapname "$ofile"); then
 	else
 		nbytes=$len
 	fi
-	if [ "$nbytes" -gt 0 ] && [ -n "$FF_FAULT_POWER_BLOCK" ] && [ -f "$FF_SIM/stage" ]; then
-		# fault: the power fails during the K-th erase-block write after the reroot, half-way through it
+	if [ "$nbytes" -gt 0 ] && [ -n "$FF_FAULT_POWER_BLOCK$FF_FAULT_WRITE_FAIL_FROM" ] && [ -f "$FF_SIM/stage" ]; then
+		# faults count the erase blocks written since the reroot
 		sim_lock
 		before=0
 		[ -f "$FF_SIM/flashwrites" ] && before=$(/bin/cat "$FF_SIM/flashwrites")
 		nblk=$(((nbytes + FF_SIM_ERASE - 1) / FF_SIM_ERASE))
 		printf '%s\n' $((before + nblk)) >"$FF_SIM/flashwrites"
-		k=$((FF_FAULT_POWER_BLOCK - before))
+		if [ -n "$FF_FAULT_WRITE_FAIL_FROM" ] && [ $((before + nblk)) -ge "$FF_FAULT_WRITE_FAIL_FROM" ]; then
+			# fault: a worn-out flash, every write from block K on fails
+			echo "dd: $rname: Input/output error" >&2
+			out_bytes=0 out_full=0
+			summary
+			exit 1
+		fi
+		# fault: the power fails during the K-th erase-block write after the reroot, half-way through it
+		k=$((${FF_FAULT_POWER_BLOCK:-0} - before))
 		if [ "$k" -ge 1 ] && [ "$k" -le "$nblk" ]; then
 			cutbytes=$(((k - 1) * FF_SIM_ERASE + FF_SIM_ERASE / 2))
 			$GNUDD if="$tmp/in" of="$FF_SIM_FLASH" bs=65536 iflag=count_bytes count="$cutbytes" oflag=seek_bytes seek=$((poff + base)) conv=notrunc status=none

@@ -1,0 +1,40 @@
+package org.fleetflash.agent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Faults as values and as the sim/faults file the stand-ins source. */
+class FaultsTest {
+
+    @Test
+    void aHealthyRouterHasEmptyFaultVariables() {
+        assertThat(Faults.none().toShell()).contains("FF_FAULT_CUT_AT=''\n", "FF_FAULT_CUT_ALWAYS='no'\n",
+                "FF_FAULT_CORRUPT_AT=''\n", "FF_FAULT_TAKE_PAGES='0'\n", "FF_FAULT_POWER_BLOCK=''\n",
+                "FF_FAULT_WRITE_FAIL_FROM=''\n", "FF_FAULT_TELEMETRY_DROP='0'\n");
+    }
+
+    @Test
+    void eachWitherAddsOneFaultAndKeepsTheOthers() {
+        Faults f = Faults.none().withDownloadCut(1024, true).withCorruptByte(7).withRamTakenAtNextMdconfig(300)
+                .withPowerLossAtBlock(5).withWriteFailuresFromBlock(9).withNeverReturns()
+                .withExtraRebootDelay(Duration.ofSeconds(3)).withTelemetryDrop(50);
+
+        assertThat(f.toShell()).contains("FF_FAULT_CUT_AT='1024'\n", "FF_FAULT_CUT_ALWAYS='yes'\n",
+                "FF_FAULT_CORRUPT_AT='7'\n", "FF_FAULT_TAKE_PAGES='300'\n", "FF_FAULT_POWER_BLOCK='5'\n",
+                "FF_FAULT_WRITE_FAIL_FROM='9'\n", "FF_FAULT_TELEMETRY_DROP='50'\n");
+        assertThat(f.neverReturns()).isTrue();
+        assertThat(f.extraRebootDelay()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void refusesValuesOutOfRange() {
+        assertThatThrownBy(() -> Faults.none().withTelemetryDrop(101)).hasMessageContaining("0..100");
+        assertThatThrownBy(() -> Faults.none().withPowerLossAtBlock(0)).hasMessageContaining("counts from 1");
+        assertThatThrownBy(() -> Faults.none().withDownloadCut(-1, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Faults.none().withExtraRebootDelay(Duration.ofSeconds(-1)))
+                .hasMessageContaining("negative");
+    }
+}
