@@ -532,6 +532,14 @@ ff_prepare() {
     ff_emit "phase name=md"
     mkdir -p "$FF_WORK" || ff_abort MD_FAILED "cannot create $FF_WORK"
     if ! FF_MD=$(mdconfig -a -t swap -s "${FF_MD_K}k" 2>"$FF_SCRATCH"); then
+        case $(cat "$FF_SCRATCH") in
+            *"Cannot allocate memory"*)
+                # RAM went away since the check (another process took it): say how much is free now.
+                _ff_pages=$(sysctl -n vm.stats.vm.v_free_count 2>/dev/null)
+                case $_ff_pages in '' | *[!0-9]*) _ff_pages=0 ;; esac
+                ff_abort NO_RAM "the memory disk needs $FF_MDSIZE bytes (plus margin $FF_MARGIN) but only $((_ff_pages * _ff_psz)) bytes are free now: free RAM shrank since the check. Free memory or reboot the router, then try again."
+                ;;
+        esac
         ff_abort MD_FAILED "mdconfig -a -t swap -s ${FF_MD_K}k failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
     fi
     case $FF_MD in
