@@ -66,6 +66,66 @@ final class SimCommand implements Callable<Integer> {
             description = "Public keys (OpenSSH authorized_keys format) that may log in as the profile's user.")
     Path authorizedKeys;
 
+    @Option(names = "--reboot-delay", paramLabel = "SECONDS",
+            description = "How long a reboot takes (default: the profile's).")
+    Double rebootDelaySeconds;
+
+    @Option(names = "--flash-write-bps", paramLabel = "BYTES",
+            description = "Flash write speed in bytes/s, 0 = unthrottled (default: the profile's; the TL-WDR3600 writes ~100000).")
+    Long flashWriteBps;
+
+    @Option(names = "--fault-download-cut", paramLabel = "BYTES",
+            description = "Fault: fetch's first transfer stops after BYTES (add --fault-every-time to cut every transfer).")
+    Long faultDownloadCut;
+
+    @Option(names = "--fault-every-time", description = "Fault modifier: cut every download, not only the first.")
+    boolean faultEveryTime;
+
+    @Option(names = "--fault-corrupt-byte", paramLabel = "OFFSET", description = "Fault: the downloaded image's byte at OFFSET arrives flipped.")
+    Long faultCorruptByte;
+
+    @Option(names = "--fault-ram-taken", paramLabel = "PAGES", description = "Fault: PAGES of free RAM vanish at the next mdconfig -a.")
+    Long faultRamTaken;
+
+    @Option(names = "--fault-power-loss-at-block", paramLabel = "K", description = "Fault: power fails while writing the K-th erase block after the reroot.")
+    Integer faultPowerLoss;
+
+    @Option(names = "--fault-never-returns", description = "Fault: the router never comes back from its reboot.")
+    boolean faultNeverReturns;
+
+    @Option(names = "--fault-late-return", paramLabel = "SECONDS", description = "Fault: reboots take SECONDS longer.")
+    Double faultLateReturn;
+
+    @Option(names = "--fault-telemetry-drop", paramLabel = "PERCENT", description = "Fault: nc and logger lose PERCENT of their datagrams.")
+    Integer faultTelemetryDrop;
+
+    /** The faults asked for on the command line. */
+    org.fleetflash.agent.sim.Faults faults() {
+        org.fleetflash.agent.sim.Faults f = org.fleetflash.agent.sim.Faults.none();
+        if (faultDownloadCut != null) {
+            f = f.withDownloadCut(faultDownloadCut, faultEveryTime);
+        }
+        if (faultCorruptByte != null) {
+            f = f.withCorruptByte(faultCorruptByte);
+        }
+        if (faultRamTaken != null) {
+            f = f.withRamTakenAtNextMdconfig(faultRamTaken);
+        }
+        if (faultPowerLoss != null) {
+            f = f.withPowerLossAtBlock(faultPowerLoss);
+        }
+        if (faultNeverReturns) {
+            f = f.withNeverReturns();
+        }
+        if (faultLateReturn != null) {
+            f = f.withExtraRebootDelay(java.time.Duration.ofMillis((long) (faultLateReturn * 1000)));
+        }
+        if (faultTelemetryDrop != null) {
+            f = f.withTelemetryDrop(faultTelemetryDrop);
+        }
+        return f;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (profile == null) {
@@ -75,13 +135,26 @@ final class SimCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--state-dir=DIR'");
         }
         Profile p = Profiles.load(spec, profile);
+        if (flashWriteBps != null) {
+            p = p.withFlashSpeed(p.flashReadBps(), flashWriteBps);
+        }
         Optional<String> password = passwordFile == null ? Optional.empty() : Optional.of(readPassword(passwordFile));
         Files.createDirectories(stateDir);
         SimFleet.Spec fleetSpec = new SimFleet.Spec(p, Shell.parse(shell), count, address, port, vary, password,
                 Optional.ofNullable(authorizedKeys));
         CountDownLatch stopped = new CountDownLatch(1);
+        org.fleetflash.agent.sim.Faults faults;
+        try {
+            faults = faults();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         try (SimFleet fleet = SimFleet.start(stateDir, fleetSpec)) {
             for (SimRouter r : fleet.routers()) {
+                r.setFaults(faults);
+                if (rebootDelaySeconds != null) {
+                    r.setRebootDelay(java.time.Duration.ofMillis((long) (rebootDelaySeconds * 1000)));
+                }
                 spec.commandLine().getOut().println(r.describe());
             }
             spec.commandLine().getOut().flush();
