@@ -1,5 +1,8 @@
 package org.fleetflash.testsupport.ssh;
 
+import org.fleetflash.agent.sim.ExecSpec;
+import org.fleetflash.agent.sim.SandboxCommandFactory;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -19,7 +22,7 @@ import org.fleetflash.core.device.SshTarget;
 
 /**
  * A real MINA SSH server on a loopback address for integration tests: password and public-key login,
- * commands run by {@code /bin/sh -c} (see {@link ShellCommandFactory}), host key kept in a file so that a
+ * commands run by {@code /bin/sh -c} (the simulator's {@link SandboxCommandFactory}), host key kept in a file so that a
  * restart with the same file presents the same key and another file a different one.
  */
 public final class TestSshServer implements AutoCloseable {
@@ -155,7 +158,9 @@ public final class TestSshServer implements AutoCloseable {
             });
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.putIfAbsent("HOME", workDir.toString());
-            server.setCommandFactory(new ShellCommandFactory(workDir, env, pumps));
+            // The simulator's own command runner: /bin/sh -c with this directory and environment, flushed per chunk.
+            ExecSpec spec = new ExecSpec(Path.of("/bin/sh"), workDir, env);
+            server.setCommandFactory(new SandboxCommandFactory("test-sshd", () -> spec));
             server.start();
             return new TestSshServer(server, pumps, keys);
         }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -78,15 +77,9 @@ public final class SimSshServer implements AutoCloseable {
             sshd.setPublickeyAuthenticator(RejectAllPublickeyAuthenticator.INSTANCE);
         }
         sshd.setKeyboardInteractiveAuthenticator(null);
-        sshd.setCommandFactory((channel, command) -> {
-            ExecSpec spec = config.exec().get();
-            return new SandboxCommand(config.routerName(), spec,
-                    List.of(spec.shell().toString(), "-c", command), command);
-        });
-        sshd.setShellFactory(channel -> {
-            ExecSpec spec = config.exec().get();
-            return new SandboxCommand(config.routerName(), spec, List.of(spec.shell().toString(), "-i"), "(shell)");
-        });
+        SandboxCommandFactory commands = new SandboxCommandFactory(config.routerName(), config.exec());
+        sshd.setCommandFactory(commands);
+        sshd.setShellFactory(commands);
         try {
             sshd.start();
         } catch (IOException e) {
