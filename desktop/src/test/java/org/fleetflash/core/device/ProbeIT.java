@@ -19,8 +19,6 @@ import org.fleetflash.agent.sim.FlashLayout;
 import org.fleetflash.agent.sim.Profile;
 import org.fleetflash.agent.sim.Shell;
 import org.fleetflash.agent.sim.SimRouter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,20 +34,13 @@ class ProbeIT {
     private static final List<String> PROBED_TOOLS = List.of("sh", "dd", "cmp", "kenv", "sysctl", "mdconfig", "newfs",
             "mount", "umount", "reboot", "init", "fetch", "sha256", "nc", "logger");
     private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(10);
-    private static SshConnector connector;
+    /** The application-wide connector, as the command line uses it. */
+    private static final SshConnector connector = SshConnector.shared();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startConnector() {
-        connector = SshConnector.start();
-    }
 
-    @AfterAll
-    static void stopConnector() {
-        connector.close();
-    }
 
     static Stream<Arguments> profilesAndShells() {
         return Profile.builtInNames().stream()

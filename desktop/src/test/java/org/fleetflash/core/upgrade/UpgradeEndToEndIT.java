@@ -27,9 +27,7 @@ import org.fleetflash.core.device.FileHostKeyStore;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshOptions;
 import org.fleetflash.core.device.SshTarget;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,22 +39,15 @@ class UpgradeEndToEndIT {
 
     private static final AtomicInteger NEXT = new AtomicInteger(1);
     private static final String VERSION = "12.0-e2e";
-    private static SshConnector connector;
+    /** The application-wide connector, as the command line uses it. */
+    private static final SshConnector connector = SshConnector.shared();
 
     @TempDir
     Path dir;
 
     private final List<SimRouter> routers = new ArrayList<>();
 
-    @BeforeAll
-    static void startConnector() {
-        connector = SshConnector.start();
-    }
 
-    @AfterAll
-    static void stopConnector() {
-        connector.close();
-    }
 
     @AfterEach
     void stopRouters() throws IOException {

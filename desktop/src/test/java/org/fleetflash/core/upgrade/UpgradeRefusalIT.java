@@ -23,8 +23,6 @@ import org.fleetflash.core.device.FileHostKeyStore;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshOptions;
 import org.fleetflash.core.device.SshTarget;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,20 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 class UpgradeRefusalIT {
 
     private static final AtomicInteger NEXT = new AtomicInteger(60);
-    private static SshConnector connector;
+    /** The application-wide connector, as the command line uses it. */
+    private static final SshConnector connector = SshConnector.shared();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startConnector() {
-        connector = SshConnector.start();
-    }
 
-    @AfterAll
-    static void stopConnector() {
-        connector.close();
-    }
 
     record Run(UpgradeResult result, List<UpgradeEvent> events) {
     }

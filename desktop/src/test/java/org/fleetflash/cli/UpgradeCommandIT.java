@@ -1,0 +1,72 @@
+package org.fleetflash.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.fleetflash.agent.sim.Profile;
+import org.fleetflash.agent.sim.Shell;
+import org.fleetflash.agent.sim.SimImage;
+import org.fleetflash.agent.sim.SimRouter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fleetflash upgrade --json-events} as a script sees it: one JSON object per line, the outcome last. */
+class UpgradeCommandIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void upgradesASimulatedRouterAndReportsEveryEventAsJson() throws Exception {
+        try (SimRouter router = SimRouter.start(dir.resolve("state"), new SimRouter.Options("cli-1",
+                Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, "127.0.6.31", 0, Optional.empty(), Optional.empty()))) {
+            router.setRebootDelay(Duration.ofMillis(500));
+            Path image = dir.resolve("fw.bin");
+            SimImage.write(router.sandbox().profile(), "12.0-cli", 0, image);
+            Path pw = Files.writeString(dir.resolve("pw"), router.password() + "\n");
+
+            CommandLineJarIT.Run run = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(),
+                    "--user", router.user(), "--password-file", pw.toString(), "--accept-new-host-key",
+                    "--data-dir", dir.resolve("data").toString(), "--image", image.toString(),
+                    "--layout", "kernel rootfs", "--json-events");
+
+            assertThat(run.exit()).as(run.out() + run.err()).isZero();
+            ObjectMapper json = new ObjectMapper();
+            List<JsonNode> events = new ArrayList<>();
+            for (String line : run.out().strip().split("\n")) {
+                events.add(json.readTree(line));
+            }
+            assertThat(events).allSatisfy(e -> assertThat(e.has("phase")).as(e.toString()).isTrue());
+            JsonNode last = events.get(events.size() - 1);
+            assertThat(last.get("outcome").asText()).isEqualTo("SUCCEEDED");
+            assertThat(last.get("blocksWritten").asLong()).isPositive();
+            assertThat(events).filteredOn(e -> e.get("event").asText().equals("phase"))
+                    .extracting(e -> e.get("phase").asText()).contains("BACKUP", "COMMIT", "VERIFIED");
+            assertThat(router.runningVersion()).contains("12.0-cli");
+        }
+    }
+
+    @Test
+    void anImageTooLargeExitsAsFailedSafe() throws Exception {
+        try (SimRouter router = SimRouter.start(dir.resolve("state"), new SimRouter.Options("cli-2",
+                Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, "127.0.6.32", 0, Optional.empty(), Optional.empty()))) {
+            Path image = dir.resolve("big.bin");
+            Files.write(image, new byte[0x7d0000 - 0x020000 + 1]);
+            Path pw = Files.writeString(dir.resolve("pw"), router.password() + "\n");
+
+            CommandLineJarIT.Run run = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(),
+                    "--user", router.user(), "--password-file", pw.toString(), "--accept-new-host-key",
+                    "--data-dir", dir.resolve("data").toString(), "--image", image.toString(), "--layout", "kernel rootfs");
+
+            assertThat(run.exit()).isEqualTo(UpgradeCommand.EXIT_FAILED_SAFE);
+            assertThat(run.out()).contains("FAILED_SAFE (IMAGE_TOO_LARGE)").contains("too large by 1 bytes");
+        }
+    }
+}
