@@ -57,15 +57,28 @@ final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             if (noWindow) {
                 spec.commandLine().getErr().println("Demo fleet running. Press Ctrl+C to stop.");
-                Thread.currentThread().join();
+                java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    closeAll(fleets);
+                    stopped.countDown();
+                }, "demo-shutdown"));
+                stopped.await();
             } else {
                 FleetFlashApp.launchWithDemoFleet(lines);
             }
         } finally {
-            for (SimFleet f : fleets) {
-                f.close();
-            }
+            closeAll(fleets);
         }
         return 0;
+    }
+
+    private static void closeAll(List<SimFleet> fleets) {
+        for (SimFleet f : fleets) {
+            try {
+                f.close();
+            } catch (java.io.IOException e) {
+                // stopping anyway: the routers' state stays on disk
+            }
+        }
     }
 }
