@@ -15,128 +15,128 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ProfileTest {
 
-  static Set<String> builtIns() {
-    return new HashSet<>(Profile.builtInNames());
-  }
+    static Set<String> builtIns() {
+        return new HashSet<>(Profile.builtInNames());
+    }
 
-  @Test
-  void shipsTheThreeModelsOfTheBrief() {
-    assertThat(Profile.builtInNames()).containsExactlyInAnyOrder("tl-wdr3600", "tl-wdr3600-stripped", "generic-16m");
-  }
+    @Test
+    void shipsTheThreeModelsOfTheBrief() {
+        assertThat(Profile.builtInNames()).containsExactlyInAnyOrder("tl-wdr3600", "tl-wdr3600-stripped", "generic-16m");
+    }
 
-  @ParameterizedTest
-  @MethodSource("builtIns")
-  void everyBuiltInProfileLoadsWithAConsistentLayout(String name) {
-    Profile p = Profile.load(name);
+    @ParameterizedTest
+    @MethodSource("builtIns")
+    void everyBuiltInProfileLoadsWithAConsistentLayout(String name) {
+        Profile p = Profile.load(name);
 
-    assertThat(p.name()).isEqualTo(name);
-    assertThat(p.layout()).isNotEmpty();
-    assertThat(p.spanEnd()).isGreaterThan(p.spanStart());
-    assertThat(p.imageSize()).isLessThanOrEqualTo(p.spanEnd() - p.spanStart());
-    assertThat(p.user()).isNotBlank();
-    assertThat(p.password()).isNotBlank();
-    assertThat(p.rebootDelay()).isPositive();
-    assertThat(p.flashSize() % p.eraseBlock()).isZero();
-  }
+        assertThat(p.name()).isEqualTo(name);
+        assertThat(p.layout()).isNotEmpty();
+        assertThat(p.spanEnd()).isGreaterThan(p.spanStart());
+        assertThat(p.imageSize()).isLessThanOrEqualTo(p.spanEnd() - p.spanStart());
+        assertThat(p.user()).isNotBlank();
+        assertThat(p.password()).isNotBlank();
+        assertThat(p.rebootDelay()).isPositive();
+        assertThat(p.flashSize() % p.eraseBlock()).isZero();
+    }
 
-  @Test
-  void wdr3600MatchesTheReferenceDevice() {
-    Profile p = Profile.load("tl-wdr3600");
+    @Test
+    void wdr3600MatchesTheReferenceDevice() {
+        Profile p = Profile.load("tl-wdr3600");
 
-    assertThat(p.physmem()).isEqualTo(134_217_728L);
-    assertThat(p.usermem()).isEqualTo(109_051_904L);
-    assertThat(p.freePages()).isEqualTo(18_934L);
-    assertThat(p.pageSize()).isEqualTo(4096);
-    assertThat(p.flashSize()).isEqualTo(8L << 20);
-    assertThat(p.eraseBlock()).isEqualTo(65_536);
-    assertThat(p.osRelease()).isEqualTo("11.0-CURRENT");
-    assertThat(p.spanStart()).isEqualTo(0x020000);
-    assertThat(p.spanEnd()).isEqualTo(0x7d0000);
-    assertThat(p.boundarySearch()).contains(new Profile.Search(0x20000, 0x10000, ".!/bin/sh"));
-    assertThat(p.partition("u-boot").orElseThrow().readonly()).isTrue();
-    assertThat(p.partition("kernel").orElseThrow().readonly()).isFalse();
-    assertThat(p.partition("rootfs").orElseThrow().readonly()).isFalse();
-    assertThat(p.partition("cfg").orElseThrow().readonly()).isFalse();
-    assertThat(p.partition("mib0").orElseThrow().readonly()).isTrue();
-    assertThat(p.partition("ART").orElseThrow().readonly()).isTrue();
-    assertThat(p.leds()).containsExactly("USB1", "USB2", "WLAN2G", "SYSTEM", "QSS");
-    assertThat(p.preallocatedMds()).extracting(Profile.MemoryDisk::unit).containsExactly(0, 1);
-    assertThat(p.tmpfs()).isTrue();
-    assertThat(p.watchdogd()).isTrue();
-    assertThat(p.flashWriteBps()).isEqualTo(100_000L);
-    assertThat(p.unthrottled().flashWriteBps()).isZero();
-    assertThat(p.rebootDelay()).isEqualTo(Duration.ofSeconds(20));
-  }
+        assertThat(p.physmem()).isEqualTo(134_217_728L);
+        assertThat(p.usermem()).isEqualTo(109_051_904L);
+        assertThat(p.freePages()).isEqualTo(18_934L);
+        assertThat(p.pageSize()).isEqualTo(4096);
+        assertThat(p.flashSize()).isEqualTo(8L << 20);
+        assertThat(p.eraseBlock()).isEqualTo(65_536);
+        assertThat(p.osRelease()).isEqualTo("11.0-CURRENT");
+        assertThat(p.spanStart()).isEqualTo(0x020000);
+        assertThat(p.spanEnd()).isEqualTo(0x7d0000);
+        assertThat(p.boundarySearch()).contains(new Profile.Search(0x20000, 0x10000, ".!/bin/sh"));
+        assertThat(p.partition("u-boot").orElseThrow().readonly()).isTrue();
+        assertThat(p.partition("kernel").orElseThrow().readonly()).isFalse();
+        assertThat(p.partition("rootfs").orElseThrow().readonly()).isFalse();
+        assertThat(p.partition("cfg").orElseThrow().readonly()).isFalse();
+        assertThat(p.partition("mib0").orElseThrow().readonly()).isTrue();
+        assertThat(p.partition("ART").orElseThrow().readonly()).isTrue();
+        assertThat(p.leds()).containsExactly("USB1", "USB2", "WLAN2G", "SYSTEM", "QSS");
+        assertThat(p.preallocatedMds()).extracting(Profile.MemoryDisk::unit).containsExactly(0, 1);
+        assertThat(p.tmpfs()).isTrue();
+        assertThat(p.watchdogd()).isTrue();
+        assertThat(p.flashWriteBps()).isEqualTo(100_000L);
+        assertThat(p.unthrottled().flashWriteBps()).isZero();
+        assertThat(p.rebootDelay()).isEqualTo(Duration.ofSeconds(20));
+    }
 
-  @Test
-  void strippedProfileLacksFetchDigestsTextToolsGeomAndTmpfs() {
-    Profile p = Profile.load("tl-wdr3600-stripped");
+    @Test
+    void strippedProfileLacksFetchDigestsTextToolsGeomAndTmpfs() {
+        Profile p = Profile.load("tl-wdr3600-stripped");
 
-    assertThat(p.toolsAbsent()).containsExactlyInAnyOrder("fetch", "sha256", "md5", "awk", "sed", "od", "geom");
-    assertThat(p.tmpfs()).isFalse();
-  }
+        assertThat(p.toolsAbsent()).containsExactlyInAnyOrder("fetch", "sha256", "md5", "awk", "sed", "od", "geom");
+        assertThat(p.tmpfs()).isFalse();
+    }
 
-  @Test
-  void sixteenMegModelHasSmallEraseBlocksAndAFixedBoundary() {
-    Profile p = Profile.load("generic-16m");
+    @Test
+    void sixteenMegModelHasSmallEraseBlocksAndAFixedBoundary() {
+        Profile p = Profile.load("generic-16m");
 
-    assertThat(p.flashSize()).isEqualTo(16L << 20);
-    assertThat(p.eraseBlock()).isEqualTo(4096);
-    assertThat(p.physmem()).isEqualTo(256L << 20);
-    assertThat(p.boundarySearch()).isEmpty();
-  }
+        assertThat(p.flashSize()).isEqualTo(16L << 20);
+        assertThat(p.eraseBlock()).isEqualTo(4096);
+        assertThat(p.physmem()).isEqualTo(256L << 20);
+        assertThat(p.boundarySearch()).isEmpty();
+    }
 
-  @Test
-  void searchBoundPrintsAsFreeBsdHint() {
-    assertThat(new Profile.Search(0x20000, 0x10000, ".!/bin/sh").hint()).isEqualTo("search:0x00020000:0x10000:.!/bin/sh");
-    assertThat(new Profile.Fixed(0x7d0000).hint()).isEqualTo("0x007d0000");
-  }
+    @Test
+    void searchBoundPrintsAsFreeBsdHint() {
+        assertThat(new Profile.Search(0x20000, 0x10000, ".!/bin/sh").hint()).isEqualTo("search:0x00020000:0x10000:.!/bin/sh");
+        assertThat(new Profile.Fixed(0x7d0000).hint()).isEqualTo("0x007d0000");
+    }
 
-  @Test
-  void loadsAProfileFileByPath(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("my-router.profile");
-    String text = new String(ProfileTest.class.getResourceAsStream(
-        "/org/fleetflash/agent/sim/profiles/generic-16m.profile").readAllBytes()).replace("hostname=gw16m", "hostname=lab1");
-    Files.writeString(file, text);
+    @Test
+    void loadsAProfileFileByPath(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("my-router.profile");
+        String text = new String(ProfileTest.class.getResourceAsStream(
+                "/org/fleetflash/agent/sim/profiles/generic-16m.profile").readAllBytes()).replace("hostname=gw16m", "hostname=lab1");
+        Files.writeString(file, text);
 
-    Profile p = Profile.load(file.toString());
+        Profile p = Profile.load(file.toString());
 
-    assertThat(p.name()).isEqualTo("my-router");
-    assertThat(p.hostname()).isEqualTo("lab1");
-  }
+        assertThat(p.name()).isEqualTo("my-router");
+        assertThat(p.hostname()).isEqualTo("lab1");
+    }
 
-  @Test
-  void unknownProfileNameSaysWhatToUse() {
-    assertThatThrownBy(() -> Profile.load("tl-wr9999"))
-        .isInstanceOf(ProfileException.class)
-        .hasMessageContaining("tl-wr9999").hasMessageContaining("tl-wdr3600").hasMessageContaining("path");
-  }
+    @Test
+    void unknownProfileNameSaysWhatToUse() {
+        assertThatThrownBy(() -> Profile.load("tl-wr9999"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageContaining("tl-wr9999").hasMessageContaining("tl-wdr3600").hasMessageContaining("path");
+    }
 
-  @Test
-  void missingFieldIsNamed() {
-    String text = "model=x\n";
-    assertThatThrownBy(() -> Profile.parse("broken", text))
-        .isInstanceOf(ProfileException.class).hasMessageContaining("broken").hasMessageContaining("is required");
-  }
+    @Test
+    void missingFieldIsNamed() {
+        String text = "model=x\n";
+        assertThatThrownBy(() -> Profile.parse("broken", text))
+                .isInstanceOf(ProfileException.class).hasMessageContaining("broken").hasMessageContaining("is required");
+    }
 
-  @Test
-  void malformedPartitionLineIsNamedWithTheExpectedForm() throws Exception {
-    String text = new String(ProfileTest.class.getResourceAsStream(
-        "/org/fleetflash/agent/sim/profiles/generic-16m.profile").readAllBytes())
-        .replace("partition.5=cfg 0xff0000 0x1000000 rw", "partition.5=cfg 0xff0000 rw");
+    @Test
+    void malformedPartitionLineIsNamedWithTheExpectedForm() throws Exception {
+        String text = new String(ProfileTest.class.getResourceAsStream(
+                "/org/fleetflash/agent/sim/profiles/generic-16m.profile").readAllBytes())
+                .replace("partition.5=cfg 0xff0000 0x1000000 rw", "partition.5=cfg 0xff0000 rw");
 
-    assertThatThrownBy(() -> Profile.parse("bad", text))
-        .isInstanceOf(ProfileException.class)
-        .hasMessageContaining("partition.5").hasMessageContaining("<name> <start> <end> ro|rw");
-  }
+        assertThatThrownBy(() -> Profile.parse("bad", text))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageContaining("partition.5").hasMessageContaining("<name> <start> <end> ro|rw");
+    }
 
-  @Test
-  void unalignedPartitionOffsetIsRefused() throws Exception {
-    String text = new String(ProfileTest.class.getResourceAsStream(
-        "/org/fleetflash/agent/sim/profiles/generic-16m.profile").readAllBytes())
-        .replace("partition.5=cfg 0xff0000", "partition.5=cfg 0xff0100");
+    @Test
+    void unalignedPartitionOffsetIsRefused() throws Exception {
+        String text = new String(ProfileTest.class.getResourceAsStream(
+                "/org/fleetflash/agent/sim/profiles/generic-16m.profile").readAllBytes())
+                .replace("partition.5=cfg 0xff0000", "partition.5=cfg 0xff0100");
 
-    assertThatThrownBy(() -> Profile.parse("bad", text))
-        .isInstanceOf(ProfileException.class).hasMessageContaining("aligned to the erase block");
-  }
+        assertThatThrownBy(() -> Profile.parse("bad", text))
+                .isInstanceOf(ProfileException.class).hasMessageContaining("aligned to the erase block");
+    }
 }

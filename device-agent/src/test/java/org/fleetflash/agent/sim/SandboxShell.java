@@ -11,48 +11,48 @@ import java.util.concurrent.TimeUnit;
 /** Runs one command line in a sandbox the way the SSH server will: its shell, environment and home. */
 final class SandboxShell {
 
-  /** What a command printed and how it exited. */
-  record Result(int exit, String out, String err) {}
+    /** What a command printed and how it exited. */
+    record Result(int exit, String out, String err) {}
 
-  private final Sandbox sandbox;
+    private final Sandbox sandbox;
 
-  SandboxShell(Sandbox sandbox) {
-    this.sandbox = sandbox;
-  }
-
-  Result run(String command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(sandbox.shellBinary().toString(), "-c", command)
-        .directory(sandbox.workingDirectory().toFile());
-    pb.environment().clear();
-    pb.environment().putAll(sandbox.environment());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    CompletableFuture<String> out = drain(p.getInputStream());
-    CompletableFuture<String> err = drain(p.getErrorStream());
-    boolean done = p.waitFor(60, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    SandboxShell(Sandbox sandbox) {
+        this.sandbox = sandbox;
     }
-    assertThat(done).as("command finished within 60 s: %s", command).isTrue();
-    return new Result(p.exitValue(), out.join(), err.join());
-  }
 
-  /** Deletes every router directory under dir (JUnit's TempDir cleanup warns about each host-tool symlink). */
-  static void deleteAll(java.nio.file.Path dir) throws IOException {
-    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
-      for (java.nio.file.Path p : s.toList()) {
-        Sandbox.delete(p);
-      }
+    Result run(String command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(sandbox.shellBinary().toString(), "-c", command)
+                .directory(sandbox.workingDirectory().toFile());
+        pb.environment().clear();
+        pb.environment().putAll(sandbox.environment());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        assertThat(done).as("command finished within 60 s: %s", command).isTrue();
+        return new Result(p.exitValue(), out.join(), err.join());
     }
-  }
 
-  private static CompletableFuture<String> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-  }
+    /** Deletes every router directory under dir (JUnit's TempDir cleanup warns about each host-tool symlink). */
+    static void deleteAll(java.nio.file.Path dir) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path p : s.toList()) {
+                Sandbox.delete(p);
+            }
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
 }
