@@ -319,7 +319,8 @@ public final class DeviceSession implements AutoCloseable {
 
     /**
      * Runs one exec channel to completion or deadline. Returns the exit status, which is null when the command
-     * ended without one (then the signal, if the router named it). The deadline timer closes the channel, which also unblocks a stdin write stuck on a full window.
+     * ended without one (then the signal, if the router named it). The deadline timer closes the channel,
+     * which also unblocks a stdin write stuck on a full window.
      */
     private Ended run(String command, Duration deadline, OutputStream out, OutputStream err, StdinWriter stdin) throws DeviceException {
         Objects.requireNonNull(command, "command");

@@ -34,7 +34,6 @@ import org.fleetflash.core.device.DeviceSession;
 import org.fleetflash.core.device.DeviceUnreachableException;
 import org.fleetflash.core.device.NotSshException;
 import org.fleetflash.core.device.SshOptions;
-import org.fleetflash.core.device.UploadCheck;
 import org.fleetflash.core.device.UploadResult;
 import org.fleetflash.server.ftp.DownloadListener;
 import org.fleetflash.server.ftp.ImageServer;

@@ -201,7 +201,8 @@ class SshConnectIT {
                 long start = System.nanoTime();
 
                 assertThatThrownBy(() -> connector.open(off, Credentials.Password.of("root", PASSWORD), OPTIONS.withConnectTimeout(Duration.ofSeconds(1)), store()))
-                        .isInstanceOfSatisfying(DeviceUnreachableException.class, e -> assertThat(e.reason()).isEqualTo(DeviceUnreachableException.Reason.TIMED_OUT))
+                        .isInstanceOfSatisfying(DeviceUnreachableException.class,
+                                e -> assertThat(e.reason()).isEqualTo(DeviceUnreachableException.Reason.TIMED_OUT))
                         .hasMessage("Router " + off + " did not answer within 1 s while connecting: check that it is powered on and on this "
                                 + "network (ping it), and that no firewall drops port " + off.port() + ".");
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
