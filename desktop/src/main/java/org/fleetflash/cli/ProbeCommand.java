@@ -90,6 +90,7 @@ final class ProbeCommand implements Callable<Integer> {
         o.put("arch", f.arch());
         o.put("machineArch", f.machineArch());
         o.put("model", f.model());
+        o.put("firmwareVersion", f.firmwareVersion().orElse(null));
         o.put("physMemory", f.physMemory());
         o.put("userMemory", f.userMemory());
         o.put("freeMemory", f.freeMemory());
@@ -123,6 +124,7 @@ final class ProbeCommand implements Callable<Integer> {
         out.printf("  hostname    %s%n", f.hostname());
         out.printf("  FreeBSD     %s (osreldate %d), %s/%s%n", f.osRelease(), f.osRelDate(), f.arch(), f.machineArch());
         out.printf("  model       %s%n", f.model());
+        f.firmwareVersion().ifPresent(v -> out.printf("  firmware    %s%n", v));
         out.printf("  memory      %s physical, %s usable, %s free (page size %d)%n",
                 Sizes.human(f.physMemory()), Sizes.human(f.userMemory()), Sizes.human(f.freeMemory()), f.pageSize());
         out.printf("  root        %s%n", f.rootMountFrom());
