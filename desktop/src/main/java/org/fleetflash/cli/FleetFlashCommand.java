@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ProbeCommand.class,
             UpgradeCommand.class,
+            CleanupCommand.class,
             ScanCommand.class,
             SimCommand.class,
             DemoCommand.class,

@@ -16,6 +16,12 @@ public final class Agent {
      */
     public static final String HOME_EXPRESSION = "${FF_ROOT}/tmp/fleetflash";
 
+    /**
+     * File in the agent's directory that records the memory disk of a prepared upgrade; while it exists
+     * the router is staged (or an interrupted upgrade left its disk) and {@code prepare} refuses with BUSY.
+     */
+    public static final String PREPARED_MARKER = "md.unit";
+
     private static final String RESOURCE = "ffagent.sh";
 
     private Agent() {

@@ -32,6 +32,7 @@ import org.fleetflash.core.device.AgentRunner;
 import org.fleetflash.core.device.DeviceException;
 import org.fleetflash.core.device.DeviceSession;
 import org.fleetflash.core.device.DeviceUnreachableException;
+import org.fleetflash.core.device.ExecResult;
 import org.fleetflash.core.device.NotSshException;
 import org.fleetflash.core.device.SshOptions;
 import org.fleetflash.core.device.UploadResult;
@@ -241,7 +242,15 @@ public final class RouterUpgrade {
             writeStageConf(session, agent, conf, deadline);
 
             transition(Phase.PREFLIGHT);
-            AgentLine.Prepared prep = agentStep(agent, "prepare", AgentLine.Prepared.class, deadline);
+            AgentLine.Prepared prep;
+            try {
+                prep = agentStep(agent, "prepare", AgentLine.Prepared.class, deadline);
+            } catch (UpgradeFailure f) {
+                if (!"BUSY".equals(f.code())) {
+                    throw f;
+                }
+                throw busy();
+            }
             note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
 
             transition(Phase.DOWNLOAD);
@@ -275,7 +284,8 @@ public final class RouterUpgrade {
             staged = true;
             return new StagedState(agent, sealed.md(), receiver, token, imageServer, publication);
         } catch (UpgradeFailure f) {
-            throw touched ? undo(agent, f) : f;
+            // BUSY: what is staged is not ours to remove; it may belong to an upgrade of this router running now.
+            throw touched && !"BUSY".equals(f.code()) ? undo(agent, f) : f;
         } catch (IOException e) {
             UpgradeFailure f = new UpgradeFailure(Outcome.FAILED_SAFE, codeOf(e), e.getMessage(), e);
             throw touched ? undo(agent, f) : f;
@@ -294,11 +304,29 @@ public final class RouterUpgrade {
         }
     }
 
-    private void writeStageConf(DeviceSession session, AgentRunner agent, StageConf conf, Duration deadline) throws IOException {
+    private void writeStageConf(DeviceSession session, AgentRunner agent, StageConf conf, Duration deadline)
+            throws IOException, UpgradeFailure {
         String path = agent.home() + "/stage.conf";
-        session.execChecked(sh("umask 077 && : > " + DeviceSession.shellQuote(path) + " && chmod 600 "
-                + DeviceSession.shellQuote(path)), deadline);
+        String marker = agent.home() + "/" + org.fleetflash.agent.Agent.PREPARED_MARKER;
+        // Refuse before touching anything when another upgrade is staged (its stage.conf must stay).
+        ExecResult r = session.exec(sh("[ -f " + DeviceSession.shellQuote(marker) + " ] && exit " + BUSY_STATUS
+                + "; umask 077 && : > " + DeviceSession.shellQuote(path) + " && chmod 600 " + DeviceSession.shellQuote(path)),
+                deadline);
+        if (r.exitStatus() == BUSY_STATUS) {
+            throw busy();
+        }
+        if (r.exitStatus() != 0) {
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, "NO_CONF", "Cannot write " + path + " on the router: " + r.stderr());
+        }
         session.upload(conf.text().getBytes(StandardCharsets.UTF_8), path, deadline);
+    }
+
+    private static final int BUSY_STATUS = 75;
+
+    private UpgradeFailure busy() {
+        return new UpgradeFailure(Outcome.FAILED_SAFE, "BUSY", "Another upgrade of this router is staged, or an earlier one"
+                + " was interrupted and left its memory disk. Nothing was changed. If no other upgrade of this router is"
+                + " running, run 'fleetflash cleanup " + router + "' (or reboot the router), then try again.");
     }
 
     /** Where the router has no sha256: read the staged image back over SSH and compare here. */

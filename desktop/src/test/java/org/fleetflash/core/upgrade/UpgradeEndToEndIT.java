@@ -154,6 +154,47 @@ class UpgradeEndToEndIT {
     }
 
     @Test
+    void aRouterLeftStagedByAnEarlierAttemptIsNotTouchedUntilCleanedUp() throws Exception {
+        SimRouter router = start();
+        Profile p = router.sandbox().profile();
+        Path img = image(p, "fw.bin", SimImage.bytes(p, VERSION, 0));
+        // An earlier attempt that stopped after 'prepare' (the laptop lost power, say): its memory disk is still there.
+        DeviceFacts facts = probe(router);
+        org.fleetflash.agent.plan.FlashPlan plan = org.fleetflash.agent.plan.FlashPlan.create(img, facts.partitions(),
+                List.of("kernel", "rootfs"), facts.eraseBlock());
+        try (org.fleetflash.core.device.DeviceSession s = connector.open(new SshTarget(router.address(), router.port()),
+                Credentials.Password.of(router.user(), router.password()), SshOptions.DEFAULTS.withAcceptNewHostKey(true),
+                new FileHostKeyStore(dir.resolve("known_hosts")))) {
+            org.fleetflash.core.device.AgentRunner agent = org.fleetflash.core.device.AgentRunner.install(s, Duration.ofSeconds(60));
+            StageConf conf = new StageConf(plan, StageConf.Transport.SSH, "", "", "127.0.0.1", 9, "0".repeat(32), 1, "");
+            String path = agent.home() + "/stage.conf";
+            s.execChecked("sh -c " + org.fleetflash.core.device.DeviceSession.shellQuote("umask 077 && : > " + path), Duration.ofSeconds(10));
+            s.upload(conf.text().getBytes(StandardCharsets.UTF_8), path, Duration.ofSeconds(10));
+            assertThat(agent.runCollecting("prepare", Duration.ofSeconds(60)).lines())
+                    .anyMatch(org.fleetflash.agent.protocol.AgentLine.Prepared.class::isInstance);
+        }
+        byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+
+        Run run = upgrade(router, img);
+
+        assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(run.result().code()).isEqualTo("BUSY");
+        assertThat(run.result().message()).contains("fleetflash cleanup " + router.address());
+        assertThat(probe(router).mdUnitsInUse()).containsExactly("md0", "md1", "md2"); // the earlier attempt's, untouched
+        assertThat(Files.readAllBytes(router.sandbox().flashFile())).isEqualTo(before);
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        Path pw = Files.writeString(dir.resolve("pw"), router.password() + "\n");
+        int exit = org.fleetflash.cli.FleetFlashCommand.commandLine(new java.io.PrintWriter(out), new java.io.PrintWriter(err))
+                .execute("cleanup", router.address() + ":" + router.port(), "--user", router.user(), "--password-file",
+                        pw.toString(), "--known-hosts", dir.resolve("known_hosts").toString());
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(probe(router).mdUnitsInUse()).containsExactly("md0", "md1");
+        assertThat(upgrade(router, img).result().outcome()).isEqualTo(Outcome.SUCCEEDED);
+    }
+
+    @Test
     void aSecondUpgradeWritesOnlyTheBlocksThatDiffer() throws Exception {
         SimRouter router = start();
         Profile p = router.sandbox().profile();
