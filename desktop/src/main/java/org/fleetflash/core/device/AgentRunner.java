@@ -33,7 +33,7 @@ public final class AgentRunner {
 
     /** Uploads the agent over {@code session} and verifies it; each step within {@code deadline}. */
     public static AgentRunner install(DeviceSession session, Duration deadline) throws DeviceException {
-        ExecResult where = session.execChecked(sh("printf '%s\\n' \"" + Agent.HOME_EXPRESSION + "\""), deadline);
+        ExecResult where = session.execChecked(DeviceSession.sh("printf '%s\\n' \"" + Agent.HOME_EXPRESSION + "\""), deadline);
         String home = where.stdout().strip();
         if (!home.startsWith("/") || home.contains("\n")) {
             throw new RemoteCommandFailedException(session.target(), "find the agent's directory", 0,
@@ -65,7 +65,7 @@ public final class AgentRunner {
      */
     public int run(String subcommand, Duration deadline, Consumer<? super AgentLine> sink) throws DeviceException {
         Objects.requireNonNull(sink, "sink");
-        String command = sh("sh " + DeviceSession.shellQuote(upload.remotePath()) + " " + DeviceSession.shellQuote(subcommand));
+        String command = DeviceSession.sh("sh " + DeviceSession.shellQuote(upload.remotePath()) + " " + DeviceSession.shellQuote(subcommand));
         return session.stream(command, deadline, line -> sink.accept(toAgentLine(line)));
     }
 
@@ -87,8 +87,4 @@ public final class AgentRunner {
         return line.stream() == StdStream.STDOUT ? AgentLineParser.parse(line.text()) : AgentLineParser.parseLog(line.text());
     }
 
-    /** Wraps a script so the router's {@code sh} runs it, whatever the login shell is. */
-    static String sh(String script) {
-        return "sh -c " + DeviceSession.shellQuote(script);
-    }
 }

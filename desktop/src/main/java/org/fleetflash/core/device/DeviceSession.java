@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * with {@code cat >} and verify them. Every call has a deadline. Thread-safe: several commands may run at
  * once on one session (each on its own channel). Commands are run by the user's login shell on the router
  * (sh, or csh for root on older FreeBSD): keep them to {@code cmd 'arg'} forms, or wrap a script as
- * {@code "sh -c " + shellQuote(script)}.
+ * {@link #sh(String)}.
  */
 public final class DeviceSession implements AutoCloseable {
 
@@ -206,6 +206,14 @@ public final class DeviceSession implements AutoCloseable {
     }
 
     /**
+     * A remote command that runs {@code script} with the router's {@code sh}, whatever the user's login shell
+     * is (root's is csh on older FreeBSD; decision 0003). The one place that builds such commands.
+     */
+    public static String sh(String script) {
+        return "sh -c " + shellQuote(script);
+    }
+
+    /**
      * Quotes {@code value} as one word for the router's POSIX shell: single quotes, each embedded {@code '}
      * written as {@code '\''}. The one function that puts values into remote commands.
      *
@@ -259,7 +267,7 @@ public final class DeviceSession implements AutoCloseable {
         String q = shellQuote(remotePath);
         // Wrapped in sh -c: the router runs commands with the user's login shell, which may be csh on older FreeBSD.
         String script = "if command -v sha256 >/dev/null 2>&1; then sha256 -q " + q + "; else exit " + NO_SHA256_TOOL + "; fi";
-        ExecResult check = exec("sh -c " + shellQuote(script), deadline);
+        ExecResult check = exec(sh(script), deadline);
         UploadResult result;
         if (check.exitStatus() == 0) {
             String remote = check.stdout().strip().toLowerCase(Locale.ROOT);

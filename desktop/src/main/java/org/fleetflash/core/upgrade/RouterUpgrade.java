@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class RouterUpgrade {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterUpgrade.class);
+    /** Exit status of the stage.conf writer when another upgrade is staged (EX_TEMPFAIL). */
+    private static final int BUSY_STATUS = 75;
     private static final Duration RETURN_POLL_MIN = Duration.ofSeconds(1);
     private static final Duration RETURN_POLL_MAX = Duration.ofSeconds(10);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -186,7 +188,7 @@ public final class RouterUpgrade {
                 MessageDigest sha = sha256();
                 long n;
                 try (OutputStream out = Files.newOutputStream(file)) {
-                    n = session.readBinary(sh("dd if=\"${FF_ROOT}/dev/map/" + p.name() + "\" bs=" + facts.eraseBlock()
+                    n = session.readBinary(DeviceSession.sh("dd if=\"${FF_ROOT}/dev/map/" + p.name() + "\" bs=" + facts.eraseBlock()
                             + " 2>/dev/null"), deadline, new DigestingStream(out, sha));
                 }
                 if (n != p.size()) {
@@ -309,7 +311,7 @@ public final class RouterUpgrade {
         String path = agent.home() + "/stage.conf";
         String marker = agent.home() + "/" + org.fleetflash.agent.Agent.PREPARED_MARKER;
         // Refuse before touching anything when another upgrade is staged (its stage.conf must stay).
-        ExecResult r = session.exec(sh("[ -f " + DeviceSession.shellQuote(marker) + " ] && exit " + BUSY_STATUS
+        ExecResult r = session.exec(DeviceSession.sh("[ -f " + DeviceSession.shellQuote(marker) + " ] && exit " + BUSY_STATUS
                 + "; umask 077 && : > " + DeviceSession.shellQuote(path) + " && chmod 600 " + DeviceSession.shellQuote(path)),
                 deadline);
         if (r.exitStatus() == BUSY_STATUS) {
@@ -321,8 +323,6 @@ public final class RouterUpgrade {
         session.upload(conf.text().getBytes(StandardCharsets.UTF_8), path, deadline);
     }
 
-    private static final int BUSY_STATUS = 75;
-
     private UpgradeFailure busy() {
         return new UpgradeFailure(Outcome.FAILED_SAFE, "BUSY", "Another upgrade of this router is staged, or an earlier one"
                 + " was interrupted and left its memory disk. Nothing was changed. If no other upgrade of this router is"
@@ -332,7 +332,7 @@ public final class RouterUpgrade {
     /** Where the router has no sha256: read the staged image back over SSH and compare here. */
     private void readBackImage(DeviceSession session, String imagePath, Duration deadline) throws IOException, UpgradeFailure {
         MessageDigest sha = sha256();
-        long n = session.readBinary(sh("cat " + DeviceSession.shellQuote(imagePath)), deadline.multipliedBy(5),
+        long n = session.readBinary(DeviceSession.sh("cat " + DeviceSession.shellQuote(imagePath)), deadline.multipliedBy(5),
                 new DigestingStream(OutputStream.nullOutputStream(), sha));
         String hex = HexFormat.of().formatHex(sha.digest());
         if (n != plan.imageSize() || !hex.equals(plan.imageSha256())) {
@@ -477,7 +477,7 @@ public final class RouterUpgrade {
         while (now().isBefore(until) && attempts++ < 10_000) {
             try {
                 DeviceSession s = services.connector().open(request.target(), request.credentials(), quick, request.hostKeys());
-                String root = s.exec(sh("kenv -q vfs.root.mountfrom"), quick.commandDeadline()).stdout().strip();
+                String root = s.exec(DeviceSession.sh("kenv -q vfs.root.mountfrom"), quick.commandDeadline()).stdout().strip();
                 if (!root.endsWith("/dev/" + md) && !root.endsWith(":" + md)) {
                     return s;
                 }
@@ -526,7 +526,7 @@ public final class RouterUpgrade {
                         .append(" 2>/dev/null || exit 1; ");
             }
             MessageDigest sha = sha256();
-            session.readBinary(sh(cmd.toString()), deadline.multipliedBy(5),
+            session.readBinary(DeviceSession.sh(cmd.toString()), deadline.multipliedBy(5),
                     new LimitedDigestStream(sha, plan.paddedSize()));
             String hex = HexFormat.of().formatHex(sha.digest());
             if (!hex.equals(plan.paddedSha256())) {
@@ -586,9 +586,6 @@ public final class RouterUpgrade {
         return clock.instant();
     }
 
-    static String sh(String script) {
-        return "sh -c " + DeviceSession.shellQuote(script);
-    }
 
     static String codeOf(IOException e) {
         if (e instanceof DeviceUnreachableException || e instanceof NotSshException) {

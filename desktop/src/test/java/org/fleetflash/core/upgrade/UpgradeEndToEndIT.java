@@ -168,7 +168,7 @@ class UpgradeEndToEndIT {
             org.fleetflash.core.device.AgentRunner agent = org.fleetflash.core.device.AgentRunner.install(s, Duration.ofSeconds(60));
             StageConf conf = new StageConf(plan, StageConf.Transport.SSH, "", "", "127.0.0.1", 9, "0".repeat(32), 1, "");
             String path = agent.home() + "/stage.conf";
-            s.execChecked("sh -c " + org.fleetflash.core.device.DeviceSession.shellQuote("umask 077 && : > " + path), Duration.ofSeconds(10));
+            s.execChecked(org.fleetflash.core.device.DeviceSession.sh("umask 077 && : > " + path), Duration.ofSeconds(10));
             s.upload(conf.text().getBytes(StandardCharsets.UTF_8), path, Duration.ofSeconds(10));
             assertThat(agent.runCollecting("prepare", Duration.ofSeconds(60)).lines())
                     .anyMatch(org.fleetflash.agent.protocol.AgentLine.Prepared.class::isInstance);
