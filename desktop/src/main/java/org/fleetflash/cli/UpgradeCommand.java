@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.settings.DataDirectory;
@@ -23,6 +27,7 @@ import org.fleetflash.core.upgrade.UpgradeServices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,14 +37,21 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Upgrades one router online: backs up its flash, stages the image in RAM, reroots,",
             "flashes the changed erase blocks, and checks the router came back with the image."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:SUCCEEDED: the router runs the new image, checked byte for byte",
+        exitCodeList = {"0:SUCCEEDED: the router runs the new image, checked byte for byte (or already held it)",
             "10:FAILED_SAFE: stopped before the reroot; the router runs its old firmware, untouched",
+            "11:FAILED_SAFE (CANCELLED): Ctrl+C or SIGTERM before the reroot; what was made on the router was undone",
             "20:NEEDS_ATTENTION: after the reroot something did not check out; see the message",
+            "21:interrupted after the reroot: the router finishes flashing on its own; check it later",
             "2:bad command line"})
 final class UpgradeCommand implements Callable<Integer> {
 
     static final int EXIT_FAILED_SAFE = 10;
+    static final int EXIT_CANCELLED = 11;
     static final int EXIT_NEEDS_ATTENTION = 20;
+    static final int EXIT_LEFT_FLASHING = 21;
+    /** How long Ctrl+C waits for the router to be cleaned up before giving up and saying what to do. */
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
+    private static final long MAX_RETURN_TIMEOUT = 86_400;
 
     @Spec
     CommandSpec spec;
@@ -72,30 +84,123 @@ final class UpgradeCommand implements Callable<Integer> {
     @Option(names = "--json-events", description = "Print one JSON object per event, the last one with the outcome.")
     boolean jsonEvents;
 
+    @Option(names = "--reflash",
+            description = "Write the image even when the router's flash already holds it byte for byte (by default such a router is left alone).")
+    boolean reflash;
+
+    @Option(names = "--force-image",
+            description = "Expert override: flash an image that is not recognised as one for this router (unknown format or"
+                    + " another model). Recorded as forced. Never overrides a corrupt header or another architecture.")
+    boolean forceImage;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isReadable(image)) {
-            spec.commandLine().getErr().println("fleetflash upgrade: cannot read the image " + image);
-            return ExitCodes.USAGE;
+            throw new ParameterException(spec.commandLine(), "Cannot read the image " + image + ": check the path and its permissions.");
         }
+        if (returnTimeoutSeconds < 1 || returnTimeoutSeconds > MAX_RETURN_TIMEOUT) {
+            throw new ParameterException(spec.commandLine(), "--return-timeout must be 1 to " + MAX_RETURN_TIMEOUT + " seconds, not "
+                    + returnTimeoutSeconds + " (a router with a slow flash needs a few minutes; the default is 600).");
+        }
+        SshTarget router = parseTarget();
+        Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(LocalAddresses.parseLocal(bind, spec));
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
         Path home = data.ensureExists();
-        Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(InetAddress.getByName(bind));
-        UpgradeRequest request = new UpgradeRequest(SshTarget.parse(target), connect.credentials(spec), connect.sshOptions(),
+        UpgradeRequest request = new UpgradeRequest(router, connect.credentials(spec), connect.sshOptions(),
                 connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
-                Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"));
+                Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage);
         ObjectMapper json = new ObjectMapper();
-        UpgradeResult result;
         try (UpgradeServices services = new UpgradeServices(SshConnector.shared(), home.resolve("work"))) {
-            result = new RouterUpgrade(request, services, e -> print(out, json, e), Clock.systemUTC()).run();
+            RouterUpgrade upgrade = new RouterUpgrade(request, services, e -> print(out, json, e), Clock.systemUTC());
+            CompletableFuture<UpgradeResult> finished = new CompletableFuture<>();
+            Thread onInterrupt = new Thread(() -> interrupted(upgrade, finished, router), "fleetflash-interrupt");
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
+            UpgradeResult result = upgrade.run();
+            finished.complete(result);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                onInterrupt.join(); // Ctrl+C came meanwhile: the hook reports and ends the process
+            }
+            out.flush();
+            return exitStatus(result);
         }
-        out.flush();
+    }
+
+    private SshTarget parseTarget() {
+        try {
+            return SshTarget.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    static int exitStatus(UpgradeResult result) {
         return switch (result.outcome()) {
             case SUCCEEDED -> ExitCodes.OK;
-            case FAILED_SAFE -> EXIT_FAILED_SAFE;
+            case FAILED_SAFE -> "CANCELLED".equals(result.code()) ? EXIT_CANCELLED : EXIT_FAILED_SAFE;
             case NEEDS_ATTENTION -> EXIT_NEEDS_ATTENTION;
         };
+    }
+
+    /**
+     * Ctrl+C / SIGTERM (a shutdown hook): before the reroot the upgrade is cancelled and undone on the router, and
+     * the process ends with {@link #EXIT_CANCELLED}; after it the router cannot be stopped, so the technician is told
+     * what it does on its own and how to check it later. Ends the process itself, with the status that says which.
+     */
+    private void interrupted(RouterUpgrade upgrade, CompletableFuture<UpgradeResult> finished, SshTarget router) {
+        PrintWriter err = spec.commandLine().getErr();
+        int status;
+        if (finished.isDone()) {
+            status = exitStatus(finished.join());
+        } else {
+            RouterUpgrade.CancelAnswer answer = upgrade.cancel();
+            if (answer.accepted()) {
+                err.println("fleetflash upgrade: cancelling " + router.hostPort() + " before the reroot; undoing what was made on"
+                        + " the router...");
+                err.flush();
+                status = awaitCancelled(finished, router, err);
+            } else {
+                status = EXIT_LEFT_FLASHING;
+                String text = "Stopped watching " + router.hostPort() + ", but the router is past the point of no return: it"
+                        + " writes the image to its flash on its own, reboots into it and answers SSH again within a few"
+                        + " minutes. Do not power it off. Check it later with 'fleetflash probe " + router.hostPort() + "' (it"
+                        + " shows the firmware version), or run this upgrade again: it says 'already up to date' when the image"
+                        + " is in the flash.";
+                if (jsonEvents) {
+                    ObjectNode o = new ObjectMapper().createObjectNode();
+                    o.put("router", router.hostPort());
+                    o.put("event", "interrupted");
+                    o.put("phase", String.valueOf(upgrade.phase()));
+                    o.put("message", text);
+                    synchronized (this) {
+                        spec.commandLine().getOut().println(o);
+                    }
+                } else {
+                    err.println("fleetflash upgrade: " + text);
+                }
+            }
+        }
+        spec.commandLine().getOut().flush();
+        err.flush();
+        Runtime.getRuntime().halt(status);
+    }
+
+    private static int awaitCancelled(CompletableFuture<UpgradeResult> finished, SshTarget router, PrintWriter err) {
+        try {
+            return exitStatus(finished.get(CANCEL_WAIT.toSeconds(), TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            err.println("fleetflash upgrade: the router did not confirm the clean-up within " + CANCEL_WAIT.toSeconds() + " s."
+                    + " Nothing was written to its flash. Run 'fleetflash cleanup " + router.hostPort() + "' to remove what"
+                    + " the upgrade made there.");
+            return EXIT_NEEDS_ATTENTION;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_NEEDS_ATTENTION;
+        } catch (ExecutionException e) {
+            return EXIT_NEEDS_ATTENTION;
+        }
     }
 
     private synchronized void print(PrintWriter out, ObjectMapper json, UpgradeEvent e) {

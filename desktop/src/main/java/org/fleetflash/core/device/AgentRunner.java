@@ -49,6 +49,11 @@ public final class AgentRunner {
         return new AgentRunner(session, home, upload);
     }
 
+    /** The session the agent runs over. */
+    public DeviceSession session() {
+        return session;
+    }
+
     /** Where the agent lives on the router. */
     public String home() {
         return home;

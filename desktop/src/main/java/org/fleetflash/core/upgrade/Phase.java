@@ -33,7 +33,9 @@ public enum Phase {
     REBOOT,
     /** Waiting for the router to answer SSH again. */
     RETURN,
-    /** The flash contents on the returned router match the plan. */
+    /** Reading the layout's span back from the returned router and comparing it with the plan. */
+    READ_BACK,
+    /** The flash contents on the returned router were read back and match the plan. */
     VERIFIED;
 
     /** Whether a failure in this phase may have changed the router (console may be needed). */

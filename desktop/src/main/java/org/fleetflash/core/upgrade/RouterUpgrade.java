@@ -32,10 +32,13 @@ import org.fleetflash.core.device.AgentRunner;
 import org.fleetflash.core.device.DeviceException;
 import org.fleetflash.core.device.DeviceSession;
 import org.fleetflash.core.device.DeviceUnreachableException;
+import org.fleetflash.core.device.CredentialsUnusableException;
 import org.fleetflash.core.device.ExecResult;
+import org.fleetflash.core.device.HostKeyChangedException;
 import org.fleetflash.core.device.NotSshException;
 import org.fleetflash.core.device.SshOptions;
 import org.fleetflash.core.device.UploadResult;
+import org.fleetflash.core.settings.OwnerOnly;
 import org.fleetflash.server.ftp.DownloadListener;
 import org.fleetflash.server.ftp.ImageServer;
 import org.fleetflash.server.ftp.Publication;
@@ -56,8 +59,8 @@ public final class RouterUpgrade {
     private static final Logger LOG = LoggerFactory.getLogger(RouterUpgrade.class);
     /** Exit status of the stage.conf writer when another upgrade is staged (EX_TEMPFAIL). */
     private static final int BUSY_STATUS = 75;
-    private static final Duration RETURN_POLL_MIN = Duration.ofSeconds(1);
-    private static final Duration RETURN_POLL_MAX = Duration.ofSeconds(10);
+    private static final Duration RETURN_POLL_MIN = Duration.ofMillis(250);
+    private static final Duration RETURN_POLL_MAX = Duration.ofSeconds(1);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final UpgradeRequest request;
@@ -67,6 +70,11 @@ public final class RouterUpgrade {
     private final String router;
 
     private volatile Phase phase;
+    /** Guards the step into COMMIT against a concurrent {@link #cancel()}. */
+    private final Object commitGate = new Object();
+    private volatile boolean cancelRequested;
+    /** The session of the running step before the reroot; closing it aborts the in-flight command. */
+    private volatile DeviceSession activeSession;
     private FlashPlan plan;
     private Path backup;
     private final AtomicLong written = new AtomicLong(-1);
@@ -83,6 +91,39 @@ public final class RouterUpgrade {
         this.router = request.target().hostPort();
     }
 
+    /** The answer to {@link #cancel()}. */
+    public record CancelAnswer(boolean accepted, String reason) {
+        static final CancelAnswer ACCEPTED = new CancelAnswer(true, "");
+    }
+
+    /**
+     * Asks the upgrade to stop. Up to {@link Phase#STAGED} it is accepted: the in-flight command is aborted,
+     * the agent undoes what it made and the result is {@link Outcome#FAILED_SAFE} with code {@code CANCELLED}.
+     * From {@link Phase#COMMIT} on it is refused, with the reason: the router finishes on its own.
+     * Safe to call from any thread, any number of times.
+     */
+    public CancelAnswer cancel() {
+        synchronized (commitGate) {
+            Phase p = phase;
+            if (p != null && p.pastPointOfNoReturn()) {
+                return new CancelAnswer(false, "The router is past the point of no return (" + p + "): it is rerooting"
+                        + " or flashing on its own and cannot be stopped. Do not power it off.");
+            }
+            cancelRequested = true;
+        }
+        LOG.info("{}: cancel requested in {}", router, phase);
+        DeviceSession s = activeSession;
+        if (s != null) {
+            s.close(); // the running command fails at once; the engine then undoes on a new session
+        }
+        return CancelAnswer.ACCEPTED;
+    }
+
+    /** The phase the upgrade is in now (null before it started). */
+    public Phase phase() {
+        return phase;
+    }
+
     /** Runs the whole upgrade; never throws: every ending is an {@link UpgradeResult} and a {@code Finished} event. */
     public UpgradeResult run() {
         UpgradeResult result;
@@ -90,6 +131,10 @@ public final class RouterUpgrade {
             runPhases();
             result = finish(Outcome.SUCCEEDED, "OK", "Upgraded: the router came back and its flash matches the image"
                     + " (" + plan.paddedSize() + " bytes over " + String.join(" + ", plan.layout()) + ").");
+        } catch (UpToDate u) {
+            result = finish(Outcome.SUCCEEDED, "UP_TO_DATE", "Already up to date: the flash already holds this image byte for"
+                    + " byte (compared with the backup just taken), so nothing was staged and the router was not rebooted."
+                    + " To write it anyway, upgrade again with --reflash.");
         } catch (UpgradeFailure f) {
             result = finish(f.outcome(), f.code(), f.getMessage());
         } catch (RuntimeException e) {
@@ -113,25 +158,69 @@ public final class RouterUpgrade {
 
     private void runPhases() throws UpgradeFailure {
         Duration deadline = request.ssh().commandDeadline();
-        transition(Phase.CONNECT);
+        step(Phase.CONNECT);
         DeviceSession session = connect(request.ssh());
+        activeSession = session;
         StagedState staged;
         try {
-            transition(Phase.UPLOAD_AGENT);
-            AgentRunner agent = beforeReroot(() -> AgentRunner.install(session, deadline), "AGENT_UPLOAD");
-            transition(Phase.PROBE);
+            step(Phase.UPLOAD_AGENT);
+            AgentRunner agent = beforeReroot(() -> AgentRunner.install(session, deadline));
+            step(Phase.PROBE);
             DeviceFacts facts = probe(agent, deadline);
-            transition(Phase.PLAN);
+            step(Phase.PLAN);
             plan = plan(facts);
-            transition(Phase.BACKUP);
+            step(Phase.BACKUP);
             backup = backup(session, facts, deadline);
+            if (!request.reflash() && backupHoldsImage(facts)) {
+                throw new UpToDate();
+            }
             staged = stage(session, agent, facts, deadline);
+            enterCommit(staged.agent());
         } catch (UpgradeFailure | RuntimeException e) {
             session.close();
             throw e;
+        } finally {
+            activeSession = null;
         }
         commit(session, staged.agent(), deadline);
         followFlashAndReturn(staged);
+    }
+
+    /** Ends the upgrade early with SUCCEEDED: the flash already holds the image. */
+    private static final class UpToDate extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UpToDate() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Enters a phase before the reroot, unless the technician cancelled. */
+    private void step(Phase next) throws UpgradeFailure {
+        if (cancelRequested) {
+            throw cancelledOr(new UpgradeFailure(Outcome.FAILED_SAFE, "CANCELLED", "Nothing had been changed on the router."));
+        }
+        transition(next);
+    }
+
+    /** Steps into COMMIT unless a cancel came first (then undoes the staging); no cancel is accepted after this. */
+    private void enterCommit(AgentRunner agent) throws UpgradeFailure {
+        synchronized (commitGate) {
+            if (!cancelRequested) {
+                transition(Phase.COMMIT);
+                return;
+            }
+        }
+        throw undo(agent, cancelledOr(new UpgradeFailure(Outcome.FAILED_SAFE, "CANCELLED", "")));
+    }
+
+    /** A failure before the reroot caused by a cancel becomes CANCELLED; anything else stays as it is. */
+    private UpgradeFailure cancelledOr(UpgradeFailure f) {
+        if (!cancelRequested || f.outcome() != Outcome.FAILED_SAFE || "CANCELLED".equals(f.code()) && !f.getMessage().isEmpty()) {
+            return f;
+        }
+        return new UpgradeFailure(Outcome.FAILED_SAFE, "CANCELLED", "Cancelled by the technician in " + phase
+                + ", before the reroot.", f);
     }
 
     // ---- before the reroot -------------------------------------------------------------------------
@@ -145,7 +234,7 @@ public final class RouterUpgrade {
     }
 
     private DeviceFacts probe(AgentRunner agent, Duration deadline) throws UpgradeFailure {
-        AgentRunner.Result run = beforeReroot(() -> agent.runCollecting("probe", deadline), "PROBE");
+        AgentRunner.Result run = beforeReroot(() -> agent.runCollecting("probe", deadline));
         DeviceFactsBuilder builder = new DeviceFactsBuilder();
         run.lines().forEach(builder);
         try {
@@ -176,38 +265,107 @@ public final class RouterUpgrade {
         }
     }
 
-    /** Copies every partition of the flash to the laptop, with a SHA256SUMS file, before anything is written. */
+    /**
+     * Copies every partition of the flash to the laptop, with a SHA256SUMS file, before anything is written.
+     * The backup holds the router's configuration (password hashes, keys): its directory is the owner's only.
+     * A backup that fails half-way is removed, so that no partial copy is ever taken for a good one.
+     */
     private Path backup(DeviceSession session, DeviceFacts facts, Duration deadline) throws UpgradeFailure {
-        Path dir = request.backupDir().resolve(safeName(facts.hostname()) + "_" + safeName(router) + "_" + STAMP.format(now()));
+        Path dir = request.backupDir().resolve(safeName(facts.hostname(), 48) + "_" + safeName(router, 64) + "_" + STAMP.format(now()));
         try {
-            Files.createDirectories(dir);
+            OwnerOnly.createDirectories(request.backupDir());
+            OwnerOnly.createDirectory(dir);
+        } catch (IOException e) {
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "Could not create the backup directory " + dir + ": "
+                    + e.getMessage() + ". Check the data directory; nothing was changed on the router.", e);
+        }
+        boolean complete = false;
+        String current = "";
+        try {
             StringBuilder sums = new StringBuilder();
+            java.util.Set<String> used = new java.util.HashSet<>();
             int i = 0;
             for (Partition p : facts.partitions()) {
-                Path file = dir.resolve(safeName(p.name()) + ".bin");
+                current = p.name();
+                String base = safeName(p.name(), 64);
+                String fileName = used.add(base) ? base + ".bin" : base + "-" + i + ".bin";
+                used.add(fileName);
+                Path file = dir.resolve(fileName);
                 MessageDigest sha = sha256();
                 long n;
-                try (OutputStream out = Files.newOutputStream(file)) {
-                    n = session.readBinary(DeviceSession.sh("dd if=\"${FF_ROOT}/dev/map/" + p.name() + "\" bs=" + facts.eraseBlock()
-                            + " 2>/dev/null"), deadline, new DigestingStream(out, sha));
+                try (OutputStream out = OwnerOnly.newOutputStream(file)) {
+                    n = session.readBinary(readPartitionsCommand(List.of(p.name()), facts.eraseBlock()), deadline,
+                            new DigestingStream(out, sha));
                 }
                 if (n != p.size()) {
-                    throw new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "Backup of " + p.name() + " read " + n
-                            + " bytes instead of " + p.size() + "; nothing was changed on the router. Try again.");
+                    throw new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "The backup of partition " + p.name() + " read "
+                            + n + " bytes instead of " + p.size() + "; the incomplete backup was removed and nothing was changed"
+                            + " on the router. Try again; if it happens again, the router's flash may be failing.");
                 }
                 sums.append(HexFormat.of().formatHex(sha.digest())).append("  ").append(file.getFileName()).append('\n');
                 emit(new UpgradeEvent.Progress(router, now(), Phase.BACKUP, ++i, facts.partitions().size(), "partitions", p.name()));
             }
-            Files.writeString(dir.resolve("SHA256SUMS"), sums.toString(), StandardCharsets.UTF_8);
+            try (OutputStream out = OwnerOnly.newOutputStream(dir.resolve("SHA256SUMS"))) {
+                out.write(sums.toString().getBytes(StandardCharsets.UTF_8));
+            }
             note(UpgradeEvent.Note.Level.INFO, "Backed up " + facts.partitions().size() + " partitions to " + dir);
+            complete = true;
             return dir;
         } catch (DeviceException e) {
-            throw new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "Could not back up the flash before writing it: "
-                    + e.getMessage() + " Nothing was changed on the router.", e);
+            throw cancelledOr(new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "Could not back up partition " + current
+                    + " before writing the flash: " + e.getMessage() + " The incomplete backup was removed; nothing was changed"
+                    + " on the router.", e));
         } catch (IOException e) {
-            throw new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "Could not write the backup to " + dir + ": "
-                    + e.getMessage() + ". Free some disk space; nothing was changed on the router.", e);
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "Could not write the backup of partition " + current
+                    + " to " + dir + ": " + e.getMessage() + ". Free some disk space; the incomplete backup was removed and"
+                    + " nothing was changed on the router.", e);
+        } finally {
+            if (!complete) {
+                OwnerOnly.deleteTree(dir);
+            }
         }
+    }
+
+    /** The remote command that streams the named partitions, concatenated, in erase blocks. Names are quoted. */
+    private static String readPartitionsCommand(List<String> names, long eraseBlock) {
+        StringBuilder cmd = new StringBuilder();
+        for (String name : names) {
+            cmd.append("dd if=\"${FF_ROOT}/dev/map/\"").append(DeviceSession.shellQuote(name)).append(" bs=").append(eraseBlock)
+                    .append(" 2>/dev/null || exit 1; ");
+        }
+        return DeviceSession.sh(cmd.toString());
+    }
+
+    /** Whether the backup just taken shows the layout's span already holding the padded image byte for byte. */
+    private boolean backupHoldsImage(DeviceFacts facts) throws UpgradeFailure {
+        MessageDigest sha = sha256();
+        long left = plan.paddedSize();
+        try {
+            for (String name : plan.layout()) {
+                Path file = backupFileOf(name);
+                if (file == null) {
+                    return false;
+                }
+                byte[] bytes = Files.readAllBytes(file);
+                int n = (int) Math.min(bytes.length, left);
+                sha.update(bytes, 0, n);
+                left -= n;
+            }
+        } catch (IOException e) {
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "Could not read the backup " + backup + " back: "
+                    + e.getMessage() + ". Nothing was changed on the router.", e);
+        }
+        boolean same = left == 0 && HexFormat.of().formatHex(sha.digest()).equals(plan.paddedSha256());
+        if (same) {
+            note(UpgradeEvent.Note.Level.INFO, "The flash already holds this image (" + String.join(" + ", plan.layout()) + ")");
+        }
+        return same;
+    }
+
+    /** The backup file of partition {@code name}, from SHA256SUMS order; null when the name was not backed up as is. */
+    private Path backupFileOf(String name) {
+        Path file = backup.resolve(safeName(name, 64) + ".bin");
+        return safeName(name, 64).equals(name) && Files.isRegularFile(file) ? file : null;
     }
 
     private record StagedState(AgentRunner agent, String md, TelemetryReceiver receiver, TelemetryToken token,
@@ -243,7 +401,7 @@ public final class RouterUpgrade {
             touched = true;
             writeStageConf(session, agent, conf, deadline);
 
-            transition(Phase.PREFLIGHT);
+            step(Phase.PREFLIGHT);
             AgentLine.Prepared prep;
             try {
                 prep = agentStep(agent, "prepare", AgentLine.Prepared.class, deadline);
@@ -255,7 +413,7 @@ public final class RouterUpgrade {
             }
             note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
 
-            transition(Phase.DOWNLOAD);
+            step(Phase.DOWNLOAD);
             if (useFetch) {
                 String user = publication.user();
                 long total = publication.size();
@@ -273,7 +431,7 @@ public final class RouterUpgrade {
                         "over SSH, checked by " + up.check().description()));
             }
 
-            transition(Phase.VERIFY_IMAGE);
+            step(Phase.VERIFY_IMAGE);
             if (useFetch && !facts.hasTool("sha256")) {
                 readBackImage(session, prep.image(), deadline);
             }
@@ -282,14 +440,15 @@ public final class RouterUpgrade {
                 throw new UpgradeFailure(Outcome.FAILED_SAFE, "DIGEST_MISMATCH", "The staged image's SHA-256 differs from"
                         + " the image's; nothing was written.");
             }
-            transition(Phase.STAGED);
+            step(Phase.STAGED);
             staged = true;
             return new StagedState(agent, sealed.md(), receiver, token, imageServer, publication);
         } catch (UpgradeFailure f) {
             // BUSY: what is staged is not ours to remove; it may belong to an upgrade of this router running now.
-            throw touched && !"BUSY".equals(f.code()) ? undo(agent, f) : f;
+            UpgradeFailure g = cancelledOr(f);
+            throw touched && !"BUSY".equals(f.code()) ? undo(agent, g) : g;
         } catch (IOException e) {
-            UpgradeFailure f = new UpgradeFailure(Outcome.FAILED_SAFE, codeOf(e), e.getMessage(), e);
+            UpgradeFailure f = cancelledOr(new UpgradeFailure(Outcome.FAILED_SAFE, codeOf(e), e.getMessage(), e));
             throw touched ? undo(agent, f) : f;
         } finally {
             if (downloads != null) {
@@ -343,20 +502,39 @@ public final class RouterUpgrade {
         note(UpgradeEvent.Note.Level.INFO, "Staged image read back and checked here (the router has no sha256)");
     }
 
-    /** Cleans up on the router; if that fails, the router is not "exactly as it was" any more. */
+    /**
+     * Cleans up on the router (on a new session when the step's session is gone, e.g. after a cancel); if that
+     * fails, the router is not "exactly as it was" any more and the result says so.
+     */
     private UpgradeFailure undo(AgentRunner agent, UpgradeFailure cause) {
+        DeviceSession fresh = null;
         try {
-            AgentRunner.Result r = agent.runCollecting("cleanup", request.ssh().commandDeadline());
+            AgentRunner runner = agent;
+            if (!agent.session().isOpen()) {
+                fresh = services.connector().open(request.target(), request.credentials(), request.ssh(), request.hostKeys());
+                runner = AgentRunner.installed(fresh, agent.home(), agent.upload());
+            }
+            AgentRunner.Result r = runner.runCollecting("cleanup", request.ssh().commandDeadline());
             boolean ok = r.exitStatus() == 0 && r.lines().stream().anyMatch(AgentLine.Done.class::isInstance);
             if (ok) {
-                return cause;
+                return new UpgradeFailure(cause.outcome(), cause.code(), join(cause.getMessage(), "FleetFlash removed what it"
+                        + " had made on the router (memory disk, staging files); the router runs its old firmware, untouched."),
+                        cause);
             }
         } catch (DeviceException e) {
             LOG.warn("Cleanup on {} failed: {}", router, e.getMessage());
+        } finally {
+            if (fresh != null) {
+                fresh.close();
+            }
         }
-        return new UpgradeFailure(Outcome.NEEDS_ATTENTION, cause.code(), cause.getMessage() + " The router still runs its"
-                + " old firmware, but FleetFlash could not remove its memory disk and files: reboot the router to free them.",
-                cause);
+        return new UpgradeFailure(Outcome.NEEDS_ATTENTION, cause.code(), join(cause.getMessage(), "The router still runs its"
+                + " old firmware, but FleetFlash could not remove its memory disk and files: run 'fleetflash cleanup "
+                + router + "', or reboot the router, to free them."), cause);
+    }
+
+    private static String join(String a, String b) {
+        return a == null || a.isBlank() ? b : a.endsWith(".") ? a + " " + b : a + ". " + b;
     }
 
     /** Runs an agent sub-command and returns its result line, passing checks and log lines on as notes. */
@@ -366,7 +544,7 @@ public final class RouterUpgrade {
         int status = beforeReroot(() -> agent.run(sub, deadline, line -> {
             lines.add(line);
             forward(line);
-        }), sub.toUpperCase(java.util.Locale.ROOT) + "_FAILED");
+        }));
         T result = null;
         for (AgentLine l : lines) {
             if (l instanceof AgentLine.Error e) {
@@ -395,7 +573,6 @@ public final class RouterUpgrade {
     // ---- the point of no return --------------------------------------------------------------------
 
     private void commit(DeviceSession session, AgentRunner agent, Duration deadline) throws UpgradeFailure {
-        transition(Phase.COMMIT);
         List<AgentLine> lines = new ArrayList<>();
         try {
             agent.run("commit", deadline, lines::add);
@@ -409,14 +586,9 @@ public final class RouterUpgrade {
                 .map(AgentLine.Error.class::cast).findFirst();
         boolean committed = lines.stream().anyMatch(AgentLine.Committed.class::isInstance);
         if (error.isPresent() && !committed) {
-            // Refused before kenv/reboot -r: still safe, but the md is left over; clean it up on a new session.
-            DeviceSession again = connect(request.ssh());
-            try {
-                throw undo(AgentRunner.installed(again, agent.home(), agent.upload()),
-                        new UpgradeFailure(Outcome.FAILED_SAFE, error.get().code(), error.get().text()));
-            } finally {
-                again.close();
-            }
+            // Refused before the reroot and undone there: still safe, but the memory disk is left over. It is cleaned
+            // up on a new session; a router that cannot be reached for that is not known to be as it was.
+            throw undo(agent, new UpgradeFailure(Outcome.FAILED_SAFE, error.get().code(), error.get().text()));
         }
         if (!committed) {
             note(UpgradeEvent.Note.Level.WARNING, "The router did not confirm the commit before the session ended;"
@@ -459,8 +631,9 @@ public final class RouterUpgrade {
             DeviceSession back = awaitReturn(until, staged.md());
             try {
                 advanceTo(Phase.RETURN);
-                transition(Phase.VERIFIED);
+                transition(Phase.READ_BACK);
                 verifyFlash(back);
+                transition(Phase.VERIFIED);
             } finally {
                 back.close();
             }
@@ -469,9 +642,14 @@ public final class RouterUpgrade {
         }
     }
 
-    /** Polls SSH with backoff until the router answers from its new firmware, or the deadline passes. */
+    /**
+     * Polls SSH until the router answers from its new firmware, or the deadline passes. A refused login or a
+     * failed handshake is retried within the window: a router going down for the reroot, or coming up, may
+     * answer half-way (sshd shutting down, keys being generated). Only a changed host key ends it early.
+     */
     private DeviceSession awaitReturn(Instant until, String md) throws UpgradeFailure {
         Duration wait = RETURN_POLL_MIN;
+        DeviceException lastLoginError = null;
         SshOptions quick = request.ssh().withConnectTimeout(min(request.ssh().connectTimeout(), Duration.ofSeconds(5)));
         int attempts = 0;
         while (now().isBefore(until) && attempts++ < 10_000) {
@@ -484,9 +662,12 @@ public final class RouterUpgrade {
                 s.close(); // still the old system, before the reroot took it down
             } catch (DeviceUnreachableException | NotSshException e) {
                 LOG.debug("{} not back yet: {}", router, e.getMessage());
-            } catch (DeviceException e) {
+            } catch (HostKeyChangedException | CredentialsUnusableException e) {
                 throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, codeOf(e), "The router answers again but FleetFlash cannot"
                         + " log in to check it: " + e.getMessage(), e);
+            } catch (DeviceException e) {
+                LOG.debug("{} answers but not yet usable: {}", router, e.getMessage());
+                lastLoginError = e;
             }
             if (phase.compareTo(Phase.REBOOT) >= 0) {
                 advanceTo(Phase.RETURN); // the flasher said it is rebooting: now we are waiting for the return
@@ -494,9 +675,16 @@ public final class RouterUpgrade {
             sleep(wait);
             wait = min(wait.multipliedBy(2), RETURN_POLL_MAX);
         }
+        if (lastLoginError != null) {
+            throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, codeOf(lastLoginError), "The router answered SSH again after"
+                    + " the reroot but FleetFlash could not log in to check it until the return window of "
+                    + describe(request.returnTimeout()) + " ended: " + lastLoginError.getMessage() + " Check its login, then"
+                    + " run the upgrade again to check the flash (it says 'already up to date' when the image is there).",
+                    lastLoginError);
+        }
         TelemetryEvent last = lastTelemetry.get();
         throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, "NO_RETURN", "The router did not answer SSH within "
-                + request.returnTimeout().toMinutes() + " min " + request.returnTimeout().toSecondsPart() + " s after the reroot"
+                + describe(request.returnTimeout()) + " after the reroot"
                 + (last == null ? " and sent no telemetry" : "; its last report was " + last.kind() + " " + last.fields())
                 + ". It may still be flashing, or be stuck: check its LEDs; a console may be needed. The backup is in "
                 + backup + ".");
@@ -520,13 +708,8 @@ public final class RouterUpgrade {
                 throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, "LAYOUT_CHANGED", "The returned router's " + String.join(" + ",
                         plan.layout()) + " span is not where the plan wrote the image.");
             }
-            StringBuilder cmd = new StringBuilder();
-            for (Partition p : span) {
-                cmd.append("dd if=\"${FF_ROOT}/dev/map/").append(p.name()).append("\" bs=").append(after.eraseBlock())
-                        .append(" 2>/dev/null || exit 1; ");
-            }
             MessageDigest sha = sha256();
-            session.readBinary(DeviceSession.sh(cmd.toString()), deadline.multipliedBy(5),
+            session.readBinary(readPartitionsCommand(plan.layout(), after.eraseBlock()), deadline.multipliedBy(5),
                     new LimitedDigestStream(sha, plan.paddedSize()));
             String hex = HexFormat.of().formatHex(sha.digest());
             if (!hex.equals(plan.paddedSha256())) {
@@ -548,11 +731,11 @@ public final class RouterUpgrade {
         T call() throws DeviceException;
     }
 
-    private <T> T beforeReroot(DeviceCall<T> call, String code) throws UpgradeFailure {
+    private <T> T beforeReroot(DeviceCall<T> call) throws UpgradeFailure {
         try {
             return call.call();
         } catch (DeviceException e) {
-            throw new UpgradeFailure(Outcome.FAILED_SAFE, codeOf(e), e.getMessage(), e);
+            throw cancelledOr(new UpgradeFailure(Outcome.FAILED_SAFE, codeOf(e), e.getMessage(), e));
         }
     }
 
@@ -595,12 +778,21 @@ public final class RouterUpgrade {
         return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
     }
 
-    private static String safeName(String s) {
-        return s.replaceAll("[^A-Za-z0-9._-]", "_");
+    /** A file-name-safe form of a router string: only [A-Za-z0-9._-], at most {@code max} characters, never empty. */
+    static String safeName(String s, int max) {
+        String safe = s.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "_");
+        if (safe.length() > max) {
+            safe = safe.substring(0, max);
+        }
+        return safe.isEmpty() ? "_" : safe;
     }
 
     private static String tail(List<AgentLine> lines) {
         return lines.stream().skip(Math.max(0, lines.size() - 5)).map(Object::toString).reduce((a, b) -> a + " | " + b).orElse("(none)");
+    }
+
+    private static String describe(Duration d) {
+        return d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : d.toSeconds() + " s";
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -19,10 +19,13 @@ import org.fleetflash.core.device.SshTarget;
  * @param transport      how the image reaches the router
  * @param returnTimeout  how long to wait for the router to answer SSH again after the reroot
  * @param backupDir      where the partition backups go (a sub-directory per attempt)
+ * @param reflash        write the image even when the flash already holds it byte for byte
+ * @param forceImage     the technician's expert override for an image that is not recognised as one for this
+ *                       router (never for a corrupt header or another architecture)
  */
 public record UpgradeRequest(SshTarget target, Credentials credentials, SshOptions ssh, HostKeyStore hostKeys,
         Path image, List<String> layout, Optional<InetAddress> bind, Transport transport, Duration returnTimeout,
-        Path backupDir) {
+        Path backupDir, boolean reflash, boolean forceImage) {
 
     /** How the image reaches the router's memory disk. */
     public enum Transport {
@@ -47,5 +50,27 @@ public record UpgradeRequest(SshTarget target, Credentials credentials, SshOptio
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(returnTimeout, "returnTimeout");
         Objects.requireNonNull(backupDir, "backupDir");
+        if (returnTimeout.isNegative() || returnTimeout.isZero()) {
+            throw new IllegalArgumentException("The return timeout must be positive, not " + returnTimeout);
+        }
+    }
+
+    /** A request with the defaults: no reflash of an image already there, no forced image. */
+    public UpgradeRequest(SshTarget target, Credentials credentials, SshOptions ssh, HostKeyStore hostKeys,
+            Path image, List<String> layout, Optional<InetAddress> bind, Transport transport, Duration returnTimeout,
+            Path backupDir) {
+        this(target, credentials, ssh, hostKeys, image, layout, bind, transport, returnTimeout, backupDir, false, false);
+    }
+
+    /** This request with {@code reflash} set. */
+    public UpgradeRequest withReflash(boolean value) {
+        return new UpgradeRequest(target, credentials, ssh, hostKeys, image, layout, bind, transport, returnTimeout, backupDir,
+                value, forceImage);
+    }
+
+    /** This request with {@code forceImage} set. */
+    public UpgradeRequest withForceImage(boolean value) {
+        return new UpgradeRequest(target, credentials, ssh, hostKeys, image, layout, bind, transport, returnTimeout, backupDir,
+                reflash, value);
     }
 }

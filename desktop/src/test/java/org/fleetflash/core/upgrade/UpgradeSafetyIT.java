@@ -1,0 +1,184 @@
+package org.fleetflash.core.upgrade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.fleetflash.agent.sim.Profile;
+import org.fleetflash.agent.sim.SimImage;
+import org.fleetflash.agent.sim.SimRouter;
+import org.fleetflash.testsupport.SimUpgrades;
+import org.fleetflash.testsupport.SimUpgrades.Run;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine never leaves a router half-way and never says more than it knows: cancel before the reroot
+ * undoes, cancel after it is refused, an image already in the flash is not written again, the read-back
+ * comes before VERIFIED, and router strings never break the backup.
+ */
+class UpgradeSafetyIT {
+
+    private static final String VERSION = "12.0-safe";
+
+    @TempDir
+    Path dir;
+
+    private SimUpgrades bench;
+
+    @BeforeEach
+    void bench() {
+        bench = new SimUpgrades(dir, "127.0.11");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        bench.close();
+    }
+
+    private Path image(Profile p, String version) throws Exception {
+        return Files.write(dir.resolve(version + ".bin"), SimImage.bytes(p, version, 0));
+    }
+
+    /** Left exactly as it was: same flash, no memory disk of ours, no stage files, still answering. */
+    private void assertUntouched(SimRouter router, byte[] flashBefore) throws Exception {
+        assertThat(Files.readAllBytes(router.sandbox().flashFile())).isEqualTo(flashBefore);
+        assertThat(bench.probe(router).mdUnitsInUse()).containsExactly("md0", "md1");
+        assertThat(router.sandbox().root().resolve("tmp/fleetflash/stage.conf")).doesNotExist();
+        assertThat(router.state()).isEqualTo(SimRouter.State.UP);
+    }
+
+    @Test
+    void cancelDuringTheBackupAbortsItRemovesThePartialCopyAndLeavesTheRouterAsItWas() throws Exception {
+        // a flash that reads at 1 MB/s: the backup of 8 MiB takes seconds, time enough to cancel in the middle
+        SimRouter router = bench.start(Profile.load("tl-wdr3600").withFlashSpeed(1_000_000, 0));
+        Path img = image(router.sandbox().profile(), VERSION);
+        byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+        AtomicReference<CompletableFuture<RouterUpgrade.CancelAnswer>> answer = new AtomicReference<>();
+
+        Run run = bench.upgrade(router, img, UnaryOperator.identity(), (upgrade, e) -> {
+            if (e instanceof UpgradeEvent.Progress p && p.phase() == Phase.BACKUP && answer.get() == null) {
+                // as Ctrl+C does: from another thread, while the engine is reading the flash
+                answer.set(CompletableFuture.supplyAsync(upgrade::cancel));
+            }
+        });
+
+        assertThat(answer.get().join().accepted()).isTrue();
+        assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(run.result().code()).isEqualTo("CANCELLED");
+        assertThat(run.result().message()).contains("Cancelled", "before the reroot");
+        assertThat(run.phases()).doesNotContain(Phase.PREFLIGHT, Phase.COMMIT);
+        assertThat(run.result().backup()).isEmpty();
+        try (Stream<Path> left = Files.list(dir.resolve("backups"))) {
+            assertThat(left).as("no partial backup is kept").isEmpty();
+        }
+        assertUntouched(router, before);
+    }
+
+    @Test
+    void cancelWhenStagedFreesTheMemoryDiskAndSaysWhatWasUndone() throws Exception {
+        SimRouter router = bench.start();
+        Path img = image(router.sandbox().profile(), VERSION);
+        byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+
+        Run run = bench.upgrade(router, img, UnaryOperator.identity(), (upgrade, e) -> {
+            if (e instanceof UpgradeEvent.PhaseChanged p && p.to() == Phase.STAGED) {
+                assertThat(upgrade.cancel().accepted()).isTrue();
+            }
+        });
+
+        assertThat(run.result().code()).as(run.result().message()).isEqualTo("CANCELLED");
+        assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(run.result().message()).contains("removed", "memory disk", "old firmware");
+        assertThat(run.phases()).contains(Phase.STAGED).doesNotContain(Phase.COMMIT);
+        assertUntouched(router, before);
+    }
+
+    @Test
+    void cancelAfterTheRerootIsRefusedWithTheReasonAndTheRouterFinishes() throws Exception {
+        SimRouter router = bench.start();
+        Path img = image(router.sandbox().profile(), VERSION);
+        AtomicReference<RouterUpgrade.CancelAnswer> answer = new AtomicReference<>();
+
+        Run run = bench.upgrade(router, img, UnaryOperator.identity(), (upgrade, e) -> {
+            if (e instanceof UpgradeEvent.PhaseChanged p && p.to() == Phase.COMMIT) {
+                answer.set(upgrade.cancel());
+            }
+        });
+
+        assertThat(answer.get().accepted()).isFalse();
+        assertThat(answer.get().reason()).contains("point of no return", "Do not power it off");
+        assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(router.runningVersion()).contains(VERSION);
+    }
+
+    @Test
+    void anImageTheFlashAlreadyHoldsIsNotStagedUnlessReflashIsAsked() throws Exception {
+        SimRouter router = bench.start();
+        Path img = image(router.sandbox().profile(), VERSION);
+        assertThat(bench.upgrade(router, img).result().outcome()).isEqualTo(Outcome.SUCCEEDED);
+        List<String> reboots = Files.readAllLines(router.sandbox().routerDir().resolve("sim/reboot.log"));
+
+        Run again = bench.upgrade(router, img);
+
+        assertThat(again.result().outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(again.result().code()).isEqualTo("UP_TO_DATE");
+        assertThat(again.result().message()).contains("Already up to date", "--reflash");
+        assertThat(again.phases()).contains(Phase.BACKUP).doesNotContain(Phase.PREFLIGHT, Phase.DOWNLOAD, Phase.COMMIT);
+        assertThat(Files.readAllLines(router.sandbox().routerDir().resolve("sim/reboot.log"))).isEqualTo(reboots);
+
+        Run forced = bench.upgrade(router, img, r -> r.withReflash(true), (u, e) -> { });
+
+        assertThat(forced.result().code()).isEqualTo("OK");
+        assertThat(forced.phases()).contains(Phase.COMMIT, Phase.READ_BACK, Phase.VERIFIED);
+        assertThat(forced.result().written()).isZero(); // every block was already right: the flasher skipped them all
+    }
+
+    @Test
+    void theReadBackComesBeforeVerified() throws Exception {
+        SimRouter router = bench.start();
+        Run run = bench.upgrade(router, image(router.sandbox().profile(), VERSION));
+
+        assertThat(run.result().outcome()).isEqualTo(Outcome.SUCCEEDED);
+        List<Phase> phases = run.phases();
+        assertThat(phases.subList(phases.size() - 3, phases.size())).containsExactly(Phase.RETURN, Phase.READ_BACK, Phase.VERIFIED);
+    }
+
+    @Test
+    void aHostileOrHugeHostnameNeitherBreaksNorEscapesTheBackup() throws Exception {
+        SimRouter router = bench.start();
+        Path img = image(router.sandbox().profile(), VERSION);
+        String hostile = "../../$(touch pwned)`id`;" + "h".repeat(252);
+        Files.writeString(router.sandbox().routerDir().resolve("sim/hostname"), hostile + "\n");
+
+        Run run = bench.upgrade(router, img);
+
+        assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.SUCCEEDED);
+        Path backup = run.result().backup().orElseThrow();
+        assertThat(backup.getParent()).isEqualTo(dir.resolve("backups"));
+        assertThat(backup.getFileName().toString()).hasSizeLessThan(160).doesNotContain("/", "$", "`", ";", "..");
+        assertThat(dir.resolve("pwned")).doesNotExist();
+        assertThat(router.sandbox().root().resolve("root/pwned")).doesNotExist();
+    }
+
+    @Test
+    void backupsAreReadableByTheirOwnerOnly() throws Exception {
+        SimRouter router = bench.start();
+        Run run = bench.upgrade(router, image(router.sandbox().profile(), VERSION));
+
+        Path backup = run.result().backup().orElseThrow();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup))).isEqualTo("rwx------");
+        try (Stream<Path> files = Files.list(backup)) {
+            assertThat(files).isNotEmpty().allSatisfy(f ->
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
+        }
+    }
+}
