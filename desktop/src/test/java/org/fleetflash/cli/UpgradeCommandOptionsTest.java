@@ -1,0 +1,57 @@
+package org.fleetflash.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Nonsense options of {@code fleetflash upgrade} are refused before anything happens: no data directory is
+ * made, no router is contacted (the target here is a closed loopback port that would fail differently).
+ */
+class UpgradeCommandOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "--return-timeout|-1|--return-timeout must be 1 to",
+        "--return-timeout|0|--return-timeout must be 1 to",
+        "--return-timeout|999999|--return-timeout must be 1 to",
+        "--bind|0.0.0.0|wildcard",
+        "--bind|::|wildcard",
+        "--bind|224.0.0.1|multicast",
+        "--bind|1.2.3.4.5|needs an IP address of this laptop",
+        "--bind|laptop.example|needs an IP address of this laptop",
+        "--bind|203.0.113.7|not an address of this laptop",
+        "HOST|1.2.3.4.5|1.2.3.4.5",
+        "HOST|host:22:1|host:22:1",
+    })
+    void isRefusedWithASentenceAndChangesNothing(String option, String value, String expected) throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {1, 2, 3});
+        Path data = dir.resolve("data");
+        List<String> args = new ArrayList<>(List.of("upgrade", "127.0.0.1:1", "--user", "root", "--password-env", "FF_NO_SUCH_VAR",
+                "--image", image.toString(), "--layout", "kernel rootfs", "--data-dir", data.toString()));
+        if (option.equals("HOST")) {
+            args.set(1, value);
+        } else {
+            args.add(option + "=" + value);
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int status = FleetFlashCommand.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args.toArray(String[]::new));
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains(expected).doesNotContain("Exception", "\tat ");
+        assertThat(data).as("nothing was created").doesNotExist();
+    }
+}
