@@ -18,8 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.fleetflash.agent.image.UImageHeader;
 
 /**
   * A router model loaded from a profile file (key=value lines, see docs/simulator.md): what the
@@ -59,7 +61,9 @@ public record Profile(
         Duration rebootDelay,
         String firmwareVersion,
         long imageSize,
-        long imageKernelSize) {
+        long imageKernelSize,
+        OptionalLong boardHwid,
+        long flashBase) {
 
     private static final String RESOURCE_DIR = "/org/fleetflash/agent/sim/profiles/";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -196,7 +200,7 @@ public record Profile(
                 hwMachineArch, physmem, usermem, pageSize, freePages, flashDevice, flashSize, eraseBlock,
                 sectorSize, readBps, writeBps, partitions, layout, rootMountFrom, rootUncompressedSize, tmpfs,
                 watchdogd, leds, preallocatedMds, toolsAbsent, user, password, rebootDelay, firmwareVersion,
-                imageSize, imageKernelSize);
+                imageSize, imageKernelSize, boardHwid, flashBase);
     }
 
     /** The partition with this name. */
@@ -260,6 +264,10 @@ public record Profile(
             }
             long kernelSize = optionalNumber("image.kernel_size", 0);
             Duration delay = duration("reboot.delay");
+            if (UImageHeader.archOfMachineArch(text("hw.machine_arch")).isEmpty()) {
+                throw fail("hw.machine_arch", "'" + text("hw.machine_arch") + "' is not a FreeBSD machine architecture the "
+                        + "simulated boot loader knows (mips, mipsel, mips64, armv7, aarch64, amd64, i386, powerpc, riscv64)");
+            }
             return new Profile(name, text("model"), text("hostname"), text("os.release"),
                     (int) number("os.reldate"), text("os.version"), text("hw.model"), text("hw.machine"),
                     text("hw.machine_arch"), number("mem.physmem"), number("mem.usermem"),
@@ -268,7 +276,8 @@ public record Profile(
                     optionalNumber("flash.write_bps", 0), parts, layout, text("root.mountfrom"),
                     optionalNumber("root.uncompressed_size", 16L << 20), bool("tmpfs"), bool("watchdogd"),
                     words("leds", false), mds(), Set.copyOf(words("tools.absent", false)), text("ssh.user"),
-                    text("ssh.password"), delay, text("firmware.version"), imageSize, kernelSize);
+                    text("ssh.password"), delay, text("firmware.version"), imageSize, kernelSize, hwid(),
+                    optionalNumber("boot.flash_base", 0));
         }
 
         private List<Partition> partitions(long flashSize, int erase) {
@@ -315,6 +324,18 @@ public record Profile(
                 throw fail(key, "offset " + value + " must be inside the flash and aligned to the erase block");
             }
             return new Fixed(off);
+        }
+
+        private OptionalLong hwid() {
+            String v = kv.get("board.hwid");
+            if (v == null || v.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            long id = parseNumber("board.hwid", v);
+            if (id < 0 || id > 0xffffffffL) {
+                throw fail("board.hwid", "must be a 32-bit TP-Link hardware id such as 0x36000001");
+            }
+            return OptionalLong.of(id);
         }
 
         private List<MemoryDisk> mds() {

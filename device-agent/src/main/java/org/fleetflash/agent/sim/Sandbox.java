@@ -45,7 +45,7 @@ public final class Sandbox implements AutoCloseable {
     private final Shell shell;
     private final String routerName;
     private final FlashLayout layout;
-    private final Optional<String> bootVersion;
+    private final SimBoot.Result boot;
     private Process watchdog;
     private WatchKey ledKey;
 
@@ -53,13 +53,13 @@ public final class Sandbox implements AutoCloseable {
     public record LedEvent(Instant at, String led, String value) {}
 
     private Sandbox(Path routerDir, Profile profile, Shell shell, String routerName, FlashLayout layout,
-            Optional<String> bootVersion) {
+            SimBoot.Result boot) {
         this.routerDir = routerDir;
         this.profile = profile;
         this.shell = shell;
         this.routerName = routerName;
         this.layout = layout;
-        this.bootVersion = bootVersion;
+        this.boot = boot;
     }
 
     /**
@@ -92,13 +92,18 @@ public final class Sandbox implements AutoCloseable {
             Files.write(flash, initialFlash(profile, routerName));
             LOG.info("Created flash of router {} with firmware {}", routerName, profile.firmwareVersion());
         }
-        FlashLayout layout = FlashLayout.resolve(profile, flash);
+        byte[] contents = Files.readAllBytes(flash);
+        FlashLayout layout = FlashLayout.resolve(profile, contents);
         for (String name : profile.layout()) {
             if (layout.slice(name).isEmpty()) {
                 LOG.warn("Router {}: partition {} not found on the flash (its search key is missing)", routerName, name);
             }
         }
-        Sandbox sb = new Sandbox(dir, profile, shell, routerName, layout, SimImage.bootableVersion(profile, flash));
+        SimBoot.Result boot = SimBoot.boot(profile, contents);
+        if (!boot.booted()) {
+            LOG.warn("Router {}: its flash does not boot: {}", routerName, boot.console().get(boot.console().size() - 1));
+        }
+        Sandbox sb = new Sandbox(dir, profile, shell, routerName, layout, boot);
         sb.writeState();
         sb.buildRoot();
         try {
@@ -159,11 +164,16 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-      * The firmware version of the image this boot found intact on the flash ({@link SimImage#bootableVersion});
-      * empty when the flash holds no bootable image. Also written to {@code /etc/version}, where the probe reads it.
+      * The firmware version this boot started ({@link SimBoot}); empty when the boot loader or the kernel
+      * stopped (the router is dead). Also written to {@code /etc/version}, where the probe reads it.
       */
     public Optional<String> bootVersion() {
-        return bootVersion;
+        return boot.version();
+    }
+
+    /** What the boot loader and the kernel printed on the serial console at this boot. */
+    public List<String> bootConsole() {
+        return boot.console();
     }
 
     /** The partitions as the router found them at this boot. */
@@ -535,8 +545,8 @@ public final class Sandbox implements AutoCloseable {
             Files.writeString(root.resolve("dev/md" + md.unit()), "");
         }
         Path version = root.resolve("etc/version");
-        if (bootVersion.isPresent()) {
-            Files.writeString(version, bootVersion.get() + "\n");
+        if (boot.booted()) {
+            Files.writeString(version, boot.version().get() + "\n");
         } else {
             Files.deleteIfExists(version);
         }

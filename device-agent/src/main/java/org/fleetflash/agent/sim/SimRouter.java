@@ -103,6 +103,16 @@ public final class SimRouter implements AutoCloseable {
                 options.password().orElse(options.profile().password()));
         try {
             router.writeRouterFiles();
+            sandbox.bootConsole().forEach(router::console);
+            if (sandbox.bootVersion().isEmpty()) {
+                // a flash that does not boot: the router is dead until something powers it on again
+                router.console("(the router stops here: it needs a console cable)");
+                sandbox.close();
+                router.port = options.port();
+                router.state = State.DEAD;
+                router.life.scheduleWithFixedDelay(router::watch, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+                return router;
+            }
             router.server = SimSshServer.start(router.serverConfig(options.port()));
         } catch (IOException | RuntimeException e) {
             router.life.shutdownNow();
@@ -417,10 +427,9 @@ public final class SimRouter implements AutoCloseable {
             sandbox = sb;
             writeRouterFiles();
             Optional<String> version = sb.bootVersion();
+            sb.bootConsole().forEach(this::console);
             if (version.isEmpty()) {
-                console("Trying to mount root from " + options.profile().rootMountFrom() + " []...");
-                console("Mounting from " + options.profile().rootMountFrom() + " failed with error 19.");
-                console("mountroot>");
+                console("(the router stops here: it needs a console cable)");
                 sb.close();
                 hang();
                 return;

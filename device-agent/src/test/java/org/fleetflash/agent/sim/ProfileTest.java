@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ProfileTest {
@@ -66,6 +67,31 @@ class ProfileTest {
         assertThat(p.flashWriteBps()).isEqualTo(100_000L);
         assertThat(p.unthrottled().flashWriteBps()).isZero();
         assertThat(p.rebootDelay()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(p.boardHwid()).hasValue(0x36000001L);
+        assertThat(p.flashBase()).isEqualTo(0x9f000000L);
+        assertThat(p.hwMachineArch()).isEqualTo("mips");
+    }
+
+    @Test
+    void theSixteenMegBoardHasNoTpLinkHardwareId() {
+        Profile p = Profile.load("generic-16m");
+
+        assertThat(p.boardHwid()).isEmpty();
+        assertThat(p.hwMachineArch()).isEqualTo("mipsel");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "hw.machine_arch=vax|hw.machine_arch",
+        "board.hwid=0x1ffffffff|board.hwid",
+        "board.hwid=twelve|board.hwid"})
+    void badArchitectureOrHardwareIdIsNamed(String line, String key) throws Exception {
+        String text = new String(ProfileTest.class.getResourceAsStream(
+                "/org/fleetflash/agent/sim/profiles/generic-16m.profile").readAllBytes())
+                .replace("hw.machine_arch=mipsel", "hw.machine_arch=mipsel\n" + line)
+                .replace("hw.machine_arch=mipsel\nhw.machine_arch=vax", "hw.machine_arch=vax");
+
+        assertThatThrownBy(() -> Profile.parse("bad", text)).isInstanceOf(ProfileException.class).hasMessageContaining(key);
     }
 
     @Test

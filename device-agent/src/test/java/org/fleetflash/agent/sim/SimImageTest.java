@@ -7,6 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
+import org.fleetflash.agent.image.ImageInfo;
+import org.fleetflash.agent.image.ImageInspector;
+import org.fleetflash.agent.image.UImageHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -181,5 +185,146 @@ class SimImageTest {
         assertThat(Arrays.equals(r1, art, art + 0x10000, r2, art, art + 0x10000)).isFalse();
         assertThat(Arrays.equals(r1, art, art + 0x10000, r1, cfg, cfg + 0x10000)).isFalse();
         assertThat(new String(r1, art, 7, StandardCharsets.US_ASCII)).isEqualTo("ART@r1\n");
+    }
+
+    @Test
+    void anImageStartsWithAUBootKernelHeaderForTheProfilesCpu() {
+        Profile p = Profile.load("generic-16m");
+        byte[] img = SimImage.bytes(p, "12.4-gw16m-2", 0);
+
+        UImageHeader h = UImageHeader.parse(img, 0).orElseThrow();
+
+        assertThat(h.headerCrcOk()).isTrue();
+        assertThat(h.dataCrcMatches(img, 0)).isTrue();
+        assertThat(h.imageTypeLine()).isEqualTo("MIPS FreeBSD Kernel Image (lzma compressed)");
+        assertThat(h.name()).isEqualTo("FreeBSD 12.4-gw16m-2");
+        assertThat(UImageHeader.SIZE + h.dataSize()).isEqualTo(SimImage.kernelLength(p) - SimImage.KERNEL_PAD);
+        assertThat(new String(img, SimImage.kernelLength(p), 16, StandardCharsets.US_ASCII)).isEqualTo("#!/bin/sh\n#L3.0\n");
+    }
+
+    @Test
+    void randomBytesOverTheSpanDoNotBoot() {
+        Profile p = Profile.load("tl-wdr3600");
+        byte[] random = new byte[7_000_000];
+        new Random(2).nextBytes(random);
+
+        SimBoot.Result r = SimBoot.boot(p, flashWith(p, random));
+
+        assertThat(r.booted()).isFalse();
+        assertThat(r.console()).containsExactly("## Booting kernel from Legacy Image at 9f020000 ...", "Bad Magic Number",
+                "ERROR: can't get kernel image!");
+    }
+
+    @Test
+    void aTlWdr3600ImageDoesNotBootOnTheSixteenMegabyteBoard() {
+        Profile g16 = Profile.load("generic-16m");
+        byte[] foreign = SimImage.bytes(Profile.load("tl-wdr3600"), "11.0-r295681", 0);
+
+        SimBoot.Result r = SimBoot.boot(g16, flashWith(g16, foreign));
+
+        assertThat(r.booted()).isFalse();
+        assertThat(r.console()).contains("## Booting kernel from Legacy Image at bc050000 ...", "   Verifying Checksum ... OK",
+                "Mounting from ufs:map/rootfs.uncompress failed with error 19.");
+        assertThat(r.console().get(r.console().size() - 1)).isEqualTo("mountroot>");
+    }
+
+    @Test
+    void aValidImageBootsAndTheConsoleShowsItsKernel() {
+        Profile p = Profile.load("tl-wdr3600");
+
+        SimBoot.Result r = SimBoot.boot(p, flashWith(p, SimImage.bytes(p, "11.0-r295681", 0)));
+
+        assertThat(r.version()).contains("11.0-r295681");
+        assertThat(r.console()).contains("   Image Name:   FreeBSD 11.0-r295681",
+                "   Image Type:   MIPS FreeBSD Kernel Image (lzma compressed)", "   Load Address: 80050000",
+                "   Entry Point:  80050100", "   Verifying Checksum ... OK", "Starting kernel ...",
+                "Trying to mount root from ufs:map/rootfs.uncompress []...");
+    }
+
+    @Test
+    void eachBootLoaderCheckStopsTheBootWithUBootsMessage() {
+        Profile p = Profile.load("tl-wdr3600");
+        byte[] good = SimImage.bytes(p, "2.0", 0);
+        byte[] badData = good.clone();
+        badData[70_000] ^= 0x10;
+
+        assertThat(SimBoot.boot(p, flashWith(p, SimImage.withCorruptHeader(good))).console()).contains("Bad Header Checksum");
+        assertThat(SimBoot.boot(p, flashWith(p, badData)).console()).contains("   Verifying Checksum ... Bad Data CRC");
+        assertThat(SimBoot.boot(p, flashWith(p, SimImage.withKernelArch(good, UImageHeader.ARCH_ARM))).console())
+                .contains("Unsupported Architecture 0x2", "ERROR: can't get kernel image!");
+        assertThat(SimImage.bootableVersion(p, flashWith(p, badData))).isEmpty();
+    }
+
+    @Test
+    void aTpLinkImageBootsOnlyOnABoardWithItsHardwareId() {
+        Profile p = Profile.load("tl-wdr3600");
+        Profile wdr4300 = Profile.parse("tl-wdr4300", PROFILE_TEXT.replace("board.hwid=0x36000001", "board.hwid=0x43000001"));
+        byte[] img = SimImage.bytes(p, "2.0", 0, ImageInfo.Format.TPLINK);
+
+        SimBoot.Result here = SimBoot.boot(p, flashWith(p, img));
+        SimBoot.Result there = SimBoot.boot(wdr4300, flashWith(wdr4300, img));
+
+        assertThat(here.version()).contains("2.0");
+        assertThat(here.console()).first().isEqualTo("## Booting kernel from Legacy Image at 9f020200 ...");
+        assertThat(there.booted()).isFalse();
+        assertThat(there.console()).containsExactly("Firmware header: hardware id 0x36000001, this board is 0x43000001: not booting it");
+    }
+
+    @Test
+    void aTpLinkImageWithAChangedTailKeepsItsFormatAndBoots() {
+        Profile p = Profile.load("tl-wdr3600");
+        byte[] a = SimImage.bytes(p, "2.0", 0, ImageInfo.Format.TPLINK);
+
+        byte[] b = SimImage.withChangedTail(p, a, 3);
+
+        ImageInfo info = ImageInspector.inspect(b);
+        assertThat(info.format()).isEqualTo(ImageInfo.Format.TPLINK);
+        assertThat(info.tpLinkMd5Ok()).isTrue();
+        assertThat(SimImage.bootableVersion(p, flashWith(p, b))).contains("2.0");
+    }
+
+    @Test
+    void changingTheTailLeavesTheKernelAndItsCrcAlone() {
+        Profile p = Profile.load("tl-wdr3600");
+        byte[] a = SimImage.bytes(p, "2.0", 0);
+
+        byte[] b = SimImage.withChangedTail(p, a, 10);
+
+        int k = SimImage.kernelLength(p);
+        assertThat(Arrays.equals(a, 0, k, b, 0, k)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-1", "a b", "123456789012345678901234"})
+    void refusesAVersionThatDoesNotFitTheKernelName(String version) {
+        Profile p = Profile.load("tl-wdr3600");
+
+        assertThatThrownBy(() -> SimImage.bytes(p, version, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("U-Boot image name");
+    }
+
+    @Test
+    void theLongestVersionFitsTheName() {
+        Profile p = Profile.load("tl-wdr3600");
+        String v = "12345678901234567890123";
+
+        assertThat(SimImage.bootableVersion(p, flashWith(p, SimImage.bytes(p, v, 0)))).contains(v);
+    }
+
+    @Test
+    void aProfileWithoutAHardwareIdTakesNoTpLinkImage() {
+        Profile p = Profile.load("generic-16m");
+
+        assertThatThrownBy(() -> SimImage.bytes(p, "1.0", 0, ImageInfo.Format.TPLINK)).hasMessageContaining("board.hwid");
+    }
+
+    private static final String PROFILE_TEXT = readProfile("tl-wdr3600");
+
+    private static String readProfile(String name) {
+        try (var in = Profile.class.getResourceAsStream("/org/fleetflash/agent/sim/profiles/" + name + ".profile")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

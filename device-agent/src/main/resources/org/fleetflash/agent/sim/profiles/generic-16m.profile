@@ -8,6 +8,8 @@ os.version=FreeBSD 12.4-RELEASE r372781 GW16M
 hw.model=MediaTek MT7621 ver:1 eco:3
 hw.machine=mips
 hw.machine_arch=mipsel
+# where U-Boot sees the SPI flash in the CPU's address space (MT7621: 0x1c000000 through KSEG1)
+boot.flash_base=0xbc000000
 mem.physmem=268435456
 mem.usermem=234881024
 mem.pagesize=4096

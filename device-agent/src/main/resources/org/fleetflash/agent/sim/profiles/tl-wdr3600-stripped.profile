@@ -9,6 +9,10 @@ os.version=FreeBSD 11.0-CURRENT #0 r295681: Tue Feb  9 19:20:11 NOVT 2016     eu
 hw.model=Atheros AR9344 rev 2
 hw.machine=mips
 hw.machine_arch=mips
+# TP-Link hardware id in the firmware header (OpenWrt TPLINK_HWID of TL-WDR3600 v1)
+board.hwid=0x36000001
+# where U-Boot sees the SPI flash in the CPU's address space (bootm 0x9f020000)
+boot.flash_base=0x9f000000
 mem.physmem=134217728
 mem.usermem=109051904
 mem.pagesize=4096

@@ -1,0 +1,202 @@
+package org.fleetflash.agent.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.fleetflash.agent.image.Finding.Code;
+import org.fleetflash.agent.sim.Profile;
+import org.fleetflash.agent.sim.SimImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ImageCompatibilityTest {
+
+    private static final Profile WDR = Profile.load("tl-wdr3600");
+    private static final Profile G16 = Profile.load("generic-16m");
+    /** A TL-WDR3600: big-endian MIPS, kernel+rootfs 0x20000-0x7d0000, rootfs found by search, hardware id known. */
+    private static final RouterBoot WDR_BOOT = new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000,
+            RouterBoot.SearchRule.parse("search:0x00020000:0x10000:.!/bin/sh"), OptionalLong.of(0x36000001L));
+    /** The generic MT7621 board: little-endian MIPS, rootfs at a fixed 0x250000. */
+    private static final RouterBoot G16_BOOT = new RouterBoot("mipsel", 0x50000, 0xfa0000, 0x1000,
+            new RouterBoot.FixedRoot(0x250000), OptionalLong.empty());
+
+    private static Verdict check(byte[] image, RouterBoot router, boolean force) {
+        return ImageCompatibility.check(ImageInspector.inspect(image), router, force);
+    }
+
+    private static List<Code> codes(Verdict v) {
+        return v.findings().stream().map(Finding::code).toList();
+    }
+
+    private static byte[] random(int size) {
+        byte[] b = new byte[size];
+        new Random(11).nextBytes(b);
+        return b;
+    }
+
+    static Stream<Arguments> goodImages() {
+        return Stream.of(
+                Arguments.of("raw image for the TL-WDR3600", (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0), WDR_BOOT),
+                Arguments.of("TP-Link image for the TL-WDR3600",
+                        (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0, ImageInfo.Format.TPLINK), WDR_BOOT),
+                Arguments.of("raw image for the generic 16M board", (Supplier<byte[]>) () -> SimImage.bytes(G16, "2.0", 0), G16_BOOT),
+                Arguments.of("raw image on a TL-WDR3600 whose hardware id is unknown",
+                        (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0),
+                        new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000, WDR_BOOT.rootRule(), OptionalLong.empty())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goodImages")
+    void anImageBuiltForTheRouterPasses(String what, Supplier<byte[]> image, RouterBoot router) {
+        Verdict v = check(image.get(), router, false);
+
+        assertThat(v.findings()).isEmpty();
+        assertThat(v.ok()).isTrue();
+    }
+
+    static Stream<Arguments> badImages() {
+        return Stream.of(
+                Arguments.of("random bytes", (Supplier<byte[]>) () -> random(7_900_000), WDR_BOOT,
+                        List.of(Code.NOT_FIRMWARE, Code.NO_ROOT)),
+                Arguments.of("a TL-WDR3600 image on the generic 16M board",
+                        (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0), G16_BOOT, List.of(Code.NO_ROOT)),
+                Arguments.of("a corrupt kernel header", (Supplier<byte[]>) () -> SimImage.withCorruptHeader(SimImage.bytes(WDR, "2.0", 0)),
+                        WDR_BOOT, List.of(Code.HEADER_CRC)),
+                Arguments.of("a damaged kernel", (Supplier<byte[]>) () -> flip(SimImage.bytes(WDR, "2.0", 0), 100_000),
+                        WDR_BOOT, List.of(Code.DATA_CRC)),
+                Arguments.of("an ARM kernel on a MIPS router",
+                        (Supplier<byte[]>) () -> SimImage.withKernelArch(SimImage.bytes(WDR, "2.0", 0), UImageHeader.ARCH_ARM),
+                        WDR_BOOT, List.of(Code.WRONG_ARCH)),
+                Arguments.of("a MIPS kernel on an aarch64 router", (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0),
+                        new RouterBoot("aarch64", 0x20000, 0x7b0000, 0x10000, WDR_BOOT.rootRule(), OptionalLong.empty()),
+                        List.of(Code.WRONG_ARCH)),
+                Arguments.of("an image cut inside its kernel", (Supplier<byte[]>) () -> Arrays.copyOf(SimImage.bytes(WDR, "2.0", 0), 600_000),
+                        WDR_BOOT, List.of(Code.TRUNCATED, Code.NO_ROOT)),
+                Arguments.of("a TP-Link image cut short",
+                        (Supplier<byte[]>) () -> cut(SimImage.bytes(WDR, "2.0", 0, ImageInfo.Format.TPLINK), 100_000),
+                        WDR_BOOT, List.of(Code.TRUNCATED)),
+                Arguments.of("a ramdisk instead of a kernel", (Supplier<byte[]>) () -> ramdisk(SimImage.bytes(WDR, "2.0", 0)),
+                        WDR_BOOT, List.of(Code.NOT_A_KERNEL)),
+                Arguments.of("a TL-WDR4300 image on a TL-WDR3600", (Supplier<byte[]>) () -> otherModel(), WDR_BOOT,
+                        List.of(Code.WRONG_MODEL)),
+                Arguments.of("a root marker inside the kernel, where the search stops first",
+                        (Supplier<byte[]>) () -> markerInKernel(), WDR_BOOT, List.of(Code.NO_ROOT)),
+                Arguments.of("a router whose search key no mkuzip image matches", (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0),
+                        new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000,
+                                RouterBoot.SearchRule.parse("search:0x20000:0x10000:hsqs"), OptionalLong.empty()),
+                        List.of(Code.NO_ROOT)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badImages")
+    void eachCheckRefusesTheImageThatFailsIt(String what, Supplier<byte[]> image, RouterBoot router, List<Code> expected) {
+        Verdict v = check(image.get(), router, false);
+
+        assertThat(codes(v)).containsExactlyElementsOf(expected);
+        assertThat(v.ok()).isFalse();
+        assertThat(v.findings()).allSatisfy(f -> assertThat(f.message()).isNotBlank().endsWith("."));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badImages")
+    void forceSetsAsideOnlyAnUnknownFormatAndAnotherModel(String what, Supplier<byte[]> image, RouterBoot router,
+            List<Code> expected) {
+        Verdict v = check(image.get(), router, true);
+
+        boolean onlyOverridable = expected.stream().allMatch(c -> c == Code.NOT_FIRMWARE || c == Code.WRONG_MODEL);
+        assertThat(v.ok()).isEqualTo(onlyOverridable);
+        assertThat(v.findings()).allSatisfy(f -> assertThat(f.overridden())
+                .isEqualTo(f.code() == Code.NOT_FIRMWARE || f.code() == Code.WRONG_MODEL));
+    }
+
+    @Test
+    void anUnknownFormatWithARootWhereTheRouterLooksMayBeForced() {
+        byte[] img = random(3_000_000);
+        byte[] marker = ImageInspector.UZIP_PREAMBLE;
+        System.arraycopy(marker, 0, img, 0x130000, marker.length);
+
+        Verdict plain = check(img, WDR_BOOT, false);
+        Verdict forced = check(img, WDR_BOOT, true);
+
+        assertThat(codes(plain)).containsExactly(Code.NOT_FIRMWARE);
+        assertThat(plain.ok()).isFalse();
+        assertThat(forced.ok()).isTrue();
+        assertThat(forced.blocking()).isEmpty();
+    }
+
+    @Test
+    void messagesSayWhatWasPickedAndWhatHappensOtherwise() {
+        Verdict model = check(otherModel(), WDR_BOOT, false);
+        Verdict root = check(SimImage.bytes(WDR, "2.0", 0), G16_BOOT, false);
+        Verdict arch = check(SimImage.withKernelArch(SimImage.bytes(WDR, "2.0", 0), UImageHeader.ARCH_ARM64), WDR_BOOT, false);
+
+        assertThat(model.finding(Code.WRONG_MODEL).orElseThrow().message()).contains("0x43000001", "0x36000001", "another model");
+        assertThat(root.finding(Code.NO_ROOT).orElseThrow().message())
+                .contains("flash offset 0x250000", "image offset 0x200000", "0x130000", "mountroot>");
+        assertThat(arch.finding(Code.WRONG_ARCH).orElseThrow().message()).contains("AArch64", "mips", "Unsupported Architecture");
+        assertThat(arch.finding(Code.WRONG_ARCH).orElseThrow().overridable()).isFalse();
+    }
+
+    @Test
+    void aFindingThatForceCannotOverrideIsNeverMarkedOverridden() {
+        assertThatThrownBy(() -> new Finding(Code.DATA_CRC, "x.", true)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void searchHintsParseLikeGeomMapHints() {
+        RouterBoot.SearchRule s = RouterBoot.SearchRule.parse("search:0x00020000:0x10000:.!/bin/sh");
+
+        assertThat(s).isEqualTo(new RouterBoot.SearchRule(0x20000, 0x10000, ".!/bin/sh"));
+        assertThat(s.matches("#!/bin/sh\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0)).isTrue();
+        assertThatThrownBy(() -> RouterBoot.SearchRule.parse("0x20000")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RouterBoot.SearchRule.parse("search:zz:0x10000:x")).hasMessageContaining("zz");
+        assertThatThrownBy(() -> RouterBoot.SearchRule.parse("search:0:0:x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static byte[] flip(byte[] image, int at) {
+        image[at] ^= 0x01;
+        return image;
+    }
+
+    private static byte[] cut(byte[] image, int bytes) {
+        return Arrays.copyOf(image, image.length - bytes);
+    }
+
+    private static byte[] ramdisk(byte[] image) {
+        UImageHeader h = UImageHeader.parse(image, 0).orElseThrow();
+        UImageHeader r = new UImageHeader(0, true, h.time(), h.dataSize(), h.loadAddress(), h.entryPoint(), h.dataCrc(), h.os(),
+                h.arch(), UImageHeader.TYPE_RAMDISK, h.compression(), h.name());
+        System.arraycopy(r.toBytes(), 0, image, 0, UImageHeader.SIZE);
+        return image;
+    }
+
+    private static byte[] otherModel() {
+        Profile wdr4300 = Profile.parse("tl-wdr4300", WDR_TEXT.replace("board.hwid=0x36000001", "board.hwid=0x43000001"));
+        return SimImage.bytes(wdr4300, "2.0", 0, ImageInfo.Format.TPLINK);
+    }
+
+    private static byte[] markerInKernel() {
+        byte[] img = SimImage.bytes(WDR, "2.0", 0);
+        byte[] marker = ImageInspector.UZIP_PREAMBLE;
+        System.arraycopy(marker, 0, img, 0x60000, marker.length);
+        return SimImage.restamp(WDR, img, "2.0");
+    }
+
+    private static final String WDR_TEXT = readProfile("tl-wdr3600");
+
+    private static String readProfile(String name) {
+        try (var in = Profile.class.getResourceAsStream("/org/fleetflash/agent/sim/profiles/" + name + ".profile")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.fleetflash.agent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+  * A simulated router whose flash does not hold an image its boot loader and kernel accept never
+  * comes up: it is DEAD, its console shows what U-Boot or the kernel printed, and nothing answers SSH.
+  * Powered on with a good image on the flash, it boots that image.
+  */
+class SimBootIT {
+
+    @TempDir
+    Path dir;
+    private SimRouter router;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (router != null) {
+            router.close();
+        }
+        SandboxShell.deleteAll(dir.resolve("state"));
+    }
+
+    private SimRouter startWithSpan(Profile p, byte[] spanContents) throws Exception {
+        byte[] flash = Sandbox.initialFlash(p, "r1");
+        Arrays.fill(flash, (int) p.spanStart(), (int) p.spanEnd(), (byte) 0xff);
+        System.arraycopy(spanContents, 0, flash, (int) p.spanStart(), spanContents.length);
+        Path routerDir = Files.createDirectories(dir.resolve("state/r1"));
+        Files.write(routerDir.resolve("flash.bin"), flash);
+        router = SimRouter.start(dir.resolve("state"), new SimRouter.Options("r1", p, Shell.DASH, "127.0.4.1", 0,
+                Optional.empty(), Optional.empty()));
+        router.setRebootDelay(Duration.ofMillis(200));
+        return router;
+    }
+
+    @Test
+    void randomBytesOverTheSpanLeaveTheRouterDeadAtUBoot() throws Exception {
+        Profile p = Profile.load("tl-wdr3600").unthrottled();
+        byte[] random = new byte[7_900_000];
+        new Random(1).nextBytes(random);
+
+        SimRouter r = startWithSpan(p, random);
+
+        assertThat(r.state()).isEqualTo(SimRouter.State.DEAD);
+        assertThat(r.runningVersion()).isEmpty();
+        assertThat(Files.readString(r.consoleLog())).contains("## Booting kernel from Legacy Image at 9f020000 ...",
+                "Bad Magic Number", "ERROR: can't get kernel image!");
+    }
+
+    @Test
+    void aTlWdr3600ImageOnTheSixteenMegabyteBoardStopsAtMountroot() throws Exception {
+        Profile g16 = Profile.load("generic-16m").unthrottled();
+        byte[] foreign = SimImage.bytes(Profile.load("tl-wdr3600"), "11.0-r295681", 0);
+
+        SimRouter r = startWithSpan(g16, foreign);
+
+        assertThat(r.state()).isEqualTo(SimRouter.State.DEAD);
+        assertThat(Files.readString(r.consoleLog())).contains("Image Name:   FreeBSD 11.0-r295681",
+                "Verifying Checksum ... OK", "Starting kernel ...",
+                "Trying to mount root from ufs:map/rootfs.uncompress []...",
+                "Mounting from ufs:map/rootfs.uncompress failed with error 19.", "mountroot>");
+    }
+
+    @Test
+    void aDeadRouterPoweredOnWithAGoodImageOnItsFlashBootsIt() throws Exception {
+        Profile p = Profile.load("tl-wdr3600").unthrottled();
+        SimRouter r = startWithSpan(p, SimImage.withCorruptHeader(SimImage.bytes(p, "11.0-a", 0)));
+        assertThat(r.state()).isEqualTo(SimRouter.State.DEAD);
+        assertThat(Files.readString(r.consoleLog())).contains("Bad Header Checksum");
+
+        byte[] flash = Files.readAllBytes(r.sandbox().flashFile());
+        byte[] good = SimImage.bytes(p, "11.0-b", 0, org.fleetflash.agent.image.ImageInfo.Format.TPLINK);
+        System.arraycopy(good, 0, flash, (int) p.spanStart(), good.length);
+        Files.write(r.sandbox().flashFile(), flash);
+        r.powerOn();
+        r.awaitState(SimRouter.State.UP, Duration.ofSeconds(30));
+
+        assertThat(r.runningVersion()).contains("11.0-b");
+        assertThat(Files.readString(r.sandbox().root().resolve("etc/version"))).isEqualTo("11.0-b\n");
+        assertThat(Files.readString(r.consoleLog())).contains("## Booting kernel from Legacy Image at 9f020200 ...",
+                "FreeBSD booted firmware 11.0-b");
+    }
+}
