@@ -243,6 +243,8 @@ final class UpgradeCommand implements Callable<Integer> {
             o.put("message", f.message());
             o.put("blocksWritten", f.written());
             o.put("blocksSame", f.same());
+            o.put("image", f.image());
+            o.put("imageForced", f.imageForced());
         }
         return o.toString();
     }

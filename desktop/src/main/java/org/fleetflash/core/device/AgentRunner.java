@@ -69,9 +69,25 @@ public final class AgentRunner {
      * through the strict protocol parser, stderr as log. Returns the agent's exit status.
      */
     public int run(String subcommand, Duration deadline, Consumer<? super AgentLine> sink) throws DeviceException {
+        return run(List.of(subcommand), deadline, sink);
+    }
+
+    /** Runs {@code sh ffagent.sh ARGS...} (each argument quoted) and hands every line to {@code sink}; returns the exit status. */
+    public int run(List<String> args, Duration deadline, Consumer<? super AgentLine> sink) throws DeviceException {
         Objects.requireNonNull(sink, "sink");
-        String command = DeviceSession.sh("sh " + DeviceSession.shellQuote(upload.remotePath()) + " " + DeviceSession.shellQuote(subcommand));
-        return session.stream(command, deadline, line -> sink.accept(toAgentLine(line)));
+        return session.stream(command(args.toArray(String[]::new)), deadline, line -> sink.accept(toAgentLine(line)));
+    }
+
+    /**
+     * The remote command line {@code sh ffagent.sh ARGS...}: every argument goes through the one quoting
+     * function, so a value that came from the router (a partition name) stays one word of data.
+     */
+    public String command(String... args) {
+        StringBuilder cmd = new StringBuilder("sh ").append(DeviceSession.shellQuote(upload.remotePath()));
+        for (String a : args) {
+            cmd.append(' ').append(DeviceSession.shellQuote(a));
+        }
+        return DeviceSession.sh(cmd.toString());
     }
 
     /** Runs a sub-command and collects its lines. */

@@ -1,5 +1,6 @@
 package org.fleetflash.core.upgrade;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,9 +19,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.fleetflash.agent.image.Finding;
+import org.fleetflash.agent.image.ImageInfo;
+import org.fleetflash.agent.image.ImageInspector;
+import org.fleetflash.agent.image.TpLinkHeader;
+import org.fleetflash.agent.image.Verdict;
 import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.plan.PlanRefusedException;
 import org.fleetflash.agent.protocol.AgentLine;
@@ -76,6 +83,8 @@ public final class RouterUpgrade {
     /** The session of the running step before the reroot; closing it aborts the in-flight command. */
     private volatile DeviceSession activeSession;
     private FlashPlan plan;
+    private ImageInfo image;
+    private boolean imageForced;
     private Path backup;
     private final AtomicLong written = new AtomicLong(-1);
     private final AtomicLong same = new AtomicLong(-1);
@@ -151,9 +160,10 @@ public final class RouterUpgrade {
             written.set(blockActions.values().stream().filter("written"::equals).count());
             same.set(blockActions.values().stream().filter("same"::equals).count());
         }
-        emit(new UpgradeEvent.Finished(router, now(), outcome, phase, code, message, written.get(), same.get()));
+        emit(new UpgradeEvent.Finished(router, now(), outcome, phase, code, message, written.get(), same.get(),
+                image == null ? "" : ImageGate.describe(image), imageForced));
         return new UpgradeResult(outcome, phase, code, message, Optional.ofNullable(plan), Optional.ofNullable(backup),
-                written.get(), same.get());
+                written.get(), same.get(), Optional.ofNullable(image), imageForced);
     }
 
     private void runPhases() throws UpgradeFailure {
@@ -168,7 +178,7 @@ public final class RouterUpgrade {
             step(Phase.PROBE);
             DeviceFacts facts = probe(agent, deadline);
             step(Phase.PLAN);
-            plan = plan(facts);
+            plan = plan(agent, facts);
             step(Phase.BACKUP);
             backup = backup(session, facts, deadline);
             if (!request.reflash() && backupHoldsImage(facts)) {
@@ -246,7 +256,7 @@ public final class RouterUpgrade {
         }
     }
 
-    private FlashPlan plan(DeviceFacts facts) throws UpgradeFailure {
+    private FlashPlan plan(AgentRunner agent, DeviceFacts facts) throws UpgradeFailure {
         if (!facts.tmpfs()) {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, "NO_TMPFS", "Refused in pre-flight: this router's kernel cannot"
                     + " mount a tmpfs, which reboot -r needs; rerooting would strand it in single-user mode."
@@ -256,12 +266,41 @@ public final class RouterUpgrade {
             FlashPlan p = FlashPlan.create(request.image(), facts.partitions(), request.layout(), facts.eraseBlock());
             note(UpgradeEvent.Note.Level.INFO, String.format("Plan: %d bytes over %s, %d erase blocks of %d bytes",
                     p.imageSize(), String.join(" + ", p.layout()), p.blocks(), p.eraseBlock()));
+            checkImage(agent, facts, p);
             return p;
         } catch (PlanRefusedException e) {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, e.reason().name(), "Refused before any transfer: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, "IMAGE_UNREADABLE", "Cannot read the image " + request.image()
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Recognises the image and checks it against what the router's boot chain will accept (decision 0006):
+     * an image that would leave the router at a boot loader or a {@code mountroot>} prompt is refused here,
+     * before anything is sent. On a TP-Link image, the router's own hardware id is read from the first erase
+     * block of its layout (the running firmware's TP-Link header), as OpenWrt's sysupgrade does.
+     */
+    private void checkImage(AgentRunner agent, DeviceFacts facts, FlashPlan p) throws UpgradeFailure, IOException {
+        ImageInfo info = ImageInspector.inspect(request.image());
+        image = info;
+        note(UpgradeEvent.Note.Level.INFO, "Image: " + ImageGate.describe(info));
+        OptionalLong hardwareId = OptionalLong.empty();
+        if (info.format() == ImageInfo.Format.TPLINK) {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            beforeReroot(() -> agent.session().readBinary(agent.command("read", "--blocks", "1", p.layout().get(0)),
+                    request.ssh().commandDeadline(), head));
+            hardwareId = TpLinkHeader.hardwareIdOf(head.toByteArray());
+        }
+        Verdict verdict = ImageGate.check(info, ImageGate.routerBoot(facts, p, hardwareId), request.forceImage());
+        Optional<UpgradeFailure> refused = ImageGate.refusal(verdict, request.forceImage());
+        if (refused.isPresent()) {
+            throw refused.get();
+        }
+        for (Finding f : ImageGate.forced(verdict)) {
+            imageForced = true;
+            note(UpgradeEvent.Note.Level.WARNING, "Forced by --force-image: " + f.code() + " — " + f.message());
         }
     }
 

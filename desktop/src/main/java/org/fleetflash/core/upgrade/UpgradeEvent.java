@@ -31,9 +31,10 @@ public sealed interface UpgradeEvent {
 
     /**
      * The last event of an upgrade; {@code written} and {@code same} count the erase blocks the flasher
-     * wrote and found already right (-1 when no telemetry told).
+     * wrote and found already right (-1 when no telemetry told); {@code image} is what the image was
+     * recognised as (empty before the plan) and {@code imageForced} whether --force-image set a check aside.
      */
     record Finished(String router, Instant at, Outcome outcome, Phase phase, String code, String message, long written,
-            long same) implements UpgradeEvent {
+            long same, String image, boolean imageForced) implements UpgradeEvent {
     }
 }

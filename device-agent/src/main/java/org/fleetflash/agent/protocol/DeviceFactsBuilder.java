@@ -385,7 +385,8 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
                 warn("Partition '" + s.name() + "' (offset " + s.offset() + ", size " + s.size()
                         + ") is not aligned to the " + block + "-byte erase block; it cannot be written safely.");
             }
-            partitions.add(new Partition(s.name(), s.offset(), s.size(), readonly(s, hints), s.index(), block));
+            partitions.add(new Partition(s.name(), s.offset(), s.size(), readonly(s, hints), s.index(), block,
+                    hints.getOrDefault(s.index(), Map.of()).getOrDefault("start", "")));
         }
         partitions.sort(Comparator.comparingLong(Partition::offset).thenComparing(Partition::name));
         for (int i = 1; i < partitions.size(); i++) {
