@@ -29,6 +29,19 @@ public record RouterBoot(String machineArch, long spanOffset, long spanSize, lon
         }
     }
 
+    /**
+      * The rule of a router's root partition from what a probe sees: its {@code hint.map.N.start} value
+      * (from {@code kenv}, null when unknown) and its offset on the flash now. A {@code search:} start
+      * hint is the rule; any other start (a number, or no hint at all) is fixed at the probed offset.
+      */
+    public static RootRule rootRule(String startHint, long probedRootOffset) {
+        String h = startHint == null ? "" : startHint.strip();
+        if (h.startsWith("\"") && h.endsWith("\"") && h.length() >= 2) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.startsWith("search:") ? SearchRule.parse(h) : new FixedRoot(probedRootOffset);
+    }
+
     /** How the kernel finds where the root file system starts on the flash. */
     public sealed interface RootRule permits SearchRule, FixedRoot {}
 

@@ -161,6 +161,16 @@ class ImageCompatibilityTest {
         assertThatThrownBy(() -> RouterBoot.SearchRule.parse("search:0:0:x")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void theRootRuleComesFromTheRootPartitionsStartHint() {
+        assertThat(RouterBoot.rootRule("search:0x00020000:0x10000:.!/bin/sh", 0x150000))
+                .isEqualTo(new RouterBoot.SearchRule(0x20000, 0x10000, ".!/bin/sh"));
+        assertThat(RouterBoot.rootRule("\"search:0x00020000:0x10000:.!/bin/sh\"", 0x150000))
+                .isInstanceOf(RouterBoot.SearchRule.class);
+        assertThat(RouterBoot.rootRule("0x250000", 0x250000)).isEqualTo(new RouterBoot.FixedRoot(0x250000));
+        assertThat(RouterBoot.rootRule(null, 0x250000)).isEqualTo(new RouterBoot.FixedRoot(0x250000));
+    }
+
     private static byte[] flip(byte[] image, int at) {
         image[at] ^= 0x01;
         return image;
