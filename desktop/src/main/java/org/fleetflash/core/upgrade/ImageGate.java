@@ -36,10 +36,8 @@ final class ImageGate {
         RouterBoot.RootRule rule;
         List<String> layout = plan.layout();
         Optional<Partition> second = layout.size() > 1 ? facts.partition(layout.get(1)) : Optional.empty();
-        if (second.isPresent() && second.get().startSearched()) {
-            rule = RouterBoot.SearchRule.parse(second.get().startHint());
-        } else if (second.isPresent()) {
-            rule = new RouterBoot.FixedRoot(second.get().offset());
+        if (second.isPresent()) {
+            rule = RouterBoot.rootRule(second.get().startHint(), second.get().offset());
         } else {
             rule = new RouterBoot.SearchRule(plan.spanOffset(), plan.eraseBlock(), DEFAULT_ROOT_KEY);
         }

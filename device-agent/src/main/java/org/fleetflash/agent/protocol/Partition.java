@@ -24,11 +24,6 @@ public record Partition(String name, long offset, long size, boolean readonly, i
         this(name, offset, size, readonly, index, eraseBlock, "");
     }
 
-    /** Whether the kernel found this partition's start by searching the flash for a key (GEOM_MAP {@code search:}). */
-    public boolean startSearched() {
-        return startHint.startsWith("search:");
-    }
-
     /** The first byte after the partition. */
     public long end() {
         return offset + size;
