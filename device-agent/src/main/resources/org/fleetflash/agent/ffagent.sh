@@ -131,6 +131,16 @@ ff_tmpfs_works() {
     return 1
 }
 
+# Tells whether process $1 lives: kill -0 says so, and ps (where there is one) does not show it exited but unreaped (Z).
+ff_alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    ff_which ps >/dev/null || return 0
+    case $(ps -o stat= -p "$1" 2>/dev/null) in
+        Z* | '') return 1 ;;
+    esac
+    return 0
+}
+
 # Tells whether watchdogd runs: its pid file names a live process.
 ff_watchdogd_running() {
     _ff_pidfile="${FF_ROOT}/var/run/watchdogd.pid"
@@ -139,7 +149,7 @@ ff_watchdogd_running() {
     case $_ff_pid in
         '' | *[!0-9]*) return 1 ;;
     esac
-    kill -0 "$_ff_pid" 2>/dev/null
+    ff_alive "$_ff_pid"
 }
 
 # probe: prints every fact the desktop needs to plan an upgrade. Changes nothing on the router.
@@ -893,7 +903,7 @@ ff_commit_busy() {
     ff_read_cstate || return 1
     case $FF_C_PID in
         '' | *[!0-9]*) ;;
-        *) kill -0 "$FF_C_PID" 2>/dev/null && return 0 ;;
+        *) ff_alive "$FF_C_PID" && return 0 ;;
     esac
     [ "$FF_C_STEP" = rerooting ] || return 1
     _ff_now=$(ff_epoch)
@@ -931,7 +941,7 @@ ff_follow() {
     _ff_t=0
     while [ "$_ff_t" -lt 1800 ]; do
         _ff_alive=yes
-        kill -0 "$1" 2>/dev/null || _ff_alive=no
+        ff_alive "$1" || _ff_alive=no
         _ff_n=0
         while IFS= read -r _ff_l; do
             _ff_n=$((_ff_n + 1))
@@ -965,6 +975,7 @@ ff_follow() {
 # commit-run (started by commit, detached): records how to undo, stops watchdogd, points the kernel at the memory
 # disk, says HELLO and reroots. Reports committed only once reboot -r returned 0; any failure undoes everything.
 ff_commit_run() {
+    FF_IN_COMMIT=yes
     ff_hold "$1"
     ff_load_conf
     ff_prepared_md NOT_STAGED
@@ -980,11 +991,11 @@ ff_commit_run() {
     if [ "$_ff_wd" = running ]; then
         kill -TERM "$_ff_wdpid" 2>/dev/null
         _ff_t=0
-        while kill -0 "$_ff_wdpid" 2>/dev/null && [ "$_ff_t" -lt 100 ]; do
+        while ff_alive "$_ff_wdpid" && [ "$_ff_t" -lt 100 ]; do
             ff_nap
             _ff_t=$((_ff_t + FF_NAPPED))
         done
-        if kill -0 "$_ff_wdpid" 2>/dev/null; then
+        if ff_alive "$_ff_wdpid"; then
             ff_commit_undo WATCHDOG_STUCK "watchdogd (pid $_ff_wdpid) did not stop within 10 s of SIGTERM, and an armed watchdog would reset the router while it flashes"
         fi
         printf 'commit: stopped watchdogd (pid %s)\n' "$_ff_wdpid"
@@ -1118,13 +1129,16 @@ ff_restore() {
             ;;
     esac
     _ff_files=
-    for _ff_f in "$FF_CONF" "$FF_SEALED" "$FF_CLOG" "$FF_CSTATE.new" "$FF_WORK"/stage.conf.new.* "$FF_WORK"/scratch.*; do
+    _ff_log=$FF_CLOG
+    # the commit's own undo writes to its log, which its session (if any) still reads: that one stays
+    [ "${FF_IN_COMMIT:-}" != yes ] || _ff_log=$FF_CONF
+    for _ff_f in "$FF_CONF" "$FF_SEALED" "$_ff_log" "$FF_CSTATE.new" "$FF_WORK"/stage.conf.new.* "$FF_WORK"/scratch.*; do
         [ -e "$_ff_f" ] || continue
         case $_ff_f in
             "$FF_SCRATCH") continue ;;
             */scratch.* | */stage.conf.new.*)
                 # only those of processes that are gone
-                kill -0 "${_ff_f##*.}" 2>/dev/null && continue
+                ff_alive "${_ff_f##*.}" && continue
                 ;;
         esac
         rm -f "$_ff_f" && _ff_files="$_ff_files ${_ff_f##*/}"

@@ -95,6 +95,8 @@ final class SandboxCommand implements Command {
             penv.put("SSH_CLIENT", client + " " + l.getPort());
             penv.put("SSH_CONNECTION", client + " " + l.getAddress().getHostAddress() + " " + l.getPort());
         }
+        // for the watchdogd stand-in, whose daemon must not outlive the simulator (no FreeBSD tool reads it)
+        penv.put("FF_SIM_JVM", Long.toString(ProcessHandle.current().pid()));
         LOG.debug("{}: exec {}", routerName, commandText);
         Process p = pb.start();
         process = p;

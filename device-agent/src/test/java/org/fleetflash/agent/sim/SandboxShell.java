@@ -30,6 +30,7 @@ final class SandboxShell {
                 .directory(sandbox.workingDirectory().toFile());
         pb.environment().clear();
         pb.environment().putAll(sandbox.environment());
+        pb.environment().put("FF_SIM_JVM", Long.toString(ProcessHandle.current().pid()));
         Process p = pb.start();
         try (java.io.OutputStream stdin = p.getOutputStream()) {
             stdin.write(input);

@@ -246,6 +246,66 @@ final class UpgradeBench implements AutoCloseable {
         }
     }
 
+    /** An exec over real SSH that runs on while the test does other things, and that the test can cut off. */
+    static final class LiveSsh implements AutoCloseable {
+        private final SshClient client;
+        private final ClientSession session;
+        private final ChannelExec channel;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        private LiveSsh(SimRouter router, String command) throws IOException {
+            client = SshClient.setUpDefaultClient();
+            client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+            client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+            client.setServerKeyVerifier((s, address, k) -> true);
+            client.start();
+            try {
+                session = client.connect(router.user(), router.address(), router.port()).verify(Duration.ofSeconds(10)).getSession();
+                session.addPasswordIdentity(router.password());
+                session.auth().verify(Duration.ofSeconds(10));
+                channel = session.createExecChannel(command);
+                channel.setOut(out);
+                channel.setErr(err);
+                channel.open().verify(Duration.ofSeconds(10));
+            } catch (IOException | RuntimeException e) {
+                client.stop();
+                throw e;
+            }
+        }
+
+        /** What the command printed so far. */
+        synchronized String out() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        String err() {
+            return err.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Waits (bounded) for the command to end; its exit status, or null when the session dropped first. */
+        Integer await(Duration timeout) {
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+            return channel.getExitStatus();
+        }
+
+        /** The laptop vanishes: the connection is dropped at once, without a word to the router. */
+        void cut() throws IOException {
+            session.close(true);
+            client.stop();
+        }
+
+        @Override
+        public void close() throws IOException {
+            cut();
+        }
+    }
+
+    /** Starts {@code command} over real SSH and returns at once. */
+    LiveSsh sshStart(String command) throws IOException {
+        return new LiveSsh(router, command);
+    }
+
     /** Uploads {@code local} over real SSH with {@code cat > remote} (no sftp-server needed), as the desktop does. */
     void sshUpload(Path local, String remote) throws IOException {
         try (SshClient client = SshClient.setUpDefaultClient()) {

@@ -90,6 +90,20 @@ class UpgradeRefusalIT {
     }
 
     @Test
+    void refusesAFreeBsdThatCannotRerootAtPreflight() throws Exception {
+        bench("tl-wdr3600");
+        bench.router.setFaults(Faults.none().withReportedRelease("10.2-RELEASE", 1002000));
+        bench.writeStageConf(newImage(), "fetch", UnaryOperator.identity());
+
+        UpgradeBench.Run run = bench.agent("prepare");
+
+        assertRefused(run, "NO_REROOT");
+        assertThat(run.lines()).contains(new AgentLine.Check("reroot", false,
+                "FreeBSD 10.2-RELEASE (kern.osreldate 1002000) predates reboot -r (FreeBSD 10.3)"));
+        assertThat(run.error().orElseThrow().text()).contains("10.2-RELEASE", "console cable");
+    }
+
+    @Test
     void refusesToFetchWithoutFetch() throws Exception {
         bench("tl-wdr3600-stripped");
         bench.writeStageConf(newImage(), "fetch", UnaryOperator.identity());

@@ -14,25 +14,19 @@ while getopts :dnSwe:I:s:t:x:T: opt; do
 	esac
 done
 pidfile=$FF_SIM_ROOT/var/run/watchdogd.pid
-if [ -f "$pidfile" ] && read -r old <"$pidfile" && [ -n "$old" ] && kill -0 "$old" 2>/dev/null; then
+if [ -f "$pidfile" ] && read -r old <"$pidfile" && [ -n "$old" ] && kill -0 "$old" 2>/dev/null \
+	&& ! /usr/bin/grep -q '^State:[[:space:]]*Z' "/proc/$old/status" 2>/dev/null; then
 	echo "watchdogd: already running, pid: $old" >&2
 	exit 1
 fi
-# the simulated daemon follows the JVM that runs this router (the first java among our ancestors), as the one the
-# sandbox starts does: a router whose simulator is gone leaves nothing running
-p=$$ n=0 jvm=
-while [ "$n" -lt 40 ] && [ "${p:-1}" -gt 1 ]; do
-	if [ "$(/bin/cat "/proc/$p/comm" 2>/dev/null)" = java ]; then
-		jvm=$p
-		break
-	fi
-	p=$(/usr/bin/awk '{ sub(/^.*\) /, ""); print $2 }' "/proc/$p/stat" 2>/dev/null)
-	n=$((n + 1))
-done
-if [ -z "$jvm" ]; then
-	echo "watchdogd: (FleetFlash simulator) no simulator process found to follow" >&2
-	exit 1
-fi
+# the simulated daemon follows the simulator's JVM (FF_SIM_JVM, set by the SSH server), as the one the sandbox
+# starts does: a router whose simulator is gone leaves nothing running
+jvm=${FF_SIM_JVM:-}
+case $jvm in
+'' | *[!0-9]*)
+	echo "watchdogd: (FleetFlash simulator) FF_SIM_JVM does not name the simulator's process" >&2
+	exit 1 ;;
+esac
 : >"$FF_SIM/watchdogd.run"
 /usr/bin/setsid /bin/sh "$FF_SIM/watchdogd.sh" "$jvm" </dev/null >/dev/null 2>&1 &
 printf '%s\n' "$!" >"$pidfile"

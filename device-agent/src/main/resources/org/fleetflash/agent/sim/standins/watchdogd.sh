@@ -3,15 +3,15 @@
 # SIGTERM/SIGINT disarm the watchdog (recorded in sim/watchdog); SIGKILL leaves it armed, as on
 # FreeBSD. It exits by itself when the JVM that started it (its parent, or the pid given as $1) is gone.
 FF_SIM='@FF_SIM_DIR@'
-FF_FAULT_PAUSE_AT=''
-if [ -f "$FF_SIM/faults" ]; then
-	# shellcheck source=/dev/null
-	. "$FF_SIM/faults"
-fi
 
 # shellcheck disable=SC2317
 disarm() {
 	# the pause fault at watchdogd (docs/simulator.md): stop here, once, while the test holds sim/pause.watchdogd
+	FF_FAULT_PAUSE_AT=''
+	if [ -f "$FF_SIM/faults" ]; then
+		# shellcheck source=/dev/null
+		. "$FF_SIM/faults"
+	fi
 	if [ "$FF_FAULT_PAUSE_AT" = watchdogd ] && [ ! -e "$FF_SIM/fault.pause.spent" ]; then
 		: >"$FF_SIM/fault.pause.spent"
 		: >"$FF_SIM/pause.watchdogd"
