@@ -27,20 +27,21 @@ ff_emit() {
     printf '@FF %s\n' "$*"
 }
 
-# Prints $1 on one line: line breaks become spaces, so a value can never start a line of its own.
+# Prints $1 on one line: line breaks become spaces (runs of them one space), so a value can never start a line of
+# its own. Splits on IFS rather than with ${x%%"$nl"*}, which posh gets wrong.
 ff_oneline() {
-    _ff_rest=$1
     _ff_out=
-    while :; do
-        case $_ff_rest in
-            *"$FF_NL"*)
-                _ff_out="$_ff_out${_ff_rest%%"$FF_NL"*} "
-                _ff_rest=${_ff_rest#*"$FF_NL"}
-                ;;
-            *) break ;;
-        esac
+    _ff_sep=
+    _ff_save_ifs=$IFS
+    IFS=$FF_NL
+    set -f
+    for _ff_part in $1; do
+        _ff_out="$_ff_out$_ff_sep$_ff_part"
+        _ff_sep=' '
     done
-    printf '%s' "$_ff_out$_ff_rest"
+    set +f
+    IFS=$_ff_save_ifs
+    printf '%s' "$_ff_out"
 }
 
 # Prints at most the first $2 (<= 255) characters of $1, without a loop over its length.
@@ -1266,15 +1267,15 @@ TABLE
             _ff_bs=512
             _ff_count=$((_ff_size / 512))
         fi
-        _ff_plan="$_ff_plan$_ff_bs $_ff_count$FF_NL"
+        _ff_plan="$_ff_plan$_ff_bs:$_ff_count "
         [ -z "$_ff_blocks" ] || break
     done
     # every name checked: now the bytes, in the order asked
     for _ff_want in "$@"; do
-        IFS=' ' read -r _ff_bs _ff_count <<PLAN
-${_ff_plan%%"$FF_NL"*}
-PLAN
-        _ff_plan=${_ff_plan#*"$FF_NL"}
+        _ff_step=${_ff_plan%% *}
+        _ff_plan=${_ff_plan#* }
+        _ff_bs=${_ff_step%:*}
+        _ff_count=${_ff_step#*:}
         if ! dd if="${FF_ROOT}/dev/map/$_ff_want" bs="$_ff_bs" count="$_ff_count" 2>"$FF_SCRATCH"; then
             ff_read_fail "dd of /dev/map/$(ff_cut "$(ff_oneline "$_ff_want")" 64) failed: $(cat "$FF_SCRATCH")"
         fi
