@@ -27,20 +27,38 @@ ff_emit() {
     printf '@FF %s\n' "$*"
 }
 
-# Prints $1 on one line: line breaks become spaces, so a value can never start a line of its own.
+# Prints $1 on one line: line breaks become spaces (runs of them one space), so a value can never start a line of
+# its own. Splits on IFS rather than with ${x%%"$nl"*}, which posh gets wrong.
 ff_oneline() {
-    _ff_rest=$1
     _ff_out=
-    while :; do
-        case $_ff_rest in
-            *"$FF_NL"*)
-                _ff_out="$_ff_out${_ff_rest%%"$FF_NL"*} "
-                _ff_rest=${_ff_rest#*"$FF_NL"}
-                ;;
-            *) break ;;
-        esac
+    _ff_sep=
+    _ff_save_ifs=$IFS
+    IFS=$FF_NL
+    set -f
+    for _ff_part in $1; do
+        _ff_out="$_ff_out$_ff_sep$_ff_part"
+        _ff_sep=' '
     done
-    printf '%s' "$_ff_out$_ff_rest"
+    set +f
+    IFS=$_ff_save_ifs
+    printf '%s' "$_ff_out"
+}
+
+# Prints at most the first $2 (<= 255) characters of $1, without a loop over its length.
+ff_cut() {
+    _ff_pat=
+    _ff_k=0
+    while [ "$_ff_k" -lt "$2" ]; do
+        _ff_pat="$_ff_pat?"
+        _ff_k=$((_ff_k + 1))
+    done
+    # shellcheck disable=SC2295 # the pattern's ? are wildcards on purpose
+    _ff_tail=${1#$_ff_pat}
+    if [ "$_ff_tail" = "$1" ]; then
+        printf '%s' "$1"
+    else
+        printf '%s' "${1%"$_ff_tail"}"
+    fi
 }
 
 # Prints a fact line: ff_fact KEY VALUE.
@@ -114,6 +132,16 @@ ff_tmpfs_works() {
     return 1
 }
 
+# Tells whether process $1 lives: kill -0 says so, and ps (where there is one) does not show it exited but unreaped (Z).
+ff_alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    ff_which ps >/dev/null || return 0
+    case $(ps -o stat= -p "$1" 2>/dev/null) in
+        Z* | '') return 1 ;;
+    esac
+    return 0
+}
+
 # Tells whether watchdogd runs: its pid file names a live process.
 ff_watchdogd_running() {
     _ff_pidfile="${FF_ROOT}/var/run/watchdogd.pid"
@@ -122,7 +150,7 @@ ff_watchdogd_running() {
     case $_ff_pid in
         '' | *[!0-9]*) return 1 ;;
     esac
-    kill -0 "$_ff_pid" 2>/dev/null
+    ff_alive "$_ff_pid"
 }
 
 # probe: prints every fact the desktop needs to plan an upgrade. Changes nothing on the router.
@@ -134,7 +162,7 @@ ff_probe() {
     ff_sysctl_fact os.reldate kern.osreldate NO_OSRELDATE
     ff_fact arch "$(uname -m 2>&1)"
     ff_fact machine_arch "$(uname -p 2>&1)"
-    ff_fact hostname "$(hostname 2>&1)"
+    ff_fact hostname "$(ff_cut "$(ff_oneline "$(hostname 2>&1)")" 255)"
     ff_sysctl_fact model hw.model NO_MODEL
     ff_sysctl_fact mem.physmem hw.physmem NO_MEMORY
     ff_sysctl_fact mem.usermem hw.usermem NO_MEMORY
@@ -195,6 +223,10 @@ FF_MNT="$FF_WORK/md"
 FF_IMG="$FF_MNT/image"
 FF_UNITF="$FF_WORK/md.unit"
 FF_SEALED="$FF_WORK/sealed"
+# The claim of one attempt on this router (a directory: mkdir is atomic), and the commit's undo record and log.
+FF_CLAIM="$FF_WORK/claim"
+FF_CSTATE="$FF_WORK/commit.state"
+FF_CLOG="$FF_WORK/commit.log"
 # Tools the reroot root needs besides a telemetry client (printf: posh has no built-in one); init and reboot are never run to trace them.
 FF_ROOT_TOOLS="sh init reboot dd cmp sleep kenv mount ls printf"
 # Bounds of the flasher: tries per block, then rounds of tries (stage.conf may set FF_ROUNDS, FF_ROUND_PAUSE) before it reboots.
@@ -268,9 +300,13 @@ ff_undo() {
     return "$_ff_left"
 }
 
-# Cleans up what prepare made and fails with a protocol error: ff_abort CODE MESSAGE.
+# Cleans up what prepare made, releases the claim, and fails with a protocol error: ff_abort CODE MESSAGE.
 ff_abort() {
-    ff_undo || printf 'cleanup left memory disk %s behind\n' "$_ff_unit" >&2
+    if ff_undo; then
+        ff_release_claim
+    else
+        printf 'cleanup left memory disk %s behind\n' "$_ff_unit" >&2
+    fi
     ff_die "$1" "$2"
 }
 
@@ -484,6 +520,17 @@ ff_prepare() {
         ff_abort TOOL_MISSING "the router lacks$_ff_missing, which the upgrade needs"
     fi
     ff_check tools yes "$_ff_need"
+    # reboot -r came with FreeBSD 10.3 (kern.osreldate 1003000) and 11.0; older kernels and reboots cannot reroot
+    _ff_rel=$(sysctl -n kern.osreldate 2>/dev/null)
+    _ff_relname=$(uname -r 2>/dev/null)
+    case $_ff_rel in
+        '' | *[!0-9]*) _ff_rel=0 ;;
+    esac
+    if [ "$_ff_rel" -lt 1003000 ]; then
+        ff_check reroot no "FreeBSD $_ff_relname (kern.osreldate $_ff_rel) predates reboot -r (FreeBSD 10.3)"
+        ff_abort NO_REROOT "this router runs FreeBSD $_ff_relname (kern.osreldate $_ff_rel), which cannot reroot: reboot -r came with FreeBSD 10.3. Nothing was changed; upgrade this router with a console cable."
+    fi
+    ff_check reroot yes "FreeBSD $_ff_relname (kern.osreldate $_ff_rel) has reboot -r"
     if ff_tmpfs_works; then
         ff_check tmpfs yes "a tmpfs mounts"
     else
@@ -676,47 +723,315 @@ ff_tele() {
     return 0
 }
 
-# commit: stops watchdogd, points the kernel at the memory disk, says HELLO and reroots. The point of no return.
+# Naps a tenth of a second where sleep takes fractions, else a second; FF_NAPPED says how many tenths it took.
+ff_nap() {
+    if sleep 0.1 2>/dev/null; then
+        FF_NAPPED=1
+    else
+        sleep 1
+        FF_NAPPED=10
+    fi
+}
+
+# Prints the time in seconds since the epoch, or 0 where date cannot tell.
+ff_epoch() {
+    _ff_e=$(date +%s 2>/dev/null)
+    case $_ff_e in
+        '' | *[!0-9]*) _ff_e=0 ;;
+    esac
+    printf '%s\n' "$_ff_e"
+}
+
+# ---------------------------------------------------------------- the claim: one upgrade of a router at a time
+
+# Fails with USAGE unless $1 is an attempt id: 1 to 64 letters, digits, '_' or '-'.
+ff_need_attempt() {
+    case $1 in
+        '' | *[!A-Za-z0-9_-]*) ff_die USAGE "the attempt id must be 1 to 64 letters, digits, '_' or '-', not '$(ff_cut "$1" 64)'" ;;
+    esac
+    [ "${#1}" -le 64 ] || ff_die USAGE "the attempt id must be at most 64 characters long"
+}
+
+# Reads the claim into FF_HOLDER, FF_HOLDER_SINCE, FF_HOLDER_LAPTOP (waiting at most 2 s for one being written); fails if there is none.
+ff_read_claim() {
+    FF_HOLDER=
+    FF_HOLDER_SINCE=unknown
+    FF_HOLDER_LAPTOP=unknown
+    _ff_k=0
+    while [ "$_ff_k" -lt 20 ]; do
+        [ -d "$FF_CLAIM" ] || return 1
+        if [ -f "$FF_CLAIM/attempt" ] && IFS= read -r FF_HOLDER <"$FF_CLAIM/attempt" && [ -n "$FF_HOLDER" ]; then
+            break
+        fi
+        ff_nap
+        _ff_k=$((_ff_k + FF_NAPPED))
+    done
+    [ -f "$FF_CLAIM/since" ] && IFS= read -r FF_HOLDER_SINCE <"$FF_CLAIM/since"
+    [ -f "$FF_CLAIM/laptop" ] && IFS= read -r FF_HOLDER_LAPTOP <"$FF_CLAIM/laptop"
+    # each value becomes a token of the holder line: keep it one
+    case $FF_HOLDER in
+        '' | *[!A-Za-z0-9_-]*) FF_HOLDER=unknown ;;
+    esac
+    case $FF_HOLDER_SINCE in
+        '' | *[!0-9TZ:-]*) FF_HOLDER_SINCE=unknown ;;
+    esac
+    case $FF_HOLDER_LAPTOP in
+        '' | *[!0-9a-fA-F.:]*) FF_HOLDER_LAPTOP=unknown ;;
+    esac
+    return 0
+}
+
+# Removes the claim; quiet.
+ff_release_claim() {
+    rm -rf "$FF_CLAIM"
+    return 0
+}
+
+# Fails with BUSY, naming the upgrade that holds the claim; a holder line first carries the same as fields.
+ff_busy() {
+    _ff_state=claimed
+    if ff_commit_busy; then _ff_state=committing; fi
+    ff_emit "holder attempt=$FF_HOLDER since=$FF_HOLDER_SINCE laptop=$FF_HOLDER_LAPTOP state=$_ff_state"
+    if [ "$_ff_state" = committing ]; then
+        ff_die BUSY "another upgrade of this router (attempt $FF_HOLDER, started $FF_HOLDER_SINCE from $FF_HOLDER_LAPTOP) is committing: the router is about to reroot into its new firmware. Wait for it; do not clean up."
+    fi
+    ff_die BUSY "another upgrade of this router holds it: attempt $FF_HOLDER, started $FF_HOLDER_SINCE from $FF_HOLDER_LAPTOP. If that upgrade is no longer running, run 'fleetflash cleanup' for this router, then try again."
+}
+
+# claim ATTEMPT: makes ATTEMPT the one upgrade of this router in one atomic step (mkdir); the loser gets BUSY.
+ff_claim() {
+    ff_need_attempt "$1"
+    mkdir -p "$FF_WORK" 2>/dev/null
+    if mkdir "$FF_CLAIM" 2>/dev/null; then
+        _ff_since=$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
+        case $_ff_since in
+            '' | *[!0-9TZ:-]*) _ff_since=unknown ;;
+        esac
+        _ff_laptop=${SSH_CLIENT:-}
+        _ff_laptop=${_ff_laptop%% *}
+        case $_ff_laptop in
+            '' | *[!0-9a-fA-F.:]*) _ff_laptop=unknown ;;
+        esac
+        # the attempt file last: a reader waits for it
+        if ! printf '%s\n' "$_ff_since" >"$FF_CLAIM/since" || ! printf '%s\n' "$_ff_laptop" >"$FF_CLAIM/laptop" \
+            || ! printf '%s\n' "$1" >"$FF_CLAIM/attempt"; then
+            ff_release_claim
+            ff_die CLAIM_FAILED "cannot write the claim in $FF_CLAIM (is /tmp full?)"
+        fi
+        ff_emit "claimed attempt=$1 since=$_ff_since laptop=$_ff_laptop"
+        return
+    fi
+    ff_read_claim || ff_die CLAIM_FAILED "cannot create $FF_CLAIM and there is no claim: is $FF_WORK writable?"
+    if [ "$FF_HOLDER" = "$1" ]; then
+        ff_emit "claimed attempt=$1 since=$FF_HOLDER_SINCE laptop=$FF_HOLDER_LAPTOP"
+        return
+    fi
+    ff_busy
+}
+
+# Fails unless attempt $1 holds the claim: NOT_CLAIMED without a claim, BUSY when another attempt has it. Sets FF_ATTEMPT.
+ff_hold() {
+    ff_need_attempt "$1"
+    ff_read_claim || ff_die NOT_CLAIMED "attempt $1 has no claim on this router (none was made, or cleanup released it); start the upgrade again"
+    [ "$FF_HOLDER" = "$1" ] || ff_busy
+    FF_ATTEMPT=$1
+}
+
+# conf ATTEMPT: writes stage.conf (mode 600) from standard input, for the claim's holder only; at most 256 lines.
+ff_conf() {
+    ff_hold "$1"
+    _ff_new="$FF_CONF.new.$$"
+    rm -f "$_ff_new"
+    (
+        umask 077
+        _ff_n=0
+        while IFS= read -r _ff_l || [ -n "$_ff_l" ]; do
+            _ff_n=$((_ff_n + 1))
+            [ "$_ff_n" -le 256 ] || exit 2
+            printf '%s\n' "$_ff_l" || exit 1
+        done >"$_ff_new"
+    )
+    case $? in
+        0) ;;
+        2)
+            rm -f "$_ff_new"
+            ff_die NO_CONF "stage.conf has more than 256 lines; nothing was written"
+            ;;
+        *)
+            rm -f "$_ff_new"
+            ff_die NO_CONF "cannot write $FF_CONF (is /tmp full?)"
+            ;;
+    esac
+    if ! chmod 600 "$_ff_new" || ! mv -f "$_ff_new" "$FF_CONF"; then
+        rm -f "$_ff_new"
+        ff_die NO_CONF "cannot put $FF_CONF in place"
+    fi
+    ff_emit "done cmd=conf status=ok"
+}
+
+# ---------------------------------------------------------------- commit: the point of no return
+
+# Reads the commit's undo record into FF_C_*; fails if there is none.
+ff_read_cstate() {
+    # shellcheck disable=SC2034 # FF_C_ATTEMPT and FF_C_MD are in the record for people reading it
+    FF_C_PID='' FF_C_ATTEMPT='' FF_C_MD='' FF_C_OLDROOT='' FF_C_WD='' FF_C_STEP='' FF_C_TIME=0
+    if [ ! -f "$FF_CSTATE" ] || [ -L "$FF_CSTATE" ]; then
+        return 1
+    fi
+    # shellcheck source=/dev/null
+    . "$FF_CSTATE"
+    case $FF_C_TIME in
+        '' | *[!0-9]*) FF_C_TIME=0 ;;
+    esac
+    return 0
+}
+
+# Writes the undo record atomically: ff_write_cstate STEP OLDROOT WATCHDOGD (running|stopped).
+ff_write_cstate() {
+    {
+        printf 'FF_C_PID=%s\n' "$$"
+        printf 'FF_C_ATTEMPT=%s\n' "$(ff_quote "$FF_ATTEMPT")"
+        printf 'FF_C_MD=%s\n' "$(ff_quote "$FF_MD")"
+        printf 'FF_C_OLDROOT=%s\n' "$(ff_quote "$2")"
+        printf 'FF_C_WD=%s\n' "$3"
+        printf 'FF_C_STEP=%s\n' "$1"
+        printf 'FF_C_TIME=%s\n' "$(ff_epoch)"
+    } >"$FF_CSTATE.new" && mv -f "$FF_CSTATE.new" "$FF_CSTATE"
+}
+
+# Tells whether a commit is under way: its process lives, or it asked for the reroot less than 120 s ago.
+ff_commit_busy() {
+    ff_read_cstate || return 1
+    case $FF_C_PID in
+        '' | *[!0-9]*) ;;
+        *) ff_alive "$FF_C_PID" && return 0 ;;
+    esac
+    [ "$FF_C_STEP" = rerooting ] || return 1
+    _ff_now=$(ff_epoch)
+    if [ "$_ff_now" = 0 ] || [ "$FF_C_TIME" = 0 ]; then
+        return 0
+    fi
+    [ $((_ff_now - FF_C_TIME)) -lt 120 ]
+}
+
+# commit (in the SSH session): starts the commit detached from the session, then relays its log while the session lives.
 ff_commit() {
     ff_emit "phase name=commit"
     ff_prepared_md NOT_STAGED
     [ -f "$FF_SEALED" ] || ff_abort NOT_STAGED "the memory disk $FF_MD was not sealed; run seal (or stage) first"
-    if ff_watchdogd_running; then
-        if kill -TERM "$_ff_pid" 2>/dev/null; then
-            printf 'stopped watchdogd (pid %s)\n' "$_ff_pid" >&2
-        else
-            printf 'could not stop watchdogd (pid %s)\n' "$_ff_pid" >&2
+    if ff_commit_busy; then
+        ff_die COMMITTING "a commit already runs on this router (process $FF_C_PID, step $FF_C_STEP); wait for the router to reroot"
+    fi
+    if [ -f "$FF_CSTATE" ]; then
+        ff_die COMMIT_INTERRUPTED "an earlier commit of this router was interrupted ($FF_CSTATE); run cleanup, which puts back what it changed, then start again"
+    fi
+    : >"$FF_CLOG" || ff_abort NOT_STAGED "cannot write $FF_CLOG"
+    # Finish or undo whatever happens to this session: a process of its own, deaf to the session's hangup, broken
+    # pipe and ^C, holding none of the session's pipes (signals ignored at exec stay ignored in the new sh).
+    (
+        trap '' HUP PIPE INT TERM
+        exec sh "$0" commit-run "$FF_ATTEMPT" </dev/null >>"$FF_CLOG" 2>&1
+    ) &
+    ff_follow "$!"
+}
+
+# Relays the commit's log (machine lines to stdout, the rest to stderr) until its result line; at most 180 s.
+ff_follow() {
+    _ff_seen=0
+    _ff_end=
+    _ff_t=0
+    while [ "$_ff_t" -lt 1800 ]; do
+        _ff_alive=yes
+        ff_alive "$1" || _ff_alive=no
+        _ff_n=0
+        while IFS= read -r _ff_l; do
+            _ff_n=$((_ff_n + 1))
+            [ "$_ff_n" -gt "$_ff_seen" ] || continue
+            case $_ff_l in
+                '@FF committed '*)
+                    _ff_end=0
+                    printf '%s\n' "$_ff_l"
+                    ;;
+                '@FF error '*)
+                    _ff_end=1
+                    printf '%s\n' "$_ff_l"
+                    ;;
+                '@FF '*) printf '%s\n' "$_ff_l" ;;
+                *) printf '%s\n' "$_ff_l" >&2 ;;
+            esac
+        done <"$FF_CLOG"
+        _ff_seen=$_ff_n
+        if [ -n "$_ff_end" ]; then
+            exit "$_ff_end"
         fi
+        if [ "$_ff_alive" = no ]; then
+            ff_die COMMIT_LOST "the commit process ($1) ended without a result; run cleanup, which puts back what it changed"
+        fi
+        ff_nap
+        _ff_t=$((_ff_t + FF_NAPPED))
+    done
+    ff_die COMMIT_TIMEOUT "the commit still runs on the router after 180 s (its log: $FF_CLOG); it reroots or undoes itself there"
+}
+
+# commit-run (started by commit, detached): records how to undo, stops watchdogd, points the kernel at the memory
+# disk, says HELLO and reroots. Reports committed only once reboot -r returned 0; any failure undoes everything.
+ff_commit_run() {
+    FF_IN_COMMIT=yes
+    ff_hold "$1"
+    ff_load_conf
+    ff_prepared_md NOT_STAGED
+    _ff_old=$(kenv -q vfs.root.mountfrom 2>/dev/null)
+    _ff_wd=stopped
+    _ff_wdpid=
+    if ff_watchdogd_running; then
+        _ff_wd=running
+        _ff_wdpid=$_ff_pid
     fi
-    _ff_oldroot=$(kenv -q vfs.root.mountfrom 2>/dev/null)
-    if ! kenv "vfs.root.mountfrom=ufs:/dev/$FF_MD" >&2; then
-        ff_abort NOT_STAGED "kenv vfs.root.mountfrom=ufs:/dev/$FF_MD failed"
+    ff_write_cstate started "$_ff_old" "$_ff_wd" || ff_abort NOT_STAGED "cannot write the undo record $FF_CSTATE; nothing was changed"
+    printf 'commit: recorded the root (%s) and watchdogd (%s) in %s\n' "$_ff_old" "$_ff_wd" "$FF_CSTATE"
+    if [ "$_ff_wd" = running ]; then
+        kill -TERM "$_ff_wdpid" 2>/dev/null
+        _ff_t=0
+        while ff_alive "$_ff_wdpid" && [ "$_ff_t" -lt 100 ]; do
+            ff_nap
+            _ff_t=$((_ff_t + FF_NAPPED))
+        done
+        if ff_alive "$_ff_wdpid"; then
+            ff_commit_undo WATCHDOG_STUCK "watchdogd (pid $_ff_wdpid) did not stop within 10 s of SIGTERM, and an armed watchdog would reset the router while it flashes"
+        fi
+        printf 'commit: stopped watchdogd (pid %s)\n' "$_ff_wdpid"
     fi
+    if ! kenv "vfs.root.mountfrom=ufs:/dev/$FF_MD" >"$FF_SCRATCH" 2>&1; then
+        ff_commit_undo KENV_FAILED "kenv vfs.root.mountfrom=ufs:/dev/$FF_MD failed: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+    fi
+    cat "$FF_SCRATCH"
     FF_SEQ=$FF_TELEMETRY_SEQ
     ff_tele fg HELLO
     rm -f "$FF_CONF"
-    ff_emit "committed md=$FF_MD"
     sync
-    if ! reboot -r >"$FF_SCRATCH" 2>&1; then
-        cat "$FF_SCRATCH" >&2
-        [ -n "$_ff_oldroot" ] && kenv "vfs.root.mountfrom=$_ff_oldroot" >/dev/null 2>&1
-        ff_die REBOOT_FAILED "reboot -r failed: $(ff_oneline "$(cat "$FF_SCRATCH")"); the root was set back to $_ff_oldroot and the memory disk stays (run cleanup)"
+    ff_write_cstate rerooting "$_ff_old" "$_ff_wd" || printf 'commit: cannot update %s\n' "$FF_CSTATE"
+    if reboot -r >"$FF_SCRATCH" 2>&1; then
+        cat "$FF_SCRATCH"
+        ff_emit "committed md=$FF_MD"
+        exit 0
     fi
+    cat "$FF_SCRATCH"
+    ff_commit_undo REROOT_FAILED "reboot -r failed ($(ff_oneline "$(cat "$FF_SCRATCH")")): this FreeBSD cannot reroot; upgrade it with a console cable"
 }
 
-# Runs one upgrade sub-command: hello, the steps, and the result line.
+# Undoes a commit that did not reroot, and what prepare made, then fails with CODE: ff_commit_undo CODE WHY.
+ff_commit_undo() {
+    ff_restore
+    if [ -n "$FF_LEFT" ]; then
+        ff_die "$1" "$2. Could not undo:$FF_LEFT; run cleanup again or reboot the router. Undone: ${FF_RESTORED:-nothing}"
+    fi
+    ff_die "$1" "$2. Undone: ${FF_RESTORED:-nothing}the router runs its old firmware as before."
+}
+
+# Runs one upgrade sub-command for attempt $2: hello, the claim check, stage.conf, the steps, the result line.
 ff_upgrade() {
     ff_emit "hello agent=$FF_PROTOCOL cmd=$1"
-    case $1 in
-        cleanup)
-            if ff_undo; then
-                ff_emit "done cmd=cleanup status=ok"
-            else
-                ff_die CLEANUP_FAILED "memory disk $_ff_unit is still in use; run cleanup again or reboot the router"
-            fi
-            return
-            ;;
-    esac
+    ff_hold "$2"
     ff_load_conf
     case $1 in
         prepare) ff_prepare ;;
@@ -729,6 +1044,243 @@ ff_upgrade() {
             ;;
         commit) ff_commit ;;
     esac
+}
+
+# ---------------------------------------------------------------- cleanup
+
+# Prints an undone line and counts it: ff_undone WHAT TEXT.
+ff_undone() {
+    printf '@FF undone what=%s text=%s\n' "$1" "$(ff_oneline "$2")"
+    FF_FOUND=$((FF_FOUND + 1))
+    FF_RESTORED="$FF_RESTORED$2; "
+}
+
+# Starts watchdogd as the system does (its rc.d script, else the daemon); true once its pid file names a live process (at most 5 s).
+ff_start_watchdogd() {
+    if [ -f "${FF_ROOT}/etc/rc.d/watchdogd" ]; then
+        sh "${FF_ROOT}/etc/rc.d/watchdogd" onestart </dev/null >"$FF_SCRATCH" 2>&1
+    elif ff_which watchdogd >/dev/null; then
+        watchdogd </dev/null >"$FF_SCRATCH" 2>&1
+    else
+        printf 'cannot restart watchdogd: there is neither /etc/rc.d/watchdogd nor watchdogd\n' >&2
+        return 1
+    fi
+    _ff_t=0
+    while [ "$_ff_t" -lt 50 ]; do
+        ff_watchdogd_running && return 0
+        ff_nap
+        _ff_t=$((_ff_t + FF_NAPPED))
+    done
+    printf 'watchdogd did not start: %s\n' "$(ff_oneline "$(cat "$FF_SCRATCH")")" >&2
+    return 1
+}
+
+# Sets vfs.root.mountfrom to $1, or unsets it when $1 is empty; kenv's complaint goes to the scratch file.
+ff_set_root() {
+    if [ -n "$1" ]; then
+        kenv "vfs.root.mountfrom=$1" >/dev/null 2>"$FF_SCRATCH"
+    else
+        kenv -u vfs.root.mountfrom 2>"$FF_SCRATCH"
+    fi
+}
+
+# Puts back what an upgrade attempt changed, as far as it finds it: the root pointer and watchdogd (from the commit's
+# undo record), the memory disk, the files, the claim. One undone line per item; FF_FOUND counts them, FF_RESTORED
+# says them in words, FF_LEFT names what could not be undone (the record and the claim then stay for another try).
+ff_restore() {
+    FF_FOUND=0
+    FF_RESTORED=
+    FF_LEFT=
+    if ff_read_cstate; then
+        _ff_now=$(kenv -q vfs.root.mountfrom 2>/dev/null)
+        if [ "$_ff_now" != "$FF_C_OLDROOT" ]; then
+            if ff_set_root "$FF_C_OLDROOT"; then
+                ff_undone root "vfs.root.mountfrom set back from ${_ff_now:-(unset)} to ${FF_C_OLDROOT:-(unset)}"
+            else
+                printf 'cannot set vfs.root.mountfrom back to %s: %s\n' "$FF_C_OLDROOT" "$(ff_oneline "$(cat "$FF_SCRATCH")")" >&2
+                FF_LEFT="$FF_LEFT root"
+            fi
+        fi
+        if [ "$FF_C_WD" = running ] && ! ff_watchdogd_running; then
+            if ff_start_watchdogd; then
+                ff_undone watchdogd "watchdogd restarted (pid $_ff_pid)"
+            else
+                FF_LEFT="$FF_LEFT watchdogd"
+            fi
+        fi
+    fi
+    _ff_unit=
+    if [ -f "$FF_UNITF" ]; then
+        IFS= read -r _ff_unit <"$FF_UNITF" || :
+    fi
+    umount "$FF_MNT" >/dev/null 2>&1
+    case $_ff_unit in
+        md[0-9]*)
+            if mdconfig -d -u "$_ff_unit" 2>"$FF_SCRATCH"; then
+                ff_undone md "memory disk $_ff_unit detached"
+            else
+                case " $(mdconfig -l 2>/dev/null) " in
+                    *" $_ff_unit "*)
+                        printf 'mdconfig -d -u %s: %s\n' "$_ff_unit" "$(ff_oneline "$(cat "$FF_SCRATCH")")" >&2
+                        FF_LEFT="$FF_LEFT md"
+                        ;;
+                    *) ff_undone md "memory disk $_ff_unit was gone already" ;;
+                esac
+            fi
+            ;;
+    esac
+    _ff_files=
+    _ff_log=$FF_CLOG
+    # the commit's own undo writes to its log, which its session (if any) still reads: that one stays
+    [ "${FF_IN_COMMIT:-}" != yes ] || _ff_log=$FF_CONF
+    for _ff_f in "$FF_CONF" "$FF_SEALED" "$_ff_log" "$FF_CSTATE.new" "$FF_WORK"/stage.conf.new.* "$FF_WORK"/scratch.*; do
+        [ -e "$_ff_f" ] || continue
+        case $_ff_f in
+            "$FF_SCRATCH") continue ;;
+            */scratch.* | */stage.conf.new.*)
+                # only those of processes that are gone
+                ff_alive "${_ff_f##*.}" && continue
+                ;;
+        esac
+        rm -f "$_ff_f" && _ff_files="$_ff_files ${_ff_f##*/}"
+    done
+    case $FF_LEFT in
+        *md*) ;;
+        *)
+            if [ -f "$FF_UNITF" ]; then
+                rm -f "$FF_UNITF" && _ff_files="$_ff_files ${FF_UNITF##*/}"
+            fi
+            rmdir "$FF_MNT" 2>/dev/null
+            ;;
+    esac
+    if [ -z "$FF_LEFT" ] && [ -f "$FF_CSTATE" ]; then
+        rm -f "$FF_CSTATE" && _ff_files="$_ff_files ${FF_CSTATE##*/}"
+    fi
+    if [ -n "$_ff_files" ]; then
+        ff_undone files "removed$_ff_files from $FF_WORK"
+    fi
+    if [ -z "$FF_LEFT" ] && ff_read_claim; then
+        ff_release_claim
+        ff_undone claim "released the claim of attempt $FF_HOLDER (started $FF_HOLDER_SINCE from $FF_HOLDER_LAPTOP)"
+    fi
+}
+
+# cleanup [ATTEMPT]: puts the router back as it was before an upgrade (ff_restore), never while a commit runs. With
+# ATTEMPT it leaves alone an upgrade that another attempt holds.
+ff_cleanup() {
+    if [ -n "$1" ]; then
+        ff_need_attempt "$1"
+        if ff_read_claim && [ "$FF_HOLDER" != "$1" ]; then
+            printf 'attempt %s holds this router; nothing of attempt %s is left to clean\n' "$FF_HOLDER" "$1" >&2
+            ff_emit "done cmd=cleanup status=ok found=0"
+            return
+        fi
+    fi
+    if ff_commit_busy; then
+        ff_die COMMITTING "a commit runs on this router (process $FF_C_PID, step $FF_C_STEP): it reroots into the new firmware or undoes itself; wait for it instead of cleaning up"
+    fi
+    ff_restore
+    if [ -n "$FF_LEFT" ]; then
+        ff_die CLEANUP_FAILED "could not undo:$FF_LEFT (the log lines say why); run cleanup again or reboot the router"
+    fi
+    if [ "$FF_FOUND" = 0 ]; then
+        printf 'nothing to clean: no upgrade left anything on this router\n' >&2
+    fi
+    ff_emit "done cmd=cleanup status=ok found=$FF_FOUND"
+}
+
+# ---------------------------------------------------------------- read: partitions to stdout
+
+# Fails the read sub-command: one line on stderr, exit 1, nothing more on stdout.
+ff_read_fail() {
+    printf 'read: %s\n' "$(ff_oneline "$1")" >&2
+    exit 1
+}
+
+# Prints the erase block (stripesize) of map partition $1 from kern.geom.confxml, else that of any map partition; fails if none.
+ff_erase_of() {
+    _ff_xml=$(sysctl -n kern.geom.confxml 2>/dev/null)
+    for _ff_pat in "<name>map/$1</name>" "<name>map/"; do
+        _ff_in=
+        while IFS= read -r _ff_l; do
+            case $_ff_l in
+                *"$_ff_pat"*) _ff_in=yes ;;
+                *'<name>'*) _ff_in= ;;
+                *'<stripesize>'*)
+                    [ -n "$_ff_in" ] || continue
+                    _ff_eb=${_ff_l#*<stripesize>}
+                    _ff_eb=${_ff_eb%%<*}
+                    case $_ff_eb in
+                        '' | 0 | *[!0-9]*) ;;
+                        *)
+                            printf '%s\n' "$_ff_eb"
+                            return 0
+                            ;;
+                    esac
+                    ;;
+            esac
+        done <<XML
+$_ff_xml
+XML
+    done
+    return 1
+}
+
+# read [--blocks N] NAME...: writes the raw bytes of the named GEOM_MAP partitions, one after the other, to stdout
+# and nothing else; with --blocks, only the first N erase blocks of the first one. Each NAME must be a partition of
+# kern.geom.conftxt, spelled exactly; names are data, never code.
+ff_read() {
+    _ff_blocks=
+    if [ "${1:-}" = --blocks ]; then
+        _ff_blocks=${2:-}
+        case $_ff_blocks in
+            '' | 0 | *[!0-9]*) ff_read_fail "--blocks needs a whole number of erase blocks, 1 or more" ;;
+        esac
+        shift 2
+    fi
+    [ $# -gt 0 ] || ff_read_fail "usage: read [--blocks N] PARTITION..."
+    _ff_table=$(ff_map_table)
+    _ff_plan=
+    for _ff_want in "$@"; do
+        _ff_show=$(ff_cut "$(ff_oneline "$_ff_want")" 64)
+        case $_ff_want in
+            '' | .* | */*) ff_read_fail "'$_ff_show' is not a partition name" ;;
+        esac
+        _ff_size=
+        while read -r _ff_pn _ff_po _ff_ps; do
+            if [ "$_ff_pn" = "$_ff_want" ]; then _ff_size=$_ff_ps; fi
+        done <<TABLE
+$_ff_table
+TABLE
+        case $_ff_size in
+            '' | *[!0-9]*) ff_read_fail "there is no partition '$_ff_show' in kern.geom.conftxt" ;;
+        esac
+        _ff_eb=$(ff_erase_of "$_ff_want") || ff_read_fail "the erase block of '$_ff_show' is unknown (no stripesize in kern.geom.confxml)"
+        if [ -n "$_ff_blocks" ]; then
+            [ $((_ff_blocks * _ff_eb)) -le "$_ff_size" ] || ff_read_fail "'$_ff_show' has fewer than $_ff_blocks erase blocks"
+            _ff_bs=$_ff_eb
+            _ff_count=$_ff_blocks
+        elif [ $((_ff_size % _ff_eb)) = 0 ]; then
+            _ff_bs=$_ff_eb
+            _ff_count=$((_ff_size / _ff_eb))
+        else
+            _ff_bs=512
+            _ff_count=$((_ff_size / 512))
+        fi
+        _ff_plan="$_ff_plan$_ff_bs:$_ff_count "
+        [ -z "$_ff_blocks" ] || break
+    done
+    # every name checked: now the bytes, in the order asked
+    for _ff_want in "$@"; do
+        _ff_step=${_ff_plan%% *}
+        _ff_plan=${_ff_plan#* }
+        _ff_bs=${_ff_step%:*}
+        _ff_count=${_ff_step#*:}
+        if ! dd if="${FF_ROOT}/dev/map/$_ff_want" bs="$_ff_bs" count="$_ff_count" 2>"$FF_SCRATCH"; then
+            ff_read_fail "dd of /dev/map/$(ff_cut "$(ff_oneline "$_ff_want")" 64) failed: $(cat "$FF_SCRATCH")"
+        fi
+        [ -z "$_ff_blocks" ] || break
+    done
 }
 
 # ---------------------------------------------------------------- the flasher (/etc/rc of the memory disk)
@@ -857,10 +1409,31 @@ trap 'rm -f "$FF_SCRATCH"; exit 143' TERM
 
 case ${1:-} in
     probe) ff_probe ;;
-    prepare | fetch | seal | stage | commit | cleanup) ff_upgrade "$1" ;;
+    claim)
+        ff_emit "hello agent=$FF_PROTOCOL cmd=claim"
+        ff_claim "${2:-}"
+        ;;
+    conf)
+        ff_emit "hello agent=$FF_PROTOCOL cmd=conf"
+        ff_conf "${2:-}"
+        ;;
+    prepare | fetch | seal | stage | commit) ff_upgrade "$1" "${2:-}" ;;
+    commit-run)
+        # the detached half of commit: deaf to the session's signals, whatever this shell did with inherited ones
+        trap '' HUP PIPE INT TERM
+        ff_commit_run "${2:-}"
+        ;;
+    cleanup)
+        ff_emit "hello agent=$FF_PROTOCOL cmd=cleanup"
+        ff_cleanup "${2:-}"
+        ;;
+    read)
+        shift
+        ff_read "$@"
+        ;;
     autoboot) ff_flash ;;
     *)
         ff_emit "hello agent=$FF_PROTOCOL cmd=${1:-none}"
-        ff_die USAGE "unknown sub-command '${1:-}'; known: probe prepare fetch seal stage commit cleanup"
+        ff_die USAGE "unknown sub-command '$(ff_cut "$(ff_oneline "${1:-}")" 64)'; known: probe claim conf prepare fetch seal stage commit cleanup read"
         ;;
 esac

@@ -10,7 +10,8 @@ import java.util.Optional;
 public sealed interface AgentLine {
 
     /** The kind of a line; a {@code switch} expression over it is checked for exhaustiveness. */
-    enum Kind { HELLO, FACT, TOOL, LED, RAW, PHASE, CHECK, PREPARED, FETCHED, STAGED, COMMITTED, DONE, ERROR, LOG }
+    enum Kind { HELLO, FACT, TOOL, LED, RAW, PHASE, CHECK, PREPARED, FETCHED, STAGED, COMMITTED, CLAIMED, HOLDER, UNDONE, DONE,
+        ERROR, LOG }
 
     /** Which of the kinds this line is. */
     Kind kind();
@@ -150,6 +151,57 @@ public sealed interface AgentLine {
         @Override
         public Kind kind() {
             return Kind.COMMITTED;
+        }
+    }
+
+    /**
+     * {@code @FF claimed attempt=ID since=UTC laptop=ADDR}: attempt {@code ID} is now the one upgrade of this router;
+     * {@code since} is the claim's UTC time ({@code 2026-12-01T04:15:00Z}) and {@code laptop} the address it came
+     * from, each {@code unknown} where the router could not tell.
+     */
+    record Claimed(String attempt, String since, String laptop) implements AgentLine {
+        public Claimed {
+            Objects.requireNonNull(attempt, "attempt");
+            Objects.requireNonNull(since, "since");
+            Objects.requireNonNull(laptop, "laptop");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.CLAIMED;
+        }
+    }
+
+    /**
+     * {@code @FF holder attempt=ID since=UTC laptop=ADDR state=claimed|committing}: who holds the router, printed
+     * right before {@code error code=BUSY}; {@code committing} means it is about to reroot (never clean it up).
+     */
+    record Holder(String attempt, String since, String laptop, boolean committing) implements AgentLine {
+        public Holder {
+            Objects.requireNonNull(attempt, "attempt");
+            Objects.requireNonNull(since, "since");
+            Objects.requireNonNull(laptop, "laptop");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.HOLDER;
+        }
+    }
+
+    /**
+     * {@code @FF undone what=root|watchdogd|md|files|claim text=T}: cleanup (or a commit that could not reroot)
+     * found this left by an upgrade attempt and put it back; {@code text} says what exactly.
+     */
+    record Undone(String what, String text) implements AgentLine {
+        public Undone {
+            Objects.requireNonNull(what, "what");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNDONE;
         }
     }
 

@@ -50,6 +50,14 @@ public final class AgentLineParser {
         FILE_NAME("[A-Za-z0-9_][A-Za-z0-9_.+-]*"),
         /** An absolute path of plain characters. */
         ABSOLUTE_PATH("/[A-Za-z0-9_./+-]*"),
+        /** An upgrade attempt's id, as the desktop makes it. */
+        ATTEMPT("[A-Za-z0-9_-]{1,64}"),
+        /** A UTC time as the agent prints it, or {@code unknown}. */
+        UTC_TIME("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z|unknown"),
+        /** An IPv4 or IPv6 address as the router saw it, or {@code unknown}. */
+        ADDRESS("[0-9a-fA-F.:]{1,45}|unknown"),
+        /** What a holder of the claim is doing. */
+        CLAIM_STATE("claimed|committing"),
         /** The rest of the line, verbatim (may be empty). */
         TEXT(null);
 
@@ -147,8 +155,18 @@ public final class AgentLineParser {
                     required("imagesize", TokenType.BYTES), required("sha256", TokenType.DIGEST)),
             KindSpec.of("committed", f -> new AgentLine.Committed(f.text("md")),
                     required("md", TokenType.MD_UNIT)),
+            KindSpec.of("claimed", f -> new AgentLine.Claimed(f.text("attempt"), f.text("since"), f.text("laptop")),
+                    required("attempt", TokenType.ATTEMPT), required("since", TokenType.UTC_TIME),
+                    required("laptop", TokenType.ADDRESS)),
+            KindSpec.of("holder", f -> new AgentLine.Holder(f.text("attempt"), f.text("since"), f.text("laptop"),
+                            "committing".equals(f.text("state"))),
+                    required("attempt", TokenType.ATTEMPT), required("since", TokenType.UTC_TIME),
+                    required("laptop", TokenType.ADDRESS), required("state", TokenType.CLAIM_STATE)),
+            KindSpec.of("undone", f -> new AgentLine.Undone(f.text("what"), f.text(TEXT_KEY)),
+                    required("what", TokenType.NAME), required(TEXT_KEY, TokenType.TEXT)),
+            // cleanup adds found=N, the number of undone lines before it
             KindSpec.of("done", f -> new AgentLine.Done(f.text("cmd"), f.text("status")),
-                    required("cmd", TokenType.NAME), required("status", TokenType.OK)),
+                    required("cmd", TokenType.NAME), required("status", TokenType.OK), optional("found", TokenType.NUMBER)),
             KindSpec.of("error", f -> new AgentLine.Error(f.text("code"), f.text(TEXT_KEY)),
                     required("code", TokenType.CODE), required(TEXT_KEY, TokenType.TEXT)))
             .stream().collect(Collectors.toUnmodifiableMap(KindSpec::kind, k -> k));

@@ -31,6 +31,9 @@ import org.fleetflash.agent.protocol.ProbeFailedException.Problem;
  */
 public final class DeviceFactsBuilder implements Consumer<AgentLine> {
 
+    /** FreeBSD's host names are at most 255 bytes (MAXHOSTNAMELEN 256 with its NUL); longer is not a host name. */
+    static final int HOSTNAME_MAX = 255;
+
     /** The only protocol version this desktop speaks. */
     public static final int PROTOCOL_VERSION = 1;
     /** The sub-command this builder reads. */
@@ -82,7 +85,7 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
             case TOOL -> () -> onTool((AgentLine.Tool) line);
             case LED -> () -> leds.add(((AgentLine.Led) line).name());
             case RAW -> () -> onRaw((AgentLine.Raw) line);
-            case PHASE, CHECK, PREPARED, FETCHED, STAGED, COMMITTED -> () -> warn("Ignored an upgrade line in a probe: " + line);
+            case PHASE, CHECK, PREPARED, FETCHED, STAGED, COMMITTED, CLAIMED, HOLDER, UNDONE -> () -> warn("Ignored an upgrade line in a probe: " + line);
             case DONE -> () -> onDone((AgentLine.Done) line);
             case ERROR -> () -> error = (AgentLine.Error) line;
             case LOG -> () -> onLog((AgentLine.Log) line);
@@ -244,7 +247,7 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
 
         Table table = partitionTable();
         return new DeviceFacts(text("os.release"), (int) relDate, text("arch"), text("machine_arch"),
-                text("hostname"), text("model"), physMemory, userMemory, pageSize, freeMemory,
+                bounded("hostname", HOSTNAME_MAX), text("model"), physMemory, userMemory, pageSize, freeMemory,
                 text("root.mountfrom"), tmpfs, watchdogd, mdUnits, tools, toolPaths, List.copyOf(leds),
                 table.eraseBlock, table.flashDevice, table.flashSize, table.partitions, finalWarnings(),
                 Optional.ofNullable(facts.get("firmware.version")).filter(v -> !v.isBlank()));
@@ -274,6 +277,16 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
         }
         return FreeBsdFormats.parseNumber(value).orElseThrow(() -> new ProbeFailedException(Problem.BAD_VALUE,
                 "The probe reported '" + key + "' as '" + shorten(value) + "', which is not a whole number." + RETRY));
+    }
+
+    /** A text fact cut to {@code max} code points (never inside a surrogate pair), with a warning when it was longer. */
+    private String bounded(String key, int max) {
+        String value = text(key);
+        if (value.codePointCount(0, value.length()) <= max) {
+            return value;
+        }
+        warn("The router's " + key + " is longer than " + max + " characters; it was cut there.");
+        return value.substring(0, value.offsetByCodePoints(0, max));
     }
 
     private String text(String key) {

@@ -1,9 +1,14 @@
 package org.fleetflash.agent.sim;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Faults injected into one simulated router ({@link SimRouter#setFaults(Faults)}); the stand-ins read
@@ -21,10 +26,50 @@ import java.util.OptionalLong;
  * @param neverReturns        the router goes down at its reboot and never boots again
  * @param extraRebootDelay    added to the reboot delay (a router that returns late)
  * @param telemetryDropPercent percentage (0-100) of UDP datagrams nc and logger lose
+ * @param pauseAt             a stand-in stops at this point (once) until the test releases it: see {@link Pause}
+ * @param rebootWithoutReroot reboot is one from before FreeBSD 10.3: {@code reboot -r} is an illegal option
+ * @param reportedRelease     uname -r and kern.osrelease say this release instead of the profile's
+ * @param reportedReldate     kern.osreldate and uname -K/-U say this (0: the profile's)
+ * @param flashRotAt          silent bit rot: when the flasher reboots after writing, the flash byte at this offset
+ *                            gets every bit flipped (after the flasher verified it)
  */
 public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, OptionalLong corruptByteAt,
         long ramTakenPages, OptionalInt powerLossAtBlock, OptionalInt writeFailsFromBlock, boolean neverReturns, Duration extraRebootDelay,
-        int telemetryDropPercent) {
+        int telemetryDropPercent, Optional<Pause> pauseAt, boolean rebootWithoutReroot, Optional<String> reportedRelease,
+        int reportedReldate, OptionalLong flashRotAt) {
+
+    /** How long a paused stand-in waits for its release at most. */
+    public static final Duration PAUSE_LIMIT = Duration.ofSeconds(60);
+
+    /**
+     * Where a stand-in pauses ({@link #withPauseAt(Pause)}): it creates {@code sim/pause.<name>}, waits while that
+     * file exists (at most {@link #PAUSE_LIMIT}) and goes on once the test deletes it ({@link #release}). Once per
+     * {@link SimRouter#setFaults}.
+     */
+    public enum Pause {
+        /** The simulated watchdogd got SIGTERM: it pauses before it disarms and exits. */
+        WATCHDOGD("watchdogd"),
+        /** {@code kenv NAME=VALUE}: the value is set; kenv pauses before it prints it and returns. */
+        KENV("kenv"),
+        /** {@code reboot -r}: pauses before it asks for the reroot (nothing requested yet). */
+        REBOOT("reboot");
+
+        private final String word;
+
+        Pause(String word) {
+            this.word = word;
+        }
+
+        /** The word in {@code sim/faults} and in the gate file's name. */
+        public String word() {
+            return word;
+        }
+
+        /** The gate file of this pause point in a router's {@code sim/} directory. */
+        public Path gate(Path simDir) {
+            return simDir.resolve("pause." + word);
+        }
+    }
 
     public Faults {
         Objects.requireNonNull(downloadCutAt, "downloadCutAt");
@@ -32,6 +77,9 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
         Objects.requireNonNull(powerLossAtBlock, "powerLossAtBlock");
         Objects.requireNonNull(writeFailsFromBlock, "writeFailsFromBlock");
         Objects.requireNonNull(extraRebootDelay, "extraRebootDelay");
+        Objects.requireNonNull(pauseAt, "pauseAt");
+        Objects.requireNonNull(reportedRelease, "reportedRelease");
+        Objects.requireNonNull(flashRotAt, "flashRotAt");
         if (downloadCutAt.isPresent() && downloadCutAt.getAsLong() < 0) {
             throw new IllegalArgumentException("downloadCutAt must be 0 or more bytes");
         }
@@ -53,60 +101,150 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
         if (telemetryDropPercent < 0 || telemetryDropPercent > 100) {
             throw new IllegalArgumentException("telemetryDropPercent must be 0..100, not " + telemetryDropPercent);
         }
+        if (reportedRelease.isPresent() && !reportedRelease.get().matches("[A-Za-z0-9._-]{1,40}")) {
+            throw new IllegalArgumentException("reportedRelease must look like 10.2-RELEASE, not " + reportedRelease.get());
+        }
+        if (reportedReldate < 0) {
+            throw new IllegalArgumentException("reportedReldate must be 0 (the profile's) or a kern.osreldate");
+        }
+        if (flashRotAt.isPresent() && flashRotAt.getAsLong() < 0) {
+            throw new IllegalArgumentException("flashRotAt must be a flash offset, 0 or more");
+        }
     }
 
     /** A healthy router. */
     public static Faults none() {
         return new Faults(OptionalLong.empty(), false, OptionalLong.empty(), 0, OptionalInt.empty(), OptionalInt.empty(),
-                false, Duration.ZERO, 0);
+                false, Duration.ZERO, 0, Optional.empty(), false, Optional.empty(), 0, OptionalLong.empty());
     }
 
     /** fetch stops after {@code bytes} bytes of a transfer: only the first transfer, or every one. */
     public Faults withDownloadCut(long bytes, boolean always) {
         return new Faults(OptionalLong.of(bytes), always, corruptByteAt, ramTakenPages, powerLossAtBlock,
-                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent);
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt);
     }
 
     /** fetch delivers the byte at {@code offset} inverted. */
     public Faults withCorruptByte(long offset) {
         return new Faults(downloadCutAt, downloadCutAlways, OptionalLong.of(offset), ramTakenPages, powerLossAtBlock,
-                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent);
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt);
     }
 
     /** {@code pages} of free RAM vanish at the next {@code mdconfig -a}. */
     public Faults withRamTakenAtNextMdconfig(long pages) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, pages, powerLossAtBlock,
-                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent);
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt);
     }
 
     /** The power fails half-way through the {@code k}-th (1-based) erase-block write after the reroot. */
     public Faults withPowerLossAtBlock(int k) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, OptionalInt.of(k),
-                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent);
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt);
     }
 
     /** From the {@code k}-th (1-based) erase-block write after the reroot on, every flash write fails (EIO). */
     public Faults withWriteFailuresFromBlock(int k) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
-                OptionalInt.of(k), neverReturns, extraRebootDelay, telemetryDropPercent);
+                OptionalInt.of(k), neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt);
     }
 
     /** The router never comes back from its next reboot. */
     public Faults withNeverReturns() {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
-                writeFailsFromBlock, true, extraRebootDelay, telemetryDropPercent);
+                writeFailsFromBlock, true, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt);
     }
 
     /** The router takes {@code extra} longer to reboot. */
     public Faults withExtraRebootDelay(Duration extra) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
-                writeFailsFromBlock, neverReturns, extra, telemetryDropPercent);
+                writeFailsFromBlock, neverReturns, extra, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt);
     }
 
     /** nc and logger lose {@code percent} of the UDP datagrams (100: all). */
     public Faults withTelemetryDrop(int percent) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
-                writeFailsFromBlock, neverReturns, extraRebootDelay, percent);
+                writeFailsFromBlock, neverReturns, extraRebootDelay, percent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt);
+    }
+
+    /** The stand-in of {@code point} pauses there once, until {@link #release} (see {@link Pause}). */
+    public Faults withPauseAt(Pause point) {
+        return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, Optional.of(point),
+                rebootWithoutReroot, reportedRelease, reportedReldate, flashRotAt);
+    }
+
+    /**
+     * reboot is one from before FreeBSD 10.3: {@code reboot -r} prints {@code reboot: illegal option -- r} and
+     * the old usage, exit 1, and changes nothing.
+     */
+    public Faults withRebootWithoutReroot() {
+        return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, true,
+                reportedRelease, reportedReldate, flashRotAt);
+    }
+
+    /** uname and sysctl report FreeBSD {@code release} with kern.osreldate {@code reldate} (e.g. 10.2-RELEASE, 1002000). */
+    public Faults withReportedRelease(String release, int reldate) {
+        if (reldate < 1) {
+            throw new IllegalArgumentException("reldate must be a kern.osreldate such as 1002000");
+        }
+        return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                Optional.of(release), reldate, flashRotAt);
+    }
+
+    /**
+     * Silent flash corruption: when the flasher reboots after writing (its own read-back already passed), the flash
+     * byte at {@code flashOffset} gets every bit flipped. {@link #paddingOffset} gives an offset where the router
+     * still boots.
+     */
+    public Faults withFlashRotAt(long flashOffset) {
+        return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, OptionalLong.of(flashOffset));
+    }
+
+    /**
+     * The flash offset of the last byte of the padding after an image of {@code imageLength} bytes (the image is
+     * written from the profile's span start, padded with 0x00 to the erase block): bit rot there leaves the image
+     * bootable, yet the flash differs from the padded plan.
+     *
+     * @throws IllegalArgumentException when the image fills its last erase block (there is no padding)
+     */
+    public static long paddingOffset(Profile profile, long imageLength) {
+        long eb = profile.eraseBlock();
+        if (imageLength % eb == 0) {
+            throw new IllegalArgumentException("An image of " + imageLength + " bytes fills its last erase block of "
+                    + eb + ": there is no padding to corrupt");
+        }
+        long padded = (imageLength + eb - 1) / eb * eb;
+        return profile.spanStart() + padded - 1;
+    }
+
+    /** Waits until the stand-in paused at {@code point} on {@code router} ({@link #withPauseAt}). */
+    public static void awaitPaused(SimRouter router, Pause point, Duration timeout) throws InterruptedException, TimeoutException {
+        Path gate = point.gate(router.sandbox().simDir());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(gate)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Router " + router.name() + " did not pause at " + point.word() + " within "
+                        + timeout + " (is the pause fault set, and does the agent get there?)");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Lets the stand-in paused at {@code point} go on. */
+    public static void release(SimRouter router, Pause point) throws IOException {
+        Files.deleteIfExists(point.gate(router.sandbox().simDir()));
     }
 
     /** The stand-ins' view: sourceable FF_FAULT_* assignments (sim/faults). */
@@ -118,6 +256,11 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
                 + "FF_FAULT_TAKE_PAGES='" + ramTakenPages + "'\n"
                 + "FF_FAULT_POWER_BLOCK='" + (powerLossAtBlock.isPresent() ? powerLossAtBlock.getAsInt() : "") + "'\n"
                 + "FF_FAULT_WRITE_FAIL_FROM='" + (writeFailsFromBlock.isPresent() ? writeFailsFromBlock.getAsInt() : "") + "'\n"
-                + "FF_FAULT_TELEMETRY_DROP='" + telemetryDropPercent + "'\n";
+                + "FF_FAULT_TELEMETRY_DROP='" + telemetryDropPercent + "'\n"
+                + "FF_FAULT_PAUSE_AT='" + pauseAt.map(Pause::word).orElse("") + "'\n"
+                + "FF_FAULT_NO_REROOT='" + (rebootWithoutReroot ? "yes" : "no") + "'\n"
+                + "FF_FAULT_RELEASE='" + reportedRelease.orElse("") + "'\n"
+                + "FF_FAULT_RELDATE='" + (reportedReldate > 0 ? reportedReldate : "") + "'\n"
+                + "FF_FAULT_ROT_AT='" + (flashRotAt.isPresent() ? flashRotAt.getAsLong() : "") + "'\n";
     }
 }

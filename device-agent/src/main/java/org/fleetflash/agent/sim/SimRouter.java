@@ -215,6 +215,8 @@ public final class SimRouter implements AutoCloseable {
         writeRouterFiles();
         Files.deleteIfExists(routerDir.resolve("sim/fault.cut.spent"));
         Files.deleteIfExists(routerDir.resolve("sim/fault.ram.spent"));
+        Files.deleteIfExists(routerDir.resolve("sim/fault.pause.spent"));
+        Files.deleteIfExists(routerDir.resolve("sim/fault.rot.spent"));
     }
 
     /** How long a reboot takes before the router answers again (default: the profile's {@code reboot.delay}). */

@@ -329,6 +329,14 @@ class DeviceFactsBuilderTest {
     }
 
     @Test
+    void cutsAHostNameLongerThanFreeBsdAllowsAndSaysSo() throws Exception {
+        DeviceFacts facts = build(replaced(l -> l.startsWith("@FF fact key=hostname")
+                ? "@FF fact key=hostname text=" + "h".repeat(4000) : l));
+        assertThat(facts.hostname()).isEqualTo("h".repeat(255));
+        assertThat(facts.warnings()).anyMatch(w -> w.contains("hostname is longer than 255"));
+    }
+
+    @Test
     void keepsHostileFactTextAsSanitisedData() throws Exception {
         DeviceFacts facts = build(replaced(l -> l.startsWith("@FF fact key=hostname")
                 ? "@FF fact key=hostname text==cmd|' /C calc'!A0 \u001b[2J\u0007" : l));

@@ -30,6 +30,20 @@ class FaultsTest {
     }
 
     @Test
+    void theCommitFaultsReachTheStandIns() {
+        Faults f = Faults.none().withPauseAt(Faults.Pause.KENV).withRebootWithoutReroot()
+                .withReportedRelease("10.2-RELEASE", 1002000).withFlashRotAt(8_060_927);
+
+        assertThat(f.toShell()).contains("FF_FAULT_PAUSE_AT='kenv'\n", "FF_FAULT_NO_REROOT='yes'\n",
+                "FF_FAULT_RELEASE='10.2-RELEASE'\n", "FF_FAULT_RELDATE='1002000'\n", "FF_FAULT_ROT_AT='8060927'\n");
+        assertThat(Faults.none().toShell()).contains("FF_FAULT_PAUSE_AT=''\n", "FF_FAULT_NO_REROOT='no'\n",
+                "FF_FAULT_RELEASE=''\n", "FF_FAULT_RELDATE=''\n", "FF_FAULT_ROT_AT=''\n");
+        assertThatThrownBy(() -> Faults.none().withReportedRelease("10.2'; rm -rf /", 1002000))
+                .hasMessageContaining("must look like");
+        assertThatThrownBy(() -> Faults.none().withFlashRotAt(-1)).hasMessageContaining("flash offset");
+    }
+
+    @Test
     void refusesValuesOutOfRange() {
         assertThatThrownBy(() -> Faults.none().withTelemetryDrop(101)).hasMessageContaining("0..100");
         assertThatThrownBy(() -> Faults.none().withPowerLossAtBlock(0)).hasMessageContaining("counts from 1");

@@ -21,12 +21,20 @@ final class SandboxShell {
     }
 
     Result run(String command) throws IOException, InterruptedException {
+        return run(command, new byte[0]);
+    }
+
+    /** Runs {@code command} with {@code input} on its standard input (then EOF). */
+    Result run(String command, byte[] input) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(sandbox.shellBinary().toString(), "-c", command)
                 .directory(sandbox.workingDirectory().toFile());
         pb.environment().clear();
         pb.environment().putAll(sandbox.environment());
+        pb.environment().put("FF_SIM_JVM", Long.toString(ProcessHandle.current().pid()));
         Process p = pb.start();
-        p.getOutputStream().close();
+        try (java.io.OutputStream stdin = p.getOutputStream()) {
+            stdin.write(input);
+        }
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         boolean done = p.waitFor(60, TimeUnit.SECONDS);

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.rmi.RemoteException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -70,6 +69,8 @@ final class UpgradeBench implements AutoCloseable {
     final ImageServer ftp;
     final TelemetryReceiver telemetry;
     TelemetryToken token;
+    /** The attempt id this bench's upgrade claims the router with. */
+    String attempt = "bench-1";
     final List<TelemetryEvent> events = new CopyOnWriteArrayList<>();
     private final Path work;
 
@@ -104,12 +105,26 @@ final class UpgradeBench implements AutoCloseable {
         return router.sandbox().root().resolve("tmp/fleetflash");
     }
 
+    /** Runs an agent sub-command; the upgrade steps get this bench's attempt id when none is given. */
     Run agent(String subCommand) throws Exception {
-        return shell("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" " + subCommand);
+        return shell(agentCommand(subCommand));
+    }
+
+    /** The command line of an agent sub-command, with this bench's attempt id added to an upgrade step. */
+    String agentCommand(String subCommand) {
+        String sub = subCommand;
+        if (sub.matches("(prepare|fetch|seal|stage|commit|claim)")) {
+            sub = sub + " " + attempt;
+        }
+        return "sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" " + sub;
     }
 
     Run shell(String command) throws Exception {
-        SandboxShell.Result r = new SandboxShell(router.sandbox()).run(command);
+        return shell(command, new byte[0]);
+    }
+
+    Run shell(String command, byte[] input) throws Exception {
+        SandboxShell.Result r = new SandboxShell(router.sandbox()).run(command, input);
         List<AgentLine> lines = new ArrayList<>();
         r.out().lines().forEach(l -> lines.add(AgentLineParser.parse(l)));
         return new Run(r.exit(), lines, r.out(), r.err());
@@ -155,11 +170,16 @@ final class UpgradeBench implements AutoCloseable {
                 + "FF_TELEMETRY_TOKEN=" + q(token.value()) + "\n"
                 + "FF_TELEMETRY_SEQ=" + q(1) + "\n"
                 + "FF_LED=" + q("SYSTEM") + "\n";
-        Path file = home().resolve("stage.conf");
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, edit.apply(conf), StandardCharsets.UTF_8);
+        claimAndConf(edit.apply(conf));
         return pub;
+    }
+
+    /** Claims the router for this bench's attempt (if it does not hold it yet) and writes stage.conf through the agent. */
+    void claimAndConf(String conf) throws Exception {
+        Run claim = agent("claim");
+        assertThat(claim.first(AgentLine.Claimed.class)).as(claim.machine()).isPresent();
+        Run written = shell(agentCommand("conf " + attempt), conf.getBytes(StandardCharsets.UTF_8));
+        assertThat(written.lines()).as(written.machine()).contains(new AgentLine.Done("conf", "ok"));
     }
 
     /** The padded image as the flasher writes it: the image, then 0x00 to the next erase block. */
@@ -224,6 +244,66 @@ final class UpgradeBench implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** An exec over real SSH that runs on while the test does other things, and that the test can cut off. */
+    static final class LiveSsh implements AutoCloseable {
+        private final SshClient client;
+        private final ClientSession session;
+        private final ChannelExec channel;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        private LiveSsh(SimRouter router, String command) throws IOException {
+            client = SshClient.setUpDefaultClient();
+            client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+            client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+            client.setServerKeyVerifier((s, address, k) -> true);
+            client.start();
+            try {
+                session = client.connect(router.user(), router.address(), router.port()).verify(Duration.ofSeconds(10)).getSession();
+                session.addPasswordIdentity(router.password());
+                session.auth().verify(Duration.ofSeconds(10));
+                channel = session.createExecChannel(command);
+                channel.setOut(out);
+                channel.setErr(err);
+                channel.open().verify(Duration.ofSeconds(10));
+            } catch (IOException | RuntimeException e) {
+                client.stop();
+                throw e;
+            }
+        }
+
+        /** What the command printed so far. */
+        synchronized String out() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        String err() {
+            return err.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Waits (bounded) for the command to end; its exit status, or null when the session dropped first. */
+        Integer await(Duration timeout) {
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+            return channel.getExitStatus();
+        }
+
+        /** The laptop vanishes: the connection is dropped at once, without a word to the router. */
+        void cut() throws IOException {
+            session.close(true);
+            client.stop();
+        }
+
+        @Override
+        public void close() throws IOException {
+            cut();
+        }
+    }
+
+    /** Starts {@code command} over real SSH and returns at once. */
+    LiveSsh sshStart(String command) throws IOException {
+        return new LiveSsh(router, command);
     }
 
     /** Uploads {@code local} over real SSH with {@code cat > remote} (no sftp-server needed), as the desktop does. */

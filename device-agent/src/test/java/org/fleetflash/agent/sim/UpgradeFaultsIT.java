@@ -112,6 +112,39 @@ class UpgradeFaultsIT {
     }
 
     @Test
+    void bitRotAfterTheFlashersOwnCheckLeavesABootingRouterWhoseFlashDiffersFromThePlan() throws Exception {
+        bench();
+        Profile p = bench.router.sandbox().profile();
+        byte[] image = SimImage.bytes(p, "12.0-new", 0);
+        long rot = Faults.paddingOffset(p, image.length);
+        bench.router.setFaults(Faults.none().withFlashRotAt(rot));
+        bench.writeStageConf(bench.image("fw.bin", image), "fetch", UnaryOperator.identity());
+        assertThat(bench.agent("stage").first(AgentLine.Staged.class)).isPresent();
+        assertThat(bench.agent("commit").first(AgentLine.Committed.class)).isPresent();
+
+        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
+
+        // the flasher saw every block right; the router boots the new image; only a read-back finds the rot
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("VERIFY_OK").isEmpty());
+        assertThat(bench.router.runningVersion()).contains("12.0-new");
+        byte[] flash = bench.flash();
+        int start = (int) p.spanStart();
+        byte[] padded = UpgradeBench.padded(image, p.eraseBlock());
+        assertThat(flash[(int) rot]).isEqualTo((byte) 0xFF);
+        padded[(int) (rot - start)] = (byte) 0xFF;
+        assertThat(Arrays.copyOfRange(flash, start, start + padded.length)).isEqualTo(padded);
+        assertThat(rot).isEqualTo(start + padded.length - 1L);
+    }
+
+    @Test
+    void paddingOffsetRefusesAnImageWithoutPadding() {
+        Profile p = Profile.load("tl-wdr3600");
+        assertThatThrownBy(() -> Faults.paddingOffset(p, 4L * p.eraseBlock())).hasMessageContaining("no padding");
+        assertThat(Faults.paddingOffset(p, 1)).isEqualTo(p.spanStart() + p.eraseBlock() - 1);
+    }
+
+    @Test
     void aRouterThatNeverReturnsStillFlashedTheImage() throws Exception {
         bench();
         bench.router.setFaults(Faults.none().withNeverReturns());

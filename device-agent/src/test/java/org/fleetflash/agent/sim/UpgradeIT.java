@@ -48,12 +48,12 @@ class UpgradeIT {
     /** Stages and commits image {@code image} over real SSH, as the desktop does; returns the stage's lines. */
     private List<AgentLine> stageAndCommit(Path image) throws Exception {
         bench.writeStageConf(image, "fetch", UnaryOperator.identity());
-        UpgradeBench.SshRun stage = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" stage");
+        UpgradeBench.SshRun stage = bench.sshRun(bench.agentCommand("stage"));
         assertThat(stage.exit()).as(stage.out() + stage.err()).isZero();
         assertThat(stage.lines().stream().filter(l -> !(l instanceof AgentLine.Log)).reduce((a, b) -> b))
                 .get().isInstanceOf(AgentLine.Staged.class);
         // the session dies with the reroot; the committed line gets out before it does
-        UpgradeBench.SshRun commit = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" commit");
+        UpgradeBench.SshRun commit = bench.sshRun(bench.agentCommand("commit"));
         assertThat(commit.lines()).as(commit.out() + commit.err()).contains(new AgentLine.Committed("md2"));
         return stage.lines();
     }
@@ -126,14 +126,14 @@ class UpgradeIT {
         Path file = bench.image("fw.bin", image);
         bench.writeStageConf(file, "ssh", UnaryOperator.identity());
 
-        UpgradeBench.SshRun prepare = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" prepare");
+        UpgradeBench.SshRun prepare = bench.sshRun(bench.agentCommand("prepare"));
         AgentLine.Prepared prepared = prepare.lines().stream().filter(AgentLine.Prepared.class::isInstance)
                 .map(AgentLine.Prepared.class::cast).findFirst().orElseThrow(() -> new AssertionError(prepare.out() + prepare.err()));
         bench.sshUpload(file, prepared.image());
-        UpgradeBench.SshRun seal = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" seal");
+        UpgradeBench.SshRun seal = bench.sshRun(bench.agentCommand("seal"));
         assertThat(seal.lines()).as(seal.out() + seal.err())
                 .contains(new AgentLine.Staged(prepared.md(), prepared.mdSize(), image.length, java.util.Optional.empty()));
-        UpgradeBench.SshRun commit = bench.sshRun("sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" commit");
+        UpgradeBench.SshRun commit = bench.sshRun(bench.agentCommand("commit"));
         assertThat(commit.lines()).as(commit.out() + commit.err()).contains(new AgentLine.Committed(prepared.md()));
         awaitReturn();
 

@@ -57,7 +57,7 @@ class UpgradeRefusalIT {
         Sandbox sb = bench.router.sandbox();
         List<String> files;
         try (Stream<Path> s = Files.list(bench.home())) {
-            files = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("stage.conf")).sorted().toList();
+            files = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("stage.conf") && !n.equals("claim")).sorted().toList();
         }
         return new Snapshot(UpgradeBench.sha256(bench.flash()), Files.readString(sb.simDir().resolve("mounts")),
                 bench.shell("mdconfig -l").out(), sb.freePages(), files);
@@ -72,6 +72,8 @@ class UpgradeRefusalIT {
         assertThat(run.error()).as(run.machine()).get().extracting(AgentLine.Error::code).isEqualTo(code);
         assertThat(snapshot()).isEqualTo(before);
         assertThat(bench.home().resolve("stage.conf")).doesNotExist();
+        // a refusal releases the attempt's claim: the next upgrade may start at once
+        assertThat(bench.home().resolve("claim")).doesNotExist();
         assertThat(bench.router.state()).isEqualTo(SimRouter.State.UP);
     }
 
@@ -85,6 +87,20 @@ class UpgradeRefusalIT {
 
         assertRefused(run, "NO_TMPFS");
         assertThat(run.lines()).contains(new AgentLine.Check("tmpfs", false, "a tmpfs cannot be mounted"));
+    }
+
+    @Test
+    void refusesAFreeBsdThatCannotRerootAtPreflight() throws Exception {
+        bench("tl-wdr3600");
+        bench.router.setFaults(Faults.none().withReportedRelease("10.2-RELEASE", 1002000));
+        bench.writeStageConf(newImage(), "fetch", UnaryOperator.identity());
+
+        UpgradeBench.Run run = bench.agent("prepare");
+
+        assertRefused(run, "NO_REROOT");
+        assertThat(run.lines()).contains(new AgentLine.Check("reroot", false,
+                "FreeBSD 10.2-RELEASE (kern.osreldate 1002000) predates reboot -r (FreeBSD 10.3)"));
+        assertThat(run.error().orElseThrow().text()).contains("10.2-RELEASE", "console cable");
     }
 
     @Test

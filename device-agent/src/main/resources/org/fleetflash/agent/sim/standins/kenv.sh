@@ -45,6 +45,8 @@ case $env in
 	/usr/bin/awk -v n="$name" -v v="$val" '
 		{ i = index($0, "="); if (substr($0, 1, i - 1) == n) { print n "=" v; done = 1 } else print }
 		END { if (!done) print n "=" v }' "$store" >"$store.new" && /bin/mv "$store.new" "$store"
+	exec 9>&-
+	sim_pause kenv
 	printf '%s="%s"\n' "$name" "$val"
 	;;
 *)

@@ -2,6 +2,9 @@
 # sysctl(8) stand-in: the OIDs a FreeBSD router upgrade reads, in "name: value" or -n form.
 # shellcheck source=/dev/null
 . '@FF_SIM_DIR@/sim.subr'
+# the fault of an older FreeBSD: another release and kern.osreldate
+[ -z "$FF_FAULT_RELEASE" ] || FF_SIM_RELEASE=$FF_FAULT_RELEASE
+[ -z "$FF_FAULT_RELDATE" ] || FF_SIM_RELDATE=$FF_FAULT_RELDATE
 
 usage() {
 	echo "usage: sysctl [-bdehiNnoqTtWx] [ -B <bufsize> ] [-f filename] name[=value] ..." >&2

@@ -2,6 +2,9 @@
 # uname(1) stand-in: FreeBSD's fields and flags.
 # shellcheck source=/dev/null
 . '@FF_SIM_DIR@/sim.subr'
+# the fault of an older FreeBSD: another release and kern.osreldate
+[ -z "$FF_FAULT_RELEASE" ] || FF_SIM_RELEASE=$FF_FAULT_RELEASE
+[ -z "$FF_FAULT_RELDATE" ] || FF_SIM_RELDATE=$FF_FAULT_RELDATE
 
 all=0 m=0 n=0 p=0 r=0 s=0 v=0 i=0 k=0 u=0
 while getopts :aiKmnoprsUv opt; do
