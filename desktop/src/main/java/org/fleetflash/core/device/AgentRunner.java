@@ -21,6 +21,8 @@ public final class AgentRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRunner.class);
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final DeviceSession session;
     private final String home;
     private final UploadResult upload;
@@ -39,7 +41,14 @@ public final class AgentRunner {
             throw new RemoteCommandFailedException(session.target(), "find the agent's directory", 0,
                     home, "The router's shell answered oddly; is /bin/sh a POSIX shell?");
         }
-        UploadResult upload = session.upload(Agent.script(), home + "/" + Agent.FILE_NAME, deadline);
+        // Uploaded under a name of its own, then renamed over the agent: an upgrade of this router running at the
+        // same moment keeps reading the file it started (a rename replaces the name, not the open file).
+        String path = home + "/" + Agent.FILE_NAME;
+        String temp = home + "/." + Agent.FILE_NAME + "." + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
+        UploadResult sent = session.upload(Agent.script(), temp, deadline);
+        session.execChecked(DeviceSession.sh("mv -f " + DeviceSession.shellQuote(temp) + " " + DeviceSession.shellQuote(path)),
+                deadline);
+        UploadResult upload = new UploadResult(path, sent.size(), sent.sha256(), sent.check());
         LOG.info("Agent on {} at {} ({})", session.target(), upload.remotePath(), upload.check().description());
         return new AgentRunner(session, home, upload);
     }
@@ -74,8 +83,13 @@ public final class AgentRunner {
 
     /** Runs {@code sh ffagent.sh ARGS...} (each argument quoted) and hands every line to {@code sink}; returns the exit status. */
     public int run(List<String> args, Duration deadline, Consumer<? super AgentLine> sink) throws DeviceException {
+        return run(args, null, deadline, sink);
+    }
+
+    /** As {@link #run(List, Duration, Consumer)}, with {@code stdin} (when not null) as the agent's standard input. */
+    public int run(List<String> args, byte[] stdin, Duration deadline, Consumer<? super AgentLine> sink) throws DeviceException {
         Objects.requireNonNull(sink, "sink");
-        return session.stream(command(args.toArray(String[]::new)), deadline, line -> sink.accept(toAgentLine(line)));
+        return session.stream(command(args.toArray(String[]::new)), stdin, deadline, line -> sink.accept(toAgentLine(line)));
     }
 
     /**

@@ -125,10 +125,15 @@ public final class DeviceSession implements AutoCloseable {
      * @throws CommandTimeoutException not finished within {@code deadline} (the channel is closed)
      */
     public int stream(String command, Duration deadline, LineSink sink) throws DeviceException {
+        return stream(command, null, deadline, sink);
+    }
+
+    /** As {@link #stream(String, Duration, LineSink)}, with {@code stdin} (when not null) as the command's standard input. */
+    public int stream(String command, byte[] stdin, Duration deadline, LineSink sink) throws DeviceException {
         Objects.requireNonNull(sink, "sink");
         LineSplitter out = new LineSplitter(StdStream.STDOUT, sink, LineSplitter.DEFAULT_MAX_LINE_BYTES);
         LineSplitter err = new LineSplitter(StdStream.STDERR, sink, LineSplitter.DEFAULT_MAX_LINE_BYTES);
-        Ended status = run(command, deadline, out, err, null);
+        Ended status = run(command, deadline, out, err, stdin == null ? null : in -> in.write(stdin));
         out.close();
         err.close();
         for (LineSplitter s : new LineSplitter[] {out, err}) {

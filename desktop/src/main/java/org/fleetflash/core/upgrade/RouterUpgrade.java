@@ -31,6 +31,7 @@ import org.fleetflash.agent.image.Verdict;
 import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.plan.PlanRefusedException;
 import org.fleetflash.agent.protocol.AgentLine;
+import org.fleetflash.agent.protocol.AgentLineParser;
 import org.fleetflash.agent.protocol.DeviceFacts;
 import org.fleetflash.agent.protocol.DeviceFactsBuilder;
 import org.fleetflash.agent.protocol.Partition;
@@ -39,8 +40,8 @@ import org.fleetflash.core.device.AgentRunner;
 import org.fleetflash.core.device.DeviceException;
 import org.fleetflash.core.device.DeviceSession;
 import org.fleetflash.core.device.DeviceUnreachableException;
-import org.fleetflash.core.device.CredentialsUnusableException;
 import org.fleetflash.core.device.ExecResult;
+import org.fleetflash.core.device.CredentialsUnusableException;
 import org.fleetflash.core.device.HostKeyChangedException;
 import org.fleetflash.core.device.NotSshException;
 import org.fleetflash.core.device.SshOptions;
@@ -64,8 +65,6 @@ import org.slf4j.LoggerFactory;
 public final class RouterUpgrade {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterUpgrade.class);
-    /** Exit status of the stage.conf writer when another upgrade is staged (EX_TEMPFAIL). */
-    private static final int BUSY_STATUS = 75;
     private static final Duration RETURN_POLL_MIN = Duration.ofMillis(250);
     private static final Duration RETURN_POLL_MAX = Duration.ofSeconds(1);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -75,6 +74,8 @@ public final class RouterUpgrade {
     private final Consumer<? super UpgradeEvent> events;
     private final Clock clock;
     private final String router;
+    /** This attempt's id: the router's claim names it, so no other attempt can touch what this one staged. */
+    private final String attempt = newAttemptId();
 
     private volatile Phase phase;
     /** Guards the step into COMMIT against a concurrent {@link #cancel()}. */
@@ -180,7 +181,7 @@ public final class RouterUpgrade {
             step(Phase.PLAN);
             plan = plan(agent, facts);
             step(Phase.BACKUP);
-            backup = backup(session, facts, deadline);
+            backup = backup(agent, facts, deadline);
             if (!request.reflash() && backupHoldsImage(facts)) {
                 throw new UpToDate();
             }
@@ -192,7 +193,12 @@ public final class RouterUpgrade {
         } finally {
             activeSession = null;
         }
-        commit(session, staged.agent(), deadline);
+        try {
+            commit(session, staged.agent(), deadline);
+        } catch (UpgradeFailure | RuntimeException e) {
+            release(staged);
+            throw e;
+        }
         followFlashAndReturn(staged);
     }
 
@@ -309,7 +315,7 @@ public final class RouterUpgrade {
      * The backup holds the router's configuration (password hashes, keys): its directory is the owner's only.
      * A backup that fails half-way is removed, so that no partial copy is ever taken for a good one.
      */
-    private Path backup(DeviceSession session, DeviceFacts facts, Duration deadline) throws UpgradeFailure {
+    private Path backup(AgentRunner agent, DeviceFacts facts, Duration deadline) throws UpgradeFailure {
         Path dir = request.backupDir().resolve(safeName(facts.hostname(), 48) + "_" + safeName(router, 64) + "_" + STAMP.format(now()));
         try {
             OwnerOnly.createDirectories(request.backupDir());
@@ -333,7 +339,7 @@ public final class RouterUpgrade {
                 MessageDigest sha = sha256();
                 long n;
                 try (OutputStream out = OwnerOnly.newOutputStream(file)) {
-                    n = session.readBinary(readPartitionsCommand(List.of(p.name()), facts.eraseBlock()), deadline,
+                    n = agent.session().readBinary(readCommand(agent, List.of(p.name())), deadline,
                             new DigestingStream(out, sha));
                 }
                 if (n != p.size()) {
@@ -365,14 +371,12 @@ public final class RouterUpgrade {
         }
     }
 
-    /** The remote command that streams the named partitions, concatenated, in erase blocks. Names are quoted. */
-    private static String readPartitionsCommand(List<String> names, long eraseBlock) {
-        StringBuilder cmd = new StringBuilder();
-        for (String name : names) {
-            cmd.append("dd if=\"${FF_ROOT}/dev/map/\"").append(DeviceSession.shellQuote(name)).append(" bs=").append(eraseBlock)
-                    .append(" 2>/dev/null || exit 1; ");
-        }
-        return DeviceSession.sh(cmd.toString());
+    /** The agent's {@code read NAME...}: the named partitions' raw bytes, each name one quoted argument word. */
+    private static String readCommand(AgentRunner agent, List<String> names) {
+        List<String> args = new ArrayList<>();
+        args.add("read");
+        args.addAll(names);
+        return agent.command(args.toArray(String[]::new));
     }
 
     /** Whether the backup just taken shows the layout's span already holding the padded image byte for byte. */
@@ -427,6 +431,9 @@ public final class RouterUpgrade {
         boolean touched = false;
         boolean staged = false;
         try {
+            AgentLine.Claimed claimed = agentStep(agent, "claim", AgentLine.Claimed.class, deadline);
+            touched = true;
+            LOG.info("{}: claimed by attempt {} since {}", router, claimed.attempt(), claimed.since());
             receiver = services.telemetry(laptop);
             token = receiver.register(router, this::onTelemetry);
             if (useFetch) {
@@ -437,19 +444,10 @@ public final class RouterUpgrade {
             StageConf conf = new StageConf(plan, useFetch ? StageConf.Transport.FETCH : StageConf.Transport.SSH,
                     publication == null ? "" : publication.url().toString(), publication == null ? "" : publication.password(),
                     laptop.getHostAddress(), receiver.port(), token.value(), 1, led);
-            touched = true;
-            writeStageConf(session, agent, conf, deadline);
+            agentStep(agent, "conf", conf.text().getBytes(StandardCharsets.UTF_8), AgentLine.Done.class, deadline);
 
             step(Phase.PREFLIGHT);
-            AgentLine.Prepared prep;
-            try {
-                prep = agentStep(agent, "prepare", AgentLine.Prepared.class, deadline);
-            } catch (UpgradeFailure f) {
-                if (!"BUSY".equals(f.code())) {
-                    throw f;
-                }
-                throw busy();
-            }
+            AgentLine.Prepared prep = agentStep(agent, "prepare", AgentLine.Prepared.class, deadline);
             note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
 
             step(Phase.DOWNLOAD);
@@ -504,27 +502,23 @@ public final class RouterUpgrade {
         }
     }
 
-    private void writeStageConf(DeviceSession session, AgentRunner agent, StageConf conf, Duration deadline)
-            throws IOException, UpgradeFailure {
-        String path = agent.home() + "/stage.conf";
-        String marker = agent.home() + "/" + org.fleetflash.agent.Agent.PREPARED_MARKER;
-        // Refuse before touching anything when another upgrade is staged (its stage.conf must stay).
-        ExecResult r = session.exec(DeviceSession.sh("[ -f " + DeviceSession.shellQuote(marker) + " ] && exit " + BUSY_STATUS
-                + "; umask 077 && : > " + DeviceSession.shellQuote(path) + " && chmod 600 " + DeviceSession.shellQuote(path)),
-                deadline);
-        if (r.exitStatus() == BUSY_STATUS) {
-            throw busy();
+    /** The router is claimed by another attempt: say who, since when, and what to do (never to clean up a commit). */
+    private UpgradeFailure busy(AgentLine.Holder holder, String agentText) {
+        if (holder == null) {
+            return new UpgradeFailure(Outcome.FAILED_SAFE, "BUSY", "Another upgrade of this router holds it: " + agentText
+                    + " Nothing was changed. If no other upgrade of this router is running, run 'fleetflash cleanup " + router
+                    + "', then try again.");
         }
-        if (r.exitStatus() != 0) {
-            throw new UpgradeFailure(Outcome.FAILED_SAFE, "NO_CONF", "Cannot write " + path + " on the router: " + r.stderr());
+        String who = "Another upgrade of this router (attempt " + holder.attempt() + ", started " + holder.since() + " from "
+                + holder.laptop() + ")";
+        if (holder.committing()) {
+            return new UpgradeFailure(Outcome.FAILED_SAFE, "BUSY", who + " is rerooting it right now. Nothing was changed by"
+                    + " this attempt. Wait a few minutes for it to flash and reboot, then check it with 'fleetflash probe "
+                    + router + "'.");
         }
-        session.upload(conf.text().getBytes(StandardCharsets.UTF_8), path, deadline);
-    }
-
-    private UpgradeFailure busy() {
-        return new UpgradeFailure(Outcome.FAILED_SAFE, "BUSY", "Another upgrade of this router is staged, or an earlier one"
-                + " was interrupted and left its memory disk. Nothing was changed. If no other upgrade of this router is"
-                + " running, run 'fleetflash cleanup " + router + "' (or reboot the router), then try again.");
+        return new UpgradeFailure(Outcome.FAILED_SAFE, "BUSY", who + " holds it. Nothing was changed by this attempt. If that"
+                + " upgrade is no longer running (its laptop was switched off, say), run 'fleetflash cleanup " + router
+                + "' (or reboot the router), then try again.");
     }
 
     /** Where the router has no sha256: read the staged image back over SSH and compare here. */
@@ -553,12 +547,11 @@ public final class RouterUpgrade {
                 fresh = services.connector().open(request.target(), request.credentials(), request.ssh(), request.hostKeys());
                 runner = AgentRunner.installed(fresh, agent.home(), agent.upload());
             }
-            AgentRunner.Result r = runner.runCollecting("cleanup", request.ssh().commandDeadline());
-            boolean ok = r.exitStatus() == 0 && r.lines().stream().anyMatch(AgentLine.Done.class::isInstance);
+            List<AgentLine> lines = new ArrayList<>();
+            int status = runner.run(List.of("cleanup", attempt), request.ssh().commandDeadline(), lines::add);
+            boolean ok = status == 0 && lines.stream().anyMatch(AgentLine.Done.class::isInstance);
             if (ok) {
-                return new UpgradeFailure(cause.outcome(), cause.code(), join(cause.getMessage(), "FleetFlash removed what it"
-                        + " had made on the router (memory disk, staging files); the router runs its old firmware, untouched."),
-                        cause);
+                return new UpgradeFailure(cause.outcome(), cause.code(), join(cause.getMessage(), undoneSentence(lines)), cause);
             }
         } catch (DeviceException e) {
             LOG.warn("Cleanup on {} failed: {}", router, e.getMessage());
@@ -572,22 +565,47 @@ public final class RouterUpgrade {
                 + router + "', or reboot the router, to free them."), cause);
     }
 
+    /** What the agent put back, in its own words, or that there was nothing left to put back. */
+    private static String undoneSentence(List<AgentLine> lines) {
+        List<String> undone = lines.stream().filter(AgentLine.Undone.class::isInstance)
+                .map(l -> ((AgentLine.Undone) l).text()).toList();
+        String put = undone.isEmpty() ? "The agent had already removed what it made."
+                : "FleetFlash put back on the router: " + String.join("; ", undone) + ".";
+        return put + " The router runs its old firmware, untouched.";
+    }
+
+    private static String newAttemptId() {
+        byte[] b = new byte[8];
+        new java.security.SecureRandom().nextBytes(b);
+        return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + "-"
+                + HexFormat.of().formatHex(b);
+    }
+
     private static String join(String a, String b) {
         return a == null || a.isBlank() ? b : a.endsWith(".") ? a + " " + b : a + ". " + b;
     }
 
-    /** Runs an agent sub-command and returns its result line, passing checks and log lines on as notes. */
+    /** Runs an agent sub-command of this attempt and returns its result line, passing checks and log lines on as notes. */
     private <T extends AgentLine> T agentStep(AgentRunner agent, String sub, Class<T> expected, Duration deadline)
             throws UpgradeFailure {
+        return agentStep(agent, sub, null, expected, deadline);
+    }
+
+    private <T extends AgentLine> T agentStep(AgentRunner agent, String sub, byte[] stdin, Class<T> expected, Duration deadline)
+            throws UpgradeFailure {
         List<AgentLine> lines = new ArrayList<>();
-        int status = beforeReroot(() -> agent.run(sub, deadline, line -> {
+        int status = beforeReroot(() -> agent.run(List.of(sub, attempt), stdin, deadline, line -> {
             lines.add(line);
             forward(line);
         }));
         T result = null;
+        AgentLine.Holder holder = null;
         for (AgentLine l : lines) {
+            if (l instanceof AgentLine.Holder h) {
+                holder = h;
+            }
             if (l instanceof AgentLine.Error e) {
-                throw new UpgradeFailure(Outcome.FAILED_SAFE, e.code(), e.text());
+                throw "BUSY".equals(e.code()) ? busy(holder, e.text()) : new UpgradeFailure(Outcome.FAILED_SAFE, e.code(), e.text());
             }
             if (expected.isInstance(l)) {
                 result = expected.cast(l);
@@ -614,7 +632,7 @@ public final class RouterUpgrade {
     private void commit(DeviceSession session, AgentRunner agent, Duration deadline) throws UpgradeFailure {
         List<AgentLine> lines = new ArrayList<>();
         try {
-            agent.run("commit", deadline, lines::add);
+            agent.run(List.of("commit", attempt), deadline, lines::add);
         } catch (DeviceException e) {
             // The session is expected to die right after reboot -r; only a missing "committed" matters.
             LOG.info("{}: session ended during commit: {}", router, e.getMessage());
@@ -624,9 +642,10 @@ public final class RouterUpgrade {
         Optional<AgentLine.Error> error = lines.stream().filter(AgentLine.Error.class::isInstance)
                 .map(AgentLine.Error.class::cast).findFirst();
         boolean committed = lines.stream().anyMatch(AgentLine.Committed.class::isInstance);
-        if (error.isPresent() && !committed) {
-            // Refused before the reroot and undone there: still safe, but the memory disk is left over. It is cleaned
-            // up on a new session; a router that cannot be reached for that is not known to be as it was.
+        if (error.isPresent() && !committed && !"COMMIT_TIMEOUT".equals(error.get().code())) {
+            // Refused, or failed and undone on the router before the reroot: still safe, but the memory disk is left
+            // over. It is cleaned up on a new session; a router that cannot be reached for that is not known to be
+            // as it was, so that is NEEDS_ATTENTION (undo says so).
             throw undo(agent, new UpgradeFailure(Outcome.FAILED_SAFE, error.get().code(), error.get().text()));
         }
         if (!committed) {
@@ -667,7 +686,7 @@ public final class RouterUpgrade {
                 staged.imageServer().unpublish(staged.publication());
             }
             Instant until = now().plus(request.returnTimeout());
-            DeviceSession back = awaitReturn(until, staged.md());
+            DeviceSession back = awaitReturn(until, staged);
             try {
                 advanceTo(Phase.RETURN);
                 transition(Phase.READ_BACK);
@@ -677,8 +696,47 @@ public final class RouterUpgrade {
                 back.close();
             }
         } finally {
-            staged.receiver().unregister(staged.token());
+            release(staged);
         }
+    }
+
+    /** Stops serving the image and listening for the router's telemetry; safe to call twice. */
+    private void release(StagedState staged) {
+        if (staged.publication() != null) {
+            staged.imageServer().unpublish(staged.publication());
+        }
+        staged.receiver().unregister(staged.token());
+    }
+
+    /**
+     * Whether the router answering now is still the system that ran the commit (it never rebooted): a reboot
+     * clears /tmp, so the commit's own record there tells. Such a router either still runs the detached commit
+     * (it answers COMMITTING: wait) or undid it (then it is cleaned up and the result is what the commit said).
+     *
+     * @return true to keep waiting; false when the router has rebooted
+     * @throws UpgradeFailure FAILED_SAFE with the commit's own error when it undid itself and was cleaned up
+     */
+    private boolean stillBeforeReroot(DeviceSession s, StagedState staged) throws DeviceException, UpgradeFailure {
+        AgentRunner agent = staged.agent();
+        String log = agent.home() + "/commit.log";
+        ExecResult trace = s.exec(DeviceSession.sh("cat " + DeviceSession.shellQuote(log) + " 2>/dev/null"),
+                request.ssh().commandDeadline());
+        if (trace.exitStatus() != 0) {
+            return false; // no record of the commit: /tmp was cleared by a reboot
+        }
+        AgentRunner here = AgentRunner.installed(s, agent.home(), agent.upload());
+        List<AgentLine> lines = new ArrayList<>();
+        here.run(List.of("cleanup", attempt), request.ssh().commandDeadline(), lines::add);
+        if (lines.stream().anyMatch(l -> l instanceof AgentLine.Error e && "COMMITTING".equals(e.code()))) {
+            return true;
+        }
+        AgentLine.Error said = trace.stdout().lines().map(AgentLineParser::parse).filter(AgentLine.Error.class::isInstance)
+                .map(AgentLine.Error.class::cast).reduce((a, b) -> b)
+                .orElse(new AgentLine.Error("COMMIT_LOST", "The commit ended on the router without rerooting it."));
+        boolean cleaned = lines.stream().anyMatch(AgentLine.Done.class::isInstance);
+        throw new UpgradeFailure(cleaned ? Outcome.FAILED_SAFE : Outcome.NEEDS_ATTENTION, said.code(), join(said.text(),
+                cleaned ? undoneSentence(lines) : "FleetFlash could not clean up after it: run 'fleetflash cleanup " + router
+                        + "', or reboot the router."));
     }
 
     /**
@@ -686,7 +744,8 @@ public final class RouterUpgrade {
      * failed handshake is retried within the window: a router going down for the reroot, or coming up, may
      * answer half-way (sshd shutting down, keys being generated). Only a changed host key ends it early.
      */
-    private DeviceSession awaitReturn(Instant until, String md) throws UpgradeFailure {
+    private DeviceSession awaitReturn(Instant until, StagedState staged) throws UpgradeFailure {
+        String md = staged.md();
         Duration wait = RETURN_POLL_MIN;
         DeviceException lastLoginError = null;
         SshOptions quick = request.ssh().withConnectTimeout(min(request.ssh().connectTimeout(), Duration.ofSeconds(5)));
@@ -695,7 +754,14 @@ public final class RouterUpgrade {
             try {
                 DeviceSession s = services.connector().open(request.target(), request.credentials(), quick, request.hostKeys());
                 String root = s.exec(DeviceSession.sh("kenv -q vfs.root.mountfrom"), quick.commandDeadline()).stdout().strip();
-                if (!root.endsWith("/dev/" + md) && !root.endsWith(":" + md)) {
+                boolean rebooted;
+                try {
+                    rebooted = !root.endsWith("/dev/" + md) && !root.endsWith(":" + md) && !stillBeforeReroot(s, staged);
+                } catch (UpgradeFailure | DeviceException | RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
+                if (rebooted) {
                     return s;
                 }
                 s.close(); // still the old system, before the reroot took it down
@@ -748,7 +814,7 @@ public final class RouterUpgrade {
                         plan.layout()) + " span is not where the plan wrote the image.");
             }
             MessageDigest sha = sha256();
-            session.readBinary(readPartitionsCommand(plan.layout(), after.eraseBlock()), deadline.multipliedBy(5),
+            session.readBinary(readCommand(agent, plan.layout()), deadline.multipliedBy(5),
                     new LimitedDigestStream(sha, plan.paddedSize()));
             String hex = HexFormat.of().formatHex(sha.digest());
             if (!hex.equals(plan.paddedSha256())) {
