@@ -102,7 +102,7 @@ public final class SimUpgrades implements AutoCloseable {
     public Run upgrade(SimRouter router, Path image, UnaryOperator<UpgradeRequest> customize,
             BiConsumer<RouterUpgrade, UpgradeEvent> during) {
         List<UpgradeEvent> events = Collections.synchronizedList(new ArrayList<>());
-        UpgradeRequest request = customize.apply(request(router, image, Duration.ofSeconds(120)));
+        UpgradeRequest request = customize.apply(request(router, image, Duration.ofSeconds(300)));
         try (UpgradeServices services = new UpgradeServices(CONNECTOR, dir.resolve("work"))) {
             RouterUpgrade[] self = new RouterUpgrade[1];
             self[0] = new RouterUpgrade(request, services, e -> {

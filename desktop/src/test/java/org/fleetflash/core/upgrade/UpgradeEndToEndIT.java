@@ -167,11 +167,12 @@ class UpgradeEndToEndIT {
                 new FileHostKeyStore(dir.resolve("known_hosts")))) {
             org.fleetflash.core.device.AgentRunner agent = org.fleetflash.core.device.AgentRunner.install(s, Duration.ofSeconds(60));
             StageConf conf = new StageConf(plan, StageConf.Transport.SSH, "", "", "127.0.0.1", 9, "0".repeat(32), 1, "");
-            String path = agent.home() + "/stage.conf";
-            s.execChecked(org.fleetflash.core.device.DeviceSession.sh("umask 077 && : > " + path), Duration.ofSeconds(10));
-            s.upload(conf.text().getBytes(StandardCharsets.UTF_8), path, Duration.ofSeconds(10));
-            assertThat(agent.runCollecting("prepare", Duration.ofSeconds(60)).lines())
-                    .anyMatch(org.fleetflash.agent.protocol.AgentLine.Prepared.class::isInstance);
+            List<org.fleetflash.agent.protocol.AgentLine> lines = new ArrayList<>();
+            agent.run(List.of("claim", "earlier-attempt"), Duration.ofSeconds(60), lines::add);
+            agent.run(List.of("conf", "earlier-attempt"), conf.text().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(60),
+                    lines::add);
+            agent.run(List.of("prepare", "earlier-attempt"), Duration.ofSeconds(60), lines::add);
+            assertThat(lines).anyMatch(org.fleetflash.agent.protocol.AgentLine.Prepared.class::isInstance);
         }
         byte[] before = Files.readAllBytes(router.sandbox().flashFile());
 
@@ -179,7 +180,7 @@ class UpgradeEndToEndIT {
 
         assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
         assertThat(run.result().code()).isEqualTo("BUSY");
-        assertThat(run.result().message()).contains("fleetflash cleanup " + router.address());
+        assertThat(run.result().message()).contains("earlier-attempt", "fleetflash cleanup " + router.address() + ":" + router.port());
         assertThat(probe(router).mdUnitsInUse()).containsExactly("md0", "md1", "md2"); // the earlier attempt's, untouched
         assertThat(Files.readAllBytes(router.sandbox().flashFile())).isEqualTo(before);
 
