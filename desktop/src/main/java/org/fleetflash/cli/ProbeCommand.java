@@ -121,7 +121,11 @@ final class ProbeCommand implements Callable<Integer> {
         ArrayNode warnings = o.putArray("warnings");
         f.warnings().forEach(warnings::add);
         o.put("agentCheck", report.agentUpload().check().name());
-        return o.toString();
+        try {
+            return mapper.writeValueAsString(o); // JsonNode.toString() would ignore ESCAPE_NON_ASCII
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree could not be written", e);
+        }
     }
 
     /** The human summary; every string that came from the router is escaped and bounded ({@link Sanitize#line}). */

@@ -100,6 +100,15 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
         return mapper;
     }
 
+    /** One JSON line, written by {@link #mapper()} so that non-ASCII characters are escaped. */
+    private String json(ObjectNode o) {
+        try {
+            return mapper().writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree could not be written", e);
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -205,7 +214,7 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
             o.put("mac", mac.map(MacAddress::toString).orElse(null));
             o.put("vendor", vendor.orElse(null));
             o.put("name", name.orElse(null));
-            out.println(o);
+            out.println(json(o));
         } else {
             StringBuilder extra = new StringBuilder();
             mac.ifPresent(m -> extra.append("  ").append(m).append(vendor.map(v -> " (" + Sanitize.line(v, 80) + ")").orElse("")));
@@ -231,7 +240,7 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
             o.put("deadlineReached", s.deadlineReached());
             o.put("concurrency", s.concurrency());
             plan.ports().forEach(o.putArray("ports")::add);
-            out.println(o);
+            out.println(json(o));
         } else {
             out.printf("Tried %d of %d addresses (%d connects, port %s): %d open, %d timed out, in %.3f s%s%n",
                     s.addressesTried(), plan.addressCount(), s.connects(), plan.ports().stream().map(String::valueOf)
