@@ -1,6 +1,5 @@
 package org.fleetflash.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +35,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path state = DataDirectory.forThisUser(Optional.ofNullable(dataDir)).ensureExists().resolve("demo-fleet");
-        Files.createDirectories(state);
+        Path state = DataDirectory.ownerOnlyDirectory(DataDirectory.forThisUser(Optional.ofNullable(dataDir)).ensureExists()
+                .resolve("demo-fleet"));
         List<SimFleet> fleets = new ArrayList<>();
         try {
             fleets.add(SimFleet.start(state, new SimFleet.Spec(Profile.load("tl-wdr3600"), Shell.DASH, 3,

@@ -138,6 +138,22 @@ class CommandLineJarIT {
     }
 
     @Test
+    void fleetflashLogDebugRaisesTheLevelOfTheFileNotOfTheTerminal() throws Exception {
+        Path pw = Files.writeString(DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), "secret\n");
+        Path quiet = dir.resolve("quiet");
+        Path verbose = dir.resolve("verbose");
+        String[] probe = {"probe", "127.0.0.1:1", "--user", "root", "--password-file", pw.toString(), "--connect-timeout", "2"};
+
+        Run normal = runJar(Map.of(DataDirectory.ENV, quiet.toString()), probe);
+        Run debug = runJar(Map.of(DataDirectory.ENV, verbose.toString(), "FLEETFLASH_LOG", "debug"), probe);
+
+        assertThat(normal.err()).isEqualTo(debug.err()).startsWith("fleetflash probe: Router 127.0.0.1 refused the connection on port 1");
+        assertThat(debug.err().lines()).hasSize(1);
+        assertThat(Files.readString(quiet.resolve("logs/fleetflash.log"))).contains(" INFO  ").doesNotContain(" DEBUG ");
+        assertThat(Files.readString(verbose.resolve("logs/fleetflash.log"))).contains(" DEBUG ");
+    }
+
+    @Test
     void aDataDirectoryThatIsAFileIsNamedWithWhatToDo() throws Exception {
         Path file = Files.writeString(dir.resolve("data"), "not a directory");
         Path pw = DataDirectory.createOwnerOnlyFile(dir.resolve("pw"));
