@@ -231,6 +231,10 @@ public final class SshConnector implements AutoCloseable {
         if (hs.rejection != null) {
             throw hs.rejection;
         }
+        if (!session.isOpen() || session.isClosing()) {
+            // The server went away during the login (a router going down for its reroot): not a refused login.
+            throw DeviceUnreachableException.connectionLost(target, "logging in", auth.getException());
+        }
         String advice = credentials instanceof Credentials.PrivateKey k
                 ? "check the user, and that the router trusts the key " + k.keyFile() + " (its public half must be in the user's authorized_keys)"
                 : "check the user and password";

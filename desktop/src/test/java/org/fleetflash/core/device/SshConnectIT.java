@@ -117,6 +117,20 @@ class SshConnectIT {
     }
 
     @Test
+    void aServerThatGoesAwayDuringTheLoginIsALostConnectionNotARefusedLogin() throws Exception {
+        try (TestSshServer sshd = server("key-a").algorithms(s -> s.setPasswordAuthenticator((user, password, session) -> {
+            session.close(true); // like a router whose sshd stops for its reroot while we log in
+            return false;
+        })).start()) {
+            assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true),
+                    store()))
+                    .isInstanceOfSatisfying(DeviceUnreachableException.class,
+                            e -> assertThat(e.reason()).isEqualTo(DeviceUnreachableException.Reason.CONNECTION_LOST))
+                    .hasMessageContaining("dropped while logging in");
+        }
+    }
+
+    @Test
     void refusesWrongPasswordWithAdvice() throws Exception {
         try (TestSshServer sshd = server("key-a").start()) {
             assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", "wrong"), OPTIONS.withAcceptNewHostKey(true), store()))

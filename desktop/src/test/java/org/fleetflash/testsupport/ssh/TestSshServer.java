@@ -179,7 +179,6 @@ public final class TestSshServer implements AutoCloseable {
                 keys = generated;
             }
             server.setKeyPairProvider(keys);
-            algorithms.accept(server);
             String u = user;
             String pw = password;
             List<PublicKey> authorized = List.copyOf(authorizedKeys);
@@ -198,6 +197,7 @@ public final class TestSshServer implements AutoCloseable {
             // The simulator's own command runner: /bin/sh -c with this directory and environment, flushed per chunk.
             ExecSpec spec = new ExecSpec(Path.of("/bin/sh"), workDir, env);
             server.setCommandFactory(new SandboxCommandFactory("test-sshd", () -> spec));
+            algorithms.accept(server); // last, so that a test can also replace an authenticator
             server.start();
             return new TestSshServer(server, pumps, keys);
         }
