@@ -1,9 +1,16 @@
 package org.fleetflash.app;
 
+import java.util.Optional;
+import org.fleetflash.app.logging.LogFile;
+import org.fleetflash.cli.Failures;
 import org.fleetflash.cli.FleetFlashCommand;
+import org.fleetflash.core.settings.DataDirectory;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of {@code fleetflash.jar}: no argument opens the window, any argument runs the command line.
+ * Logging goes to the log file of the data directory (never the console), and a thread that dies of an unexpected
+ * failure leaves one sentence on stderr and its stack trace in that file.
  *
  * <p>This class deliberately does not extend {@code javafx.application.Application}: a fat jar whose
  * main class is an Application is refused by the JavaFX launcher ("JavaFX runtime components are
@@ -15,10 +22,26 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         if (args.length == 0) {
+            try {
+                LogFile.start(DataDirectory.forThisUser(Optional.empty()));
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("fleetflash: no log file for this run (" + e.getMessage() + ")");
+            }
             FleetFlashApp.launchWindow(args);
             return;
         }
         System.exit(FleetFlashCommand.run(args));
+    }
+
+    /** One sentence on stderr, the stack trace in the log file. */
+    static void uncaught(Thread thread, Throwable failure) {
+        try {
+            LoggerFactory.getLogger(Main.class).error("Thread {} died", thread.getName(), failure);
+        } finally {
+            System.err.println("fleetflash: " + org.fleetflash.core.text.Sanitize.line(Failures.unexpected(failure), 2000));
+            System.err.flush();
+        }
     }
 }

@@ -1,6 +1,5 @@
 package org.fleetflash.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,22 +19,24 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code fleetflash demo}: starts a simulated demo fleet on loopback and opens the window on it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Starts a simulated demo fleet on loopback (127.0.3.x) and opens the application on it.",
-            "The routers keep their flash in the data directory's demo-fleet folder across runs."})
+            "The routers keep their flash in the data directory's demo-fleet folder across runs."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the demo ended", "2:bad command line", "1:the fleet could not start (see the message)"})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "FleetFlash's data directory (default: the user's).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "FleetFlash's data directory (default: the user's; environment variable FLEETFLASH_DATA_DIR).")
     Path dataDir;
 
-    @Option(names = "--no-window", description = "Only start the fleet and print it; run until interrupted.")
+    @Option(names = "--no-window", description = "Only start the fleet and print it, then run until interrupted.")
     boolean noWindow;
 
     @Override
     public Integer call() throws Exception {
-        Path state = DataDirectory.forThisUser(Optional.ofNullable(dataDir)).ensureExists().resolve("demo-fleet");
-        Files.createDirectories(state);
+        Path state = DataDirectory.ownerOnlyDirectory(DataDirectory.forThisUser(Optional.ofNullable(dataDir)).ensureExists()
+                .resolve("demo-fleet"));
         List<SimFleet> fleets = new ArrayList<>();
         try {
             fleets.add(SimFleet.start(state, new SimFleet.Spec(Profile.load("tl-wdr3600"), Shell.DASH, 3,

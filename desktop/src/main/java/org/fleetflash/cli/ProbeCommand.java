@@ -14,10 +14,12 @@ import org.fleetflash.agent.protocol.ProbeFailedException;
 import org.fleetflash.core.device.DeviceException;
 import org.fleetflash.core.device.DeviceProber;
 import org.fleetflash.core.device.FileHostKeyStore;
+import org.fleetflash.core.device.LegacyAlgorithms;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshOptions;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.text.Sanitize;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fleetflash probe}: connects to one router, runs the agent's probe and prints its facts. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Connects to a router over SSH, uploads the agent, and prints what it found:",
-            "FreeBSD release, memory, flash partitions, erase block, tmpfs, tools. Changes nothing on the router."},
+        description = {"Connects to a router over SSH, uploads the agent, and prints what it found: FreeBSD release, memory, "
+                + "flash partitions, erase block, tmpfs and tools.",
+            "Changes nothing on the router."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:facts read", "2:bad command line", "3:router unreachable or not SSH",
             "4:login refused", "5:host key unknown or changed", "6:the agent ran but its facts are unusable",
@@ -64,22 +67,25 @@ final class ProbeCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (DeviceException e) {
-            err.println("fleetflash probe: " + e.getMessage());
+            Failures.print(err, spec, e.getMessage());
             return ExitCodes.of(e);
         } catch (ProbeFailedException e) {
-            err.println("fleetflash probe: the agent ran on " + target + " but its facts are unusable: " + e.getMessage());
+            Failures.print(err, spec, "the agent ran on " + target + " but its facts are unusable: " + e.getMessage());
             return ExitCodes.PROBE_FAILED;
         } catch (IllegalArgumentException e) {
-            err.println("fleetflash probe: " + e.getMessage());
+            Failures.print(err, spec, e.getMessage());
+            err.println("Try '" + spec.qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
         } catch (java.io.IOException e) {
-            err.println("fleetflash probe: " + e.getMessage());
+            Failures.print(err, spec, e.getMessage());
             return ExitCodes.OTHER;
         }
     }
 
+    /** Router strings in JSON are exact, with every non-ASCII character escaped, so that no terminal obeys them. */
     static String toJson(DeviceProber.Report report) {
         ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().configure(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true);
         DeviceFacts f = report.facts();
         ObjectNode o = mapper.createObjectNode();
         o.put("target", report.target().hostPort());
@@ -115,33 +121,41 @@ final class ProbeCommand implements Callable<Integer> {
         ArrayNode warnings = o.putArray("warnings");
         f.warnings().forEach(warnings::add);
         o.put("agentCheck", report.agentUpload().check().name());
-        return o.toString();
+        try {
+            return mapper.writeValueAsString(o); // JsonNode.toString() would ignore ESCAPE_NON_ASCII
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree could not be written", e);
+        }
     }
 
+    /** The human summary; every string that came from the router is escaped and bounded ({@link Sanitize#line}). */
     static void printHuman(PrintWriter out, DeviceProber.Report r) {
         DeviceFacts f = r.facts();
-        out.printf("Router %s (%s)%n", r.target().hostPort(), r.serverVersion());
-        out.printf("  hostname    %s%n", f.hostname());
-        out.printf("  FreeBSD     %s (osreldate %d), %s/%s%n", f.osRelease(), f.osRelDate(), f.arch(), f.machineArch());
-        out.printf("  model       %s%n", f.model());
-        f.firmwareVersion().ifPresent(v -> out.printf("  firmware    %s%n", v));
+        out.printf("Router %s (%s)%n", r.target().hostPort(), Sanitize.line(r.serverVersion()));
+        out.printf("  hostname    %s%n", Sanitize.line(f.hostname()));
+        out.printf("  FreeBSD     %s (osreldate %d), %s/%s%n", Sanitize.line(f.osRelease()), f.osRelDate(), Sanitize.line(f.arch()),
+                Sanitize.line(f.machineArch()));
+        out.printf("  model       %s%n", Sanitize.line(f.model()));
+        f.firmwareVersion().ifPresent(v -> out.printf("  firmware    %s%n", Sanitize.line(v)));
         out.printf("  memory      %s physical, %s usable, %s free (page size %d)%n",
                 Sizes.human(f.physMemory()), Sizes.human(f.userMemory()), Sizes.human(f.freeMemory()), f.pageSize());
-        out.printf("  root        %s%n", f.rootMountFrom());
+        out.printf("  root        %s%n", Sanitize.line(f.rootMountFrom()));
         out.printf("  tmpfs       %s%n", f.tmpfs() ? "yes" : "NO (reroot impossible)");
         out.printf("  watchdogd   %s%n", f.watchdogdRunning() ? "running" : "not running");
-        out.printf("  md in use   %s%n", f.mdUnitsInUse().isEmpty() ? "none" : String.join(" ", f.mdUnitsInUse()));
-        out.printf("  flash       %s, %s, erase block %s%n", f.flashDevice(), Sizes.human(f.flashSize()), Sizes.human(f.eraseBlock()));
+        out.printf("  md in use   %s%n", f.mdUnitsInUse().isEmpty() ? "none" : Sanitize.line(String.join(" ", f.mdUnitsInUse())));
+        out.printf("  flash       %s, %s, erase block %s%n", Sanitize.line(f.flashDevice()), Sizes.human(f.flashSize()),
+                Sizes.human(f.eraseBlock()));
         out.printf("  %-10s %10s %10s  %s%n", "partition", "offset", "size", "");
         for (Partition p : f.partitions()) {
-            out.printf("  %-10s   0x%06x   0x%06x  %s%n", p.name(), p.offset(), p.size(), p.readonly() ? "read-only" : "writable");
+            out.printf("  %-10s   0x%06x   0x%06x  %s%n", Sanitize.line(p.name(), 64), p.offset(), p.size(),
+                    p.readonly() ? "read-only" : "writable");
         }
         String missing = String.join(" ", f.tools().entrySet().stream().filter(e -> !e.getValue()).map(java.util.Map.Entry::getKey).toList());
-        out.printf("  tools       %s%n", missing.isEmpty() ? "all present" : "missing: " + missing);
-        out.printf("  LEDs        %s%n", f.leds().isEmpty() ? "none" : String.join(" ", f.leds()));
+        out.printf("  tools       %s%n", missing.isEmpty() ? "all present" : "missing: " + Sanitize.line(missing));
+        out.printf("  LEDs        %s%n", f.leds().isEmpty() ? "none" : Sanitize.line(String.join(" ", f.leds())));
         out.printf("  agent       verified by %s%n", r.agentUpload().check().description());
         for (String w : f.warnings()) {
-            out.printf("  warning     %s%n", w);
+            out.printf("  warning     %s%n", Sanitize.line(w, 400));
         }
         if (!r.log().isEmpty()) {
             out.printf("  agent log   %d line(s); see --json or the log for details%n", r.log().size());
@@ -150,32 +164,53 @@ final class ProbeCommand implements Callable<Integer> {
 
     /** Connection options shared by the commands that talk to routers. */
     static final class ConnectOptions {
-        @Option(names = "--user", required = true, description = "SSH user on the router (usually root).")
+        @Option(names = "--user", required = true, paramLabel = "NAME", description = "SSH user on the router (usually root).")
         String user;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Secret secret;
 
+        /** Exactly one way to log in. */
         static final class Secret {
-            @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from this file.")
+            @Option(names = "--password-file", required = true, paramLabel = "FILE",
+                    description = "Read the password from this file (only its owner may read it: chmod 600).")
             Path passwordFile;
 
-            @Option(names = "--password-env", paramLabel = "VAR", description = "Read the password from this environment variable.")
+            @Option(names = "--password-env", required = true, paramLabel = "VAR", description = "Read the password from this environment variable.")
             String passwordEnv;
 
-            @Option(names = "--identity", paramLabel = "KEY", description = "Log in with this private key file (OpenSSH format).")
+            @ArgGroup(exclusive = false, multiplicity = "1")
+            Key key;
+        }
+
+        /** Public-key login. */
+        static final class Key {
+            @Option(names = "--identity", required = true, paramLabel = "KEY",
+                    description = "Log in with this private key file: OpenSSH or PEM format, RSA, ECDSA or ed25519 (only its owner may "
+                            + "read it: chmod 600).")
             Path identity;
+
+            @Option(names = "--key-passphrase-env", paramLabel = "VAR",
+                    description = "Read the key's passphrase from this environment variable. Without it, a key that has a passphrase "
+                            + "is asked for it in the terminal.")
+            String passphraseEnv;
         }
 
         @Option(names = "--accept-new-host-key",
                 description = "Trust and pin the router's host key if it has none pinned yet. A changed key is always refused.")
         boolean acceptNewHostKey;
 
+        @Option(names = "--allow-legacy-ssh",
+                description = "Also offer legacy SSH algorithms (ssh-rsa SHA-1 signatures, SHA-1 key exchanges, CBC and 3DES ciphers, "
+                        + "SHA-1 and MD5 MACs) to the routers of this command. Only for an old router that offers nothing better.")
+        boolean allowLegacySsh;
+
         @Option(names = "--known-hosts", paramLabel = "FILE",
                 description = "File of pinned host keys (default: known_hosts in the data directory).")
         Path knownHosts;
 
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "FleetFlash's data directory (default: the user's; env FLEETFLASH_DATA_DIR).")
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "FleetFlash's data directory (default: the user's; environment variable FLEETFLASH_DATA_DIR).")
         Path dataDir;
 
         @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
@@ -187,14 +222,17 @@ final class ProbeCommand implements Callable<Integer> {
         long connectTimeoutSeconds;
 
         org.fleetflash.core.device.Credentials credentials(CommandSpec spec) throws java.io.IOException {
-            return CredentialOptions.credentials(spec, user, secret.passwordFile, secret.passwordEnv, secret.identity);
+            Key k = secret.key;
+            return CredentialOptions.credentials(spec, user, secret.passwordFile, secret.passwordEnv, k == null ? null : k.identity,
+                    k == null ? null : k.passphraseEnv);
         }
 
         SshOptions sshOptions() {
             return SshOptions.DEFAULTS.withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
                     .withAuthTimeout(Duration.ofSeconds(connectTimeoutSeconds))
                     .withCommandDeadline(Duration.ofSeconds(timeoutSeconds))
-                    .withAcceptNewHostKey(acceptNewHostKey);
+                    .withAcceptNewHostKey(acceptNewHostKey)
+                    .withLegacyAlgorithms(allowLegacySsh ? LegacyAlgorithms.forEveryRouter() : LegacyAlgorithms.NONE);
         }
 
         FileHostKeyStore hostKeyStore() throws java.io.IOException {

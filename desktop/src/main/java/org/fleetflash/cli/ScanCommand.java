@@ -26,6 +26,7 @@ import org.fleetflash.core.discovery.ScanOptions;
 import org.fleetflash.core.discovery.ScanPlan;
 import org.fleetflash.core.discovery.ScanRefusedException;
 import org.fleetflash.core.discovery.ScanSummary;
+import org.fleetflash.core.text.Sanitize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,10 +35,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code fleetflash scan}: finds open SSH ports in the given ranges and says which look like FreeBSD routers. */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-        description = {"TCP connect scan of the given addresses, ranges and blocks; reads the first line every open port",
-            "sends (the SSH identification) and guesses FreeBSD, OpenSSH, dropbear or not SSH. Adds the MAC address and",
-            "vendor from this computer's neighbour table (read, never probed). Prints one line per open address:port,",
-            "as found, then a summary. Nothing is written to any target; see docs/discovery.md."},
+        description = {"Runs a TCP connect scan of the given addresses, ranges and blocks, reads the first line every open port "
+                + "sends (the SSH identification) and guesses FreeBSD, OpenSSH, dropbear or not SSH.",
+            "Adds the MAC address and vendor from this computer's neighbour table (read, never probed).",
+            "Prints one line per open address:port, as found, then a summary.",
+            "Nothing is written to any target; see docs/discovery.md."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:scan complete", "2:bad command line or refused targets", "4:stopped at --max-seconds",
             "130:cancelled (Ctrl-C)", "1:anything else"})
@@ -50,7 +52,8 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "TARGET",
-            description = "192.168.1.1, 192.168.1.10-20, 192.168.1.10-192.168.2.5 or 192.168.1.0/24 (IPv4; names are not resolved).")
+            description = "What to scan: 192.168.1.1, 192.168.1.10-20, 192.168.1.10-192.168.2.5 or 192.168.1.0/24 (IPv4; names are "
+                    + "not resolved).")
     List<String> targets;
 
     @Option(names = {"-p", "--port"}, split = ",", defaultValue = "22", paramLabel = "PORT",
@@ -82,7 +85,7 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--no-neighbours", description = "Do not read the neighbour table for MAC addresses and vendors.")
     boolean noNeighbours;
 
-    @Option(names = "--json", description = "One JSON object per line: each open port, then the summary.")
+    @Option(names = "--json", description = "Print one JSON object per line: each open port, then the summary.")
     boolean json;
 
     private ObjectMapper mapper;
@@ -91,8 +94,19 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
     private ObjectMapper mapper() {
         if (mapper == null) {
             mapper = new ObjectMapper();
+            // exact strings, every non-ASCII character escaped: no terminal obeys a banner or a reverse name
+            mapper.getFactory().configure(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true);
         }
         return mapper;
+    }
+
+    /** One JSON line, written by {@link #mapper()} so that non-ASCII characters are escaped. */
+    private String json(ObjectNode o) {
+        try {
+            return mapper().writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree could not be written", e);
+        }
     }
 
     @Override
@@ -106,7 +120,8 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
             options = new ScanOptions(concurrency, Duration.ofMillis(timeoutMs), Duration.ofMillis(bannerTimeoutMs),
                     Duration.ofSeconds(maxSeconds));
         } catch (ScanRefusedException | IllegalArgumentException e) {
-            err.println("fleetflash scan: " + e.getMessage());
+            Failures.print(err, spec, e.getMessage());
+            err.println("Try '" + spec.qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
         }
         NeighbourCache neighbours = noNeighbours ? null : NeighbourCache.local(Duration.ofMillis(500));
@@ -140,7 +155,7 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
             });
             running.set(job);
             if (job.concurrency() < concurrency && plan.probeCount() > job.concurrency()) {
-                err.println("fleetflash scan: concurrency lowered to " + job.concurrency()
+                Failures.print(err, spec, "concurrency lowered to " + job.concurrency()
                         + " by the file descriptor limit (raise 'ulimit -n' for more)");
             }
             ScanSummary summary = job.await(Duration.ofSeconds(maxSeconds).plusSeconds(30));
@@ -151,7 +166,7 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
             try {
                 CompletableFuture.allOf(all).get(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-                err.println("fleetflash scan: some results could not be printed: " + e.getMessage());
+                Failures.print(err, spec, "some results could not be printed: " + e.getMessage());
             }
             printSummary(out, plan, summary);
             out.flush();
@@ -160,10 +175,10 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
             }
             return summary.deadlineReached() ? DEADLINE : ExitCodes.OK;
         } catch (ScanRefusedException e) {
-            err.println("fleetflash scan: " + e.getMessage());
+            Failures.print(err, spec, e.getMessage());
             return ExitCodes.USAGE;
         } catch (IOException | TimeoutException e) {
-            err.println("fleetflash scan: " + e.getMessage());
+            Failures.print(err, spec, e.getMessage());
             return ExitCodes.OTHER;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -199,13 +214,13 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
             o.put("mac", mac.map(MacAddress::toString).orElse(null));
             o.put("vendor", vendor.orElse(null));
             o.put("name", name.orElse(null));
-            out.println(o);
+            out.println(json(o));
         } else {
             StringBuilder extra = new StringBuilder();
-            mac.ifPresent(m -> extra.append("  ").append(m).append(vendor.map(v -> " (" + v + ")").orElse("")));
-            name.ifPresent(n -> extra.append("  ").append(n));
+            mac.ifPresent(m -> extra.append("  ").append(m).append(vendor.map(v -> " (" + Sanitize.line(v, 80) + ")").orElse("")));
+            name.ifPresent(n -> extra.append("  ").append(Sanitize.line(n, 253)));
             out.printf("%-21s %-9s %s%s%n", hit.hostPort(), hit.guess().label(),
-                    hit.banner().isEmpty() ? "(" + hit.detail() + ")" : hit.banner(), extra);
+                    hit.banner().isEmpty() ? "(" + Sanitize.line(hit.detail()) + ")" : Sanitize.line(hit.banner()), extra);
         }
         out.flush();
     }
@@ -225,7 +240,7 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
             o.put("deadlineReached", s.deadlineReached());
             o.put("concurrency", s.concurrency());
             plan.ports().forEach(o.putArray("ports")::add);
-            out.println(o);
+            out.println(json(o));
         } else {
             out.printf("Tried %d of %d addresses (%d connects, port %s): %d open, %d timed out, in %.3f s%s%n",
                     s.addressesTried(), plan.addressCount(), s.connects(), plan.ports().stream().map(String::valueOf)

@@ -21,10 +21,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code fleetflash sim}: starts simulated FreeBSD routers on loopback, the test bench and demo fleet. */
 @Command(name = "sim",
         mixinStandardHelpOptions = true,
+        customSynopsis = {"fleetflash sim --profile=NAME|FILE --state-dir=DIR [OPTIONS]",
+            "fleetflash sim (image | profiles) [OPTIONS]"},
         description = {
             "Starts simulated FreeBSD routers on loopback addresses and runs until interrupted.",
-            "Prints one line per router: name address:port user password (a test bench, not a secret)."
+            "Prints one line per router: name address:port user password (a test bench, not a secret).",
+            "--profile and --state-dir are required to start routers; the sub-commands do not need them."
         },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:stopped by Ctrl+C or SIGTERM", "2:bad command line", "1:the routers could not start (see the message)"},
         subcommands = {SimCommand.ImageCommand.class, SimCommand.ProfilesCommand.class})
 final class SimCommand implements Callable<Integer> {
 
@@ -32,7 +37,7 @@ final class SimCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--profile", paramLabel = "NAME|FILE",
-            description = "Router model: a built-in profile name (see 'sim profiles') or a profile file.")
+            description = "Router model: a built-in profile name (see 'sim profiles') or a profile file. Required to start routers.")
     String profile;
 
     @Option(names = "--count", defaultValue = "1", description = "How many routers (default: ${DEFAULT-VALUE}).")
@@ -51,7 +56,7 @@ final class SimCommand implements Callable<Integer> {
     SimFleet.Vary vary;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the routers keep their flash, host key and sandbox; kept across runs.")
+            description = "Where the routers keep their flash, host key and sandbox, kept across runs. Required to start routers.")
     Path stateDir;
 
     @Option(names = "--shell", defaultValue = "dash", paramLabel = "dash|posh|busybox",
@@ -183,16 +188,24 @@ final class SimCommand implements Callable<Integer> {
     }
 
     /** {@code fleetflash sim image}: writes a synthetic firmware image that the simulator boots once flashed. */
-    @Command(name = "image", mixinStandardHelpOptions = true,
-            description = "Writes a synthetic firmware image for a simulated router model, carrying its version.")
+    @Command(name = "image",
+            description = {"Writes a synthetic firmware image for a simulated router model, carrying its version.",
+                "Give --version for a new image, or --like with --change-last-blocks for a copy of an image that differs "
+                        + "only at its end."},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:image written", "2:bad command line", "1:the image could not be written (see the message)"})
     static final class ImageCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        // No -V/--version here: --version is the firmware version the image carries.
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @Option(names = "--profile", required = true, paramLabel = "NAME|FILE", description = "Router model.")
         String profile;
 
-        @Option(names = "--version", paramLabel = "V", description = "Firmware version the image carries (not with --like).")
+        @Option(names = "--version", paramLabel = "V", description = "Firmware version the new image carries (not with --like).")
         String version;
 
         @Option(names = "--size", defaultValue = "0", paramLabel = "BYTES",
@@ -203,11 +216,11 @@ final class SimCommand implements Callable<Integer> {
         Path out;
 
         @Option(names = "--like", paramLabel = "FILE",
-                description = "Start from this image (same version and size) instead of a new one...")
+                description = "Start from this image (same version and size) instead of making a new one; needs --change-last-blocks.")
         Path like;
 
         @Option(names = "--change-last-blocks", defaultValue = "0", paramLabel = "N",
-                description = "...and change only its last N erase blocks (for incremental-flash tests and benchmarks).")
+                description = "With --like, change only the image's last N erase blocks (for incremental-flash tests and benchmarks).")
         int changeLastBlocks;
 
         @Override
@@ -232,7 +245,8 @@ final class SimCommand implements Callable<Integer> {
     }
 
     /** {@code fleetflash sim profiles}: lists the built-in router models. */
-    @Command(name = "profiles", mixinStandardHelpOptions = true, description = "Lists the built-in router models.")
+    @Command(name = "profiles", mixinStandardHelpOptions = true, description = "Lists the built-in router models.",
+            exitCodeListHeading = "%nExit status:%n", exitCodeList = {"0:listed"})
     static final class ProfilesCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fleetflash.agent.sim.Profile;
 import org.fleetflash.agent.sim.SimImage;
+import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.testsupport.ssh.TestProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +33,9 @@ class SimAndProbeCommandsIT {
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toString(),
                 "sim", "--profile", "generic-16m", "--count", "2", "--address", "127.0.6.1", "--port", "0",
                 "--state-dir", state.toString(), "--shell", "posh");
-        Process sim = new ProcessBuilder(cmd).redirectError(dir.resolve("sim.err").toFile()).start();
+        ProcessBuilder simBuilder = new ProcessBuilder(cmd).redirectError(dir.resolve("sim.err").toFile());
+        simBuilder.environment().put(DataDirectory.ENV, dir.resolve("sim-data").toString());
+        Process sim = simBuilder.start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
             List<String> lines = CompletableFuture.supplyAsync(() -> {
@@ -50,7 +54,7 @@ class SimAndProbeCommandsIT {
             assertThat(lines.get(1)).matches("generic-16m-02 127\\.0\\.6\\.2:[0-9]+ admin fleetflash");
 
             String[] first = lines.get(0).split(" ");
-            Path pw = Files.writeString(dir.resolve("pw"), first[3] + "\n");
+            Path pw = Files.writeString(DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), first[3] + "\n");
             CommandLineJarIT.Run probe = CommandLineJarIT.runJar("probe", first[1], "--user", first[2], "--password-file",
                     pw.toString(), "--accept-new-host-key", "--data-dir", dir.resolve("data").toString(), "--json");
             assertThat(probe.exit()).as(probe.err()).isZero();
@@ -101,5 +105,57 @@ class SimAndProbeCommandsIT {
                 dir.resolve("s").toString());
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("no-such-router").contains("tl-wdr3600");
+    }
+
+    @Test
+    void probeLogsInWithAPassphraseProtectedEd25519KeyWhosePassphraseComesFromTheEnvironment() throws Exception {
+        Path key = dir.resolve("id_ed25519");
+        TestProcesses.sshKeygen(key, "correct horse", "ed25519", "");
+        Path state = dir.resolve("state");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toString(),
+                "sim", "--profile", "generic-16m", "--address", "127.0.6.9", "--port", "0", "--state-dir", state.toString(),
+                "--authorized-keys", key.resolveSibling("id_ed25519.pub").toString());
+        ProcessBuilder simBuilder = new ProcessBuilder(cmd).redirectError(dir.resolve("sim.err").toFile());
+        simBuilder.environment().put(DataDirectory.ENV, dir.resolve("sim-data").toString());
+        Process sim = simBuilder.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+            String[] router = line.split(" ");
+            String data = dir.resolve("data").toString();
+
+            CommandLineJarIT.Run ok = CommandLineJarIT.runJar(java.util.Map.of("FF_KEY_PASS", "correct horse", DataDirectory.ENV, data),
+                    "probe", router[1], "--user", router[2], "--identity", key.toString(), "--key-passphrase-env", "FF_KEY_PASS",
+                    "--accept-new-host-key", "--json");
+            assertThat(ok.exit()).as(ok.err()).isZero();
+            assertThat(new ObjectMapper().readTree(ok.out()).get("osRelease").asText()).isNotEmpty();
+
+            CommandLineJarIT.Run wrong = CommandLineJarIT.runJar(java.util.Map.of("FF_KEY_PASS", "battery staple", DataDirectory.ENV, data),
+                    "probe", router[1], "--user", router[2], "--identity", key.toString(), "--key-passphrase-env", "FF_KEY_PASS");
+            assertThat(wrong.exit()).isEqualTo(1);
+            assertThat(wrong.err()).startsWith("fleetflash probe: The key " + key + " is protected by a passphrase that does not match: "
+                    + "the one from the environment variable FF_KEY_PASS does not open it.");
+
+            CommandLineJarIT.Run none = CommandLineJarIT.runJar(java.util.Map.of(DataDirectory.ENV, data),
+                    "probe", router[1], "--user", router[2], "--identity", key.toString());
+            assertThat(none.exit()).isEqualTo(1);
+            assertThat(none.err()).contains("is protected by a passphrase, and none was given").contains("--key-passphrase-env VAR");
+
+            CommandLineJarIT.Run unset = CommandLineJarIT.runJar(java.util.Map.of(DataDirectory.ENV, data),
+                    "probe", router[1], "--user", router[2], "--identity", key.toString(), "--key-passphrase-env", "FF_NOT_SET");
+            assertThat(unset.exit()).isEqualTo(2);
+            assertThat(unset.err()).startsWith("fleetflash probe: The environment variable FF_NOT_SET is not set: export it with the key's "
+                    + "passphrase first");
+        } finally {
+            sim.destroy();
+            assertThat(sim.waitFor(30, TimeUnit.SECONDS)).as("sim stops on SIGTERM").isTrue();
+        }
     }
 }

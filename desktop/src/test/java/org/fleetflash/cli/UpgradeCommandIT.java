@@ -30,7 +30,7 @@ class UpgradeCommandIT {
             router.setRebootDelay(Duration.ofMillis(500));
             Path image = dir.resolve("fw.bin");
             SimImage.write(router.sandbox().profile(), "12.0-cli", 0, image);
-            Path pw = Files.writeString(dir.resolve("pw"), router.password() + "\n");
+            Path pw = Files.writeString(org.fleetflash.core.settings.DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), router.password() + "\n");
 
             CommandLineJarIT.Run run = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(),
                     "--user", router.user(), "--password-file", pw.toString(), "--accept-new-host-key",
@@ -59,7 +59,7 @@ class UpgradeCommandIT {
                 Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, "127.0.6.32", 0, Optional.empty(), Optional.empty()))) {
             Path image = dir.resolve("big.bin");
             Files.write(image, new byte[0x7d0000 - 0x020000 + 1]);
-            Path pw = Files.writeString(dir.resolve("pw"), router.password() + "\n");
+            Path pw = Files.writeString(org.fleetflash.core.settings.DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), router.password() + "\n");
 
             CommandLineJarIT.Run run = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(),
                     "--user", router.user(), "--password-file", pw.toString(), "--accept-new-host-key",

@@ -3,7 +3,6 @@ package org.fleetflash.core.device;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * How to log in to a router: a user with a password, or a user with a private key file.
@@ -49,44 +48,31 @@ public sealed interface Credentials permits Credentials.Password, Credentials.Pr
         }
     }
 
-    /** Public-key login with an OpenSSH or PEM private key file, optionally protected by a passphrase. */
-    record PrivateKey(String user, Path keyFile, char[] passphraseOrNull) implements Credentials {
-        /** Copies the passphrase; {@code passphraseOrNull} may be null for an unprotected key. */
+    /**
+     * Public-key login with an OpenSSH or PEM private key file (RSA, ECDSA, ed25519), optionally protected by a
+     * passphrase that {@code passphrase} supplies when the key needs it.
+     */
+    record PrivateKey(String user, Path keyFile, KeyPassphrase passphrase) implements Credentials {
+        /** {@code passphrase} may be null for a key without one. */
         public PrivateKey {
             requireUser(user);
             Objects.requireNonNull(keyFile, "keyFile");
-            passphraseOrNull = passphraseOrNull == null ? null : passphraseOrNull.clone();
+            passphrase = passphrase == null ? KeyPassphrase.NONE : passphrase;
         }
 
         /** A key file without a passphrase. */
         public PrivateKey(String user, Path keyFile) {
-            this(user, keyFile, null);
+            this(user, keyFile, KeyPassphrase.NONE);
         }
 
-        /** The passphrase, if the key has one (a fresh copy). */
-        public Optional<char[]> passphrase() {
-            return Optional.ofNullable(passphraseOrNull).map(char[]::clone);
-        }
-
-        @Override
-        public char[] passphraseOrNull() {
-            return passphraseOrNull == null ? null : passphraseOrNull.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PrivateKey k && k.user.equals(user) && k.keyFile.equals(keyFile)
-                    && Arrays.equals(k.passphraseOrNull, passphraseOrNull);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(user, keyFile);
+        /** A key file whose passphrase the caller already has (copied). */
+        public PrivateKey(String user, Path keyFile, char[] passphrase) {
+            this(user, keyFile, passphrase == null ? KeyPassphrase.NONE : KeyPassphrase.of(passphrase, "the caller"));
         }
 
         @Override
         public String toString() {
-            return "PrivateKey[user=" + user + ", keyFile=" + keyFile + ", passphrase=" + (passphraseOrNull == null ? "none" : "***") + "]";
+            return "PrivateKey[user=" + user + ", keyFile=" + keyFile + ", passphrase=" + passphrase + "]";
         }
     }
 

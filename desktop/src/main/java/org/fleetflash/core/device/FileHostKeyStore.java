@@ -19,13 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.fleetflash.core.settings.DataDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Host keys pinned in a known_hosts-like text file: one {@code HOST KEYTYPE BASE64} line per router, HOST
  * written as {@code [host]:port} (or bare for port 22, as OpenSSH does). Safe for many threads, and for
- * several processes sharing the file (a lock file next to it); lines it does not understand are kept.
+ * several processes sharing the file (a lock file next to it); lines it does not understand are kept. The file is
+ * written with mode 600 (only its owner may read or change which keys are trusted).
  */
 public final class FileHostKeyStore implements HostKeyStore {
 
@@ -130,6 +132,8 @@ public final class FileHostKeyStore implements HostKeyStore {
 
     private void write(List<String> lines) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp); // left by a crash; recreated owner-only below
+        DataDirectory.createOwnerOnlyFile(tmp);
         Files.write(tmp, lines, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         LOG.debug("Wrote {} lines to {}", lines.size(), file);
@@ -141,9 +145,11 @@ public final class FileHostKeyStore implements HostKeyStore {
      */
     private <T> T locked(IoAction<T> action) throws IOException {
         synchronized (jvmLock) {
-            Files.createDirectories(file.getParent());
-            try (FileChannel channel = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            if (!Files.isDirectory(file.getParent())) {
+                DataDirectory.ownerOnlyDirectory(file.getParent());
+            }
+            Path lockFile = DataDirectory.ownerOnlyFile(file.resolveSibling(file.getFileName() + ".lock"));
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
                 FileLock lock = channel.lock();
                 try {
                     return action.run();

@@ -1,15 +1,18 @@
 package org.fleetflash.core.device;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,10 +30,12 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.fleetflash.core.text.Sanitize;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +50,25 @@ public final class SshConnector implements AutoCloseable {
     private static final AttributeKey<Handshake> HANDSHAKE = new AttributeKey<>();
     private static SshConnector shared;
 
+    private static final long MAX_KEY_FILE_BYTES = 1 << 20;
+
     private final SshClient client;
     private final ScheduledExecutorService deadlines;
+    private final SshAlgorithms modern;
+    private final SshAlgorithms withLegacy;
 
     private SshConnector() {
         client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setServerKeyVerifier(SshConnector::verifyServerKey);
+        modern = SshAlgorithms.modern(client.getKeyExchangeFactories(), client.getSignatureFactories(), client.getCipherFactories(),
+                client.getMacFactories());
+        withLegacy = modern.withLegacy();
+        apply(client, modern);
         client.addSessionListener(new HandshakeListener());
         client.start();
+        LOG.debug("SSH algorithms offered: {}; to routers allowed legacy ones, also {}", modern.names(), SshAlgorithms.LEGACY.keySet());
         AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ff-ssh-deadline-" + n.incrementAndGet());
@@ -63,6 +77,13 @@ public final class SshConnector implements AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true);
         deadlines = timer;
+    }
+
+    private static void apply(org.apache.sshd.common.kex.KexFactoryManager target, SshAlgorithms algorithms) {
+        target.setKeyExchangeFactories(algorithms.kex());
+        target.setSignatureFactories(algorithms.signatures());
+        target.setCipherFactories(algorithms.ciphers());
+        target.setMacFactories(algorithms.macs());
     }
 
     /** Starts a new connector with its own client; close it when the application ends. */
@@ -88,10 +109,11 @@ public final class SshConnector implements AutoCloseable {
      * @throws AuthenticationFailedException  wrong user, password or key
      * @throws CredentialsUnusableException   the key file cannot be read or decrypted
      * @throws SshHandshakeException          SSH spoken but the key exchange failed
+     * @throws LegacyAlgorithmsRefusedException the router offers only legacy algorithms, not allowed for it
      */
     public DeviceSession open(SshTarget target, Credentials credentials, SshOptions options, HostKeyStore hostKeys) throws DeviceException {
         List<KeyPair> keys = loadKeys(target, credentials);
-        Handshake hs = new Handshake(target, hostKeys, options.acceptNewHostKey());
+        Handshake hs = new Handshake(target, hostKeys, options.acceptNewHostKey(), options.legacyAlgorithms().allows(target));
         long connectEnd = System.nanoTime() + options.connectTimeout().toNanos();
         ClientSession session = connectAndExchangeKeys(target, credentials.user(), options, hs, connectEnd);
         boolean ok = false;
@@ -168,7 +190,8 @@ public final class SshConnector implements AutoCloseable {
         }
         Throwable why = hs.failure != null ? hs.failure : cause;
         return new SshHandshakeException(target, "Router " + target + " (" + hs.serverIdent + ") speaks SSH but the key exchange failed ("
-                + (why == null ? "connection closed" : why.getMessage()) + "): its SSH server may be too old or too restricted for FleetFlash.", why);
+                + (why == null ? "connection closed" : Sanitize.line(why.getMessage(), 300)) + "): its SSH server may be too old or too "
+                + "restricted for FleetFlash.", why);
     }
 
     private static NotSshException notSsh(SshTarget target, Handshake hs, Duration timeout, Throwable cause) {
@@ -178,8 +201,8 @@ public final class SshConnector implements AutoCloseable {
                     + Durations.human(timeout) + ": this port does not look like an SSH server. Check the port (SSH is usually 22), "
                     + "or whether the router is overloaded.", cause);
         }
-        String shown = firstLine.length() > 80 ? firstLine.substring(0, 80) + "..." : firstLine;
-        return new NotSshException(target, target + " answered, but not with SSH (it sent \"" + shown.strip()
+        String shown = Sanitize.line(firstLine.strip(), 80);
+        return new NotSshException(target, target + " answered, but not with SSH (it sent \"" + shown
                 + "\"): another service listens on this port. Check the port (SSH is usually 22).", cause);
     }
 
@@ -208,6 +231,10 @@ public final class SshConnector implements AutoCloseable {
         if (hs.rejection != null) {
             throw hs.rejection;
         }
+        if (!session.isOpen() || session.isClosing()) {
+            // The server went away during the login (a router going down for its reroot): not a refused login.
+            throw DeviceUnreachableException.connectionLost(target, "logging in", auth.getException());
+        }
         String advice = credentials instanceof Credentials.PrivateKey k
                 ? "check the user, and that the router trusts the key " + k.keyFile() + " (its public half must be in the user's authorized_keys)"
                 : "check the user and password";
@@ -222,30 +249,82 @@ public final class SshConnector implements AutoCloseable {
         return DeviceUnreachableException.connectionLost(target, "logging in", e);
     }
 
-    /** Reads the private key before any network traffic, so a bad key file fails fast and clearly. */
+    /**
+     * Reads the private key before any network traffic, so a bad key file fails fast and clearly. The passphrase is
+     * asked for only when the key is encrypted.
+     */
     private static List<KeyPair> loadKeys(SshTarget target, Credentials credentials) throws CredentialsUnusableException {
         if (!(credentials instanceof Credentials.PrivateKey k)) {
             return List.of();
         }
-        char[] pass = k.passphraseOrNull();
-        FilePasswordProvider passwords = pass == null ? FilePasswordProvider.EMPTY : FilePasswordProvider.of(new String(pass));
+        Path file = k.keyFile();
+        byte[] bytes;
+        try {
+            Optional<String> exposed = SecretFiles.exposure(file, "The private key file");
+            if (exposed.isPresent()) {
+                throw new CredentialsUnusableException(target, exposed.get(), null);
+            }
+            if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+                throw new CredentialsUnusableException(target, "The file " + file + " is too large to be a private key: give the "
+                        + "private key file (e.g. ~/.ssh/id_ed25519).", null);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CredentialsUnusableException(target, "The private key file " + file + " does not exist: check the path.", e);
+        } catch (CredentialsUnusableException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CredentialsUnusableException(target, "The private key file " + file + " cannot be read (" + e.getMessage()
+                    + "): check the path and its permissions.", e);
+        }
+        PassphraseAsker passwords = new PassphraseAsker(k.passphrase());
         List<KeyPair> pairs = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(k.keyFile())) {
-            Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(k.keyFile().toString()), in, passwords);
+        try {
+            Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()),
+                    new ByteArrayInputStream(bytes), passwords);
             if (loaded != null) {
                 loaded.forEach(pairs::add);
             }
-        } catch (NoSuchFileException e) {
-            throw new CredentialsUnusableException(target, "The private key file " + k.keyFile() + " does not exist: check the path.", e);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new CredentialsUnusableException(target, "The private key file " + k.keyFile() + " cannot be used (" + e.getMessage()
-                    + "): check that it is an OpenSSH or PEM private key and that the passphrase is right.", e);
+            if (passwords.asked && passwords.given) {
+                LOG.debug("Key {} did not open with the passphrase from {}", file, k.passphrase().source(), e);
+                throw new CredentialsUnusableException(target, "The key " + file + " is protected by a passphrase that does not "
+                        + "match: the one from " + k.passphrase().source() + " does not open it. Check it (ssh-keygen -y -f " + file
+                        + " asks for it and shows whether it opens the key).", e);
+            }
+            if (passwords.asked) {
+                throw new CredentialsUnusableException(target, "The key " + file + " is protected by a passphrase, and none was "
+                        + "given: put the passphrase in an environment variable and name it with --key-passphrase-env VAR, or "
+                        + "run the command in a terminal to be asked for it.", e);
+            }
+            throw new CredentialsUnusableException(target, "The private key file " + file + " cannot be used ("
+                    + Sanitize.line(String.valueOf(e.getMessage()), 200) + "): give an OpenSSH or PEM private key (RSA, ECDSA or "
+                    + "ed25519), not the .pub file.", e);
         }
         if (pairs.isEmpty()) {
-            throw new CredentialsUnusableException(target, "The file " + k.keyFile() + " holds no private key: give the private key "
+            throw new CredentialsUnusableException(target, "The file " + file + " holds no private key: give the private key "
                     + "file (not the .pub one).", null);
         }
         return pairs;
+    }
+
+    /** Hands MINA the passphrase only when it asks (an encrypted key), and remembers whether it did. */
+    private static final class PassphraseAsker implements FilePasswordProvider {
+        private final KeyPassphrase source;
+        volatile boolean asked;
+        volatile boolean given;
+
+        PassphraseAsker(KeyPassphrase source) {
+            this.source = source;
+        }
+
+        @Override
+        public String getPassword(org.apache.sshd.common.session.SessionContext session, NamedResource resourceKey, int retryIndex) {
+            asked = true;
+            Optional<char[]> pass = source.get();
+            given = pass.isPresent();
+            return pass.map(String::new).orElse(null);
+        }
     }
 
     private static Duration remaining(long endNanos) {
@@ -295,21 +374,33 @@ public final class SshConnector implements AutoCloseable {
         final SshTarget target;
         final HostKeyStore hostKeys;
         final boolean acceptNew;
+        final boolean legacyAllowed;
         final CompletableFuture<Void> keysEstablished = new CompletableFuture<>();
         volatile String serverIdent;
         volatile String firstLine;
         volatile Throwable failure;
         volatile DeviceException rejection;
 
-        Handshake(SshTarget target, HostKeyStore hostKeys, boolean acceptNew) {
+        Handshake(SshTarget target, HostKeyStore hostKeys, boolean acceptNew, boolean legacyAllowed) {
             this.target = target;
             this.hostKeys = hostKeys;
             this.acceptNew = acceptNew;
+            this.legacyAllowed = legacyAllowed;
         }
     }
 
-    /** Feeds the per-connection {@link Handshake} from session events. */
-    private static final class HandshakeListener implements SessionListener {
+    /** Feeds the per-connection {@link Handshake} from session events, and gives each session its algorithms. */
+    private final class HandshakeListener implements SessionListener {
+        @Override
+        public void sessionCreated(Session session) {
+            // Called before the session sends its key exchange proposal: the per-router algorithm policy applies here.
+            Handshake hs = handshake(session);
+            if (hs != null && hs.legacyAllowed) {
+                apply((ClientSession) session, withLegacy);
+                LOG.info("Offering legacy SSH algorithms to {} as allowed", hs.target);
+            }
+        }
+
         @Override
         public void sessionPeerIdentificationLine(Session session, String line, List<String> extraLines) {
             Handshake hs = handshake(session);
@@ -322,7 +413,18 @@ public final class SshConnector implements AutoCloseable {
         public void sessionPeerIdentificationReceived(Session session, String version, List<String> extraLines) {
             Handshake hs = handshake(session);
             if (hs != null) {
-                hs.serverIdent = version;
+                hs.serverIdent = Sanitize.line(version, 120);
+            }
+        }
+
+        @Override
+        public void sessionNegotiationEnd(Session session, Map<KexProposalOption, String> clientProposal,
+                Map<KexProposalOption, String> serverProposal, Map<KexProposalOption, String> negotiatedOptions, Throwable reason) {
+            Handshake hs = handshake(session);
+            if (hs != null && reason != null && hs.rejection == null) {
+                hs.rejection = SshAlgorithms.explainNegotiationFailure(hs.target, hs.serverIdent, clientProposal, serverProposal,
+                        hs.legacyAllowed, reason);
+                LOG.warn("Algorithm negotiation with {} failed: {}", hs.target, hs.rejection.getMessage());
             }
         }
 

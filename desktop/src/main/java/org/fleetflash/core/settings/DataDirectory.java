@@ -1,21 +1,35 @@
 package org.fleetflash.core.settings;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where FleetFlash keeps its data (history database, pinned host keys, settings): the user's data
  * directory of the platform, overridable with {@code --data-dir} or {@code FLEETFLASH_DATA_DIR}
  * (tests always override it).
+ *
+ * <p>What FleetFlash creates here is the technician's alone: directories {@code 700}, files {@code 600} (on file
+ * systems with POSIX permissions; elsewhere the platform's defaults apply).
  */
 public final class DataDirectory {
 
     /** Environment variable that overrides the location. */
     public static final String ENV = "FLEETFLASH_DATA_DIR";
+
+    /** {@code rwx------}: directories FleetFlash creates. */
+    public static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    /** {@code rw-------}: files FleetFlash creates. */
+    public static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path path;
 
@@ -59,8 +73,104 @@ public final class DataDirectory {
         return path.resolve("known_hosts");
     }
 
-    /** Creates the directory if needed and returns it. */
+    /** The directory of FleetFlash's log files. */
+    public Path logs() {
+        return path.resolve("logs");
+    }
+
+    /** The current log file ({@code logs/fleetflash.log}); older ones are rolled beside it. */
+    public Path logFile() {
+        return logs().resolve("fleetflash.log");
+    }
+
+    /**
+     * Creates the directory if needed (mode 700; missing parents get the platform's defaults) and returns it.
+     * An existing directory is used as it is: it may be one the technician chose and shares on purpose.
+     *
+     * @throws IOException with a sentence that says what to do when the path is a file or cannot be created
+     */
     public Path ensureExists() throws IOException {
-        return Files.createDirectories(path);
+        if (Files.isDirectory(path)) {
+            return path;
+        }
+        if (Files.exists(path)) {
+            throw new IOException("The data directory " + path + " is a file, not a directory: choose another with --data-dir or "
+                    + ENV + ", or move that file away.");
+        }
+        try {
+            return ownerOnlyDirectory(path);
+        } catch (IOException e) {
+            throw new IOException("Cannot create the data directory " + path + " (" + e.getMessage()
+                    + "): choose a writable place with --data-dir or " + ENV + ".", e);
+        }
+    }
+
+    /**
+     * Makes {@code dir} a directory only its owner can use: creates it with mode 700 when missing (parents with the
+     * platform's defaults), and takes group and other permissions away from an existing one. For directories that
+     * FleetFlash owns (inside the data directory: logs, backups, work), not for one the technician chose.
+     */
+    public static Path ownerOnlyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                if (supportsPosix(parent)) {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+                } else {
+                    Files.createDirectory(dir);
+                }
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(dir)) {
+                    throw e;
+                }
+            }
+        }
+        restrictToOwner(dir, OWNER_ONLY_DIRECTORY);
+        return dir;
+    }
+
+    /**
+     * Creates a new, empty file that only its owner can read and write (mode 600 from the start, so there is no
+     * moment when others could open it).
+     *
+     * @throws FileAlreadyExistsException if it exists
+     */
+    public static Path createOwnerOnlyFile(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && supportsPosix(parent)) {
+            FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE);
+            Files.createFile(file, mode);
+            restrictToOwner(file, OWNER_ONLY_FILE); // the umask may have taken owner bits away
+            return file;
+        }
+        return Files.createFile(file);
+    }
+
+    /** Creates {@code file} with mode 600 if it does not exist, or takes group and other permissions away from it. */
+    public static Path ownerOnlyFile(Path file) throws IOException {
+        try {
+            return createOwnerOnlyFile(file);
+        } catch (FileAlreadyExistsException e) {
+            restrictToOwner(file, OWNER_ONLY_FILE);
+            return file;
+        }
+    }
+
+    /** Whether the file system under {@code path} (an existing file or directory) has POSIX permissions. */
+    public static boolean supportsPosix(Path path) throws IOException {
+        Path p = path;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p != null && Files.getFileStore(p).supportsFileAttributeView(PosixFileAttributeView.class);
+    }
+
+    private static void restrictToOwner(Path path, Set<PosixFilePermission> mode) throws IOException {
+        if (supportsPosix(path) && !Files.getPosixFilePermissions(path).equals(mode)) {
+            Files.setPosixFilePermissions(path, mode);
+        }
     }
 }

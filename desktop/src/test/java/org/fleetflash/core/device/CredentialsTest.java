@@ -25,8 +25,8 @@ class CredentialsTest {
     void keyPassphraseIsHiddenFromToString() {
         Credentials.PrivateKey k = new Credentials.PrivateKey("admin", Path.of("/keys/id_ecdsa"), "open sesame".toCharArray());
 
-        assertThat(k.toString()).isEqualTo("PrivateKey[user=admin, keyFile=/keys/id_ecdsa, passphrase=***]").doesNotContain("sesame");
-        assertThat(k.passphrase()).hasValueSatisfying(pp -> assertThat(pp).containsExactly("open sesame".toCharArray()));
+        assertThat(k.toString()).isEqualTo("PrivateKey[user=admin, keyFile=/keys/id_ecdsa, passphrase=*** (from the caller)]").doesNotContain("sesame");
+        assertThat(k.passphrase().get()).hasValueSatisfying(pp -> assertThat(pp).containsExactly("open sesame".toCharArray()));
         assertThat(new Credentials.PrivateKey("admin", Path.of("/k")).toString()).endsWith("passphrase=none]");
     }
 

@@ -55,6 +55,23 @@ class FileHostKeyStoreTest {
     }
 
     @Test
+    void writesPinsOwnerOnlyEvenOverAnOlderWorldReadableFile() throws Exception {
+        Path file = dir.resolve("data/known_hosts");
+        FileHostKeyStore store = new FileHostKeyStore(file);
+
+        store.pinIfAbsent(new SshTarget("10.0.0.1", 22), newKey());
+
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("data/known_hosts.lock")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("data"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        store.pinIfAbsent(new SshTarget("10.0.0.2", 22), newKey());
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
     void keepsTheFirstPinAndForgetsOnRequest() throws Exception {
         FileHostKeyStore store = new FileHostKeyStore(dir.resolve("known_hosts"));
         SshTarget t = new SshTarget("::1", 2200);

@@ -117,6 +117,20 @@ class SshConnectIT {
     }
 
     @Test
+    void aServerThatGoesAwayDuringTheLoginIsALostConnectionNotARefusedLogin() throws Exception {
+        try (TestSshServer sshd = server("key-a").algorithms(s -> s.setPasswordAuthenticator((user, password, session) -> {
+            session.close(true); // like a router whose sshd stops for its reroot while we log in
+            return false;
+        })).start()) {
+            assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true),
+                    store()))
+                    .isInstanceOfSatisfying(DeviceUnreachableException.class,
+                            e -> assertThat(e.reason()).isEqualTo(DeviceUnreachableException.Reason.CONNECTION_LOST))
+                    .hasMessageContaining("dropped while logging in");
+        }
+    }
+
+    @Test
     void refusesWrongPasswordWithAdvice() throws Exception {
         try (TestSshServer sshd = server("key-a").start()) {
             assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", "wrong"), OPTIONS.withAcceptNewHostKey(true), store()))
@@ -157,12 +171,146 @@ class SshConnectIT {
                     .hasMessageContaining("authorized_keys");
             assertThatThrownBy(() -> connector.open(sshd.target(), new Credentials.PrivateKey("root", trusted, "wrong".toCharArray()), accept, store()))
                     .isInstanceOf(CredentialsUnusableException.class)
-                    .hasMessageContaining("The private key file " + trusted + " cannot be used")
-                    .hasMessageContaining("passphrase is right");
+                    .hasMessageStartingWith("The key " + trusted + " is protected by a passphrase that does not match: ");
             assertThatThrownBy(() -> connector.open(sshd.target(), new Credentials.PrivateKey("root", dir.resolve("missing")), accept, store()))
                     .isInstanceOf(CredentialsUnusableException.class)
                     .hasMessage("The private key file " + dir.resolve("missing") + " does not exist: check the path.");
         }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1} key, passphrase \"{2}\"")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "ed25519, '',    ''",
+        "ed25519, '',    open sesame",
+        "rsa,     '',    open sesame",
+        "rsa,     PEM,   open sesame",
+        "rsa,     PKCS8, open sesame",
+        "ecdsa,   '',    open sesame",
+        "ecdsa,   PEM,   open sesame",
+        "ecdsa,   PKCS8, open sesame",
+    })
+    void logsInWithTheKeysTechniciansHave(String type, String format, String passphrase) throws Exception {
+        Path key = dir.resolve("id_" + type);
+        var pub = TestProcesses.sshKeygen(key, passphrase, type, format);
+        KeyPassphrase pp = passphrase.isEmpty() ? KeyPassphrase.NONE : KeyPassphrase.of(passphrase.toCharArray(), "the test");
+        try (TestSshServer sshd = server("key-a").password(null).authorizedKey(pub).start();
+                DeviceSession s = connector.open(sshd.target(), new Credentials.PrivateKey("root", key, pp), OPTIONS.withAcceptNewHostKey(true),
+                        store())) {
+            assertThat(s.exec("echo in").stdout()).isEqualTo("in\n");
+        }
+    }
+
+    @Test
+    void asksForAPassphraseOnlyWhenTheKeyHasOneAndOnlyOnce() throws Exception {
+        Path plain = dir.resolve("id_plain");
+        Path locked = dir.resolve("id_locked");
+        var plainPub = TestProcesses.sshKeygen(plain, "", "ed25519", "");
+        var lockedPub = TestProcesses.sshKeygen(locked, "open sesame", "ed25519", "");
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        KeyPassphrase prompt = KeyPassphrase.askedWhenNeeded("the terminal prompt", () -> {
+            asked.incrementAndGet();
+            return java.util.Optional.of("open sesame".toCharArray());
+        });
+        try (TestSshServer sshd = server("key-a").password(null).authorizedKey(plainPub).authorizedKey(lockedPub).start()) {
+            SshOptions accept = OPTIONS.withAcceptNewHostKey(true);
+            connector.open(sshd.target(), new Credentials.PrivateKey("root", plain, prompt), accept, store()).close();
+            assertThat(asked).hasValue(0);
+
+            Credentials lockedKey = new Credentials.PrivateKey("root", locked, prompt);
+            connector.open(sshd.target(), lockedKey, accept, store()).close();
+            connector.open(sshd.target(), lockedKey, accept, store()).close();
+            assertThat(asked).as("asked once, then remembered for the next login").hasValue(1);
+        }
+    }
+
+    @Test
+    void saysHowToGiveThePassphraseWhenNoneWasGiven() throws Exception {
+        Path locked = dir.resolve("id_locked");
+        var pub = TestProcesses.sshKeygen(locked, "open sesame", "ecdsa", "PEM");
+        try (TestSshServer sshd = server("key-a").password(null).authorizedKey(pub).start()) {
+            assertThatThrownBy(() -> connector.open(sshd.target(), new Credentials.PrivateKey("root", locked), OPTIONS.withAcceptNewHostKey(true), store()))
+                    .isInstanceOf(CredentialsUnusableException.class)
+                    .hasMessage("The key " + locked + " is protected by a passphrase, and none was given: put the passphrase in an "
+                            + "environment variable and name it with --key-passphrase-env VAR, or run the command in a terminal to be "
+                            + "asked for it.");
+        }
+    }
+
+    @Test
+    void refusesAKeyFileOthersCanReadWithTheExactFix() throws Exception {
+        Path key = dir.resolve("id_shared");
+        var pub = TestProcesses.sshKeygen(key, "", "ed25519", "");
+        java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (TestSshServer sshd = server("key-a").password(null).authorizedKey(pub).start()) {
+            assertThatThrownBy(() -> connector.open(sshd.target(), new Credentials.PrivateKey("root", key), OPTIONS.withAcceptNewHostKey(true), store()))
+                    .isInstanceOf(CredentialsUnusableException.class)
+                    .hasMessage("The private key file " + key + " is open to other users of this computer (permissions rw-r--r--), "
+                            + "so its secret may already be known: make it private with chmod 600 " + key + " and try again.");
+
+            java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            connector.open(sshd.target(), new Credentials.PrivateKey("root", key), OPTIONS.withAcceptNewHostKey(true), store()).close();
+        }
+    }
+
+    @Test
+    void refusesARouterThatSignsItsHostKeyOnlyWithSha1UnlessAllowedForIt() throws Exception {
+        try (TestSshServer sshd = server("key-rsa").hostKeyAlgorithm("RSA")
+                .algorithms(s -> s.setSignatureFactories(List.of(org.apache.sshd.common.signature.BuiltinSignatures.rsa))).start()) {
+            SshOptions accept = OPTIONS.withAcceptNewHostKey(true);
+
+            assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), accept, store()))
+                    .isInstanceOfSatisfying(LegacyAlgorithmsRefusedException.class, e -> assertThat(e.algorithms()).containsExactly("ssh-rsa"))
+                    .hasMessageContaining("Router " + sshd.target() + " (SSH-2.0-")
+                    .hasMessageContaining("offers only legacy SSH algorithms for host key signature: ssh-rsa (RSA signatures with SHA-1)")
+                    .hasMessageEndingWith("allow them for the routers of this command with --allow-legacy-ssh.");
+            SshTarget another = new SshTarget("127.0.0.9", sshd.port());
+            assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD),
+                    accept.withLegacyAlgorithms(LegacyAlgorithms.forRouters(List.of(another))), store()))
+                    .as("allowed for another router only").isInstanceOf(LegacyAlgorithmsRefusedException.class);
+            assertThat(store().pinned(sshd.target())).isEmpty();
+
+            try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD),
+                    accept.withLegacyAlgorithms(LegacyAlgorithms.forRouters(List.of(sshd.target()))), store())) {
+                assertThat(s.exec("echo legacy").stdout()).isEqualTo("legacy\n");
+            }
+        }
+    }
+
+    @Test
+    void refusesLegacyKeyExchangeCiphersAndMacsUnlessAllowed() throws Exception {
+        try (TestSshServer sshd = server("key-a").algorithms(s -> {
+            s.setKeyExchangeFactories(org.apache.sshd.common.NamedFactory.setUpTransformedFactories(false,
+                    List.of(org.apache.sshd.common.kex.BuiltinDHFactories.dhg14), org.apache.sshd.server.ServerBuilder.DH2KEX));
+            s.setCipherFactories(List.of(org.apache.sshd.common.cipher.BuiltinCiphers.tripledescbc));
+            s.setMacFactories(List.of(org.apache.sshd.common.mac.BuiltinMacs.hmacsha1));
+        }).start()) {
+            SshOptions accept = OPTIONS.withAcceptNewHostKey(true);
+
+            assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), accept, store()))
+                    .isInstanceOfSatisfying(LegacyAlgorithmsRefusedException.class, e -> assertThat(e.algorithms())
+                            .containsExactly("diffie-hellman-group14-sha1", "3des-cbc", "hmac-sha1"))
+                    .hasMessageContaining("key exchange: diffie-hellman-group14-sha1 (Diffie-Hellman with SHA-1); cipher: 3des-cbc "
+                            + "(triple DES); MAC: hmac-sha1 (HMAC with SHA-1)")
+                    .hasMessageContaining("--allow-legacy-ssh");
+
+            try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD),
+                    accept.withLegacyAlgorithms(LegacyAlgorithms.forEveryRouter()), store())) {
+                assertThat(s.exec("echo old").stdout()).isEqualTo("old\n");
+            }
+        }
+    }
+
+    @Test
+    void speaksModernAlgorithmsToAnRsaOrEd25519HostByDefault() throws Exception {
+        TestProcesses.sshKeygen(dir.resolve("key-ed25519"), "", "ed25519", "");
+        for (String algorithm : List.of("RSA", "file")) {
+            try (TestSshServer sshd = server(algorithm.equals("RSA") ? "key-rsa" : "key-ed25519").hostKeyAlgorithm(algorithm).start();
+                    DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true),
+                            store())) {
+                assertThat(s.exec("echo modern").stdout()).isEqualTo("modern\n");
+            }
+        }
+        assertThat(Files.readString(store().file())).contains(" ssh-rsa ").contains(" ssh-ed25519 ");
     }
 
     @Test

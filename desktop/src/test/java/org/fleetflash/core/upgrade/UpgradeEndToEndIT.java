@@ -186,7 +186,7 @@ class UpgradeEndToEndIT {
 
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        Path pw = Files.writeString(dir.resolve("pw"), router.password() + "\n");
+        Path pw = Files.writeString(org.fleetflash.core.settings.DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), router.password() + "\n");
         int exit = org.fleetflash.cli.FleetFlashCommand.commandLine(new java.io.PrintWriter(out), new java.io.PrintWriter(err))
                 .execute("cleanup", router.address() + ":" + router.port(), "--user", router.user(), "--password-file",
                         pw.toString(), "--known-hosts", dir.resolve("known_hosts").toString());

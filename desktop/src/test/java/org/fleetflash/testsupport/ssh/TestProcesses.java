@@ -40,6 +40,24 @@ public final class TestProcesses {
         return readPublicKey(privateKeyFile.resolveSibling(privateKeyFile.getFileName() + ".pub"));
     }
 
+    /**
+     * Makes a key pair with the real {@code ssh-keygen}: {@code type} rsa, ecdsa or ed25519, {@code format} "" for
+     * OpenSSH's own, "PEM" or "PKCS8"; returns the public key.
+     */
+    public static PublicKey sshKeygen(Path privateKeyFile, String passphrase, String type, String format)
+            throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", "fleetflash-test",
+                "-f", privateKeyFile.toString()));
+        if ("rsa".equals(type)) {
+            cmd.addAll(List.of("-b", "2048"));
+        }
+        if (!format.isEmpty()) {
+            cmd.addAll(List.of("-m", format));
+        }
+        run(Duration.ofSeconds(20), cmd.toArray(String[]::new));
+        return readPublicKey(privateKeyFile.resolveSibling(privateKeyFile.getFileName() + ".pub"));
+    }
+
     /** Reads an OpenSSH {@code .pub} file. */
     public static PublicKey readPublicKey(Path pubFile) throws IOException {
         List<AuthorizedKeyEntry> entries = AuthorizedKeyEntry.readAuthorizedKeys(pubFile);

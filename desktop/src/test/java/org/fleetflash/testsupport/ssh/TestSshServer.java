@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.fleetflash.core.device.SshTarget;
@@ -29,9 +31,9 @@ public final class TestSshServer implements AutoCloseable {
 
     private final SshServer server;
     private final ExecutorService pumps;
-    private final SimpleGeneratorHostKeyProvider hostKeys;
+    private final KeyPairProvider hostKeys;
 
-    private TestSshServer(SshServer server, ExecutorService pumps, SimpleGeneratorHostKeyProvider hostKeys) {
+    private TestSshServer(SshServer server, ExecutorService pumps, KeyPairProvider hostKeys) {
         this.server = server;
         this.pumps = pumps;
         this.hostKeys = hostKeys;
@@ -57,7 +59,11 @@ public final class TestSshServer implements AutoCloseable {
 
     /** The public host key this server presents. */
     public PublicKey hostKey() {
-        return hostKeys.loadKeys(null).iterator().next().getPublic();
+        try {
+            return hostKeys.loadKeys(null).iterator().next().getPublic();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -79,6 +85,8 @@ public final class TestSshServer implements AutoCloseable {
         private final List<PublicKey> authorizedKeys = new ArrayList<>();
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
         private final Map<String, String> environment = new LinkedHashMap<>(Map.of("PATH", "/usr/bin:/bin", "LC_ALL", "C"));
+        private String hostKeyAlgorithm = "EC";
+        private java.util.function.Consumer<SshServer> algorithms = s -> { };
 
         private Builder(Path hostKeyFile) {
             this.hostKeyFile = hostKeyFile;
@@ -132,6 +140,24 @@ public final class TestSshServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The host key's algorithm for a new key file: "EC" (the default) or "RSA"; "file" uses the existing OpenSSH
+         * key file as it is (e.g. an ed25519 key made by ssh-keygen).
+         */
+        public Builder hostKeyAlgorithm(String algorithm) {
+            this.hostKeyAlgorithm = algorithm;
+            return this;
+        }
+
+        /**
+         * Restricts what the server offers, e.g. {@code s -> s.setSignatureFactories(List.of(BuiltinSignatures.rsa))}
+         * for a server that signs its host key only with SHA-1.
+         */
+        public Builder algorithms(java.util.function.Consumer<SshServer> restrict) {
+            this.algorithms = restrict;
+            return this;
+        }
+
         public Builder env(String name, String value) {
             environment.put(name, value);
             return this;
@@ -141,7 +167,17 @@ public final class TestSshServer implements AutoCloseable {
             SshServer server = SshServer.setUpDefaultServer();
             server.setHost(host);
             server.setPort(port);
-            SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(hostKeyFile);
+            KeyPairProvider keys;
+            if ("file".equals(hostKeyAlgorithm)) {
+                keys = new FileKeyPairProvider(hostKeyFile);
+            } else {
+                SimpleGeneratorHostKeyProvider generated = new SimpleGeneratorHostKeyProvider(hostKeyFile);
+                generated.setAlgorithm(hostKeyAlgorithm);
+                if ("RSA".equals(hostKeyAlgorithm)) {
+                    generated.setKeySize(2048);
+                }
+                keys = generated;
+            }
             server.setKeyPairProvider(keys);
             String u = user;
             String pw = password;
@@ -161,6 +197,7 @@ public final class TestSshServer implements AutoCloseable {
             // The simulator's own command runner: /bin/sh -c with this directory and environment, flushed per chunk.
             ExecSpec spec = new ExecSpec(Path.of("/bin/sh"), workDir, env);
             server.setCommandFactory(new SandboxCommandFactory("test-sshd", () -> spec));
+            algorithms.accept(server); // last, so that a test can also replace an authenticator
             server.start();
             return new TestSshServer(server, pumps, keys);
         }
