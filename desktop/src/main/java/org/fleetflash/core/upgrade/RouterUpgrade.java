@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -46,7 +47,7 @@ import org.fleetflash.core.device.HostKeyChangedException;
 import org.fleetflash.core.device.NotSshException;
 import org.fleetflash.core.device.SshOptions;
 import org.fleetflash.core.device.UploadResult;
-import org.fleetflash.core.settings.OwnerOnly;
+import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.server.ftp.DownloadListener;
 import org.fleetflash.server.ftp.ImageServer;
 import org.fleetflash.server.ftp.Publication;
@@ -316,10 +317,11 @@ public final class RouterUpgrade {
      * A backup that fails half-way is removed, so that no partial copy is ever taken for a good one.
      */
     private Path backup(AgentRunner agent, DeviceFacts facts, Duration deadline) throws UpgradeFailure {
-        Path dir = request.backupDir().resolve(safeName(facts.hostname(), 48) + "_" + safeName(router, 64) + "_" + STAMP.format(now()));
+        Path dir = request.backupDir().resolve(safeName(facts.hostname(), 48) + "_" + safeName(router, 64) + "_" + attempt);
         try {
-            OwnerOnly.createDirectories(request.backupDir());
-            OwnerOnly.createDirectory(dir);
+            DataDirectory.ownerOnlyDirectory(request.backupDir());
+            Files.createDirectory(dir);
+            DataDirectory.ownerOnlyDirectory(dir);
         } catch (IOException e) {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, "BACKUP_FAILED", "Could not create the backup directory " + dir + ": "
                     + e.getMessage() + ". Check the data directory; nothing was changed on the router.", e);
@@ -338,7 +340,7 @@ public final class RouterUpgrade {
                 Path file = dir.resolve(fileName);
                 MessageDigest sha = sha256();
                 long n;
-                try (OutputStream out = OwnerOnly.newOutputStream(file)) {
+                try (OutputStream out = newOwnerOnlyFile(file)) {
                     n = agent.session().readBinary(readCommand(agent, List.of(p.name())), deadline,
                             new DigestingStream(out, sha));
                 }
@@ -350,7 +352,7 @@ public final class RouterUpgrade {
                 sums.append(HexFormat.of().formatHex(sha.digest())).append("  ").append(file.getFileName()).append('\n');
                 emit(new UpgradeEvent.Progress(router, now(), Phase.BACKUP, ++i, facts.partitions().size(), "partitions", p.name()));
             }
-            try (OutputStream out = OwnerOnly.newOutputStream(dir.resolve("SHA256SUMS"))) {
+            try (OutputStream out = newOwnerOnlyFile(dir.resolve("SHA256SUMS"))) {
                 out.write(sums.toString().getBytes(StandardCharsets.UTF_8));
             }
             note(UpgradeEvent.Note.Level.INFO, "Backed up " + facts.partitions().size() + " partitions to " + dir);
@@ -366,8 +368,23 @@ public final class RouterUpgrade {
                     + " nothing was changed on the router.", e);
         } finally {
             if (!complete) {
-                OwnerOnly.deleteTree(dir);
+                deleteTree(dir);
             }
+        }
+    }
+
+    private static OutputStream newOwnerOnlyFile(Path file) throws IOException {
+        return Files.newOutputStream(DataDirectory.createOwnerOnlyFile(file), StandardOpenOption.WRITE);
+    }
+
+    /** Removes a backup that did not complete; what cannot be removed is logged, never thrown. */
+    private void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: could not remove the incomplete backup {}: {}", router, dir, e.getMessage());
         }
     }
 
@@ -577,8 +594,7 @@ public final class RouterUpgrade {
     private static String newAttemptId() {
         byte[] b = new byte[8];
         new java.security.SecureRandom().nextBytes(b);
-        return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + "-"
-                + HexFormat.of().formatHex(b);
+        return STAMP.format(Instant.now()) + "-" + HexFormat.of().formatHex(b);
     }
 
     private static String join(String a, String b) {
