@@ -4,12 +4,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.fleetflash.agent.protocol.AgentLine;
-import org.fleetflash.core.device.AgentRunner;
 import org.fleetflash.core.device.DeviceException;
 import org.fleetflash.core.device.DeviceSession;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.text.Sanitize;
+import org.fleetflash.core.upgrade.RouterCleanup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -21,11 +21,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * (its memory disk, mounts and stage.conf). Safe on a router with nothing to clean.
  */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = {"Removes what an interrupted upgrade left on a router before its reroot: the memory disk, its mounts "
-                + "and stage.conf.",
+        description = {"Puts back what an interrupted upgrade left on a router before its reroot: the root pointer, "
+                + "watchdogd, the memory disk and its mounts, the staging files and the upgrade's claim on the router.",
+            "It says what it found and did. It never interferes with a commit that is running on the router now.",
             "Run it only when no other upgrade of that router is running."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:nothing is left on the router", "2:bad command line", "3:router unreachable or not SSH",
+        exitCodeList = {"0:nothing is left on the router (it says what it put back)", "2:bad command line", "3:router unreachable or not SSH",
             "4:login refused", "5:host key unknown or changed", "1:anything else"})
 final class CleanupCommand implements Callable<Integer> {
 
@@ -45,18 +46,17 @@ final class CleanupCommand implements Callable<Integer> {
         Duration deadline = connect.sshOptions().commandDeadline();
         try (DeviceSession session = SshConnector.shared().open(SshTarget.parse(target), connect.credentials(spec),
                 connect.sshOptions(), connect.hostKeyStore())) {
-            AgentRunner.Result r = AgentRunner.install(session, deadline).runCollecting("cleanup", deadline);
-            for (AgentLine line : r.lines()) {
-                if (line instanceof AgentLine.Error e) {
-                    Failures.print(err, spec, e.code() + ": " + e.text());
-                    return ExitCodes.OTHER;
-                }
+            RouterCleanup.Report report = RouterCleanup.run(session, deadline);
+            for (String text : report.undone()) {
+                out.println(Sanitize.line(target) + ": put back: " + Sanitize.line(text));
             }
-            if (r.exitStatus() != 0 || r.lines().stream().noneMatch(AgentLine.Done.class::isInstance)) {
-                Failures.print(err, spec, "the agent ended without confirming (status " + r.exitStatus() + ")");
+            if (report.refusal().isPresent()) {
+                AgentLine.Error e = report.refusal().get();
+                Failures.print(err, spec, e.code() + ": " + e.text());
                 return ExitCodes.OTHER;
             }
-            out.println(Sanitize.line(target) + ": nothing left of an earlier upgrade");
+            out.println(Sanitize.line(target) + (report.undone().isEmpty() ? ": nothing was left of an earlier upgrade"
+                    : ": " + report.undone().size() + " thing(s) put back; the router is as it was before that upgrade"));
             return ExitCodes.OK;
         } catch (DeviceException e) {
             Failures.print(err, spec, e.getMessage());
