@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fleetflash.agent.image.ImageInfo;
+import org.fleetflash.agent.image.TpLinkHeader;
+import org.fleetflash.agent.image.UImageHeader;
 import org.fleetflash.agent.sim.Profile;
 import org.fleetflash.agent.sim.Shell;
 import org.fleetflash.agent.sim.SimImage;
@@ -45,12 +48,16 @@ class UpgradeRefusalIT {
     }
 
     Run upgrade(SimRouter router, Path image, String layout) {
+        return upgrade(router, image, layout, false);
+    }
+
+    Run upgrade(SimRouter router, Path image, String layout, boolean forceImage) {
         List<UpgradeEvent> events = new ArrayList<>();
         UpgradeRequest request = new UpgradeRequest(new SshTarget(router.address(), router.port()),
                 Credentials.Password.of(router.user(), router.password()),
                 SshOptions.DEFAULTS.withAcceptNewHostKey(true).withConnectTimeout(Duration.ofSeconds(3)),
                 new FileHostKeyStore(dir.resolve("known_hosts")), image, List.of(layout.split(" ")), Optional.empty(),
-                UpgradeRequest.Transport.AUTO, Duration.ofSeconds(30), dir.resolve("backups"));
+                UpgradeRequest.Transport.AUTO, Duration.ofSeconds(30), dir.resolve("backups")).withForceImage(forceImage);
         try (UpgradeServices services = new UpgradeServices(connector, dir.resolve("work"))) {
             UpgradeResult result = new RouterUpgrade(request, services, events::add, Clock.systemUTC()).run();
             return new Run(result, events);
@@ -127,6 +134,89 @@ class UpgradeRefusalIT {
             assertThat(run.result().code()).isEqualTo("READONLY_PARTITION");
             assertThat(run.result().message()).contains("kernel is read-only");
             assertUntouched(router, before, run);
+        }
+    }
+
+    /** Refused in PLAN with {@code code}: no backup, no phase from BACKUP on, the router exactly as it was. */
+    void assertRefusedBeforeAnyTransfer(SimRouter router, byte[] before, Run run, String code) throws IOException {
+        assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(run.result().code()).isEqualTo(code);
+        assertThat(run.result().message()).contains("Refused before any transfer", "Nothing was sent");
+        assertThat(run.result().backup()).isEmpty();
+        assertThat(run.events()).noneMatch(e -> e instanceof UpgradeEvent.PhaseChanged pc && pc.to().compareTo(Phase.BACKUP) >= 0);
+        assertUntouched(router, before, run);
+        assertThat(router.sandbox().root().resolve("tmp/fleetflash/claim")).doesNotExist();
+    }
+
+    @Test
+    void refusesRandomBytesOfTheRightSizeAsNotFirmware() throws Exception {
+        Profile p = Profile.load("tl-wdr3600").unthrottled();
+        try (SimRouter router = start(p)) {
+            byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+            byte[] noise = new byte[7_919_104];
+            new java.util.Random(7).nextBytes(noise);
+            Path random = Files.write(dir.resolve("random.bin"), noise);
+
+            Run run = upgrade(router, random, "kernel rootfs");
+
+            assertRefusedBeforeAnyTransfer(router, before, run, "NOT_FIRMWARE");
+            assertThat(run.result().image()).hasValueSatisfying(i -> assertThat(i.format()).isEqualTo(ImageInfo.Format.UNKNOWN));
+        }
+    }
+
+    @Test
+    void refusesAKernelForAnotherArchitectureEvenWhenForced() throws Exception {
+        Profile p = Profile.load("tl-wdr3600").unthrottled();
+        try (SimRouter router = start(p)) {
+            byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+            Path arm = Files.write(dir.resolve("arm.bin"), SimImage.withKernelArch(SimImage.bytes(p, "12.0-arm", 0),
+                    UImageHeader.ARCH_ARM));
+
+            Run run = upgrade(router, arm, "kernel rootfs", true);
+
+            assertRefusedBeforeAnyTransfer(router, before, run, "WRONG_ARCH");
+            assertThat(run.result().message()).contains("--force-image cannot override this");
+        }
+    }
+
+    @Test
+    void refusesAnImageForAnotherBoardWhoseRootIsNotWhereThisKernelLooks() throws Exception {
+        Profile mt7621 = Profile.load("generic-16m").unthrottled();
+        try (SimRouter router = start(mt7621)) {
+            byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+            Path wdr = Files.write(dir.resolve("wdr3600.bin"), SimImage.bytes(Profile.load("tl-wdr3600"), "12.0-wdr", 0));
+
+            Run run = upgrade(router, wdr, "kernel rootfs");
+
+            assertRefusedBeforeAnyTransfer(router, before, run, "NO_ROOT");
+        }
+    }
+
+    @Test
+    void refusesATpLinkImageForAnotherModelAndSaysForceExists() throws Exception {
+        Profile p = Profile.load("tl-wdr3600").unthrottled();
+        String name;
+        try (SimRouter router = start(p)) {
+            name = router.name();
+        }
+        // The router runs TP-Link firmware (hardware id 0x36000001 at 0x40 of its kernel partition), as shipped.
+        byte[] own = SimImage.bytes(p, "11.0-tplink", 0, ImageInfo.Format.TPLINK);
+        byte[] flash = Files.readAllBytes(dir.resolve("state").resolve(name).resolve("flash.bin"));
+        System.arraycopy(own, 0, flash, (int) p.spanStart(), own.length);
+        Files.write(dir.resolve("state").resolve(name).resolve("flash.bin"), flash);
+        try (SimRouter router = SimRouter.start(dir.resolve("state"), new SimRouter.Options(name, p, Shell.DASH,
+                "127.0.5." + NEXT.getAndIncrement(), 0, Optional.empty(), Optional.empty()))) {
+            assertThat(router.runningVersion()).contains("11.0-tplink");
+            byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+            byte[] other = SimImage.bytes(p, "12.0-wdr4300", 0, ImageInfo.Format.TPLINK);
+            java.nio.ByteBuffer.wrap(other).putInt(0x40, 0x43000001); // a TL-WDR4300's image
+            TpLinkHeader.sign(other);
+            Path wdr4300 = Files.write(dir.resolve("wdr4300.bin"), other);
+
+            Run run = upgrade(router, wdr4300, "kernel rootfs");
+
+            assertRefusedBeforeAnyTransfer(router, before, run, "WRONG_MODEL");
+            assertThat(run.result().message()).contains("0x43000001", "0x36000001", "--force-image writes it anyway");
         }
     }
 
