@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.fleetflash.agent.sim.Faults;
 import org.fleetflash.agent.sim.Profile;
 import org.fleetflash.agent.sim.SimImage;
 import org.fleetflash.agent.sim.SimRouter;
@@ -180,5 +181,85 @@ class UpgradeSafetyIT {
             assertThat(files).isNotEmpty().allSatisfy(f ->
                     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
         }
+    }
+
+    @Test
+    void aFlashThatDiffersWhenReadBackNeedsAttentionEvenThoughTheFlasherSaidDone() throws Exception {
+        SimRouter router = bench.start();
+        Profile p = router.sandbox().profile();
+        byte[] img = SimImage.bytes(p, VERSION, 0);
+        router.setFaults(Faults.none().withFlashRotAt(Faults.paddingOffset(p, img.length)));
+
+        Run run = bench.upgrade(router, Files.write(dir.resolve("fw.bin"), img));
+
+        assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(run.result().code()).isEqualTo("FLASH_MISMATCH");
+        assertThat(run.phases()).contains(Phase.REBOOT, Phase.READ_BACK).doesNotContain(Phase.VERIFIED);
+        assertThat(router.runningVersion()).contains(VERSION); // it boots: only the read-back can tell
+    }
+
+    @Test
+    void aRerootThatFailsIsUndoneOnTheRouterAndSaysWhatWasPutBack() throws Exception {
+        SimRouter router = bench.start();
+        Path img = image(router.sandbox().profile(), VERSION);
+        byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+        router.setFaults(Faults.none().withRebootWithoutReroot());
+
+        Run run = bench.upgrade(router, img);
+
+        assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(run.result().code()).isEqualTo("REROOT_FAILED");
+        assertThat(run.result().message()).contains("reboot", "watchdogd");
+        assertUntouched(router, before);
+        assertThat(bench.probe(router).watchdogdRunning()).isTrue();
+        assertThat(router.sandbox().root().resolve("tmp/fleetflash/claim")).doesNotExist();
+    }
+
+    @Test
+    void aRefusedCommitFollowedByAFailedReconnectNeedsAttention() throws Exception {
+        SimRouter other = bench.start();
+        SimRouter router = bench.start();
+        assertThat(bench.probe(other).hostname()).isNotEmpty(); // pins the other router's key
+        Path img = image(router.sandbox().profile(), VERSION);
+        router.setFaults(Faults.none().withRebootWithoutReroot().withPauseAt(Faults.Pause.REBOOT));
+        CompletableFuture<Void> swapKeys = CompletableFuture.runAsync(() -> {
+            try {
+                Faults.awaitPaused(router, Faults.Pause.REBOOT, java.time.Duration.ofSeconds(120));
+                // While the commit runs, the laptop's view of the router changes (here: its pinned key no longer
+                // matches), so the reconnect that would clean up after the refused commit fails.
+                List<String> lines = Files.readAllLines(bench.knownHosts());
+                String otherKey = lines.stream().filter(l -> l.contains(other.address())).findFirst().orElseThrow()
+                        .split(" ", 2)[1];
+                Files.write(bench.knownHosts(), lines.stream()
+                        .map(l -> l.contains(router.address()) ? l.split(" ", 2)[0] + " " + otherKey : l).toList());
+                Faults.release(router, Faults.Pause.REBOOT);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        Run run = bench.upgrade(router, img);
+        swapKeys.join();
+
+        assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(run.result().code()).isEqualTo("REROOT_FAILED");
+        assertThat(run.result().message()).contains("could not remove", "fleetflash cleanup");
+    }
+
+    @Test
+    void twoUpgradesOfOneRouterStartedTogetherGiveOneResultAndOneBusy() throws Exception {
+        SimRouter router = bench.start();
+        Path img = image(router.sandbox().profile(), VERSION);
+
+        CompletableFuture<Run> first = CompletableFuture.supplyAsync(() -> bench.upgrade(router, img));
+        CompletableFuture<Run> second = CompletableFuture.supplyAsync(() -> bench.upgrade(router, img));
+        List<Run> runs = List.of(first.join(), second.join());
+
+        assertThat(runs).extracting(r -> r.result().code()).containsExactlyInAnyOrder("OK", "BUSY");
+        Run busy = runs.stream().filter(r -> r.result().code().equals("BUSY")).findFirst().orElseThrow();
+        assertThat(busy.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(busy.result().message()).containsPattern("started 20[0-9-]{8}T[0-9:]{8}Z from 127\\.");
+        assertThat(busy.phases()).doesNotContain(Phase.PREFLIGHT, Phase.COMMIT);
+        assertThat(router.runningVersion()).contains(VERSION);
     }
 }
