@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CommitKillIT {
 
-    private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(300);
     private static final String OLD_ROOT = "ufs:map/rootfs.uncompress";
 
     @TempDir

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Faults after the point of no return, and the simulated kernel's reroot and reboot on their own. */
 class UpgradeFaultsIT {
 
-    private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(300);
 
     @TempDir
     Path dir;

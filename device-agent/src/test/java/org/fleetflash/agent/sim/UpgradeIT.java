@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class UpgradeIT {
 
-    private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(300);
 
     @TempDir
     Path dir;
