@@ -38,12 +38,12 @@ class DeviceFactsBuilderTest {
                 134217728L, 109051904L, 4096L, 18934L * 4096L, "ufs:map/rootfs.uncompress", true, true,
                 List.of("md0", "md1"), tools, paths, List.of("USB1", "USB2", "WLAN2G", "SYSTEM", "QSS"), 65536L,
                 "flash/spi0", 8388608L, List.of(
-                        new Partition("u-boot", 0, 131072, true, 0, 65536),
-                        new Partition("kernel", 131072, 1245184, false, 2, 65536),
-                        new Partition("rootfs", 1376256, 6815744, false, 3, 65536),
-                        new Partition("cfg", 8192000, 65536, false, 4, 65536),
-                        new Partition("mib0", 8257536, 65536, true, 5, 65536),
-                        new Partition("ART", 8323072, 65536, true, 6, 65536)),
+                        new Partition("u-boot", 0, 131072, true, 0, 65536, "0x00000000"),
+                        new Partition("kernel", 131072, 1245184, false, 2, 65536, "0x00020000"),
+                        new Partition("rootfs", 1376256, 6815744, false, 3, 65536, "search:0x00020000:0x10000:.!/bin/sh"),
+                        new Partition("cfg", 8192000, 65536, false, 4, 65536, "0x007d0000"),
+                        new Partition("mib0", 8257536, 65536, true, 5, 65536, "0x007e0000"),
+                        new Partition("ART", 8323072, 65536, true, 6, 65536, "0x007f0000")),
                 List.of(), java.util.Optional.empty());
     }
 
