@@ -1,5 +1,6 @@
 package org.fleetflash.core.device;
 
+import org.fleetflash.agent.ShellWords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -215,7 +216,7 @@ public final class DeviceSession implements AutoCloseable {
      * is (root's is csh on older FreeBSD; decision 0003). The one place that builds such commands.
      */
     public static String sh(String script) {
-        return "sh -c " + shellQuote(script);
+        return ShellWords.sh(script);
     }
 
     /**
@@ -225,11 +226,7 @@ public final class DeviceSession implements AutoCloseable {
      * @throws IllegalArgumentException for a NUL character, which no shell word can hold
      */
     public static String shellQuote(String value) {
-        Objects.requireNonNull(value, "value");
-        if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("A value for the router's shell cannot contain a NUL character: remove it");
-        }
-        return "'" + value.replace("'", "'\\''") + "'";
+        return ShellWords.quote(value);
     }
 
     /** Closes the session (gracefully for up to 5 s, then at once). */

@@ -1,5 +1,6 @@
 package org.fleetflash.agent.sim;
 
+import org.fleetflash.agent.ShellWords;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -317,7 +318,7 @@ final class UpgradeBench implements AutoCloseable {
                     .verify(Duration.ofSeconds(10)).getSession()) {
                 s.addPasswordIdentity(router.password());
                 s.auth().verify(Duration.ofSeconds(10));
-                try (ChannelExec ch = s.createExecChannel("cat > '" + remote.replace("'", "'\\''") + "'")) {
+                try (ChannelExec ch = s.createExecChannel("cat > " + ShellWords.quote(remote))) {
                     ch.setErr(new ByteArrayOutputStream());
                     ch.open().verify(Duration.ofSeconds(10));
                     try (java.io.OutputStream in = ch.getInvertedIn()) {
@@ -343,7 +344,7 @@ final class UpgradeBench implements AutoCloseable {
     }
 
     private static String q(Object v) {
-        return "'" + v.toString().replace("'", "'\\''") + "'";
+        return ShellWords.quote(v.toString());
     }
 
     @Override
