@@ -32,7 +32,8 @@ ff() { java -jar "$JAR" "$@"; }
 ff sim image --profile tl-wdr3600 --version bench-a --out "$work/a.bin" >/dev/null
 ff sim image --profile tl-wdr3600 --like "$work/a.bin" --change-last-blocks 10 --out "$work/b.bin" >/dev/null
 
-ff sim --profile tl-wdr3600 --address 127.0.9.1 --port 0 --state-dir "$work/state" \
+# java itself in the background, not the ff function: $! must be the JVM, or cleanup would leave it running
+java -jar "$JAR" sim --profile tl-wdr3600 --address 127.0.9.1 --port 0 --state-dir "$work/state" \
     --flash-write-bps "$WRITE_BPS" --reboot-delay 2 >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
 for _ in $(seq 1 120); do
@@ -41,6 +42,7 @@ for _ in $(seq 1 120); do
 done
 read -r _name endpoint user password <"$work/sim.out"
 printf '%s\n' "$password" >"$work/pw"
+chmod 600 "$work/pw"
 
 run() { # label image -> prints "label blocks_written blocks_same seconds outcome"
     local start end last
