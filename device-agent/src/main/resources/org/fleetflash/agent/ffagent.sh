@@ -215,7 +215,7 @@ ff_probe() {
     ff_emit "done cmd=probe status=ok"
 }
 
-# ---------------------------------------------------------------- upgrade (issue 3)
+# ---------------------------------------------------------------- upgrade
 # Paths of one upgrade on the router; everything under FF_WORK goes away with cleanup.
 FF_WORK="${FF_ROOT}/tmp/fleetflash"
 FF_CONF="$FF_WORK/stage.conf"

@@ -51,4 +51,11 @@ class FaultsTest {
         assertThatThrownBy(() -> Faults.none().withExtraRebootDelay(Duration.ofSeconds(-1)))
                 .hasMessageContaining("negative");
     }
+
+    @Test
+    void paddingOffsetRefusesAnImageWithoutPadding() {
+        Profile p = Profile.load("tl-wdr3600");
+        assertThatThrownBy(() -> Faults.paddingOffset(p, 4L * p.eraseBlock())).hasMessageContaining("no padding");
+        assertThat(Faults.paddingOffset(p, 1)).isEqualTo(p.spanStart() + p.eraseBlock() - 1);
+    }
 }

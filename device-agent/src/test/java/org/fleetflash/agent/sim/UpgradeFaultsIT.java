@@ -138,13 +138,6 @@ class UpgradeFaultsIT {
     }
 
     @Test
-    void paddingOffsetRefusesAnImageWithoutPadding() {
-        Profile p = Profile.load("tl-wdr3600");
-        assertThatThrownBy(() -> Faults.paddingOffset(p, 4L * p.eraseBlock())).hasMessageContaining("no padding");
-        assertThat(Faults.paddingOffset(p, 1)).isEqualTo(p.spanStart() + p.eraseBlock() - 1);
-    }
-
-    @Test
     void aRouterThatNeverReturnsStillFlashedTheImage() throws Exception {
         bench();
         bench.router.setFaults(Faults.none().withNeverReturns());
