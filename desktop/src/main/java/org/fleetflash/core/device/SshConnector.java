@@ -231,9 +231,12 @@ public final class SshConnector implements AutoCloseable {
         if (hs.rejection != null) {
             throw hs.rejection;
         }
-        if (!session.isOpen() || session.isClosing()) {
+        Throwable why = auth.getException();
+        boolean refused = why == null || why instanceof org.apache.sshd.common.SshException se
+                && se.getDisconnectCode() == org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE;
+        if (!refused || !session.isOpen() || session.isClosing()) {
             // The server went away during the login (a router going down for its reroot): not a refused login.
-            throw DeviceUnreachableException.connectionLost(target, "logging in", auth.getException());
+            throw DeviceUnreachableException.connectionLost(target, "logging in", why);
         }
         String advice = credentials instanceof Credentials.PrivateKey k
                 ? "check the user, and that the router trusts the key " + k.keyFile() + " (its public half must be in the user's authorized_keys)"
