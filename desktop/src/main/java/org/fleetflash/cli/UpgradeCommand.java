@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.text.Sanitize;
 import org.fleetflash.core.upgrade.Outcome;
 import org.fleetflash.core.upgrade.RouterUpgrade;
 import org.fleetflash.core.upgrade.UpgradeEvent;
@@ -34,8 +35,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fleetflash upgrade}: upgrades one router end to end, from the command line. */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
-        description = {"Upgrades one router online: backs up its flash, stages the image in RAM, reroots,",
-            "flashes the changed erase blocks, and checks the router came back with the image."},
+        description = {"Upgrades one router online: checks that the image is for this router, backs up its flash, stages "
+                + "the image in RAM, reroots, flashes the changed erase blocks, and checks that the router came back with "
+                + "the image.",
+            "Ctrl+C before the reroot cancels and undoes; after it, the router finishes on its own."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:SUCCEEDED: the router runs the new image, checked byte for byte (or already held it)",
             "10:FAILED_SAFE: stopped before the reroot; the router runs its old firmware, untouched",
@@ -89,8 +92,8 @@ final class UpgradeCommand implements Callable<Integer> {
     boolean reflash;
 
     @Option(names = "--force-image",
-            description = "Expert override: flash an image that is not recognised as one for this router (unknown format or"
-                    + " another model). Recorded as forced. Never overrides a corrupt header or another architecture.")
+            description = "Expert override: flash an image of an unknown format, or one for another TP-Link model. The"
+                    + " result records it as forced. It never overrides a corrupt header, another architecture or a missing root.")
     boolean forceImage;
 
     @Override
@@ -110,7 +113,7 @@ final class UpgradeCommand implements Callable<Integer> {
         UpgradeRequest request = new UpgradeRequest(router, connect.credentials(spec), connect.sshOptions(),
                 connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
                 Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage);
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = jsonMapper();
         try (UpgradeServices services = new UpgradeServices(SshConnector.shared(), home.resolve("work"))) {
             RouterUpgrade upgrade = new RouterUpgrade(request, services, e -> print(out, json, e), Clock.systemUTC());
             CompletableFuture<UpgradeResult> finished = new CompletableFuture<>();
@@ -169,13 +172,13 @@ final class UpgradeCommand implements Callable<Integer> {
                         + " shows the firmware version), or run this upgrade again: it says 'already up to date' when the image"
                         + " is in the flash.";
                 if (jsonEvents) {
-                    ObjectNode o = new ObjectMapper().createObjectNode();
+                    ObjectNode o = jsonMapper().createObjectNode();
                     o.put("router", router.hostPort());
                     o.put("event", "interrupted");
                     o.put("phase", String.valueOf(upgrade.phase()));
                     o.put("message", text);
                     synchronized (this) {
-                        spec.commandLine().getOut().println(o);
+                        spec.commandLine().getOut().println(o.toString());
                     }
                 } else {
                     err.println("fleetflash upgrade: " + text);
@@ -215,6 +218,13 @@ final class UpgradeCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Router text stays exact in JSON, with every non-ASCII character escaped (a terminal shows it inert). */
+    static ObjectMapper jsonMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().configure(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true);
+        return mapper;
+    }
+
     static String toJson(ObjectMapper json, UpgradeEvent e) {
         ObjectNode o = json.createObjectNode();
         o.put("router", e.router());
@@ -246,7 +256,11 @@ final class UpgradeCommand implements Callable<Integer> {
             o.put("image", f.image());
             o.put("imageForced", f.imageForced());
         }
-        return o.toString();
+        try {
+            return json.writeValueAsString(o); // JsonNode.toString() would ignore ESCAPE_NON_ASCII
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("An event that cannot be written as JSON: " + e, ex);
+        }
     }
 
     private String lastProgressKey;
@@ -262,14 +276,17 @@ final class UpgradeCommand implements Callable<Integer> {
                 return null;
             }
             lastProgressKey = key;
-            return String.format("%s    %s %d/%d %s %s", e.router(), p.phase(), p.done(), p.total(), p.unit(), p.detail());
+            return String.format("%s    %s %d/%d %s %s", e.router(), p.phase(), p.done(), p.total(), p.unit(),
+                    Sanitize.line(p.detail()));
         }
         if (e instanceof UpgradeEvent.Note n) {
-            return String.format("%s    %s%s", e.router(), n.level() == UpgradeEvent.Note.Level.WARNING ? "warning: " : "", n.text());
+            return String.format("%s    %s%s", e.router(), n.level() == UpgradeEvent.Note.Level.WARNING ? "warning: " : "",
+                    Sanitize.line(n.text(), Failures.MAX_MESSAGE));
         }
         UpgradeEvent.Finished f = (UpgradeEvent.Finished) e;
         return String.format("%s  %s%s: %s", e.router(), f.outcome(),
-                f.outcome() == Outcome.SUCCEEDED ? "" : " (" + f.code() + ")", f.message());
+                f.outcome() == Outcome.SUCCEEDED && "OK".equals(f.code()) ? "" : " (" + f.code() + ")",
+                Sanitize.line(f.message(), Failures.MAX_MESSAGE));
     }
 
 }
