@@ -49,9 +49,9 @@ class CommandLineJarIT {
         pb.environment().remove(DataDirectory.ENV);
         pb.environment().putAll(env);
         Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("fleetflash " + String.join(" ", args) + " did not finish in 60 s");
+            throw new AssertionError("fleetflash " + String.join(" ", args) + " did not finish in 300 s");
         }
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
