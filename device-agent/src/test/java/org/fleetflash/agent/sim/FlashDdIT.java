@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.fleetflash.agent.sim.SandboxShell.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,5 +147,39 @@ class FlashDdIT {
 
         assertThat(r.exit()).isZero();
         assertThat(ms).isGreaterThanOrEqualTo(240);
+    }
+
+    @Test
+    void throttledCopiesTakeAtLeastTheirBytesOverTheSpeedAndSayHowLong() throws Exception {
+        sandbox.close();
+        sandbox = Sandbox.create(dir.resolve("slow2"), Profile.load("tl-wdr3600").withFlashSpeed(262_144, 524_288), Shell.DASH, "slow2");
+        sh = new SandboxShell(sandbox);
+        byte[] eight = new byte[8 * EB];
+        new Random(11).nextBytes(eight);
+        Files.write(sandbox.root().resolve("tmp/eight"), eight);
+
+        // 512 KiB written at 512 KiB/s, then 256 KiB read at 256 KiB/s: at least a second each (lower bounds only)
+        long t0 = System.nanoTime();
+        Result w = sh.run("dd if=\"$FF_ROOT/tmp/eight\" of=\"$FF_ROOT/dev/map/rootfs\" bs=65536 seek=2");
+        long writeMs = (System.nanoTime() - t0) / 1_000_000;
+        long t1 = System.nanoTime();
+        Result r = sh.run("dd if=\"$FF_ROOT/dev/map/rootfs\" of=\"$FF_ROOT/tmp/back\" bs=65536 skip=2 count=4");
+        long readMs = (System.nanoTime() - t1) / 1_000_000;
+
+        assertThat(w.exit()).as(w.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(writeMs).isGreaterThanOrEqualTo(1000);
+        assertThat(readMs).isGreaterThanOrEqualTo(1000);
+        // the summary's time covers the wait too (its clock steps by 10 ms)
+        assertThat(w.err()).startsWith("8+0 records in\n8+0 records out\n524288 bytes transferred in ");
+        assertThat(secs(w.err())).isGreaterThanOrEqualTo(0.99);
+        assertThat(secs(r.err())).isGreaterThanOrEqualTo(0.99);
+        assertThat(Files.readAllBytes(sandbox.root().resolve("tmp/back"))).isEqualTo(Arrays.copyOf(eight, 4 * EB));
+    }
+
+    private static double secs(String summary) {
+        Matcher m = Pattern.compile("bytes transferred in ([0-9]+\\.[0-9]{6}) secs").matcher(summary);
+        assertThat(m.find()).as(summary).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 }

@@ -2,20 +2,26 @@
 # dd(1) stand-in: FreeBSD operands and summary. "$FF_ROOT/dev/map/<name>" is a GEOM_MAP partition
 # of the flash file: I/O lands at the partition's offset; past its end is EINVAL, a write that is
 # not erase-block aligned is EIO (mx25l), a write to a readonly=1 hint partition is EPERM at open.
+# Cheap on purpose (the flasher calls it four times per erase block): shell built-ins plus one GNU dd
+# per copy, reading and writing the files in place; a second GNU dd only to learn a plain input
+# file's length or to pad (conv=sync/osync); stdin alone is staged in a scratch file.
+# shellcheck disable=SC2154 # sim_t, sim_r and sim_p* are set by sim.subr's sim_clock, sim_rpathv and sim_part
 # shellcheck source=/dev/null
 . '@FF_SIM_DIR@/sim.subr'
 
 GNUDD=/usr/bin/dd
-start=$(sim_now)
+sim_clock
+start=$sim_t
 ifile='' ofile='' bs='' ibs=512 obs=512 skip=0 seek=0 count='' csync=0 cnotrunc=0 cosync=0 status=''
+nl='
+'
 
-# num OPERAND VALUE: FreeBSD get_num(): a number with an optional b/k/m/g/w suffix, x products
+# num OPERAND VALUE: FreeBSD get_num() into $r: a number with an optional b/k/m/g/w suffix, x products
 num() {
-	v=$2
 	r=1
 	old_ifs=$IFS
 	IFS=x
-	for f in $v; do
+	for f in $2; do
 		n=${f%[bkmgwBKMGW]}
 		case $n in
 		'' | *[!0-9]*) IFS=$old_ifs; echo "dd: $1: illegal numeric value" >&2; exit 1 ;;
@@ -30,19 +36,18 @@ num() {
 		r=$((r * n))
 	done
 	IFS=$old_ifs
-	echo "$r"
 }
 
 for op in "$@"; do
 	case $op in
 	if=*) ifile=${op#if=} ;;
 	of=*) ofile=${op#of=} ;;
-	bs=*) bs=$(num bs "${op#bs=}") || exit 1 ;;
-	ibs=*) ibs=$(num ibs "${op#ibs=}") || exit 1 ;;
-	obs=*) obs=$(num obs "${op#obs=}") || exit 1 ;;
-	skip=* | iseek=*) skip=$(num skip "${op#*=}") || exit 1 ;;
-	seek=* | oseek=*) seek=$(num seek "${op#*=}") || exit 1 ;;
-	count=*) count=$(num count "${op#count=}") || exit 1 ;;
+	bs=*) num bs "${op#bs=}"; bs=$r ;;
+	ibs=*) num ibs "${op#ibs=}"; ibs=$r ;;
+	obs=*) num obs "${op#obs=}"; obs=$r ;;
+	skip=* | iseek=*) num skip "${op#*=}"; skip=$r ;;
+	seek=* | oseek=*) num seek "${op#*=}"; seek=$r ;;
+	count=*) num count "${op#count=}"; count=$r ;;
 	status=*)
 		status=${op#status=}
 		case $status in
@@ -76,98 +81,142 @@ if [ "$ibs" -le 0 ] || [ "$obs" -le 0 ]; then
 	exit 1
 fi
 
-tmp=$FF_SIM/tmp/dd.$$
-/bin/rm -rf "$tmp"
-/bin/mkdir -p "$tmp" || exit 1
-trap '/bin/rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-
 in_full=0 in_part=0 out_full=0 out_part=0 out_bytes=0
 
-# summary: FreeBSD's three summary lines on stderr
+# summary: FreeBSD's three summary lines on stderr; the time is the clock of sim_clock (10 ms steps),
+# at least a microsecond as in FreeBSD's dd
 summary() {
 	[ "$status" = none ] && return 0
 	printf '%s+%s records in\n%s+%s records out\n' "$in_full" "$in_part" "$out_full" "$out_part" >&2
 	[ "$status" = noxfer ] && return 0
-	/usr/bin/awk -v s="$start" -v e="$(sim_now)" -v b="$out_bytes" 'BEGIN {
-		t = e - s; if (t < 0.000001) t = 0.000001
-		printf "%d bytes transferred in %.6f secs (%.0f bytes/sec)\n", b, t, b / t }' >&2
+	sim_clock
+	us=$(((sim_t - start) * 10000))
+	[ "$us" -ge 1 ] || us=1
+	printf '%s bytes transferred in %s.%06d secs (%s bytes/sec)\n' "$out_bytes" $((us / 1000000)) $((us % 1000000)) \
+		$(((out_bytes * 1000000 + us / 2) / us)) >&2
 }
 
-# mapname PATH: the partition name when PATH is /dev/map/<name> on the router
+# mapname PATH: sets $mname to the partition name when PATH is /dev/map/<name> on the router
 mapname() {
-	case $(sim_rpath "$1") in
-	/dev/map/*) printf '%s\n' "${1##*/}" ;;
+	sim_rpathv "$1"
+	case $sim_r in
+	/dev/map/*) mname=${1##*/} ;;
 	*) return 1 ;;
 	esac
 }
 
-# ---- input: stage the bytes dd would read into $tmp/in ----
+# copied GNUDD-OUTPUT: sets $got to the byte count of GNU dd's summary (LC_ALL=C)
+copied() {
+	got=${1##*records out"$nl"}
+	got=${got%% *}
+	case $got in
+	'' | *[!0-9]*) got=0 ;;
+	esac
+}
+
+# ---- input: src (a host file), from (byte offset in it), len (bytes the input yields, before padding)
+src='' from=0 len=''
+tmp=''
 if [ -z "$ifile" ]; then
+	# stdin: read completely first (a pipe gives no short reads), into a scratch file
+	tmp=$FF_SIM/tmp/dd.$$
+	trap '/bin/rm -f "$tmp"' EXIT
+	trap 'exit 1' INT TERM HUP
 	if [ -n "$count" ]; then
-		$GNUDD of="$tmp/in" bs=65536 iflag=skip_bytes,count_bytes,fullblock skip=$((skip * ibs)) count=$((count * ibs)) status=none || exit 1
+		msg=$(LC_ALL=C $GNUDD of="$tmp" bs=65536 iflag=skip_bytes,count_bytes,fullblock skip=$((skip * ibs)) count=$((count * ibs)) 2>&1) || { printf '%s\n' "${msg%%"$nl"*}" >&2; exit 1; }
 	else
-		$GNUDD of="$tmp/in" bs=65536 iflag=skip_bytes skip=$((skip * ibs)) status=none || exit 1
+		msg=$(LC_ALL=C $GNUDD of="$tmp" bs=65536 iflag=skip_bytes skip=$((skip * ibs)) 2>&1) || { printf '%s\n' "${msg%%"$nl"*}" >&2; exit 1; }
 	fi
-elif iname=$(mapname "$ifile"); then
-	rname=/dev/map/$iname
-	part=$(sim_part "$iname") || { echo "dd: $rname: No such file or directory" >&2; exit 1; }
-	# shellcheck disable=SC2086
-	set -- $part
-	poff=$2 psize=$3
+	copied "$msg"
+	src=$tmp len=$got
+elif mapname "$ifile"; then
+	rname=/dev/map/$mname
+	sim_part "$mname" || { echo "dd: $rname: No such file or directory" >&2; exit 1; }
 	from=$((skip * ibs))
-	if [ -n "$count" ]; then want=$((count * ibs)); else want=$((psize - from)); fi
-	if [ $((ibs % FF_SIM_SECTOR)) != 0 ] || [ "$from" -gt "$psize" ] || [ $((from + want)) -gt "$psize" ] || [ $((want % ibs)) != 0 ]; then
+	if [ -n "$count" ]; then want=$((count * ibs)); else want=$((sim_psize - from)); fi
+	if [ $((ibs % FF_SIM_SECTOR)) != 0 ] || [ "$from" -gt "$sim_psize" ] || [ $((from + want)) -gt "$sim_psize" ] || [ $((want % ibs)) != 0 ]; then
 		echo "dd: $rname: Invalid argument" >&2
 		summary
 		exit 1
 	fi
-	$GNUDD if="$FF_SIM_FLASH" of="$tmp/in" bs=65536 iflag=skip_bytes,count_bytes skip=$((poff + from)) count="$want" status=none || exit 1
+	src=$FF_SIM_FLASH from=$((sim_poff + from)) len=$want
 	sim_throttle "$want" "$FF_SIM_READBPS"
 else
-	host=$(sim_hpath "$ifile")
-	if [ ! -e "$host" ]; then
-		echo "dd: $(sim_rpath "$ifile"): No such file or directory" >&2
+	sim_rpathv "$ifile"
+	src=$FF_SIM_ROOT$sim_r
+	if [ ! -e "$src" ]; then
+		echo "dd: $sim_r: No such file or directory" >&2
 		exit 1
 	fi
-	if [ -n "$count" ]; then
-		$GNUDD if="$host" of="$tmp/in" bs=65536 iflag=skip_bytes,count_bytes,fullblock skip=$((skip * ibs)) count=$((count * ibs)) status=none || exit 1
-	else
-		$GNUDD if="$host" of="$tmp/in" bs=65536 iflag=skip_bytes skip=$((skip * ibs)) status=none || exit 1
-	fi
-fi
-len=$(sim_size "$tmp/in")
-in_full=$((len / ibs))
-[ $((len % ibs)) = 0 ] || in_part=1
-if [ "$csync" = 1 ] && [ "$in_part" = 1 ]; then
-	/usr/bin/head -c $((ibs - len % ibs)) /dev/zero >>"$tmp/in"
-	len=$(sim_size "$tmp/in")
+	from=$((skip * ibs))
 fi
 
-# ---- output plan: chunks of blk bytes, the last one maybe short ----
-if [ -n "$bs" ]; then blk=$bs; else blk=$obs; fi
-if [ -z "$bs" ] && [ "$cosync" = 1 ] && [ $((len % blk)) != 0 ]; then
-	/usr/bin/head -c $((blk - len % blk)) /dev/zero >>"$tmp/in"
-	len=$(sim_size "$tmp/in")
-fi
-chunks_full=$((len / blk))
-last=$((len % blk))
+# inlen: sets len when it is not known yet (a plain input file), by a GNU dd read of the range to /dev/null
+inlen() {
+	[ -z "$len" ] || return 0
+	if [ -n "$count" ]; then
+		msg=$(LC_ALL=C $GNUDD if="$src" of=/dev/null bs=65536 iflag=skip_bytes,count_bytes skip="$from" count=$((count * ibs)) 2>&1) || { printf '%s\n' "${msg%%"$nl"*}" >&2; exit 1; }
+	else
+		msg=$(LC_ALL=C $GNUDD if="$src" of=/dev/null bs=65536 iflag=skip_bytes skip="$from" 2>&1) || { printf '%s\n' "${msg%%"$nl"*}" >&2; exit 1; }
+	fi
+	copied "$msg"
+	len=$got
+}
+
+# plan: padded length plen, records in, output chunks (blk bytes, the last one maybe short)
+plan() {
+	in_full=$((len / ibs))
+	[ $((len % ibs)) = 0 ] || in_part=1
+	plen=$len
+	if [ "$csync" = 1 ] && [ "$in_part" = 1 ]; then
+		plen=$((len + ibs - len % ibs))
+	fi
+	if [ -n "$bs" ]; then blk=$bs; else blk=$obs; fi
+	if [ -z "$bs" ] && [ "$cosync" = 1 ] && [ $((plen % blk)) != 0 ]; then
+		plen=$((plen + blk - plen % blk))
+	fi
+	chunks_full=$((plen / blk))
+	last=$((plen % blk))
+}
+
+# put DST OFFSET N TRUNC: writes the first N bytes of the padded input to host file DST at OFFSET (DST '' =
+# stdout); TRUNC=1 truncates DST at OFFSET first
+put() {
+	dn=$3
+	[ "$dn" -le "$len" ] || dn=$len
+	if [ -z "$1" ]; then
+		$GNUDD if="$src" bs=65536 iflag=skip_bytes,count_bytes skip="$from" count="$dn" status=none || exit 1
+		[ "$3" -gt "$dn" ] || return 0
+		$GNUDD if=/dev/zero bs=65536 iflag=count_bytes count=$(($3 - dn)) status=none || exit 1
+		return 0
+	fi
+	if [ "$4" = 1 ]; then
+		$GNUDD if="$src" of="$1" bs=65536 iflag=skip_bytes,count_bytes skip="$from" count="$dn" oflag=seek_bytes seek="$2" status=none || exit 1
+	else
+		$GNUDD if="$src" of="$1" bs=65536 iflag=skip_bytes,count_bytes skip="$from" count="$dn" oflag=seek_bytes seek="$2" conv=notrunc status=none || exit 1
+	fi
+	[ "$3" -gt "$dn" ] || return 0
+	$GNUDD if=/dev/zero of="$1" bs=65536 iflag=count_bytes count=$(($3 - dn)) oflag=seek_bytes seek=$(($2 + dn)) conv=notrunc status=none || exit 1
+}
+
 base=$((seek * obs))
 
 if [ -z "$ofile" ]; then
-	/bin/cat "$tmp/in" || exit 1
-	out_full=$chunks_full out_bytes=$len
+	inlen
+	plan
+	put '' 0 "$plen" 0
+	out_full=$chunks_full out_bytes=$plen
 	[ "$last" = 0 ] || out_part=1
-elif oname=$(mapname "$ofile"); then
-	rname=/dev/map/$oname
-	part=$(sim_part "$oname") || { echo "dd: $rname: No such file or directory" >&2; exit 1; }
-	# shellcheck disable=SC2086
-	set -- $part
-	poff=$2 psize=$3 pro=$4
-	if [ "$pro" = 1 ]; then
+elif mapname "$ofile"; then
+	rname=/dev/map/$mname
+	sim_part "$mname" || { echo "dd: $rname: No such file or directory" >&2; exit 1; }
+	poff=$sim_poff psize=$sim_psize
+	if [ "$sim_pro" = 1 ]; then
 		echo "dd: $rname: Operation not permitted" >&2
 		exit 1
 	fi
+	inlen
+	plan
 	# find the first chunk the driver would refuse, and why
 	good=$chunks_full err=''
 	i=0
@@ -201,13 +250,13 @@ elif oname=$(mapname "$ofile"); then
 		done
 		nbytes=$((good * blk))
 	else
-		nbytes=$len
+		nbytes=$plen
 	fi
 	if [ "$nbytes" -gt 0 ] && [ -n "$FF_FAULT_POWER_BLOCK$FF_FAULT_WRITE_FAIL_FROM" ] && [ -f "$FF_SIM/stage" ]; then
 		# faults count the erase blocks written since the reroot
 		sim_lock
 		before=0
-		[ -f "$FF_SIM/flashwrites" ] && before=$(/bin/cat "$FF_SIM/flashwrites")
+		[ -f "$FF_SIM/flashwrites" ] && read -r before <"$FF_SIM/flashwrites"
 		nblk=$(((nbytes + FF_SIM_ERASE - 1) / FF_SIM_ERASE))
 		printf '%s\n' $((before + nblk)) >"$FF_SIM/flashwrites"
 		if [ -n "$FF_FAULT_WRITE_FAIL_FROM" ] && [ $((before + nblk)) -ge "$FF_FAULT_WRITE_FAIL_FROM" ]; then
@@ -220,14 +269,13 @@ elif oname=$(mapname "$ofile"); then
 		# fault: the power fails during the K-th erase-block write after the reroot, half-way through it
 		k=$((${FF_FAULT_POWER_BLOCK:-0} - before))
 		if [ "$k" -ge 1 ] && [ "$k" -le "$nblk" ]; then
-			cutbytes=$(((k - 1) * FF_SIM_ERASE + FF_SIM_ERASE / 2))
-			$GNUDD if="$tmp/in" of="$FF_SIM_FLASH" bs=65536 iflag=count_bytes count="$cutbytes" oflag=seek_bytes seek=$((poff + base)) conv=notrunc status=none
+			put "$FF_SIM_FLASH" $((poff + base)) $(((k - 1) * FF_SIM_ERASE + FF_SIM_ERASE / 2)) 0
 			printf '%s\n' "$FF_FAULT_POWER_BLOCK" >"$FF_SIM/powerloss.request"
 			sim_await_death "power loss"
 		fi
 	fi
 	if [ "$nbytes" -gt 0 ]; then
-		$GNUDD if="$tmp/in" of="$FF_SIM_FLASH" bs=65536 iflag=count_bytes count="$nbytes" oflag=seek_bytes seek=$((poff + base)) conv=notrunc status=none || exit 1
+		put "$FF_SIM_FLASH" $((poff + base)) "$nbytes" 0
 		sim_throttle "$nbytes" "$FF_SIM_WRITEBPS"
 	fi
 	out_bytes=$nbytes
@@ -240,7 +288,8 @@ elif oname=$(mapname "$ofile"); then
 	out_full=$chunks_full
 	[ "$last" = 0 ] || out_part=1
 else
-	rname=$(sim_rpath "$ofile")
+	sim_rpathv "$ofile"
+	rname=$sim_r
 	host=$FF_SIM_ROOT$rname
 	case $rname in
 	/dev/null | /dev/zero) host=/dev/null ;;
@@ -254,12 +303,32 @@ else
 		echo "dd: $rname: Is a directory" >&2
 		exit 1
 	fi
-	if [ "$cnotrunc" = 1 ] || [ "$host" = /dev/null ]; then
-		$GNUDD if="$tmp/in" of="$host" bs=65536 oflag=seek_bytes seek="$base" conv=notrunc status=none || exit 1
+	trunc=1
+	if [ "$cnotrunc" = 1 ] || [ "$host" = /dev/null ]; then trunc=0; fi
+	if [ -z "$len" ]; then
+		# a plain input file: copy what the range yields, learn its length from GNU dd, then pad
+		if [ -n "$count" ]; then
+			c=$((count * ibs))
+		else
+			c=-1
+		fi
+		if [ "$trunc" = 1 ]; then tflag=''; else tflag=conv=notrunc; fi
+		if [ "$c" -ge 0 ]; then
+			msg=$(LC_ALL=C $GNUDD if="$src" of="$host" bs=65536 iflag=skip_bytes,count_bytes skip="$from" count="$c" oflag=seek_bytes seek="$base" ${tflag:+"$tflag"} 2>&1) || { printf '%s\n' "${msg%%"$nl"*}" >&2; exit 1; }
+		else
+			msg=$(LC_ALL=C $GNUDD if="$src" of="$host" bs=65536 iflag=skip_bytes skip="$from" oflag=seek_bytes seek="$base" ${tflag:+"$tflag"} 2>&1) || { printf '%s\n' "${msg%%"$nl"*}" >&2; exit 1; }
+		fi
+		copied "$msg"
+		len=$got
+		plan
+		if [ "$plen" -gt "$len" ]; then
+			$GNUDD if=/dev/zero of="$host" bs=65536 iflag=count_bytes count=$((plen - len)) oflag=seek_bytes seek=$((base + len)) conv=notrunc status=none || exit 1
+		fi
 	else
-		$GNUDD if="$tmp/in" of="$host" bs=65536 oflag=seek_bytes seek="$base" status=none || exit 1
+		plan
+		put "$host" "$base" "$plen" "$trunc"
 	fi
-	out_full=$chunks_full out_bytes=$len
+	out_full=$chunks_full out_bytes=$plen
 	[ "$last" = 0 ] || out_part=1
 fi
 summary

@@ -20,7 +20,7 @@ if [ "$udp" = 1 ] && sim_drop; then
 	exit 0
 fi
 addr=''
-[ -f "$FF_SIM/address" ] && addr=$(/bin/cat "$FF_SIM/address")
+[ -f "$FF_SIM/address" ] && read -r addr <"$FF_SIM/address"
 if [ "$udp" = 1 ] && [ "$src" = 0 ] && [ -n "$addr" ]; then
 	exec /usr/bin/nc -s "$addr" "$@"
 fi
