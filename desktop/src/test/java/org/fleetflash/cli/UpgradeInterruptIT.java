@@ -132,7 +132,7 @@ class UpgradeInterruptIT {
             assertThat(last.path("event").asText()).isEqualTo("interrupted");
             assertThat(last.path("message").asText()).contains("point of no return", "Do not power it off", "fleetflash probe");
             // and it does: the router flashes and comes back with the image, without the laptop
-            router.awaitState(SimRouter.State.REBOOTING, Duration.ofMinutes(10));
+            router.awaitState(SimRouter.State.FLASHING, Duration.ofMinutes(10));
             router.awaitState(SimRouter.State.UP, Duration.ofMinutes(2));
             assertThat(router.runningVersion()).contains(VERSION);
         }
@@ -152,7 +152,7 @@ class UpgradeInterruptIT {
             assertThat(u.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             Faults.release(router, Faults.Pause.KENV);
 
-            router.awaitState(SimRouter.State.REBOOTING, Duration.ofMinutes(10));
+            router.awaitState(SimRouter.State.FLASHING, Duration.ofMinutes(10));
             router.awaitState(SimRouter.State.UP, Duration.ofMinutes(2));
             assertThat(router.runningVersion()).contains(VERSION);
         }

@@ -210,6 +210,7 @@ class CommitKillIT {
             commit.await(Duration.ofSeconds(30));
             assertThat(commit.out()).contains("@FF committed md=md2");
         }
+        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30)); // "committed" comes before the reroot
         bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
         assertThat(bench.router.runningVersion()).contains("12.0-new");
     }
