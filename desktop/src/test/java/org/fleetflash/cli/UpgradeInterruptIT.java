@@ -72,7 +72,7 @@ class UpgradeInterruptIT {
         while (System.nanoTime() < deadline && u.process().isAlive()) {
             synchronized (u.events()) {
                 if (u.events().stream().anyMatch(when)) {
-                    u.process().destroy(); // SIGTERM
+                    signal(u.process(), "TERM"); // as Ctrl+C's sibling, SIGTERM
                     return;
                 }
             }
@@ -80,6 +80,16 @@ class UpgradeInterruptIT {
             Thread.sleep(20); // polling the reader's list; the assertion below does not depend on this pace
         }
         throw new AssertionError("the upgrade never reached the point to interrupt; events: " + u.events());
+    }
+
+    /**
+     * Sends {@code SIG<name>} with kill(1): Process.destroy() would also close our end of the process's output,
+     * and the test must read what the process says after the signal.
+     */
+    private static void signal(Process p, String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
     }
 
     private static boolean phase(JsonNode e, String phase) {
@@ -148,7 +158,7 @@ class UpgradeInterruptIT {
             Upgrade u = start(router);
             Faults.awaitPaused(router, Faults.Pause.KENV, Duration.ofMinutes(5));
 
-            u.process().destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye
+            signal(u.process(), "KILL"); // no shutdown hook, no goodbye
             assertThat(u.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             Faults.release(router, Faults.Pause.KENV);
 
@@ -164,14 +174,14 @@ class UpgradeInterruptIT {
                 Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, "127.0.6.44", 0, Optional.empty(), Optional.empty()))) {
             byte[] before = Files.readAllBytes(router.sandbox().flashFile());
             String root = router.sandbox().kenv().get("vfs.root.mountfrom");
-            // a FreeBSD whose reboot has no -r; the router stops just before trying it
-            router.setFaults(Faults.none().withRebootWithoutReroot().withPauseAt(Faults.Pause.REBOOT));
+            // a FreeBSD whose reboot has no -r; the router stops in the commit, after pointing its root at the md
+            router.setFaults(Faults.none().withRebootWithoutReroot().withPauseAt(Faults.Pause.KENV));
             Upgrade u = start(router);
-            Faults.awaitPaused(router, Faults.Pause.REBOOT, Duration.ofMinutes(5));
+            Faults.awaitPaused(router, Faults.Pause.KENV, Duration.ofMinutes(5));
 
-            u.process().destroyForcibly();
+            signal(u.process(), "KILL");
             assertThat(u.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            Faults.release(router, Faults.Pause.REBOOT);
+            Faults.release(router, Faults.Pause.KENV);
 
             // the detached commit finds that reboot -r fails and puts the root pointer and watchdogd back by itself
             Path log = router.sandbox().root().resolve("tmp/fleetflash/commit.log");

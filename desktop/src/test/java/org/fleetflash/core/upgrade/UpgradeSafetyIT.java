@@ -221,10 +221,10 @@ class UpgradeSafetyIT {
         SimRouter router = bench.start();
         assertThat(bench.probe(other).hostname()).isNotEmpty(); // pins the other router's key
         Path img = image(router.sandbox().profile(), VERSION);
-        router.setFaults(Faults.none().withRebootWithoutReroot().withPauseAt(Faults.Pause.REBOOT));
+        router.setFaults(Faults.none().withRebootWithoutReroot().withPauseAt(Faults.Pause.KENV));
         CompletableFuture<Void> swapKeys = CompletableFuture.runAsync(() -> {
             try {
-                Faults.awaitPaused(router, Faults.Pause.REBOOT, java.time.Duration.ofSeconds(120));
+                Faults.awaitPaused(router, Faults.Pause.KENV, java.time.Duration.ofSeconds(120));
                 // While the commit runs, the laptop's view of the router changes (here: its pinned key no longer
                 // matches), so the reconnect that would clean up after the refused commit fails.
                 List<String> lines = Files.readAllLines(bench.knownHosts());
@@ -232,7 +232,7 @@ class UpgradeSafetyIT {
                         .split(" ", 2)[1];
                 Files.write(bench.knownHosts(), lines.stream()
                         .map(l -> l.contains(router.address()) ? l.split(" ", 2)[0] + " " + otherKey : l).toList());
-                Faults.release(router, Faults.Pause.REBOOT);
+                Faults.release(router, Faults.Pause.KENV);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
