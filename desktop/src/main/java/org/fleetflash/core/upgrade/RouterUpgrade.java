@@ -901,7 +901,7 @@ public final class RouterUpgrade {
 
     /** A file-name-safe form of a router string: only [A-Za-z0-9._-], at most {@code max} characters, never empty. */
     static String safeName(String s, int max) {
-        String safe = s.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "_");
+        String safe = s.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.{2,}", "_").replaceAll("^\\.", "_");
         if (safe.length() > max) {
             safe = safe.substring(0, max);
         }
