@@ -99,21 +99,21 @@ class CommandLineHelpTest {
     @Test
     void allowLegacySshAppliesToTheRoutersOfTheCommand() {
         CommandLine probe = root.getSubcommands().get("probe");
-        root.parseArgs("probe", "10.0.0.1", "--user", "root", "--password-env", "X", "--allow-legacy-ssh");
+        root.parseArgs("probe", "127.0.0.1", "--user", "root", "--password-env", "X", "--allow-legacy-ssh");
         ProbeCommand command = probe.getCommand();
         assertThat(command.connect.sshOptions().legacyAlgorithms()).isEqualTo(LegacyAlgorithms.forEveryRouter());
 
-        root.parseArgs("probe", "10.0.0.1", "--user", "root", "--password-env", "X");
+        root.parseArgs("probe", "127.0.0.1", "--user", "root", "--password-env", "X");
         assertThat(((ProbeCommand) probe.getCommand()).connect.sshOptions().legacyAlgorithms()).isEqualTo(LegacyAlgorithms.NONE);
     }
 
     @Test
     void aKeyAndItsPassphraseVariableGoTogetherAndExcludePasswords() {
         CommandLine probe = root.getSubcommands().get("probe");
-        assertThat(root.execute("probe", "10.0.0.1", "--user", "root", "--password-env", "X", "--identity", "k")).isEqualTo(2);
+        assertThat(root.execute("probe", "127.0.0.1", "--user", "root", "--password-env", "X", "--identity", "k")).isEqualTo(2);
         assertThat(err.toString()).startsWith("fleetflash probe: Error: --password-env=VAR and (--identity=KEY "
                 + "[--key-passphrase-env=VAR]) are mutually exclusive").contains("Try 'fleetflash probe --help'.");
-        root.parseArgs("probe", "10.0.0.1", "--user", "root", "--identity", "k", "--key-passphrase-env", "KP");
+        root.parseArgs("probe", "127.0.0.1", "--user", "root", "--identity", "k", "--key-passphrase-env", "KP");
         assertThat(((ProbeCommand) probe.getCommand()).connect.secret.key.passphraseEnv).isEqualTo("KP");
     }
 }

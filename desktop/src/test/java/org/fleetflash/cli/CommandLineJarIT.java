@@ -97,8 +97,8 @@ class CommandLineJarIT {
     @CsvSource(delimiter = '|', value = {
         "probe                                      | fleetflash probe: Missing required",
         "probe 1.2.3.4.5 --user root --password-env HOME | fleetflash probe: '1.2.3.4.5' is not an IPv4 address",
-        "cleanup 10.0.0.1:22:1 --user root --password-env HOME | fleetflash cleanup: '10.0.0.1:22:1' is not a host name or IP address",
-        "scan 10.0.0.0/33                           | fleetflash scan: ",
+        "cleanup 127.0.0.1:22:1 --user root --password-env HOME | fleetflash cleanup: '127.0.0.1:22:1' is not a host name or IP address",
+        "scan 127.0.0.0/33                          | fleetflash scan: ",
         "scan --bogus 127.0.0.1                     | fleetflash scan: Unknown option: '--bogus'",
         "sim --count many                           | fleetflash sim: Invalid value for option '--count'",
         "sim image --profile generic-16m            | fleetflash sim image: Missing required option: '--out=FILE'",
