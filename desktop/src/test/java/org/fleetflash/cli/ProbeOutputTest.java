@@ -28,7 +28,7 @@ class ProbeOutputTest {
                 Map.of(), List.of("tp-link:blue" + ESC + "[5m"), 65536, "flash/spi0" + ESC + "c", 8L << 20,
                 List.of(new Partition("kernel\rFAKE", 0x20000, 0x100000, false, 0, 65536)),
                 List.of("x".repeat(10_000)), Optional.of("v1" + ESC + "[8m"));
-        return new DeviceProber.Report(new SshTarget("192.168.1.1", 22), "SSH-2.0-OpenSSH_7.2" + ESC + "[2J", facts, List.of(),
+        return new DeviceProber.Report(new SshTarget("127.0.1.1", 22), "SSH-2.0-OpenSSH_7.2" + ESC + "[2J", facts, List.of(),
                 new UploadResult("/tmp/ff-agent", 1000, "ab", UploadCheck.values()[0]));
     }
 
@@ -44,7 +44,7 @@ class ProbeOutputTest {
                 .contains("model       TL-WDR3600\\u202etxt.exe")
                 .contains("root        ufs:/dev/map/rootfs\\r\\nfleetflash: all fine")
                 .contains("kernel\\rFAKE")
-                .contains("Router 192.168.1.1:22 (SSH-2.0-OpenSSH_7.2\\x1b[2J)");
+                .contains("Router 127.0.1.1:22 (SSH-2.0-OpenSSH_7.2\\x1b[2J)");
         assertThat(out.lines()).allSatisfy(line -> assertThat(line.length()).isLessThan(500));
     }
 
