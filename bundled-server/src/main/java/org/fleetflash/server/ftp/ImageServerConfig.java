@@ -69,6 +69,12 @@ public record ImageServerConfig(
                 DEFAULT_PROGRESS_INTERVAL, Optional.empty());
     }
 
+    /** These settings on another laptop address (the one a router reaches). */
+    public ImageServerConfig withBindAddress(InetAddress address) {
+        return new ImageServerConfig(address, port, passivePortFirst, passivePortLast, maxLogins,
+                idleTimeout, progressInterval, workDirectory);
+    }
+
     public ImageServerConfig withPort(int newPort) {
         return new ImageServerConfig(bindAddress, newPort, passivePortFirst, passivePortLast, maxLogins,
                 idleTimeout, progressInterval, workDirectory);

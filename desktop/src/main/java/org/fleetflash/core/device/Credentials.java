@@ -13,6 +13,15 @@ public sealed interface Credentials permits Credentials.Password, Credentials.Pr
     /** The login name on the router (usually {@code root}). */
     String user();
 
+    /** The same secret for another login name (a batch's per-router user). */
+    default Credentials withUser(String otherUser) {
+        if (this instanceof Password p) {
+            return new Password(otherUser, p.password());
+        }
+        PrivateKey k = (PrivateKey) this;
+        return new PrivateKey(otherUser, k.keyFile(), k.passphrase());
+    }
+
     /** Password login. The array is copied; {@link #password()} returns a fresh copy. */
     record Password(String user, char[] password) implements Credentials {
         /** Copies the password so later changes by the caller do not leak in. */

@@ -57,12 +57,6 @@ public final class DeviceSession implements AutoCloseable {
         this.serverVersion = serverVersion;
     }
 
-    /** Opens a session with the application-wide {@link SshConnector#shared() connector}. See {@link SshConnector#open}. */
-    public static DeviceSession open(SshTarget target, Credentials credentials, SshOptions options, HostKeyStore hostKeys)
-            throws DeviceException {
-        return SshConnector.shared().open(target, credentials, options, hostKeys);
-    }
-
     public SshTarget target() {
         return target;
     }
@@ -82,6 +76,12 @@ public final class DeviceSession implements AutoCloseable {
     /** The router's SSH identification, e.g. {@code SSH-2.0-OpenSSH_7.2 FreeBSD-20160310}. */
     public String serverVersion() {
         return serverVersion;
+    }
+
+    /** The SHA-256 fingerprint of the host key this session checked (the form known_hosts tools print). */
+    public String hostKeyFingerprint() {
+        java.security.PublicKey key = session.getServerKey();
+        return key == null ? "" : HostKeys.fingerprint(key);
     }
 
     public boolean isOpen() {

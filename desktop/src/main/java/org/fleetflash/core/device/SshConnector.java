@@ -42,13 +42,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the one hermetic MINA SSH client of the application (no ~/.ssh, no ssh_config, no default keys,
  * host keys checked against a {@link HostKeyStore}) and opens {@link DeviceSession}s with it.
- * Create it once in the composition root and close it on exit; {@link #shared()} is the lazily started default.
+ * Create it once in the composition root and close it on exit.
  */
 public final class SshConnector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshConnector.class);
     private static final AttributeKey<Handshake> HANDSHAKE = new AttributeKey<>();
-    private static SshConnector shared;
 
     private static final long MAX_KEY_FILE_BYTES = 1 << 20;
 
@@ -89,14 +88,6 @@ public final class SshConnector implements AutoCloseable {
     /** Starts a new connector with its own client; close it when the application ends. */
     public static SshConnector start() {
         return new SshConnector();
-    }
-
-    /** The application-wide connector, started on first use (its threads are daemons). */
-    public static synchronized SshConnector shared() {
-        if (shared == null || !shared.client.isStarted()) {
-            shared = start();
-        }
-        return shared;
     }
 
     /**
@@ -365,11 +356,6 @@ public final class SshConnector implements AutoCloseable {
     public void close() {
         deadlines.shutdownNow();
         client.stop();
-        synchronized (SshConnector.class) {
-            if (shared == this) {
-                shared = null;
-            }
-        }
     }
 
     /** What one connection attempt learned during the handshake, filled in by MINA's I/O threads. */

@@ -66,7 +66,7 @@ final class ImageGate {
         String hint = force ? " --force-image cannot override this." : forceWouldHelp
                 ? " If you are sure this image is meant for this router, --force-image writes it anyway (recorded as forced)."
                 : "";
-        return Optional.of(new UpgradeFailure(Outcome.FAILED_SAFE, first.code().name(), "Refused before any transfer: "
+        return Optional.of(new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.of(first.code()), "Refused before any transfer: "
                 + all + hint + " Nothing was sent to the router."));
     }
 

@@ -2,20 +2,29 @@ package org.fleetflash.core.upgrade;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.fleetflash.core.device.SshConnector;
+import org.fleetflash.server.ftp.DownloadListener;
 import org.fleetflash.server.ftp.ImageServer;
 import org.fleetflash.server.ftp.ImageServerConfig;
 import org.fleetflash.server.ftp.ImageServerException;
+import org.fleetflash.server.ftp.Publication;
+import org.fleetflash.server.telemetry.TelemetryEvent;
 import org.fleetflash.server.telemetry.TelemetryException;
 import org.fleetflash.server.telemetry.TelemetryReceiver;
+import org.fleetflash.server.telemetry.TelemetryToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the laptop runs for a batch of upgrades: the SSH connector, and per laptop address one image
- * server and one telemetry receiver, started when the first router needs them and stopped together.
+ * What the laptop runs for upgrades: the SSH connector, the event thread, the clock, and per laptop address one
+ * image server and one telemetry receiver, started when the first router needs them and stopped together. Made
+ * once by the application's composition root and shared by every upgrade and batch.
  */
 public final class UpgradeServices implements AutoCloseable {
 
@@ -23,24 +32,53 @@ public final class UpgradeServices implements AutoCloseable {
 
     private final SshConnector connector;
     private final Path workDirectory;
+    private final EventDelivery delivery;
+    private final Clock clock;
+    private final ImageServerConfig ftpSettings;
     private final Map<InetAddress, ImageServer> imageServers = new HashMap<>();
     private final Map<InetAddress, TelemetryReceiver> receivers = new HashMap<>();
+    private final LaptopSide laptop = new Laptop();
 
-    /** @param workDirectory where the image server keeps its per-publication copies */
+    /**
+     * @param workDirectory where the image server keeps its published copies
+     * @param ftpSettings   the image server's settings (ports, passive range, logins); its bind address is replaced
+     *                      by the laptop address each router reaches
+     */
+    public UpgradeServices(SshConnector connector, Path workDirectory, ImageServerConfig ftpSettings, Clock clock) {
+        this.connector = Objects.requireNonNull(connector, "connector");
+        this.workDirectory = Objects.requireNonNull(workDirectory, "workDirectory");
+        this.ftpSettings = Objects.requireNonNull(ftpSettings, "ftpSettings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.delivery = new EventDelivery();
+    }
+
+    /** With the image server's defaults and the system clock. */
     public UpgradeServices(SshConnector connector, Path workDirectory) {
-        this.connector = connector;
-        this.workDirectory = workDirectory;
+        this(connector, workDirectory, ImageServerConfig.on(InetAddress.getLoopbackAddress()), Clock.systemUTC());
     }
 
     public SshConnector connector() {
         return connector;
     }
 
-    /** The image server on {@code address}, started on first use (any free port). */
+    /** The engine's event thread. */
+    public EventDelivery delivery() {
+        return delivery;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    LaptopSide laptop() {
+        return laptop;
+    }
+
+    /** The image server on {@code address}, started on first use. */
     public synchronized ImageServer imageServer(InetAddress address) throws ImageServerException {
         ImageServer server = imageServers.get(address);
         if (server == null) {
-            server = ImageServer.start(ImageServerConfig.on(address).withWorkDirectory(workDirectory.resolve("ftp")));
+            server = ImageServer.start(ftpSettings.withBindAddress(address).withWorkDirectory(workDirectory.resolve("ftp")));
             imageServers.put(address, server);
             LOG.info("Image server listening on {}:{}", address.getHostAddress(), server.port());
         }
@@ -59,10 +97,85 @@ public final class UpgradeServices implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        imageServers.values().forEach(ImageServer::close);
-        receivers.values().forEach(TelemetryReceiver::close);
-        imageServers.clear();
-        receivers.clear();
+    public void close() {
+        synchronized (this) {
+            imageServers.values().forEach(ImageServer::close);
+            receivers.values().forEach(TelemetryReceiver::close);
+            imageServers.clear();
+            receivers.clear();
+        }
+        delivery.close();
+    }
+
+    /** The laptop side of every attempt. */
+    private final class Laptop implements LaptopSide {
+
+        @Override
+        public Served serve(Path image, InetAddress address, DownloadWatcher watcher) throws UpgradeFailure {
+            try {
+                ImageServer server = imageServer(address);
+                Publication publication = server.publish(image);
+                AtomicLong bytes = new AtomicLong();
+                DownloadListener listener = p -> {
+                    if (p.user().equals(publication.user())) {
+                        bytes.set(p.bytes());
+                        watcher.progress(p.bytes(), p.total(), p.bytesPerSecond());
+                    }
+                };
+                server.addDownloadListener(listener);
+                return new Served() {
+                    @Override
+                    public String url() {
+                        return publication.url().toString();
+                    }
+
+                    @Override
+                    public String password() {
+                        return publication.password();
+                    }
+
+                    @Override
+                    public long bytes() {
+                        return bytes.get();
+                    }
+
+                    @Override
+                    public void close() {
+                        server.removeDownloadListener(listener);
+                        server.unpublish(publication);
+                    }
+                };
+            } catch (ImageServerException e) {
+                throw UpgradeFailure.safe(FailureCode.LAPTOP_SERVICE_FAILED, "The laptop's image server could not serve "
+                        + image.getFileName() + ": " + e.getMessage() + ". Check the FTP settings (address, ports).");
+            }
+        }
+
+        @Override
+        public Listening listen(InetAddress address, String router, Consumer<TelemetryEvent> events) throws UpgradeFailure {
+            try {
+                TelemetryReceiver receiver = telemetry(address);
+                TelemetryToken token = receiver.register(router, events::accept);
+                return new Listening() {
+                    @Override
+                    public int port() {
+                        return receiver.port();
+                    }
+
+                    @Override
+                    public String token() {
+                        return token.value();
+                    }
+
+                    @Override
+                    public void close() {
+                        receiver.unregister(token);
+                    }
+                };
+            } catch (TelemetryException e) {
+                throw UpgradeFailure.safe(FailureCode.LAPTOP_SERVICE_FAILED, "The laptop's telemetry receiver could not start"
+                        + " on " + address.getHostAddress() + ": " + e.getMessage() + ".");
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ class ProbeIT {
             "mount", "umount", "reboot", "init", "fetch", "sha256", "nc", "logger");
     private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(10);
     /** The application-wide connector, as the command line uses it. */
-    private static final SshConnector connector = SshConnector.shared();
+    private static final SshConnector connector = SshConnector.start();
 
     @TempDir
     Path dir;

@@ -427,14 +427,6 @@ class SshConnectIT {
         }
     }
 
-    @Test
-    void sharedConnectorOpensSessionsToo() throws Exception {
-        try (TestSshServer sshd = server("key-a").start();
-                DeviceSession s = DeviceSession.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store())) {
-            assertThat(s.exec("echo shared").stdout()).isEqualTo("shared\n");
-        }
-    }
-
     private String opensshFingerprint(TestSshServer sshd) throws IOException, InterruptedException {
         return opensshFingerprintOf(sshd.hostKey());
     }

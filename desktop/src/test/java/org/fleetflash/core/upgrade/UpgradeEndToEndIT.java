@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +39,7 @@ class UpgradeEndToEndIT {
     private static final AtomicInteger NEXT = new AtomicInteger(1);
     private static final String VERSION = "12.0-e2e";
     /** The application-wide connector, as the command line uses it. */
-    private static final SshConnector connector = SshConnector.shared();
+    private static final SshConnector connector = SshConnector.start();
 
     @TempDir
     Path dir;
@@ -84,7 +83,7 @@ class UpgradeEndToEndIT {
                 new FileHostKeyStore(dir.resolve("known_hosts")), image, List.of("kernel", "rootfs"), Optional.empty(),
                 UpgradeRequest.Transport.AUTO, returnTimeout, dir.resolve("backups"));
         try (UpgradeServices services = new UpgradeServices(connector, dir.resolve("work"))) {
-            UpgradeResult result = new RouterUpgrade(request, services, events::add, Clock.systemUTC()).run();
+            UpgradeResult result = new RouterUpgrade(request, services, events::add).run();
             return new Run(result, List.copyOf(events));
         }
     }
@@ -142,8 +141,8 @@ class UpgradeEndToEndIT {
         assertThat(probe(router).firmwareVersion()).contains(VERSION);
         assertThat(run.result().written()).isEqualTo(pad.length / p.eraseBlock());
         // The download's progress reached the whole image, as the FTP server counted it.
-        assertThat(run.events()).anyMatch(e -> e instanceof UpgradeEvent.Progress pr && pr.phase() == Phase.DOWNLOAD
-                && pr.done() == img.length && pr.total() == img.length);
+        assertThat(run.events()).anyMatch(e -> e instanceof UpgradeEvent.Transfer pr && pr.phase() == Phase.DOWNLOAD
+                && pr.bytes() == img.length && pr.total() == img.length);
         // Every partition was backed up before anything was written, byte for byte.
         Path backup = run.result().backup().orElseThrow();
         assertThat(Files.readAllBytes(backup.resolve("ART.bin")))
@@ -179,7 +178,7 @@ class UpgradeEndToEndIT {
         Run run = upgrade(router, img);
 
         assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
-        assertThat(run.result().code()).isEqualTo("BUSY");
+        assertThat(run.result().code()).isEqualTo(FailureCode.BUSY);
         assertThat(run.result().message()).contains("earlier-attempt", "fleetflash cleanup " + router.address() + ":" + router.port());
         assertThat(probe(router).mdUnitsInUse()).containsExactly("md0", "md1", "md2"); // the earlier attempt's, untouched
         assertThat(Files.readAllBytes(router.sandbox().flashFile())).isEqualTo(before);
@@ -227,7 +226,7 @@ class UpgradeEndToEndIT {
         byte[] before = Files.readAllBytes(router.sandbox().flashFile());
         router.setFaults(Faults.none().withDownloadCut(1_000_000, true));
         Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)));
-        assertThat(run.result().code()).isEqualTo("DOWNLOAD_FAILED");
+        assertThat(run.result().code()).isEqualTo(FailureCode.DOWNLOAD_FAILED);
         assertLeftAsItWas(router, before, run);
     }
 
@@ -238,7 +237,7 @@ class UpgradeEndToEndIT {
         byte[] before = Files.readAllBytes(router.sandbox().flashFile());
         router.setFaults(Faults.none().withCorruptByte(4_000_000));
         Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)));
-        assertThat(run.result().code()).isEqualTo("DIGEST_MISMATCH");
+        assertThat(run.result().code()).isEqualTo(FailureCode.DIGEST_MISMATCH);
         assertLeftAsItWas(router, before, run);
     }
 
@@ -249,7 +248,7 @@ class UpgradeEndToEndIT {
         byte[] before = Files.readAllBytes(router.sandbox().flashFile());
         router.setFaults(Faults.none().withRamTakenAtNextMdconfig(p.freePages() - 256));
         Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)));
-        assertThat(run.result().code()).isEqualTo("NO_RAM");
+        assertThat(run.result().code()).isEqualTo(FailureCode.NO_RAM);
         assertThat(run.result().message()).containsPattern("needs [0-9]{7,} bytes").containsPattern("only [0-9]+ bytes are free");
         assertLeftAsItWas(router, before, run);
     }
@@ -261,7 +260,7 @@ class UpgradeEndToEndIT {
         router.setFaults(Faults.none().withPowerLossAtBlock(20));
         Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)), Duration.ofSeconds(15));
         assertThat(run.result().outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
-        assertThat(run.result().code()).isEqualTo("NO_RETURN");
+        assertThat(run.result().code()).isEqualTo(FailureCode.NO_RETURN);
         assertThat(run.result().message()).contains("did not answer SSH").contains("console").contains("PROGRESS");
         assertThat(router.state()).isEqualTo(SimRouter.State.DEAD);
     }
@@ -273,7 +272,7 @@ class UpgradeEndToEndIT {
         router.setFaults(Faults.none().withNeverReturns());
         Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)), Duration.ofSeconds(10));
         assertThat(run.result().outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
-        assertThat(run.result().code()).isEqualTo("NO_RETURN");
+        assertThat(run.result().code()).isEqualTo(FailureCode.NO_RETURN);
         assertThat(run.result().message()).contains("DONE");
     }
 
@@ -299,8 +298,9 @@ class UpgradeEndToEndIT {
         SimRouter router = start(p);
         Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)));
         assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.SUCCEEDED);
-        assertThat(run.events()).anyMatch(e -> e instanceof UpgradeEvent.Progress pr && pr.phase() == Phase.DOWNLOAD
-                && pr.detail().contains("over SSH"));
+        assertThat(run.events()).anyMatch(e -> e instanceof UpgradeEvent.Note n && n.phase() == Phase.DOWNLOAD
+                && n.text().contains("over SSH"));
+        assertThat(run.result().bytesDownloaded()).isEqualTo(run.result().plan().orElseThrow().imageSize());
         assertThat(router.runningVersion()).contains(VERSION);
     }
 }

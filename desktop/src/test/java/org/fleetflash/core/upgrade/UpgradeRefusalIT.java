@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,7 @@ class UpgradeRefusalIT {
 
     private static final AtomicInteger NEXT = new AtomicInteger(60);
     /** The application-wide connector, as the command line uses it. */
-    private static final SshConnector connector = SshConnector.shared();
+    private static final SshConnector connector = SshConnector.start();
 
     @TempDir
     Path dir;
@@ -59,7 +58,7 @@ class UpgradeRefusalIT {
                 new FileHostKeyStore(dir.resolve("known_hosts")), image, List.of(layout.split(" ")), Optional.empty(),
                 UpgradeRequest.Transport.AUTO, Duration.ofSeconds(30), dir.resolve("backups")).withForceImage(forceImage);
         try (UpgradeServices services = new UpgradeServices(connector, dir.resolve("work"))) {
-            UpgradeResult result = new RouterUpgrade(request, services, events::add, Clock.systemUTC()).run();
+            UpgradeResult result = new RouterUpgrade(request, services, events::add).run();
             return new Run(result, events);
         }
     }
@@ -93,7 +92,7 @@ class UpgradeRefusalIT {
             Run run = upgrade(router, tooLarge, "kernel rootfs");
 
             assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
-            assertThat(run.result().code()).isEqualTo("IMAGE_TOO_LARGE");
+            assertThat(run.result().code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE);
             assertThat(run.result().message()).contains("too large by 1 bytes").contains("before any transfer");
             assertThat(run.result().backup()).isEmpty();
             assertThat(run.events()).noneMatch(e -> e instanceof UpgradeEvent.PhaseChanged pc
@@ -110,7 +109,7 @@ class UpgradeRefusalIT {
             Run run = upgrade(router, image(p, 4 * 1024 * 1024), "kernel rootfs");
 
             assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
-            assertThat(run.result().code()).isEqualTo("NO_TMPFS");
+            assertThat(run.result().code()).isEqualTo(FailureCode.NO_TMPFS);
             assertThat(run.result().message()).contains("tmpfs").contains("reboot -r");
             assertUntouched(router, before, run);
         }
@@ -131,7 +130,7 @@ class UpgradeRefusalIT {
             Run run = upgrade(router, image(stock, 4 * 1024 * 1024), "kernel rootfs");
 
             assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
-            assertThat(run.result().code()).isEqualTo("READONLY_PARTITION");
+            assertThat(run.result().code()).isEqualTo(FailureCode.READONLY_PARTITION);
             assertThat(run.result().message()).contains("kernel is read-only");
             assertUntouched(router, before, run);
         }
@@ -140,7 +139,7 @@ class UpgradeRefusalIT {
     /** Refused in PLAN with {@code code}: no backup, no phase from BACKUP on, the router exactly as it was. */
     void assertRefusedBeforeAnyTransfer(SimRouter router, byte[] before, Run run, String code) throws IOException {
         assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.FAILED_SAFE);
-        assertThat(run.result().code()).isEqualTo(code);
+        assertThat(run.result().code().name()).isEqualTo(code);
         assertThat(run.result().message()).contains("Refused before any transfer", "Nothing was sent");
         assertThat(run.result().backup()).isEmpty();
         assertThat(run.events()).noneMatch(e -> e instanceof UpgradeEvent.PhaseChanged pc && pc.to().compareTo(Phase.BACKUP) >= 0);
@@ -232,9 +231,9 @@ class UpgradeRefusalIT {
                 dir.resolve("none.bin"), List.of("kernel", "rootfs"), Optional.empty(), UpgradeRequest.Transport.AUTO,
                 Duration.ofSeconds(10), dir.resolve("backups"));
         try (UpgradeServices services = new UpgradeServices(connector, dir.resolve("work"))) {
-            UpgradeResult r = new RouterUpgrade(request, services, events::add, Clock.systemUTC()).run();
+            UpgradeResult r = new RouterUpgrade(request, services, events::add).run();
             assertThat(r.outcome()).isEqualTo(Outcome.FAILED_SAFE);
-            assertThat(r.code()).isEqualTo("UNREACHABLE");
+            assertThat(r.code()).isEqualTo(FailureCode.UNREACHABLE);
             assertThat(r.message()).contains("127.0.5.250");
             assertThat(r.phase()).isEqualTo(Phase.CONNECT);
         }

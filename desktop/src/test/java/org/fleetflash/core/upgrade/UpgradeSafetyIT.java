@@ -66,7 +66,7 @@ class UpgradeSafetyIT {
         AtomicReference<CompletableFuture<RouterUpgrade.CancelAnswer>> answer = new AtomicReference<>();
 
         Run run = bench.upgrade(router, img, UnaryOperator.identity(), (upgrade, e) -> {
-            if (e instanceof UpgradeEvent.Progress p && p.phase() == Phase.BACKUP && answer.get() == null) {
+            if (e instanceof UpgradeEvent.Transfer p && p.phase() == Phase.BACKUP && answer.get() == null) {
                 // as Ctrl+C does: from another thread, while the engine is reading the flash
                 answer.set(CompletableFuture.supplyAsync(upgrade::cancel));
             }
@@ -74,7 +74,7 @@ class UpgradeSafetyIT {
 
         assertThat(answer.get().join().accepted()).isTrue();
         assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
-        assertThat(run.result().code()).isEqualTo("CANCELLED");
+        assertThat(run.result().code()).isEqualTo(FailureCode.CANCELLED);
         assertThat(run.result().message()).contains("Cancelled", "before the reroot");
         assertThat(run.phases()).doesNotContain(Phase.PREFLIGHT, Phase.COMMIT);
         assertThat(run.result().backup()).isEmpty();
@@ -96,7 +96,7 @@ class UpgradeSafetyIT {
             }
         });
 
-        assertThat(run.result().code()).as(run.result().message()).isEqualTo("CANCELLED");
+        assertThat(run.result().code()).as(run.result().message()).isEqualTo(FailureCode.CANCELLED);
         assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
         assertThat(run.result().message()).contains("removed", "memory disk", "old firmware");
         assertThat(run.phases()).contains(Phase.STAGED).doesNotContain(Phase.COMMIT);
@@ -131,14 +131,14 @@ class UpgradeSafetyIT {
         Run again = bench.upgrade(router, img);
 
         assertThat(again.result().outcome()).isEqualTo(Outcome.SUCCEEDED);
-        assertThat(again.result().code()).isEqualTo("UP_TO_DATE");
+        assertThat(again.result().code()).isEqualTo(FailureCode.UP_TO_DATE);
         assertThat(again.result().message()).contains("Already up to date", "--reflash");
         assertThat(again.phases()).contains(Phase.BACKUP).doesNotContain(Phase.PREFLIGHT, Phase.DOWNLOAD, Phase.COMMIT);
         assertThat(Files.readAllLines(router.sandbox().routerDir().resolve("sim/reboot.log"))).isEqualTo(reboots);
 
         Run forced = bench.upgrade(router, img, r -> r.withReflash(true), (u, e) -> { });
 
-        assertThat(forced.result().code()).isEqualTo("OK");
+        assertThat(forced.result().code()).isEqualTo(FailureCode.OK);
         assertThat(forced.phases()).contains(Phase.COMMIT, Phase.READ_BACK, Phase.VERIFIED);
         assertThat(forced.result().written()).isZero(); // every block was already right: the flasher skipped them all
     }
@@ -193,7 +193,7 @@ class UpgradeSafetyIT {
         Run run = bench.upgrade(router, Files.write(dir.resolve("fw.bin"), img));
 
         assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.NEEDS_ATTENTION);
-        assertThat(run.result().code()).isEqualTo("FLASH_MISMATCH");
+        assertThat(run.result().code()).isEqualTo(FailureCode.FLASH_MISMATCH);
         assertThat(run.phases()).contains(Phase.REBOOT, Phase.READ_BACK).doesNotContain(Phase.VERIFIED);
         assertThat(router.runningVersion()).contains(VERSION); // it boots: only the read-back can tell
     }
@@ -208,7 +208,7 @@ class UpgradeSafetyIT {
         Run run = bench.upgrade(router, img);
 
         assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.FAILED_SAFE);
-        assertThat(run.result().code()).isEqualTo("REROOT_FAILED");
+        assertThat(run.result().code()).isEqualTo(FailureCode.REROOT_FAILED);
         assertThat(run.result().message()).contains("reboot", "watchdogd");
         assertUntouched(router, before);
         assertThat(bench.probe(router).watchdogdRunning()).isTrue();
@@ -242,7 +242,7 @@ class UpgradeSafetyIT {
         swapKeys.join();
 
         assertThat(run.result().outcome()).as(run.result().message()).isEqualTo(Outcome.NEEDS_ATTENTION);
-        assertThat(run.result().code()).isEqualTo("REROOT_FAILED");
+        assertThat(run.result().code()).isEqualTo(FailureCode.REROOT_FAILED);
         assertThat(run.result().message()).contains("could not remove", "fleetflash cleanup");
     }
 
@@ -255,8 +255,8 @@ class UpgradeSafetyIT {
         CompletableFuture<Run> second = CompletableFuture.supplyAsync(() -> bench.upgrade(router, img));
         List<Run> runs = List.of(first.join(), second.join());
 
-        assertThat(runs).extracting(r -> r.result().code()).containsExactlyInAnyOrder("OK", "BUSY");
-        Run busy = runs.stream().filter(r -> r.result().code().equals("BUSY")).findFirst().orElseThrow();
+        assertThat(runs).extracting(r -> r.result().code()).containsExactlyInAnyOrder(FailureCode.OK, FailureCode.BUSY);
+        Run busy = runs.stream().filter(r -> r.result().code() == FailureCode.BUSY).findFirst().orElseThrow();
         assertThat(busy.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
         assertThat(busy.result().message()).containsPattern("started 20[0-9-]{8}T[0-9:]{8}Z from 127\\.");
         assertThat(busy.phases()).doesNotContain(Phase.PREFLIGHT, Phase.COMMIT);

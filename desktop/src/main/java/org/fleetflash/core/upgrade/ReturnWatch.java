@@ -1,0 +1,117 @@
+package org.fleetflash.core.upgrade;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Waits for a router after its reroot: knocks (an SSH login and a look at its root) every 250 ms to 1 s, so a
+ * router is noticed within a second of its SSH server answering, until it answers from its new system or the
+ * window closes. A refused login or a failed handshake is retried within the window (a router going down or
+ * coming up may answer half-way); a changed host key or unusable credentials end it at once.
+ */
+final class ReturnWatch {
+
+    static final Duration POLL_MIN = Duration.ofMillis(250);
+    static final Duration POLL_MAX = Duration.ofSeconds(1);
+    private static final int MAX_KNOCKS = 100_000;
+
+    /** One try to reach the router. */
+    @FunctionalInterface
+    interface Knock {
+        /**
+         * @throws UpgradeFailure when the router turned out never to have rerooted and undid its commit (the
+         *                        result is then what the commit said)
+         */
+        Answer knock() throws UpgradeFailure;
+    }
+
+    /** What one knock found. */
+    sealed interface Answer {
+        /** Nothing answers (yet). */
+        record Silent(String why) implements Answer {
+        }
+
+        /** The old system answers: the reroot has not taken it down yet, or the commit still runs. */
+        record OldSystem() implements Answer {
+        }
+
+        /** SSH answers, but the login failed; worth another try within the window. */
+        record LoginFailed(FailureCode code, String why) implements Answer {
+        }
+
+        /** SSH answers with something FleetFlash must not or cannot log in to (changed key, unusable key). */
+        record Refused(FailureCode code, String why) implements Answer {
+        }
+
+        /** The router is back, on its new system. */
+        record Back(RouterSide.ReturnedRouter router) implements Answer {
+        }
+    }
+
+    /** Sleeps between knocks; a test passes one that moves its clock. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    ReturnWatch(Clock clock, Sleeper sleeper) {
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Knocks until the router is back or {@code window} has passed.
+     *
+     * @param betweenKnocks run after every knock that did not find it back (the script advances its phase)
+     * @param lastWord      what the router last reported (telemetry), for the message when it never returns
+     * @param backup        where its backup is, for that message
+     */
+    RouterSide.ReturnedRouter await(Knock knock, Duration window, Runnable betweenKnocks,
+            java.util.function.Supplier<String> lastWord, String backup) throws UpgradeFailure {
+        Instant until = clock.instant().plus(window);
+        Duration wait = POLL_MIN;
+        Answer.LoginFailed lastLoginFailure = null;
+        int knocks = 0;
+        while (clock.instant().isBefore(until) && knocks++ < MAX_KNOCKS) {
+            Answer a = knock.knock();
+            if (a instanceof Answer.Back back) {
+                return back.router();
+            }
+            if (a instanceof Answer.Refused r) {
+                throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, r.code(), "The router answers again but FleetFlash cannot"
+                        + " log in to check it: " + r.why());
+            }
+            if (a instanceof Answer.LoginFailed f) {
+                lastLoginFailure = f;
+            }
+            betweenKnocks.run();
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, FailureCode.INTERRUPTED, "Waiting for the router was"
+                        + " interrupted after the reroot; check whether it came back.", e);
+            }
+            wait = wait.multipliedBy(2).compareTo(POLL_MAX) <= 0 ? wait.multipliedBy(2) : POLL_MAX;
+        }
+        if (lastLoginFailure != null) {
+            throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, lastLoginFailure.code(), "The router answered SSH again after"
+                    + " the reroot but FleetFlash could not log in to check it until the return window of "
+                    + describe(window) + " ended: " + lastLoginFailure.why() + " Check its login, then run the upgrade"
+                    + " again to check the flash (it says 'already up to date' when the image is there).");
+        }
+        String last = lastWord.get();
+        throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, FailureCode.NO_RETURN, "The router did not answer SSH within "
+                + describe(window) + " after the reroot" + (last == null ? " and sent no telemetry" : "; its last report was "
+                + last) + ". It may still be flashing, or be stuck: check its LEDs; a console may be needed. The backup is in "
+                + backup + ".");
+    }
+
+    static String describe(Duration d) {
+        return d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : d.toSeconds() + " s";
+    }
+}

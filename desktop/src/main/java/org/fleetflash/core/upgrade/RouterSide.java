@@ -1,0 +1,110 @@
+package org.fleetflash.core.upgrade;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.fleetflash.agent.plan.FlashPlan;
+import org.fleetflash.agent.protocol.AgentLine;
+import org.fleetflash.agent.protocol.DeviceFacts;
+
+/**
+ * Everything one attempt asks of the router before its reroot, in the engine's terms: the phase script
+ * ({@link RouterUpgrade}) decides what follows from each answer, this side only talks to the router (over SSH and
+ * the agent, in {@link SshRouterSide}). A step that fails throws an {@link UpgradeFailure} with the code and a
+ * sentence; whether the router must be cleaned up, and what the outcome is, is the script's decision.
+ */
+interface RouterSide {
+
+    /** Opens the session, the host key checked; returns the key's fingerprint. */
+    String connect() throws UpgradeFailure;
+
+    /** Uploads the agent and verifies it. */
+    void installAgent() throws UpgradeFailure;
+
+    /** Runs the agent's probe; the facts are not judged here. */
+    DeviceFacts probe() throws UpgradeFailure;
+
+    /** The first erase block of {@code partition} (the running firmware's header). */
+    byte[] firstBlock(String partition) throws UpgradeFailure;
+
+    /** Streams one partition's raw bytes into {@code sink}; returns the byte count. */
+    long readPartition(String partition, ByteSink sink) throws UpgradeFailure;
+
+    /** The laptop's address on the session: where the router can reach the laptop. */
+    InetAddress laptopAddress();
+
+    /** Claims the router for this attempt (BUSY, with the holder, when another has it). */
+    AgentLine.Claimed claim() throws UpgradeFailure;
+
+    /** Sends the stage configuration. */
+    void configure(StageConf conf) throws UpgradeFailure;
+
+    /** The router's pre-flight, then the memory disk. */
+    AgentLine.Prepared prepare() throws UpgradeFailure;
+
+    /** The router downloads the image from the laptop's FTP server. */
+    void fetch() throws UpgradeFailure;
+
+    /** Streams the image over the SSH session to {@code remotePath}; returns how the copy was checked, in words. */
+    String upload(Path image, String remotePath) throws UpgradeFailure;
+
+    /** Reads the staged image back to the laptop (for a router without sha256); returns size and SHA-256. */
+    Digest readBack(String remotePath) throws UpgradeFailure;
+
+    /** Checks the staged image and builds the reroot root. */
+    AgentLine.Staged seal() throws UpgradeFailure;
+
+    /** Sends the commit; ends the session. Never throws: a session that dies after {@code reboot -r} is expected. */
+    CommitAnswer commit();
+
+    /** Removes what this attempt made on the router, on a new session when the step's one is gone. */
+    CleanupAnswer cleanup();
+
+    /** Aborts the command in flight (a cancel): closes the active session. Safe from any thread. */
+    void abort();
+
+    /** Closes the session. */
+    void close();
+
+    /** Waits for the router after the reroot; see {@link ReturnWatch}. */
+    ReturnWatch.Knock knock(String md);
+
+    /** A bytes sink for partition reads. */
+    @FunctionalInterface
+    interface ByteSink {
+        void write(byte[] b, int off, int len) throws java.io.IOException;
+    }
+
+    /** A staged file's size and digest. */
+    record Digest(long size, String sha256) {
+    }
+
+    /**
+     * What the commit said.
+     *
+     * @param committed the agent confirmed {@code reboot -r} returned
+     * @param error     the agent's error, when it refused or failed before the reroot
+     */
+    record CommitAnswer(boolean committed, Optional<AgentLine.Error> error) {
+    }
+
+    /**
+     * What a clean-up did.
+     *
+     * @param done   the agent finished its clean-up
+     * @param undone what it put back, in its words
+     */
+    record CleanupAnswer(boolean done, List<String> undone) {
+    }
+
+    /** Reads the layout's span from a returned router: its facts and the SHA-256 of the plan's padded image length. */
+    interface ReturnedRouter extends AutoCloseable {
+        DeviceFacts probe() throws UpgradeFailure;
+
+        String spanSha256(FlashPlan plan) throws UpgradeFailure;
+
+        @Override
+        void close();
+    }
+}

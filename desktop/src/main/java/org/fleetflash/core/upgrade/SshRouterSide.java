@@ -1,0 +1,400 @@
+package org.fleetflash.core.upgrade;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.fleetflash.agent.plan.FlashPlan;
+import org.fleetflash.agent.protocol.AgentLine;
+import org.fleetflash.agent.protocol.AgentLineParser;
+import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.agent.protocol.DeviceFactsBuilder;
+import org.fleetflash.agent.protocol.ProbeFailedException;
+import org.fleetflash.core.device.AgentRunner;
+import org.fleetflash.core.device.CredentialsUnusableException;
+import org.fleetflash.core.device.DeviceException;
+import org.fleetflash.core.device.DeviceSession;
+import org.fleetflash.core.device.DeviceUnreachableException;
+import org.fleetflash.core.device.ExecResult;
+import org.fleetflash.core.device.HostKeyChangedException;
+import org.fleetflash.core.device.NotSshException;
+import org.fleetflash.core.device.SshConnector;
+import org.fleetflash.core.device.SshOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The router side of an attempt over SSH: the session, the agent's sub-commands of this attempt, and the knock. */
+final class SshRouterSide implements RouterSide {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SshRouterSide.class);
+
+    private final UpgradeRequest request;
+    private final SshConnector connector;
+    private final String attempt;
+    private final String router;
+    private final Duration deadline;
+    private final AgentNotes notes;
+    private volatile DeviceSession session;
+    private volatile AgentRunner agent;
+
+    /** Where the agent's check lines go (the script turns them into notes). */
+    @FunctionalInterface
+    interface AgentNotes {
+        void check(AgentLine.Check check);
+    }
+
+    SshRouterSide(UpgradeRequest request, SshConnector connector, String attempt, AgentNotes notes) {
+        this.request = request;
+        this.connector = connector;
+        this.attempt = attempt;
+        this.router = request.target().hostPort();
+        this.deadline = request.ssh().commandDeadline();
+        this.notes = notes;
+    }
+
+    @Override
+    public String connect() throws UpgradeFailure {
+        session = call(() -> connector.open(request.target(), request.credentials(), request.ssh(), request.hostKeys()));
+        return session.hostKeyFingerprint();
+    }
+
+    @Override
+    public void installAgent() throws UpgradeFailure {
+        agent = call(() -> AgentRunner.install(session, deadline));
+    }
+
+    @Override
+    public DeviceFacts probe() throws UpgradeFailure {
+        return probeOver(agent);
+    }
+
+    private DeviceFacts probeOver(AgentRunner runner) throws UpgradeFailure {
+        AgentRunner.Result run = call(() -> runner.runCollecting("probe", deadline));
+        DeviceFactsBuilder builder = new DeviceFactsBuilder();
+        run.lines().forEach(builder);
+        try {
+            return builder.build();
+        } catch (ProbeFailedException e) {
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.PROBE_FAILED, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] firstBlock(String partition) throws UpgradeFailure {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        call(() -> session.readBinary(agent.command("read", "--blocks", "1", partition), deadline, head));
+        return head.toByteArray();
+    }
+
+    @Override
+    public long readPartition(String partition, ByteSink sink) throws UpgradeFailure {
+        return call(() -> session.readBinary(readCommand(agent, List.of(partition)), deadline, asStream(sink)));
+    }
+
+    @Override
+    public InetAddress laptopAddress() {
+        return session.localAddress();
+    }
+
+    @Override
+    public AgentLine.Claimed claim() throws UpgradeFailure {
+        return step("claim", null, AgentLine.Claimed.class, deadline);
+    }
+
+    @Override
+    public void configure(StageConf conf) throws UpgradeFailure {
+        step("conf", conf.text().getBytes(StandardCharsets.UTF_8), AgentLine.Done.class, deadline);
+    }
+
+    @Override
+    public AgentLine.Prepared prepare() throws UpgradeFailure {
+        return step("prepare", null, AgentLine.Prepared.class, deadline);
+    }
+
+    @Override
+    public void fetch() throws UpgradeFailure {
+        step("fetch", null, AgentLine.Fetched.class, deadline.multipliedBy(5));
+    }
+
+    @Override
+    public String upload(Path image, String remotePath) throws UpgradeFailure {
+        try {
+            return session.upload(image, remotePath, deadline.multipliedBy(5)).check().description();
+        } catch (DeviceException e) {
+            throw failure(e);
+        } catch (IOException e) {
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.IMAGE_UNREADABLE, "Cannot read the image " + image + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Digest readBack(String remotePath) throws UpgradeFailure {
+        MessageDigest sha = Digests.sha256();
+        long n = call(() -> session.readBinary(DeviceSession.sh("cat " + DeviceSession.shellQuote(remotePath)),
+                deadline.multipliedBy(5), asStream(sha::update)));
+        return new Digest(n, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    @Override
+    public AgentLine.Staged seal() throws UpgradeFailure {
+        return step("seal", null, AgentLine.Staged.class, deadline);
+    }
+
+    @Override
+    public CommitAnswer commit() {
+        List<AgentLine> lines = new ArrayList<>();
+        try {
+            agent.run(List.of("commit", attempt), deadline, lines::add);
+        } catch (DeviceException e) {
+            // The session is expected to die right after reboot -r; only a missing "committed" matters.
+            LOG.info("{}: session ended during commit: {}", router, e.getMessage());
+        } finally {
+            session.close();
+        }
+        Optional<AgentLine.Error> error = lines.stream().filter(AgentLine.Error.class::isInstance)
+                .map(AgentLine.Error.class::cast).findFirst();
+        return new CommitAnswer(lines.stream().anyMatch(AgentLine.Committed.class::isInstance), error);
+    }
+
+    @Override
+    public CleanupAnswer cleanup() {
+        DeviceSession fresh = null;
+        try {
+            AgentRunner runner = agent;
+            if (runner == null) {
+                return new CleanupAnswer(false, List.of());
+            }
+            if (!runner.session().isOpen()) {
+                fresh = connector.open(request.target(), request.credentials(), request.ssh(), request.hostKeys());
+                runner = AgentRunner.installed(fresh, agent.home(), agent.upload());
+            }
+            List<AgentLine> lines = new ArrayList<>();
+            int status = runner.run(List.of("cleanup", attempt), deadline, lines::add);
+            return new CleanupAnswer(status == 0 && lines.stream().anyMatch(AgentLine.Done.class::isInstance), undone(lines));
+        } catch (DeviceException e) {
+            LOG.warn("Cleanup on {} failed: {}", router, e.getMessage());
+            return new CleanupAnswer(false, List.of());
+        } finally {
+            if (fresh != null) {
+                fresh.close();
+            }
+        }
+    }
+
+    @Override
+    public void abort() {
+        DeviceSession s = session;
+        if (s != null) {
+            s.close(); // the running command fails at once; the script then undoes on a new session
+        }
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+
+    @Override
+    public ReturnWatch.Knock knock(String md) {
+        SshOptions quick = request.ssh().withConnectTimeout(request.ssh().connectTimeout().compareTo(Duration.ofSeconds(5)) <= 0
+                ? request.ssh().connectTimeout() : Duration.ofSeconds(5));
+        return () -> {
+            DeviceSession s;
+            try {
+                s = connector.open(request.target(), request.credentials(), quick, request.hostKeys());
+            } catch (DeviceUnreachableException | NotSshException e) {
+                return new ReturnWatch.Answer.Silent(e.getMessage());
+            } catch (HostKeyChangedException | CredentialsUnusableException e) {
+                return new ReturnWatch.Answer.Refused(FailureCode.of(e), e.getMessage());
+            } catch (DeviceException e) {
+                return new ReturnWatch.Answer.LoginFailed(FailureCode.of(e), e.getMessage());
+            }
+            boolean keep = false;
+            try {
+                String root = s.exec(DeviceSession.sh("kenv -q vfs.root.mountfrom"), quick.commandDeadline()).stdout().strip();
+                if (root.endsWith("/dev/" + md) || root.endsWith(":" + md) || stillBeforeReroot(s)) {
+                    return new ReturnWatch.Answer.OldSystem();
+                }
+                keep = true;
+                return new ReturnWatch.Answer.Back(returned(s));
+            } catch (DeviceException e) {
+                return new ReturnWatch.Answer.LoginFailed(FailureCode.of(e), e.getMessage());
+            } finally {
+                if (!keep) {
+                    s.close();
+                }
+            }
+        };
+    }
+
+    /**
+     * Whether the router answering now is still the system that ran the commit (it never rebooted): a reboot
+     * clears /tmp, so the commit's own record there tells. Such a router either still runs the detached commit
+     * (then: wait) or undid it (then it is cleaned up and the result is what the commit said).
+     */
+    private boolean stillBeforeReroot(DeviceSession s) throws DeviceException, UpgradeFailure {
+        String log = agent.home() + "/commit.log";
+        ExecResult trace = s.exec(DeviceSession.sh("cat " + DeviceSession.shellQuote(log) + " 2>/dev/null"), deadline);
+        if (trace.exitStatus() != 0) {
+            return false; // no record of the commit: /tmp was cleared by a reboot
+        }
+        AgentRunner here = AgentRunner.installed(s, agent.home(), agent.upload());
+        List<AgentLine> lines = new ArrayList<>();
+        here.run(List.of("cleanup", attempt), deadline, lines::add);
+        if (lines.stream().anyMatch(l -> l instanceof AgentLine.Error e && "COMMITTING".equals(e.code()))) {
+            return true;
+        }
+        AgentLine.Error said = trace.stdout().lines().map(AgentLineParser::parse).filter(AgentLine.Error.class::isInstance)
+                .map(AgentLine.Error.class::cast).reduce((a, b) -> b)
+                .orElse(new AgentLine.Error("COMMIT_LOST", "The commit ended on the router without rerooting it."));
+        boolean cleaned = lines.stream().anyMatch(AgentLine.Done.class::isInstance);
+        throw new UpgradeFailure(cleaned ? Outcome.FAILED_SAFE : Outcome.NEEDS_ATTENTION, FailureCode.fromAgent(said.code()),
+                RouterUpgrade.join(RouterUpgrade.agentText(said),
+                        cleaned ? RouterUpgrade.undoneSentence(undone(lines)) : "FleetFlash could not clean up after it: run"
+                                + " 'fleetflash cleanup " + router + "', or reboot the router."));
+    }
+
+    private RouterSide.ReturnedRouter returned(DeviceSession s) {
+        return new RouterSide.ReturnedRouter() {
+            private AgentRunner runner;
+
+            @Override
+            public DeviceFacts probe() throws UpgradeFailure {
+                try {
+                    runner = AgentRunner.install(s, deadline);
+                    return probeOver(runner);
+                } catch (DeviceException e) {
+                    throw failure(e);
+                }
+            }
+
+            @Override
+            public String spanSha256(FlashPlan plan) throws UpgradeFailure {
+                MessageDigest sha = Digests.sha256();
+                long[] left = {plan.paddedSize()};
+                call(() -> s.readBinary(readCommand(runner, plan.layout()), deadline.multipliedBy(5), asStream((b, off, len) -> {
+                    int n = (int) Math.min(len, left[0]);
+                    if (n > 0) {
+                        sha.update(b, off, n);
+                        left[0] -= n;
+                    }
+                })));
+                return HexFormat.of().formatHex(sha.digest());
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        };
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface DeviceCall<T> {
+        T call() throws DeviceException;
+    }
+
+    private static <T> T call(DeviceCall<T> c) throws UpgradeFailure {
+        try {
+            return c.call();
+        } catch (DeviceException e) {
+            throw failure(e);
+        }
+    }
+
+    private static UpgradeFailure failure(DeviceException e) {
+        return new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.of(e), e.getMessage(), e);
+    }
+
+    private static OutputStream asStream(ByteSink sink) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                sink.write(b, off, len);
+            }
+        };
+    }
+
+    /** The agent's {@code read NAME...}: the named partitions' raw bytes, each name one quoted argument word. */
+    private static String readCommand(AgentRunner agent, List<String> names) {
+        List<String> args = new ArrayList<>();
+        args.add("read");
+        args.addAll(names);
+        return agent.command(args.toArray(String[]::new));
+    }
+
+    private static List<String> undone(List<AgentLine> lines) {
+        return lines.stream().filter(AgentLine.Undone.class::isInstance).map(l -> ((AgentLine.Undone) l).text()).toList();
+    }
+
+    /** Runs an agent sub-command of this attempt and returns its result line, passing checks on. */
+    private <T extends AgentLine> T step(String sub, byte[] stdin, Class<T> expected, Duration limit) throws UpgradeFailure {
+        List<AgentLine> lines = new ArrayList<>();
+        int status = call(() -> agent.run(List.of(sub, attempt), stdin, limit, line -> {
+            lines.add(line);
+            if (line instanceof AgentLine.Check c) {
+                notes.check(c);
+            } else if (line instanceof AgentLine.Log l && !l.text().isBlank()) {
+                LOG.debug("{} agent: {}", router, l.text());
+            }
+        }));
+        T result = null;
+        AgentLine.Holder holder = null;
+        for (AgentLine l : lines) {
+            if (l instanceof AgentLine.Holder h) {
+                holder = h;
+            }
+            if (l instanceof AgentLine.Error e) {
+                throw "BUSY".equals(e.code()) ? busy(holder, e.text())
+                        : UpgradeFailure.safe(FailureCode.fromAgent(e.code()), RouterUpgrade.agentText(e));
+            }
+            if (expected.isInstance(l)) {
+                result = expected.cast(l);
+            }
+        }
+        if (result == null || status != 0) {
+            throw UpgradeFailure.safe(FailureCode.AGENT_DIED, "The agent's " + sub + " ended (status " + status
+                    + ") without reporting its result; last lines: " + tail(lines));
+        }
+        return result;
+    }
+
+    /** The router is claimed by another attempt: say who, since when, and what to do (never to clean up a commit). */
+    private UpgradeFailure busy(AgentLine.Holder holder, String agentText) {
+        if (holder == null) {
+            return UpgradeFailure.safe(FailureCode.BUSY, "Another upgrade of this router holds it: " + agentText
+                    + " Nothing was changed. If no other upgrade of this router is running, run 'fleetflash cleanup " + router
+                    + "', then try again.");
+        }
+        String who = "Another upgrade of this router (attempt " + holder.attempt() + ", started " + holder.since() + " from "
+                + holder.laptop() + ")";
+        if (holder.committing()) {
+            return UpgradeFailure.safe(FailureCode.BUSY, who + " is rerooting it right now. Nothing was changed by this"
+                    + " attempt. Wait a few minutes for it to flash and reboot, then check it with 'fleetflash probe "
+                    + router + "'.");
+        }
+        return UpgradeFailure.safe(FailureCode.BUSY, who + " holds it. Nothing was changed by this attempt. If that upgrade"
+                + " is no longer running (its laptop was switched off, say), run 'fleetflash cleanup " + router + "' (or"
+                + " reboot the router), then try again.");
+    }
+
+    private static String tail(List<AgentLine> lines) {
+        return lines.stream().skip(Math.max(0, lines.size() - 5)).map(Object::toString).reduce((a, b) -> a + " | " + b)
+                .orElse("(none)");
+    }
+}

@@ -1,0 +1,91 @@
+package org.fleetflash.core.upgrade;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.fleetflash.server.telemetry.TelemetryEvent;
+
+/**
+ * Follows the flasher's telemetry after the reroot: moves the attempt's phase forward (never back: datagrams may
+ * arrive late or out of order), reports each erase block once, and keeps the counts of blocks written and found
+ * already right. Called on the telemetry receiver's thread; what it reports goes through the script's emitter.
+ */
+final class TelemetryTracker {
+
+    /** Where the tracker's findings go. */
+    interface Sink {
+        void advanceTo(Phase phase);
+
+        void block(long block, long blocks, UpgradeEvent.BlockAction action);
+
+        void warning(String text);
+
+        void info(String text);
+    }
+
+    private final Sink sink;
+    private final long planBlocks;
+    private final AtomicReference<TelemetryEvent> last = new AtomicReference<>();
+    private final Map<Long, UpgradeEvent.BlockAction> blocks = new ConcurrentHashMap<>();
+    private final AtomicLong written = new AtomicLong(-1);
+    private final AtomicLong same = new AtomicLong(-1);
+
+    TelemetryTracker(Sink sink, long planBlocks) {
+        this.sink = sink;
+        this.planBlocks = planBlocks;
+    }
+
+    void on(TelemetryEvent e) {
+        last.set(e);
+        switch (e.kind()) {
+            case HELLO -> sink.info("Telemetry path works (router → laptop)");
+            case BEGIN -> sink.advanceTo(Phase.FLASH);
+            case PROGRESS -> {
+                sink.advanceTo(Phase.FLASH);
+                UpgradeEvent.BlockAction action = actionOf(e.fields().getOrDefault("action", ""));
+                long block = e.number("block").orElse(-1);
+                if (block >= 0 && action != null && blocks.put(block, action) != action) {
+                    sink.block(block, e.number("blocks").orElse(planBlocks), action);
+                }
+            }
+            case VERIFY_OK -> sink.advanceTo(Phase.VERIFY_FLASH);
+            case DONE -> {
+                e.number("written").ifPresent(written::set);
+                e.number("same").ifPresent(same::set);
+                sink.advanceTo(Phase.REBOOT);
+            }
+            case ERROR -> sink.warning("The flasher reported " + e.fields().getOrDefault("code", "ERROR") + ": "
+                    + e.fields().getOrDefault("text", ""));
+        }
+    }
+
+    private static UpgradeEvent.BlockAction actionOf(String action) {
+        return switch (action) {
+            case "written" -> UpgradeEvent.BlockAction.WRITTEN;
+            case "same", "skipped" -> UpgradeEvent.BlockAction.SAME;
+            case "failed" -> UpgradeEvent.BlockAction.FAILED;
+            default -> null;
+        };
+    }
+
+    /** Blocks written: the flasher's own count when it sent DONE, else the blocks reported written. */
+    long written() {
+        return written.get() >= 0 ? written.get() : count(UpgradeEvent.BlockAction.WRITTEN);
+    }
+
+    /** Blocks found already right, likewise. */
+    long same() {
+        return same.get() >= 0 ? same.get() : count(UpgradeEvent.BlockAction.SAME);
+    }
+
+    private long count(UpgradeEvent.BlockAction action) {
+        return blocks.isEmpty() ? -1 : blocks.values().stream().filter(action::equals).count();
+    }
+
+    /** The last report, as words for a message; null when none came. */
+    String lastWord() {
+        TelemetryEvent e = last.get();
+        return e == null ? null : e.kind() + " " + e.fields();
+    }
+}

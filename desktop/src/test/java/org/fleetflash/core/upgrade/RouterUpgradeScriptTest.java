@@ -1,0 +1,542 @@
+package org.fleetflash.core.upgrade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.fleetflash.agent.protocol.AgentLine;
+import org.fleetflash.core.device.Credentials;
+import org.fleetflash.core.device.FileHostKeyStore;
+import org.fleetflash.core.device.SshOptions;
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.server.telemetry.TelemetryEvent;
+import org.fleetflash.server.telemetry.TelemetryKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every outcome branch of the phase script, against a router and a laptop of the test's own (the simulator proves
+ * the same end to end): what the technician is told, whether the router was cleaned up, which code the history keeps.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RouterUpgradeScriptTest {
+
+    @TempDir
+    Path dir;
+
+    private final EventDelivery delivery = new EventDelivery();
+    private final MovingClock clock = new MovingClock();
+    private final List<UpgradeEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> listenerThreads = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    private FakeRouter router;
+    private FakeLaptop laptop;
+    private Path image;
+    private UpgradeRequest request;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        router = new FakeRouter(FakeRouter.image("11.0-r100"));
+        router.newImage = FakeRouter.image("11.0-r200");
+        image = Files.write(dir.resolve("fw.bin"), router.newImage);
+        laptop = new FakeLaptop();
+        request = new UpgradeRequest(new SshTarget("127.0.0.1", 2222), Credentials.Password.of("root", "pw"), SshOptions.DEFAULTS,
+                new FileHostKeyStore(dir.resolve("known_hosts")), image, List.of("kernel", "rootfs"), Optional.empty(),
+                UpgradeRequest.Transport.AUTO, Duration.ofMinutes(10), dir.resolve("backups"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        delivery.close();
+    }
+
+    /** A clock that moves only when the return watch sleeps: a ten-minute window passes in no time. */
+    static final class MovingClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-12-01T10:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** The laptop: telemetry sent from a thread of its own, as the UDP receiver does. */
+    final class FakeLaptop implements LaptopSide {
+        volatile Consumer<TelemetryEvent> telemetry;
+        int served;
+        int withdrawn;
+
+        @Override
+        public Served serve(Path img, InetAddress address, DownloadWatcher watcher) {
+            served++;
+            return new Served() {
+                @Override
+                public String url() {
+                    return "ftp://127.0.0.1:2121/fw.bin";
+                }
+
+                @Override
+                public String password() {
+                    return "secret";
+                }
+
+                @Override
+                public long bytes() {
+                    return router.newImage.length;
+                }
+
+                @Override
+                public void close() {
+                    withdrawn++;
+                }
+            };
+        }
+
+        @Override
+        public Listening listen(InetAddress address, String r, Consumer<TelemetryEvent> events) {
+            telemetry = events;
+            return new Listening() {
+                @Override
+                public int port() {
+                    return 5555;
+                }
+
+                @Override
+                public String token() {
+                    return "token";
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        void send(TelemetryKind kind, String... fields) throws InterruptedException {
+            java.util.Map<String, String> map = new java.util.HashMap<>();
+            for (int i = 0; i < fields.length; i += 2) {
+                map.put(fields[i], fields[i + 1]);
+            }
+            Thread t = new Thread(() -> telemetry.accept(new TelemetryEvent("r", 1, kind, map, false, null, Instant.now())),
+                    "telemetry-io");
+            t.start();
+            t.join();
+        }
+    }
+
+    private RouterUpgrade upgrade(UpgradeRequest r) {
+        return new RouterUpgrade(r, router, laptop, delivery, clock, new ReturnWatch(clock, clock::advance),
+                "attempt-" + attempts.incrementAndGet(), "batch-1", e -> {
+                    listenerThreads.add(Thread.currentThread().getName());
+                    events.add(e);
+                });
+    }
+
+    private UpgradeResult run() {
+        return upgrade(request).run();
+    }
+
+    private List<Phase> phases() {
+        return events.stream().filter(UpgradeEvent.PhaseChanged.class::isInstance).map(e -> ((UpgradeEvent.PhaseChanged) e).to())
+                .toList();
+    }
+
+    // ---- success ------------------------------------------------------------------------------------
+
+    @Test
+    void aRouterThatComesBackWithTheImageSucceedsAndEveryEventReachesTheListenerInOrderOnTheEventThread() throws Exception {
+        router.knocks = List.of(r -> {
+            try {
+                laptop.send(TelemetryKind.BEGIN, "blocks", "112");
+                laptop.send(TelemetryKind.PROGRESS, "block", "0", "blocks", "112", "action", "written");
+                laptop.send(TelemetryKind.PROGRESS, "block", "1", "blocks", "112", "action", "same");
+                laptop.send(TelemetryKind.DONE, "written", "11", "same", "101");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return new ReturnWatch.Answer.Silent("rebooting");
+        }, r -> new ReturnWatch.Answer.Back(r.returned()));
+
+        UpgradeResult result = run();
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(result.code()).isEqualTo(FailureCode.OK);
+        assertThat(result.written()).isEqualTo(11);
+        assertThat(result.same()).isEqualTo(101);
+        assertThat(result.attempt().router().hostKey()).contains("SHA256:fake");
+        assertThat(phases()).containsExactly(Phase.CONNECT, Phase.UPLOAD_AGENT, Phase.PROBE, Phase.PLAN, Phase.BACKUP,
+                Phase.PREFLIGHT, Phase.DOWNLOAD, Phase.VERIFY_IMAGE, Phase.STAGED, Phase.COMMIT, Phase.FLASH, Phase.REBOOT,
+                Phase.RETURN, Phase.READ_BACK, Phase.VERIFIED);
+        assertThat(events.get(0)).isInstanceOf(UpgradeEvent.Started.class);
+        assertThat(events.get(events.size() - 1)).isInstanceOf(UpgradeEvent.Finished.class);
+        assertThat(events).anyMatch(UpgradeEvent.Probed.class::isInstance).anyMatch(UpgradeEvent.Planned.class::isInstance)
+                .anyMatch(UpgradeEvent.BackedUp.class::isInstance).anyMatch(UpgradeEvent.Returned.class::isInstance);
+        assertThat(events).filteredOn(UpgradeEvent.BlockFlashed.class::isInstance).extracting(e -> ((UpgradeEvent.BlockFlashed) e)
+                .action()).containsExactly(UpgradeEvent.BlockAction.WRITTEN, UpgradeEvent.BlockAction.SAME);
+        // the contract: never on the telemetry, SSH or upgrade thread, only on the engine's event thread
+        assertThat(listenerThreads).isNotEmpty().allMatch(EventDelivery.THREAD_NAME::equals);
+        assertThat(events).allMatch(e -> e.attempt().attemptId().equals("attempt-1") && e.attempt().batchId().equals("batch-1"));
+        assertThat(laptop.withdrawn).as("the download account is withdrawn").isEqualTo(1);
+        assertThat(router.calls).doesNotContain("cleanup");
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotStopTheUpgrade() {
+        RouterUpgrade u = new RouterUpgrade(request, router, laptop, delivery, clock, new ReturnWatch(clock, clock::advance),
+                "a", "b", e -> {
+                    throw new IllegalStateException("a broken window");
+                });
+        assertThat(u.run().outcome()).isEqualTo(Outcome.SUCCEEDED);
+    }
+
+    @Test
+    void anImageAlreadyInTheFlashIsUpToDateAndNothingIsStaged() throws Exception {
+        router = new FakeRouter(router.newImage);
+        router.newImage = Files.readAllBytes(image);
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(result.code()).isEqualTo(FailureCode.UP_TO_DATE);
+        assertThat(router.calls).doesNotContain("claim", "commit");
+        assertThat(phases()).doesNotContain(Phase.PREFLIGHT, Phase.COMMIT);
+    }
+
+    @Test
+    void reflashWritesAnImageAlreadyInTheFlash() throws Exception {
+        router = new FakeRouter(router.newImage);
+        router.newImage = Files.readAllBytes(image);
+        UpgradeResult result = upgrade(request.withReflash(true)).run();
+        assertThat(result.code()).isEqualTo(FailureCode.OK);
+        assertThat(router.calls).contains("claim", "commit");
+    }
+
+    // ---- before anything was changed ---------------------------------------------------------------
+
+    @Test
+    void anUnreachableRouterFailsSafeWithoutACleanup() {
+        router.failures.put(FakeRouter.Step.CONNECT, UpgradeFailure.safe(FailureCode.UNREACHABLE, "No answer from 127.0.0.1."));
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(result.code()).isEqualTo(FailureCode.UNREACHABLE);
+        assertThat(result.message()).isEqualTo("No answer from 127.0.0.1.");
+        assertThat(router.calls).doesNotContain("cleanup");
+    }
+
+    @Test
+    void aProbeThatFailsEndsBeforeThePlan() {
+        router.failures.put(FakeRouter.Step.PROBE, UpgradeFailure.safe(FailureCode.PROBE_FAILED, "no sysctl output"));
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.PROBE_FAILED);
+        assertThat(phases()).doesNotContain(Phase.PLAN);
+    }
+
+    @Test
+    void aRouterWithoutTmpfsIsRefusedInThePlan() {
+        router.tmpfs = false;
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.NO_TMPFS);
+        assertThat(result.message()).contains("tmpfs", "console");
+        assertThat(result.backup()).isEmpty();
+    }
+
+    @Test
+    void anImageTooLargeIsRefusedByHowMuch() throws Exception {
+        Files.write(image, new byte[(int) (FakeRouter.SPAN_END - FakeRouter.SPAN_START) + 1]);
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE);
+        assertThat(result.message()).contains("too large by 1 bytes");
+    }
+
+    @Test
+    void anImageThatIsNotFirmwareIsRefusedBeforeAnyTransfer() throws Exception {
+        byte[] random = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(random);
+        Files.write(image, random);
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.NOT_FIRMWARE);
+        assertThat(router.calls).doesNotContain("read", "claim");
+    }
+
+    @Test
+    void aBackupThatBreaksOffIsRemovedAndNothingIsChanged() throws Exception {
+        router.failures.put(FakeRouter.Step.READ, UpgradeFailure.safe(FailureCode.COMMAND_TIMEOUT, "read timed out."));
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.BACKUP_FAILED);
+        assertThat(result.message()).contains("incomplete backup was removed");
+        try (var files = Files.list(dir.resolve("backups"))) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(router.calls).doesNotContain("claim", "cleanup");
+    }
+
+    @Test
+    void aBusyRouterIsNotCleanedUpItMayBelongToAnotherUpgrade() {
+        router.failures.put(FakeRouter.Step.CLAIM, UpgradeFailure.safe(FailureCode.BUSY, "Another upgrade holds it."));
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.BUSY);
+        assertThat(router.calls).doesNotContain("cleanup");
+    }
+
+    // ---- staged, before the reroot: undone ----------------------------------------------------------
+
+    @Test
+    void aFailedPreflightIsUndoneAndSaysWhatWasPutBack() {
+        router.failures.put(FakeRouter.Step.PREPARE, UpgradeFailure.safe(FailureCode.NO_RAM, "Not enough free RAM."));
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(result.code()).isEqualTo(FailureCode.NO_RAM);
+        assertThat(result.message()).contains("Not enough free RAM", "memory disk md9 detached", "untouched");
+        assertThat(router.calls).contains("cleanup").doesNotContain("commit");
+    }
+
+    @Test
+    void aCutDownloadWhoseCleanupFailsNeedsAttentionAndSaysHowToCleanUp() {
+        router.failures.put(FakeRouter.Step.FETCH, UpgradeFailure.safe(FailureCode.DOWNLOAD_FAILED, "fetch: transfer cut."));
+        router.cleanupWorks = false;
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(result.code()).isEqualTo(FailureCode.DOWNLOAD_FAILED);
+        assertThat(result.message()).contains("fleetflash cleanup 127.0.0.1:2222", "old firmware");
+    }
+
+    @Test
+    void aStagedImageWithAnotherDigestIsUndone() {
+        router.sealedSha = Optional.of("f".repeat(64));
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.DIGEST_MISMATCH);
+        assertThat(router.calls).contains("cleanup").doesNotContain("commit");
+    }
+
+    @Test
+    void onARouterWithoutSha256TheStagedImageIsCheckedOnTheLaptop() {
+        router.hasSha256 = false;
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.SIZE_MISMATCH);
+        assertThat(router.calls).contains("read_back", "cleanup");
+    }
+
+    @Test
+    void anUnknownAgentCodeIsKeptInTheMessage() {
+        assertThat(FailureCode.fromAgent("NEW_THING")).isEqualTo(FailureCode.AGENT_ERROR);
+        assertThat(RouterUpgrade.agentText(new AgentLine.Error("NEW_THING", "something new"))).contains("NEW_THING", "something new");
+        assertThat(FailureCode.fromAgent("NO_RAM")).isEqualTo(FailureCode.NO_RAM);
+    }
+
+    // ---- cancel -------------------------------------------------------------------------------------
+
+    @Test
+    void cancelDuringTheDownloadAbortsTheCommandAndUndoes() throws Exception {
+        router.blocking.add(FakeRouter.Step.FETCH);
+        RouterUpgrade u = upgrade(request);
+        CompletableFuture<UpgradeResult> running = CompletableFuture.supplyAsync(u::run);
+        while (u.phase() != Phase.DOWNLOAD) {
+            Thread.onSpinWait();
+        }
+        assertThat(u.cancel().accepted()).isTrue();
+        UpgradeResult result = running.get(10, TimeUnit.SECONDS);
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(result.code()).isEqualTo(FailureCode.CANCELLED);
+        assertThat(result.message()).contains("Cancelled by the technician in DOWNLOAD", "untouched");
+        assertThat(router.calls).contains("abort", "cleanup").doesNotContain("commit");
+    }
+
+    @Test
+    void cancelAtStagedIsUndoneAndCancelAfterTheCommitIsRefusedWithTheReason() throws Exception {
+        RouterUpgrade u = upgrade(request);
+        u.holdBeforeCommit(() -> assertThat(u.cancel().accepted()).isTrue());
+        UpgradeResult result = u.run();
+        assertThat(result.code()).isEqualTo(FailureCode.CANCELLED);
+        assertThat(router.calls).contains("cleanup").doesNotContain("commit");
+
+        events.clear();
+        FakeRouter fresh = new FakeRouter(FakeRouter.image("11.0-r100"));
+        fresh.newImage = router.newImage;
+        router = fresh;
+        RouterUpgrade after = upgrade(request);
+        List<RouterUpgrade.CancelAnswer> answers = new ArrayList<>();
+        router.knocks = List.of(r -> {
+            answers.add(after.cancel());
+            return new ReturnWatch.Answer.Back(r.returned());
+        });
+        assertThat(after.run().outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(answers).singleElement().satisfies(a -> {
+            assertThat(a.accepted()).isFalse();
+            assertThat(a.reason()).contains("point of no return", "Do not power it off");
+        });
+    }
+
+    @Test
+    void aBatchDeadlineStopsTheAttemptWithItsOwnCode() {
+        RouterUpgrade u = upgrade(request);
+        u.holdBeforeCommit(() -> u.stop(FailureCode.DEADLINE, "Not staged within 30 min"));
+        UpgradeResult result = u.run();
+        assertThat(result.code()).isEqualTo(FailureCode.DEADLINE);
+        assertThat(result.message()).contains("Not staged within 30 min");
+        assertThat(router.calls).contains("cleanup");
+    }
+
+    // ---- the commit ---------------------------------------------------------------------------------
+
+    @Test
+    void aRefusedCommitIsUndoneAndSafe() {
+        router.commitAnswer = new RouterSide.CommitAnswer(false, Optional.of(new AgentLine.Error("REROOT_FAILED",
+                "reboot -r failed; put back.")));
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(result.code()).isEqualTo(FailureCode.REROOT_FAILED);
+        assertThat(router.calls).contains("cleanup");
+    }
+
+    @Test
+    void aCommitThatWasNotConfirmedIsTreatedAsRerootingAndStillChecked() {
+        router.commitAnswer = new RouterSide.CommitAnswer(false, Optional.empty());
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.OK);
+        assertThat(events).anyMatch(e -> e instanceof UpgradeEvent.Note n && n.text().contains("did not confirm the commit"));
+    }
+
+    @Test
+    void aCommitTimeoutIsTreatedAsRerooting() {
+        router.commitAnswer = new RouterSide.CommitAnswer(false, Optional.of(new AgentLine.Error("COMMIT_TIMEOUT", "slow")));
+        assertThat(run().code()).isEqualTo(FailureCode.OK);
+        assertThat(router.calls).doesNotContain("cleanup");
+    }
+
+    // ---- after the reroot ---------------------------------------------------------------------------
+
+    @Test
+    void aRouterThatNeverReturnsNeedsAttentionWithItsLastWordAndTheBackup() throws Exception {
+        router.knocks = List.of(r -> new ReturnWatch.Answer.Silent("connection refused"));
+        RouterUpgrade u = upgrade(request);
+        router.knocks = List.of(r -> {
+            try {
+                laptop.send(TelemetryKind.PROGRESS, "block", "5", "blocks", "112", "action", "written");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return new ReturnWatch.Answer.Silent("connection refused");
+        });
+        UpgradeResult result = u.run();
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(result.code()).isEqualTo(FailureCode.NO_RETURN);
+        assertThat(result.message()).contains("did not answer SSH within 10 min", "PROGRESS", "backup");
+    }
+
+    @Test
+    void aLoginThatKeepsFailingAfterTheReturnNeedsAttentionWithThatReason() {
+        router.knocks = List.of(r -> new ReturnWatch.Answer.LoginFailed(FailureCode.AUTHENTICATION_FAILED, "Wrong password."));
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(result.code()).isEqualTo(FailureCode.AUTHENTICATION_FAILED);
+        assertThat(result.message()).contains("could not log in", "Wrong password.");
+    }
+
+    @Test
+    void aChangedHostKeyAtTheReturnEndsTheWaitAtOnce() {
+        Instant start = clock.instant();
+        router.knocks = List.of(r -> new ReturnWatch.Answer.Refused(FailureCode.HOST_KEY_CHANGED, "The key changed."));
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.HOST_KEY_CHANGED);
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(Duration.between(start, clock.instant())).isLessThan(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void theOldSystemIsWaitedForThenTheReturnIsNoticedWithinASecond() {
+        router.knocks = List.of(r -> new ReturnWatch.Answer.OldSystem(), r -> new ReturnWatch.Answer.Silent("down"),
+                r -> new ReturnWatch.Answer.Silent("down"), r -> new ReturnWatch.Answer.Silent("down"),
+                r -> new ReturnWatch.Answer.Silent("down"), r -> new ReturnWatch.Answer.Back(r.returned()));
+        Instant[] sleptUntil = new Instant[1];
+        List<Duration> naps = new ArrayList<>();
+        RouterUpgrade u = new RouterUpgrade(request, router, laptop, delivery, clock, new ReturnWatch(clock, d -> {
+            naps.add(d);
+            clock.advance(d);
+            sleptUntil[0] = clock.instant();
+        }), "a", "b", events::add);
+        assertThat(u.run().code()).isEqualTo(FailureCode.OK);
+        assertThat(naps).allMatch(d -> d.compareTo(Duration.ofSeconds(1)) <= 0).hasSize(5);
+    }
+
+    @Test
+    void aCommitThatUndidItselfOnTheRouterIsSafeWithItsOwnCode() {
+        router.knocks = List.of(r -> {
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.KENV_FAILED, "kenv failed; put back.");
+        });
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(result.code()).isEqualTo(FailureCode.KENV_FAILED);
+    }
+
+    @Test
+    void aReturnedRouterWithAnotherLayoutNeedsAttention() {
+        router.returnedLayoutChanged = true;
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.LAYOUT_CHANGED);
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+    }
+
+    @Test
+    void aFlashThatDoesNotHoldTheImageAfterTheReturnNeedsAttention() {
+        router.flashTheImage = false;
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.FLASH_MISMATCH);
+        assertThat(result.message()).contains("Do not power it off", "backup");
+    }
+
+    @Test
+    void aReadBackThatFailsNeedsAttention() {
+        router.failures.put(FakeRouter.Step.SPAN, UpgradeFailure.safe(FailureCode.COMMAND_TIMEOUT, "read timed out"));
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.VERIFY_FAILED);
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+    }
+
+    // ---- defects ------------------------------------------------------------------------------------
+
+    @Test
+    void anInternalErrorBeforeTheRerootIsSafeAndAfterItNeedsAttention() {
+        router.explodeStep = FakeRouter.Step.PREPARE;
+        router.explodeAt = new IllegalStateException("bug");
+        UpgradeResult before = run();
+        assertThat(before.code()).isEqualTo(FailureCode.INTERNAL);
+        assertThat(before.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+
+        FakeRouter fresh = new FakeRouter(FakeRouter.image("11.0-r100"));
+        fresh.newImage = router.newImage;
+        router = fresh;
+        router.explodeStep = FakeRouter.Step.RETURN_PROBE;
+        router.explodeAt = new IllegalStateException("bug");
+        UpgradeResult after = run();
+        assertThat(after.code()).isEqualTo(FailureCode.INTERNAL);
+        assertThat(after.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(after.message()).contains("already rerooting");
+    }
+}
