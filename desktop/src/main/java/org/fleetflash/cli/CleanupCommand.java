@@ -44,7 +44,8 @@ final class CleanupCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration deadline = connect.sshOptions().commandDeadline();
-        try (DeviceSession session = SshConnector.shared().open(SshTarget.parse(target), connect.credentials(spec),
+        try (SshConnector connector = SshConnector.start();
+                DeviceSession session = connector.open(SshTarget.parse(target), connect.credentials(spec),
                 connect.sshOptions(), connect.hostKeyStore())) {
             RouterCleanup.Report report = RouterCleanup.run(session, deadline);
             for (String text : report.undone()) {

@@ -55,9 +55,9 @@ final class ProbeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try {
+        try (SshConnector connector = SshConnector.start()) {
             SshTarget t = SshTarget.parse(target);
-            DeviceProber.Report report = new DeviceProber(SshConnector.shared())
+            DeviceProber.Report report = new DeviceProber(connector)
                     .probe(t, connect.credentials(spec), connect.sshOptions(), connect.hostKeyStore());
             if (json) {
                 out.println(toJson(report));

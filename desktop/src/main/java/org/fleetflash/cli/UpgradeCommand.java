@@ -1,30 +1,29 @@
 package org.fleetflash.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.fleetflash.core.device.SshConnector;
-import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.app.AppServices;
+import org.fleetflash.core.batch.BatchEvent;
+import org.fleetflash.core.batch.BatchListener;
+import org.fleetflash.core.batch.BatchResult;
+import org.fleetflash.core.batch.BatchRunner;
+import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.settings.DataDirectory;
-import org.fleetflash.core.text.Sanitize;
-import org.fleetflash.core.upgrade.Outcome;
-import org.fleetflash.core.upgrade.RouterUpgrade;
+import org.fleetflash.core.upgrade.FailureCode;
+import org.fleetflash.core.upgrade.RouterId;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeRequest;
 import org.fleetflash.core.upgrade.UpgradeResult;
-import org.fleetflash.core.upgrade.UpgradeServices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,14 +32,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code fleetflash upgrade}: upgrades one router end to end, from the command line. */
+/** {@code fleetflash upgrade}: upgrades one router, or a batch of them, end to end, from the command line. */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
-        description = {"Upgrades one router online: checks that the image is for this router, backs up its flash, stages "
+        description = {"Upgrades routers online: checks that the image is for each router, backs up its flash, stages "
                 + "the image in RAM, reroots, flashes the changed erase blocks, and checks that the router came back with "
-                + "the image.",
+                + "the image. Several routers are upgraded as one batch, at most --concurrency at once.",
             "Ctrl+C before the reroot cancels and undoes; after it, the router finishes on its own."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:SUCCEEDED: the router runs the new image, checked byte for byte (or already held it)",
+        exitCodeListHeading = "%nExit status (for a batch: the worst router's):%n",
+        exitCodeList = {"0:SUCCEEDED: every router runs the new image, checked byte for byte (or already held it)",
             "10:FAILED_SAFE: stopped before the reroot; the router runs its old firmware, untouched",
             "11:FAILED_SAFE (CANCELLED): Ctrl+C or SIGTERM before the reroot; what was made on the router was undone",
             "20:NEEDS_ATTENTION: after the reroot something did not check out; see the message",
@@ -52,15 +51,15 @@ final class UpgradeCommand implements Callable<Integer> {
     static final int EXIT_CANCELLED = 11;
     static final int EXIT_NEEDS_ATTENTION = 20;
     static final int EXIT_LEFT_FLASHING = 21;
-    /** How long Ctrl+C waits for the router to be cleaned up before giving up and saying what to do. */
+    /** How long Ctrl+C waits for the routers to be cleaned up before giving up and saying what to do. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
     private static final long MAX_RETURN_TIMEOUT = 86_400;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The router (port 22 unless given).")
-    String target;
+    @Parameters(arity = "0..*", paramLabel = "HOST[:PORT]", description = "The routers (port 22 unless given).")
+    List<String> targets = new ArrayList<>();
 
     @Option(names = "--image", required = true, paramLabel = "FILE", description = "The firmware image.")
     Path image;
@@ -71,6 +70,9 @@ final class UpgradeCommand implements Callable<Integer> {
 
     @Mixin
     ProbeCommand.ConnectOptions connect;
+
+    @Mixin
+    BatchOptions batch;
 
     @Option(names = "--bind", paramLabel = "ADDR",
             description = "Laptop address the router downloads from and reports to (default: the address of the SSH connection).")
@@ -84,7 +86,7 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "How long to wait for the router to answer again after the reroot (default: ${DEFAULT-VALUE} s).")
     long returnTimeoutSeconds;
 
-    @Option(names = "--json-events", description = "Print one JSON object per event, the last one with the outcome.")
+    @Option(names = "--json-events", description = "Print one JSON object per event (docs/events.md), the last one with the outcome.")
     boolean jsonEvents;
 
     @Option(names = "--reflash",
@@ -96,6 +98,8 @@ final class UpgradeCommand implements Callable<Integer> {
                     + " result records it as forced. It never overrides a corrupt header, another architecture or a missing root.")
     boolean forceImage;
 
+    private final EventJson json = new EventJson();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -106,80 +110,110 @@ final class UpgradeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--return-timeout must be 1 to " + MAX_RETURN_TIMEOUT + " seconds, not "
                     + returnTimeoutSeconds + " (a router with a slow flash needs a few minutes; the default is 600).");
         }
-        SshTarget router = parseTarget();
+        List<BatchOptions.Target> routers = batch.targets(spec, targets);
+        BatchSettings settings = batch.settings(spec, routers.size());
         Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(LocalAddresses.parseLocal(bind, spec));
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
         Path home = data.ensureExists();
-        UpgradeRequest request = new UpgradeRequest(router, connect.credentials(spec), connect.sshOptions(),
-                connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
-                Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage);
-        ObjectMapper json = jsonMapper();
-        try (UpgradeServices services = new UpgradeServices(SshConnector.shared(), home.resolve("work"))) {
-            RouterUpgrade upgrade = new RouterUpgrade(request, services, e -> print(out, json, e), Clock.systemUTC());
-            CompletableFuture<UpgradeResult> finished = new CompletableFuture<>();
-            Thread onInterrupt = new Thread(() -> interrupted(upgrade, finished, router), "fleetflash-interrupt");
+        List<UpgradeRequest> requests = new ArrayList<>();
+        for (BatchOptions.Target t : routers) {
+            requests.add(new UpgradeRequest(t.target(), t.credentials(connect.credentials(spec)), connect.sshOptions(),
+                    connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
+                    Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage));
+        }
+        try (AppServices app = AppServices.start(home, batch.ftpSettings(spec, settings.concurrency()))) {
+            BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, listener(out, routers.size()));
+            CompletableFuture<BatchResult> finished = new CompletableFuture<>();
+            Thread onInterrupt = new Thread(() -> interrupted(runner, finished), "fleetflash-interrupt");
             Runtime.getRuntime().addShutdownHook(onInterrupt);
-            UpgradeResult result = upgrade.run();
+            BatchResult result = runner.run();
             finished.complete(result);
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
                 onInterrupt.join(); // Ctrl+C came meanwhile: the hook reports and ends the process
             }
+            if (!jsonEvents && routers.size() > 1) {
+                BatchReport.summary(out, result);
+            }
             out.flush();
             return exitStatus(result);
         }
     }
 
-    private SshTarget parseTarget() {
-        try {
-            return SshTarget.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+    private BatchListener listener(PrintWriter out, int routers) {
+        return new BatchListener() {
+            private final HumanEvents human = new HumanEvents();
+
+            @Override
+            public void on(UpgradeEvent e) {
+                String line = jsonEvents ? json.of(e) : human.line(e);
+                if (line != null) {
+                    print(out, line);
+                }
+            }
+
+            @Override
+            public void onBatch(BatchEvent e) {
+                if (jsonEvents && routers > 1) {
+                    print(out, BatchReport.json(json, e));
+                } else if (!jsonEvents && e instanceof BatchEvent.Halted h) {
+                    print(out, "batch  halted: " + h.reason() + "; the routers already running finish.");
+                }
+            }
+        };
+    }
+
+    private synchronized void print(PrintWriter out, String line) {
+        if (line != null) {
+            out.println(line);
+            out.flush();
         }
+    }
+
+    static int exitStatus(BatchResult result) {
+        return result.results().stream().mapToInt(UpgradeCommand::exitStatus).max().orElse(ExitCodes.OK);
     }
 
     static int exitStatus(UpgradeResult result) {
         return switch (result.outcome()) {
             case SUCCEEDED -> ExitCodes.OK;
-            case FAILED_SAFE -> "CANCELLED".equals(result.code()) ? EXIT_CANCELLED : EXIT_FAILED_SAFE;
+            case FAILED_SAFE -> result.code() == FailureCode.CANCELLED ? EXIT_CANCELLED : EXIT_FAILED_SAFE;
             case NEEDS_ATTENTION -> EXIT_NEEDS_ATTENTION;
         };
     }
 
     /**
-     * Ctrl+C / SIGTERM (a shutdown hook): before the reroot the upgrade is cancelled and undone on the router, and
-     * the process ends with {@link #EXIT_CANCELLED}; after it the router cannot be stopped, so the technician is told
-     * what it does on its own and how to check it later. Ends the process itself, with the status that says which.
+     * Ctrl+C / SIGTERM (a shutdown hook): the routers before their reroot are cancelled and undone, and the process
+     * ends with {@link #EXIT_CANCELLED}; the ones past it cannot be stopped, so the technician is told what they do on
+     * their own and how to check them later ({@link #EXIT_LEFT_FLASHING}). Ends the process itself.
      */
-    private void interrupted(RouterUpgrade upgrade, CompletableFuture<UpgradeResult> finished, SshTarget router) {
+    private void interrupted(BatchRunner runner, CompletableFuture<BatchResult> finished) {
         PrintWriter err = spec.commandLine().getErr();
         int status;
         if (finished.isDone()) {
             status = exitStatus(finished.join());
         } else {
-            RouterUpgrade.CancelAnswer answer = upgrade.cancel();
-            if (answer.accepted()) {
-                err.println("fleetflash upgrade: cancelling " + router.hostPort() + " before the reroot; undoing what was made on"
-                        + " the router...");
+            BatchRunner.CancelSummary answer = runner.cancel();
+            if (answer.undoing() > 0) {
+                err.println("fleetflash upgrade: cancelling " + answer.undoing() + " router(s) before the reroot; undoing what was"
+                        + " made on them...");
                 err.flush();
-                status = awaitCancelled(finished, router, err);
-            } else {
-                status = EXIT_LEFT_FLASHING;
-                String text = "Stopped watching " + router.hostPort() + ", but the router is past the point of no return: it"
+            }
+            status = awaitCancelled(runner, finished, err);
+            for (RouterId past : answer.pastPointOfNoReturn()) {
+                status = Math.max(status, EXIT_LEFT_FLASHING);
+                String text = "Stopped watching " + past.hostPort() + ", but the router is past the point of no return: it"
                         + " writes the image to its flash on its own, reboots into it and answers SSH again within a few"
-                        + " minutes. Do not power it off. Check it later with 'fleetflash probe " + router.hostPort() + "' (it"
+                        + " minutes. Do not power it off. Check it later with 'fleetflash probe " + past.hostPort() + "' (it"
                         + " shows the firmware version), or run this upgrade again: it says 'already up to date' when the image"
                         + " is in the flash.";
                 if (jsonEvents) {
-                    ObjectNode o = jsonMapper().createObjectNode();
-                    o.put("router", router.hostPort());
+                    ObjectNode o = json.node();
                     o.put("event", "interrupted");
-                    o.put("phase", String.valueOf(upgrade.phase()));
+                    o.put("router", past.hostPort());
                     o.put("message", text);
-                    synchronized (this) {
-                        spec.commandLine().getOut().println(o.toString());
-                    }
+                    print(spec.commandLine().getOut(), json.write(o));
                 } else {
                     err.println("fleetflash upgrade: " + text);
                 }
@@ -190,103 +224,22 @@ final class UpgradeCommand implements Callable<Integer> {
         Runtime.getRuntime().halt(status);
     }
 
-    private static int awaitCancelled(CompletableFuture<UpgradeResult> finished, SshTarget router, PrintWriter err) {
-        try {
-            return exitStatus(finished.get(CANCEL_WAIT.toSeconds(), TimeUnit.SECONDS));
-        } catch (TimeoutException e) {
-            err.println("fleetflash upgrade: the router did not confirm the clean-up within " + CANCEL_WAIT.toSeconds() + " s."
-                    + " Nothing was written to its flash. Run 'fleetflash cleanup " + router.hostPort() + "' to remove what"
-                    + " the upgrade made there.");
-            return EXIT_NEEDS_ATTENTION;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return EXIT_NEEDS_ATTENTION;
-        } catch (ExecutionException e) {
+    /**
+     * Waits for the cancelled routers' clean-up (not for the routers past their reroot); returns the exit status of
+     * the routers that ended, their events printed.
+     */
+    private static int awaitCancelled(BatchRunner runner, CompletableFuture<BatchResult> finished, PrintWriter err) {
+        if (!runner.awaitOnlyPastPointOfNoReturn(CANCEL_WAIT)) {
+            err.println("fleetflash upgrade: not every router confirmed its clean-up within " + CANCEL_WAIT.toSeconds() + " s."
+                    + " Nothing was written to their flash. Run 'fleetflash cleanup HOST' on each of them to remove what the"
+                    + " upgrade made there.");
             return EXIT_NEEDS_ATTENTION;
         }
+        runner.flushEvents(Duration.ofSeconds(5));
+        int status = finished.isDone() ? exitStatus(finished.join()) : ExitCodes.OK;
+        for (UpgradeResult r : runner.resultsSoFar()) {
+            status = Math.max(status, exitStatus(r));
+        }
+        return status;
     }
-
-    private synchronized void print(PrintWriter out, ObjectMapper json, UpgradeEvent e) {
-        if (jsonEvents) {
-            out.println(toJson(json, e));
-        } else {
-            String line = human(e);
-            if (line != null) {
-                out.println(line);
-            }
-        }
-        out.flush();
-    }
-
-    /** Router text stays exact in JSON, with every non-ASCII character escaped (a terminal shows it inert). */
-    static ObjectMapper jsonMapper() {
-        ObjectMapper mapper = new ObjectMapper();
-        mapper.getFactory().configure(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true);
-        return mapper;
-    }
-
-    static String toJson(ObjectMapper json, UpgradeEvent e) {
-        ObjectNode o = json.createObjectNode();
-        o.put("router", e.router());
-        o.put("at", e.at().toString());
-        if (e instanceof UpgradeEvent.PhaseChanged p) {
-            o.put("event", "phase");
-            o.put("phase", p.to().name());
-            o.put("from", p.from() == null ? null : p.from().name());
-        } else if (e instanceof UpgradeEvent.Progress p) {
-            o.put("event", "progress");
-            o.put("phase", p.phase().name());
-            o.put("done", p.done());
-            o.put("total", p.total());
-            o.put("unit", p.unit());
-            o.put("detail", p.detail());
-        } else if (e instanceof UpgradeEvent.Note n) {
-            o.put("event", "note");
-            o.put("phase", n.phase() == null ? null : n.phase().name());
-            o.put("level", n.level().name());
-            o.put("text", n.text());
-        } else if (e instanceof UpgradeEvent.Finished f) {
-            o.put("event", "finished");
-            o.put("phase", f.phase() == null ? null : f.phase().name());
-            o.put("outcome", f.outcome().name());
-            o.put("code", f.code());
-            o.put("message", f.message());
-            o.put("blocksWritten", f.written());
-            o.put("blocksSame", f.same());
-            o.put("image", f.image());
-            o.put("imageForced", f.imageForced());
-        }
-        try {
-            return json.writeValueAsString(o); // JsonNode.toString() would ignore ESCAPE_NON_ASCII
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-            throw new IllegalStateException("An event that cannot be written as JSON: " + e, ex);
-        }
-    }
-
-    private String lastProgressKey;
-
-    private String human(UpgradeEvent e) {
-        if (e instanceof UpgradeEvent.PhaseChanged p) {
-            return String.format("%s  %s", e.router(), p.to());
-        }
-        if (e instanceof UpgradeEvent.Progress p) {
-            // One line per tenth, so a terminal log stays readable.
-            String key = p.phase() + ":" + (p.total() > 0 ? p.done() * 10 / p.total() : p.done());
-            if (key.equals(lastProgressKey) && p.done() != p.total()) {
-                return null;
-            }
-            lastProgressKey = key;
-            return String.format("%s    %s %d/%d %s %s", e.router(), p.phase(), p.done(), p.total(), p.unit(),
-                    Sanitize.line(p.detail()));
-        }
-        if (e instanceof UpgradeEvent.Note n) {
-            return String.format("%s    %s%s", e.router(), n.level() == UpgradeEvent.Note.Level.WARNING ? "warning: " : "",
-                    Sanitize.line(n.text(), Failures.MAX_MESSAGE));
-        }
-        UpgradeEvent.Finished f = (UpgradeEvent.Finished) e;
-        return String.format("%s  %s%s: %s", e.router(), f.outcome(),
-                f.outcome() == Outcome.SUCCEEDED && "OK".equals(f.code()) ? "" : " (" + f.code() + ")",
-                Sanitize.line(f.message(), Failures.MAX_MESSAGE));
-    }
-
 }

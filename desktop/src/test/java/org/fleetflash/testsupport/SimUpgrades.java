@@ -2,7 +2,6 @@ package org.fleetflash.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,8 +33,8 @@ import org.fleetflash.core.upgrade.UpgradeServices;
  */
 public final class SimUpgrades implements AutoCloseable {
 
-    /** The application-wide connector, as the command line uses it. */
-    private static final SshConnector CONNECTOR = SshConnector.shared();
+    /** One connector for the test JVM, as the command line's composition root makes one per run. */
+    private static final SshConnector CONNECTOR = SshConnector.start();
 
     private final Path dir;
     private final String network;
@@ -75,6 +74,12 @@ public final class SimUpgrades implements AutoCloseable {
         return new SshTarget(router.address(), router.port());
     }
 
+    /** The router of this bench at {@code target}. */
+    public SimRouter routerAt(SshTarget target) {
+        return routers.stream().filter(r -> r.address().equals(target.host()) && r.port() == target.port()).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No router of this bench at " + target));
+    }
+
     public Credentials credentials(SimRouter router) {
         return Credentials.Password.of(router.user(), router.password());
     }
@@ -108,10 +113,28 @@ public final class SimUpgrades implements AutoCloseable {
             self[0] = new RouterUpgrade(request, services, e -> {
                 events.add(e);
                 during.accept(self[0], e);
-            }, Clock.systemUTC());
+            });
             UpgradeResult result = self[0].run();
             return new Run(result, List.copyOf(events));
         }
+    }
+
+    /** Upgrade services over this bench's connector, as the command line's composition root makes them. */
+    public UpgradeServices services() {
+        return new UpgradeServices(CONNECTOR, dir.resolve("work"));
+    }
+
+    /**
+     * Asserts that {@code router} is exactly as it was before an upgrade that stopped before its reroot: the same
+     * flash, only its own memory disks, no stage configuration, up and answering.
+     */
+    public void assertUntouched(SimRouter router, byte[] flashBefore) throws Exception {
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.readAllBytes(router.sandbox().flashFile()))
+                .as("the flash of %s", router.address()).isEqualTo(flashBefore);
+        org.assertj.core.api.Assertions.assertThat(probe(router).mdUnitsInUse()).containsExactlyElementsOf(
+                router.sandbox().profile().preallocatedMds().stream().map(m -> "md" + m.unit()).toList());
+        org.assertj.core.api.Assertions.assertThat(router.sandbox().root().resolve("tmp/fleetflash/stage.conf")).doesNotExist();
+        org.assertj.core.api.Assertions.assertThat(router.state()).isEqualTo(SimRouter.State.UP);
     }
 
     public DeviceFacts probe(SimRouter router) throws Exception {

@@ -1,0 +1,178 @@
+package org.fleetflash.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.fleetflash.core.batch.BatchSettings;
+import org.fleetflash.core.device.Credentials;
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.text.Sanitize;
+import org.fleetflash.server.ftp.ImageServerConfig;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The batch options of {@code fleetflash upgrade}: which routers, and how many at once. */
+final class BatchOptions {
+
+    /** The most routers one batch takes (a site); more is almost surely a wrong file. */
+    static final int MAX_ROUTERS = 10_000;
+    private static final long MAX_TARGETS_FILE = 4L * 1024 * 1024;
+
+    @Option(names = "--targets", paramLabel = "FILE",
+            description = "Routers to upgrade, one per line: [USER@]HOST[:PORT]; '#' starts a comment. A USER there replaces --user"
+                    + " for that router.")
+    Path targetsFile;
+
+    @Option(names = "--concurrency", defaultValue = "8", paramLabel = "N",
+            description = "Routers worked on at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--canary", defaultValue = "0", paramLabel = "N",
+            description = "The first N routers must all succeed before any other starts (default: no canary wave).")
+    int canary;
+
+    @Option(names = "--max-failures", defaultValue = "0", paramLabel = "F",
+            description = "After F routers failed, start no new router; the running ones finish (default: no limit).")
+    int maxFailures;
+
+    @Option(names = "--stage-all-first",
+            description = "Stage every router in RAM before any of them reroots; if one cannot be staged, none reroots.")
+    boolean stageAllFirst;
+
+    @Option(names = "--retries", defaultValue = "0", paramLabel = "N",
+            description = "Try a router again up to N times when it failed safely for a reason that may pass (unreachable, timeout,"
+                    + " cut download) (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--ftp-passive-ports", paramLabel = "FIRST-LAST",
+            description = "The image server's passive data ports, for a laptop firewall (default: any free port).")
+    String passivePorts;
+
+    /** A router of the batch, with its own user when the targets file names one. */
+    record Target(SshTarget target, Optional<String> user) {
+        Credentials credentials(Credentials common) {
+            return user.map(common::withUser).orElse(common);
+        }
+    }
+
+    /** The routers from the command line and the targets file, in that order, each once. */
+    List<Target> targets(CommandSpec spec, List<String> arguments) {
+        List<Target> all = new ArrayList<>();
+        for (String a : arguments) {
+            all.add(parse(spec, a, "the command line"));
+        }
+        if (targetsFile != null) {
+            all.addAll(readTargets(spec, targetsFile));
+        }
+        if (all.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Name the routers to upgrade: HOST[:PORT] arguments, or --targets FILE.");
+        }
+        if (all.size() > MAX_ROUTERS) {
+            throw new ParameterException(spec.commandLine(), "A batch takes at most " + MAX_ROUTERS + " routers, not " + all.size()
+                    + ": split the site into several batches.");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Target t : all) {
+            if (!seen.add(t.target().hostPort())) {
+                throw new ParameterException(spec.commandLine(), "The router " + t.target().hostPort() + " is named twice: name each"
+                        + " router once (two upgrades of one router at once are refused by the router anyway).");
+            }
+        }
+        return all;
+    }
+
+    static List<Target> readTargets(CommandSpec spec, Path file) {
+        List<String> lines;
+        try {
+            if (Files.size(file) > MAX_TARGETS_FILE) {
+                throw new ParameterException(spec.commandLine(), "The targets file " + file + " is larger than 4 MiB: is it the right"
+                        + " file?");
+            }
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "Cannot read the targets file " + file + ": " + e.getMessage()
+                    + ". Check the path and its permissions.");
+        }
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int hash = line.indexOf('#');
+            String word = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (!word.isEmpty()) {
+                targets.add(parse(spec, word, file.getFileName() + " line " + (i + 1)));
+            }
+        }
+        return targets;
+    }
+
+    private static Target parse(CommandSpec spec, String word, String where) {
+        String user = null;
+        String host = word;
+        int at = word.lastIndexOf('@');
+        if (at >= 0) {
+            user = word.substring(0, at);
+            host = word.substring(at + 1);
+            if (user.isEmpty() || !user.matches("[A-Za-z0-9._-]{1,32}")) {
+                throw new ParameterException(spec.commandLine(), "In " + where + ": '" + Sanitize.line(word, 80) + "' has no usable user"
+                        + " name before '@' (letters, digits, . _ - only); write [USER@]HOST[:PORT].");
+            }
+        }
+        try {
+            return new Target(SshTarget.parse(host), Optional.ofNullable(user));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "In " + where + ": " + e.getMessage());
+        }
+    }
+
+    /** The batch settings, checked. */
+    BatchSettings settings(CommandSpec spec, int routers) {
+        if (concurrency < 1 || concurrency > BatchSettings.MAX_CONCURRENCY) {
+            throw new ParameterException(spec.commandLine(), "--concurrency must be 1 to " + BatchSettings.MAX_CONCURRENCY + ", not "
+                    + concurrency + ".");
+        }
+        if (canary < 0 || canary > routers) {
+            throw new ParameterException(spec.commandLine(), "--canary must be 0 to the number of routers (" + routers + "), not "
+                    + canary + ".");
+        }
+        if (maxFailures < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-failures cannot be negative: " + maxFailures + ".");
+        }
+        if (retries < 0 || retries > 10) {
+            throw new ParameterException(spec.commandLine(), "--retries must be 0 to 10, not " + retries + ".");
+        }
+        return BatchSettings.defaults().withConcurrency(concurrency).withCanary(canary).withMaxFailures(maxFailures)
+                .withStageAllFirst(stageAllFirst).withRetries(retries);
+    }
+
+    /** The image server's settings: sized to the concurrency, on the passive range asked for. */
+    ImageServerConfig ftpSettings(CommandSpec spec, int concurrency) {
+        ImageServerConfig config = ImageServerConfig.on(java.net.InetAddress.getLoopbackAddress())
+                .withMaxLogins(Math.max(ImageServerConfig.DEFAULT_MAX_LOGINS, 4 * concurrency));
+        if (passivePorts == null) {
+            return config;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})-(\\d{1,5})").matcher(passivePorts.strip());
+        if (!m.matches()) {
+            throw new ParameterException(spec.commandLine(), "--ftp-passive-ports takes FIRST-LAST, e.g. 50000-50100, not '"
+                    + Sanitize.line(passivePorts, 40) + "'.");
+        }
+        int first = Integer.parseInt(m.group(1));
+        int last = Integer.parseInt(m.group(2));
+        if (first < 1024 || last > 65535 || first > last) {
+            throw new ParameterException(spec.commandLine(), "--ftp-passive-ports must be a range within 1024-65535, first <= last,"
+                    + " not " + first + "-" + last + ".");
+        }
+        if (last - first + 1 < concurrency) {
+            throw new ParameterException(spec.commandLine(), "--ftp-passive-ports " + first + "-" + last + " has " + (last - first + 1)
+                    + " ports for " + concurrency + " routers at once: give at least as many ports as --concurrency.");
+        }
+        return config.withPassivePorts(first, last);
+    }
+}

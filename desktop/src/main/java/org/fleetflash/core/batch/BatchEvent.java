@@ -1,0 +1,43 @@
+package org.fleetflash.core.batch;
+
+import java.time.Instant;
+import java.util.List;
+import org.fleetflash.core.upgrade.RouterId;
+import org.fleetflash.core.upgrade.UpgradeResult;
+
+/** What happens to a batch as a whole; each router's own events are {@link org.fleetflash.core.upgrade.UpgradeEvent}s. */
+public sealed interface BatchEvent {
+
+    String batchId();
+
+    Instant at();
+
+    /** The batch started with these routers and settings. */
+    record Started(String batchId, Instant at, List<RouterId> routers, BatchSettings settings) implements BatchEvent {
+        public Started {
+            routers = List.copyOf(routers);
+        }
+    }
+
+    /** The totals changed (a router started or ended, a download moved, a block was written). */
+    record Totals(String batchId, Instant at, BatchTotals totals) implements BatchEvent {
+    }
+
+    /**
+     * No new router starts any more, and why: the canary wave failed, the failure budget was reached, a router
+     * could not be staged under stage-all-first, or the technician cancelled.
+     */
+    record Halted(String batchId, Instant at, String reason) implements BatchEvent {
+    }
+
+    /** A router is tried again after a failure that may pass. */
+    record Retrying(String batchId, Instant at, RouterId router, int attempt, UpgradeResult previous) implements BatchEvent {
+    }
+
+    /** The batch ended: one result per router, in the order given. */
+    record Finished(String batchId, Instant at, List<UpgradeResult> results, BatchTotals totals) implements BatchEvent {
+        public Finished {
+            results = List.copyOf(results);
+        }
+    }
+}
