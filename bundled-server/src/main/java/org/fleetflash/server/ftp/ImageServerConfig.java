@@ -13,10 +13,11 @@ import java.util.Optional;
  * @param port             control port, {@code 0} for any free port ({@link ImageServer#port()} tells the real one)
  * @param passivePortFirst first passive data port, {@code 0} (with {@code passivePortLast} 0) for any free port
  * @param passivePortLast  last passive data port (inclusive)
- * @param maxLogins        concurrent logins the server accepts (a batch of routers downloads at once)
+ * @param maxLogins        concurrent logins the server accepts: the routers of a batch that download at once
+ *                         ({@link #withConcurrency(int)}); each holds one login and, while it downloads, one passive port
  * @param idleTimeout      idle time after which a control or data connection is closed
  * @param progressInterval minimum time between two RUNNING progress events of one download ({@link Duration#ZERO}: every chunk)
- * @param workDirectory    where per-publication directories are created; empty: a fresh temporary directory
+ * @param workDirectory    where the copy of each {@link HostedImage hosted image} is kept; empty: a fresh temporary directory
  */
 public record ImageServerConfig(
         InetAddress bindAddress,
@@ -45,12 +46,7 @@ public record ImageServerConfig(
                     + " is not one interface: choose the address of the interface the routers can reach");
         }
         checkPort("port", port);
-        checkPort("passivePortFirst", passivePortFirst);
-        checkPort("passivePortLast", passivePortLast);
-        if ((passivePortFirst == 0) != (passivePortLast == 0) || passivePortFirst > passivePortLast) {
-            throw new IllegalArgumentException("Passive port range " + passivePortFirst + "-" + passivePortLast
-                    + " is invalid: give first <= last (both non-zero), or 0-0 for any free port");
-        }
+        new PassivePorts(passivePortFirst, passivePortLast); // checks the range, says what to give instead
         if (maxLogins < 1) {
             throw new IllegalArgumentException("maxLogins must be at least 1 (one per router of the batch), was "
                     + maxLogins);
@@ -79,9 +75,55 @@ public record ImageServerConfig(
                 workDirectory);
     }
 
+    /** The passive data ports, as the technician set them for the laptop's firewall ({@link PassivePorts#parse(String)}). */
+    public ImageServerConfig withPassivePorts(PassivePorts ports) {
+        return withPassivePorts(ports.first(), ports.last());
+    }
+
     public ImageServerConfig withMaxLogins(int newMaxLogins) {
         return new ImageServerConfig(bindAddress, port, passivePortFirst, passivePortLast, newMaxLogins,
                 idleTimeout, progressInterval, workDirectory);
+    }
+
+    /**
+     * Sizes the server for a batch in which {@code routers} routers download at once: one login each. The passive
+     * range, if one is set, must then have at least that many ports ({@link #checkPassivePortsCoverConcurrency()}).
+     */
+    public ImageServerConfig withConcurrency(int routers) {
+        if (routers < 1) {
+            throw new IllegalArgumentException("The number of routers downloading at once must be at least 1, was " + routers);
+        }
+        return withMaxLogins(routers);
+    }
+
+    /** The passive data ports. */
+    public PassivePorts passivePorts() {
+        return new PassivePorts(passivePortFirst, passivePortLast);
+    }
+
+    /** How many routers may download at once: one login each. */
+    public int concurrency() {
+        return maxLogins;
+    }
+
+    /**
+     * Checks that every router that may download at once can have a passive port: FtpServer refuses {@code PASV}
+     * ({@code 425}) once the range is used up. {@link ImageServer#start} calls it.
+     *
+     * @throws IllegalArgumentException saying how far to widen the range, or how far to lower the concurrency
+     */
+    public void checkPassivePortsCoverConcurrency() {
+        PassivePorts ports = passivePorts();
+        if (ports.count() >= maxLogins) {
+            return;
+        }
+        long widenedLast = (long) ports.first() + maxLogins - 1;
+        String widen = widenedLast <= 65535
+                ? "widen it to " + ports.first() + "-" + widenedLast
+                : "give a range of at least " + maxLogins + " ports";
+        throw new IllegalArgumentException("The passive port range " + ports + " has " + ports.count() + " port"
+                + (ports.count() == 1 ? "" : "s") + ", fewer than the " + maxLogins + " routers that may download at once: "
+                + widen + " (and allow it in this computer's firewall), or lower the concurrency to " + ports.count() + ".");
     }
 
     public ImageServerConfig withIdleTimeout(Duration newIdleTimeout) {
@@ -101,7 +143,7 @@ public record ImageServerConfig(
 
     /** The passive ports in FtpServer's notation: {@code "0"} (any) or {@code "first-last"}. */
     String passivePortsSpec() {
-        return passivePortFirst == 0 ? "0" : passivePortFirst + "-" + passivePortLast;
+        return passivePorts().ftpServerSpec();
     }
 
     private static void checkPort(String name, int value) {

@@ -55,4 +55,49 @@ class ImageServerConfigTest {
         assertThatThrownBy(() -> config.withIdleTimeout(Duration.ofMillis(10)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void concurrencySizesTheLogins() throws Exception {
+        ImageServerConfig config = ImageServerConfig.on(loopback()).withConcurrency(50);
+
+        assertThat(config.maxLogins()).isEqualTo(50);
+        assertThat(config.concurrency()).isEqualTo(50);
+        assertThatThrownBy(() -> config.withConcurrency(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void aPassiveRangeSmallerThanTheConcurrencyIsRefusedWithWhatToDo() throws Exception {
+        ImageServerConfig config = ImageServerConfig.on(loopback()).withConcurrency(20)
+                .withPassivePorts(PassivePorts.parse("50000-50009"));
+        String expected = "The passive port range 50000-50009 has 10 ports, fewer than the 20 routers that may download"
+                + " at once: widen it to 50000-50019 (and allow it in this computer's firewall), or lower the concurrency"
+                + " to 10.";
+
+        assertThatThrownBy(config::checkPassivePortsCoverConcurrency).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(expected);
+        // refused before anything listens or is created
+        assertThatThrownBy(() -> ImageServer.start(config).close()).isInstanceOf(ImageServerException.class)
+                .hasMessage(expected);
+    }
+
+    @Test
+    void aRangeThatCannotBeWidenedUpwardsAsksForEnoughPorts() throws Exception {
+        ImageServerConfig config = ImageServerConfig.on(loopback()).withPassivePorts(PassivePorts.parse("65530-65535"));
+
+        assertThatThrownBy(config::checkPassivePortsCoverConcurrency).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has 6 ports, fewer than the 200 routers")
+                .hasMessageContaining("give a range of at least 200 ports");
+    }
+
+    @Test
+    void aRangeAsLargeAsTheConcurrencyOrAnyPortIsAccepted() throws Exception {
+        ImageServerConfig exact = ImageServerConfig.on(loopback()).withConcurrency(20)
+                .withPassivePorts(PassivePorts.parse("50000-50019"));
+
+        exact.checkPassivePortsCoverConcurrency();
+        ImageServerConfig.on(loopback()).checkPassivePortsCoverConcurrency();
+        assertThat(exact.passivePorts()).isEqualTo(new PassivePorts(50000, 50019));
+        assertThat(exact.passivePortsSpec()).isEqualTo("50000-50019");
+    }
 }
