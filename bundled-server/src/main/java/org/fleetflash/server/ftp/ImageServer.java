@@ -118,8 +118,8 @@ public final class ImageServer implements AutoCloseable {
                     + rootMessage(e) + "). Choose another port, or the address of an interface this computer has.",
                     e);
         }
-        LOG.info("Image server listening on {}:{} (passive ports {}, max {} logins)", host, listener.getPort(),
-                config.passivePorts(), config.maxLogins());
+        LOG.info("Image server listening on {}:{} (passive ports {}, {} routers at once, max {} logins)", host,
+                listener.getPort(), config.passivePorts(), config.concurrency(), config.maxLogins());
     }
 
     /**

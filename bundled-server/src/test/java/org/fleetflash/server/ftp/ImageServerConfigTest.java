@@ -19,7 +19,8 @@ class ImageServerConfigTest {
     void defaultsAllowALargeBatchAndAnyPorts() throws Exception {
         ImageServerConfig config = ImageServerConfig.on(loopback());
 
-        assertThat(config.maxLogins()).isEqualTo(200);
+        assertThat(config.concurrency()).isEqualTo(200);
+        assertThat(config.maxLogins()).isEqualTo(400);
         assertThat(config.port()).isZero();
         assertThat(config.passivePortsSpec()).isEqualTo("0");
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(120));
@@ -57,13 +58,16 @@ class ImageServerConfigTest {
     }
 
     @Test
-    void concurrencySizesTheLogins() throws Exception {
+    void concurrencySizesTheLoginsWithRoomForOneResumePerRouter() throws Exception {
         ImageServerConfig config = ImageServerConfig.on(loopback()).withConcurrency(50);
 
-        assertThat(config.maxLogins()).isEqualTo(50);
         assertThat(config.concurrency()).isEqualTo(50);
+        assertThat(config.maxLogins()).isEqualTo(100);
         assertThatThrownBy(() -> config.withConcurrency(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("at least 1");
+                .hasMessageContaining("must be 1 to 5000, was 0");
+        assertThatThrownBy(() -> config.withConcurrency(5001)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be 1 to 5000, was 5001");
+        assertThat(config.withMaxLogins(20).concurrency()).as("fewer logins lower the concurrency").isEqualTo(20);
     }
 
     @Test
