@@ -4,10 +4,13 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.fleetflash.core.device.SshConnector;
+import org.fleetflash.server.ftp.HostedImage;
 import org.fleetflash.server.ftp.ImageServer;
 import org.fleetflash.server.ftp.ImageServerConfig;
 import org.fleetflash.server.ftp.ImageServerException;
+import org.fleetflash.server.ftp.PassivePorts;
 import org.fleetflash.server.telemetry.TelemetryException;
 import org.fleetflash.server.telemetry.TelemetryReceiver;
 import org.slf4j.Logger;
@@ -16,6 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the laptop runs for a batch of upgrades: the SSH connector, and per laptop address one image
  * server and one telemetry receiver, started when the first router needs them and stopped together.
+ * Each image is hosted once per batch and address ({@link #hostedImage}); every router gets its own
+ * account onto that copy ({@link HostedImage#grant}).
  */
 public final class UpgradeServices implements AutoCloseable {
 
@@ -23,13 +28,39 @@ public final class UpgradeServices implements AutoCloseable {
 
     private final SshConnector connector;
     private final Path workDirectory;
+    private final PassivePorts passivePorts;
+    private final int concurrency;
     private final Map<InetAddress, ImageServer> imageServers = new HashMap<>();
+    private final Map<HostedKey, HostedImage> hostedImages = new HashMap<>();
     private final Map<InetAddress, TelemetryReceiver> receivers = new HashMap<>();
 
-    /** @param workDirectory where the image server keeps its per-publication copies */
+    /** One image file served on one laptop address. */
+    private record HostedKey(InetAddress address, Path image) {
+    }
+
+    /**
+     * Services for a batch with the image server's defaults: any free passive port, up to
+     * {@value ImageServerConfig#DEFAULT_CONCURRENCY} routers downloading at once.
+     *
+     * @param workDirectory where the image server keeps the copy of each hosted image
+     */
     public UpgradeServices(SshConnector connector, Path workDirectory) {
+        this(connector, workDirectory, PassivePorts.ANY, ImageServerConfig.DEFAULT_CONCURRENCY);
+    }
+
+    /**
+     * Services for a batch whose image server opens only {@code passivePorts} (what the laptop's firewall lets
+     * through) and is sized for {@code concurrency} routers downloading at once.
+     *
+     * @throws IllegalArgumentException if the range has fewer ports than {@code concurrency}, saying what to do
+     */
+    public UpgradeServices(SshConnector connector, Path workDirectory, PassivePorts passivePorts, int concurrency) {
         this.connector = connector;
         this.workDirectory = workDirectory;
+        this.passivePorts = Objects.requireNonNull(passivePorts, "passivePorts");
+        this.concurrency = concurrency;
+        // refuse a range the batch cannot use now, before any router is touched
+        serverConfig(InetAddress.getLoopbackAddress()).checkPassivePortsCoverConcurrency();
     }
 
     public SshConnector connector() {
@@ -40,11 +71,31 @@ public final class UpgradeServices implements AutoCloseable {
     public synchronized ImageServer imageServer(InetAddress address) throws ImageServerException {
         ImageServer server = imageServers.get(address);
         if (server == null) {
-            server = ImageServer.start(ImageServerConfig.on(address).withWorkDirectory(workDirectory.resolve("ftp")));
+            server = ImageServer.start(serverConfig(address));
             imageServers.put(address, server);
             LOG.info("Image server listening on {}:{}", address.getHostAddress(), server.port());
         }
         return server;
+    }
+
+    /**
+     * The image hosted on {@code address} for this batch: copied and hashed on the first call, the same
+     * {@link HostedImage} for every later router (give each its account with {@link HostedImage#grant}, and take
+     * it back with {@link HostedImage#revoke}). Closed with these services.
+     */
+    public synchronized HostedImage hostedImage(InetAddress address, Path image) throws ImageServerException {
+        HostedKey key = new HostedKey(address, image.toAbsolutePath().normalize());
+        HostedImage hosted = hostedImages.get(key);
+        if (hosted == null || hosted.isClosed()) {
+            hosted = imageServer(address).host(image);
+            hostedImages.put(key, hosted);
+        }
+        return hosted;
+    }
+
+    private ImageServerConfig serverConfig(InetAddress address) {
+        return ImageServerConfig.on(address).withConcurrency(concurrency).withPassivePorts(passivePorts)
+                .withWorkDirectory(workDirectory.resolve("ftp"));
     }
 
     /** The telemetry receiver on {@code address}, started on first use (any free UDP port). */
@@ -60,6 +111,8 @@ public final class UpgradeServices implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        hostedImages.values().forEach(HostedImage::close);
+        hostedImages.clear();
         imageServers.values().forEach(ImageServer::close);
         receivers.values().forEach(TelemetryReceiver::close);
         imageServers.clear();
