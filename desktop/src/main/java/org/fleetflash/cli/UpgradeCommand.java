@@ -19,12 +19,14 @@ import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.text.Sanitize;
+import org.fleetflash.core.upgrade.ImageHosting;
 import org.fleetflash.core.upgrade.Outcome;
 import org.fleetflash.core.upgrade.RouterUpgrade;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeRequest;
 import org.fleetflash.core.upgrade.UpgradeResult;
 import org.fleetflash.core.upgrade.UpgradeServices;
+import org.fleetflash.server.ftp.PassivePorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -80,6 +82,16 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "How the image reaches the router: fetch from FleetFlash's FTP server, or over SSH (default: ${DEFAULT-VALUE}).")
     UpgradeRequest.Transport transport;
 
+    @Option(names = "--ftp-port", defaultValue = "0", paramLabel = "PORT",
+            description = "FTP port of this computer the router downloads the image from (default: any free port;"
+                    + " give one to allow it in this computer's firewall).")
+    int ftpPort;
+
+    @Option(names = "--ftp-passive-ports", defaultValue = "any", paramLabel = "FIRST-LAST",
+            description = "Ports of this computer the router downloads the image through, to allow in its firewall along"
+                    + " with the FTP port, e.g. 50000-50100 (default: ${DEFAULT-VALUE} free port).")
+    String passivePorts;
+
     @Option(names = "--return-timeout", defaultValue = "600", paramLabel = "SECONDS",
             description = "How long to wait for the router to answer again after the reroot (default: ${DEFAULT-VALUE} s).")
     long returnTimeoutSeconds;
@@ -107,6 +119,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     + returnTimeoutSeconds + " (a router with a slow flash needs a few minutes; the default is 600).");
         }
         SshTarget router = parseTarget();
+        ImageHosting hosting = imageHosting();
         Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(LocalAddresses.parseLocal(bind, spec));
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
         Path home = data.ensureExists();
@@ -114,7 +127,7 @@ final class UpgradeCommand implements Callable<Integer> {
                 connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
                 Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage);
         ObjectMapper json = jsonMapper();
-        try (UpgradeServices services = new UpgradeServices(SshConnector.shared(), home.resolve("work"))) {
+        try (UpgradeServices services = new UpgradeServices(SshConnector.shared(), home.resolve("work"), hosting)) {
             RouterUpgrade upgrade = new RouterUpgrade(request, services, e -> print(out, json, e), Clock.systemUTC());
             CompletableFuture<UpgradeResult> finished = new CompletableFuture<>();
             Thread onInterrupt = new Thread(() -> interrupted(upgrade, finished, router), "fleetflash-interrupt");
@@ -128,6 +141,21 @@ final class UpgradeCommand implements Callable<Integer> {
             }
             out.flush();
             return exitStatus(result);
+        }
+    }
+
+    /** The image server's ports for this one router: one download at a time. */
+    private ImageHosting imageHosting() {
+        PassivePorts ports;
+        try {
+            ports = PassivePorts.parse(passivePorts);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--ftp-passive-ports: " + e.getMessage());
+        }
+        try {
+            return new ImageHosting(ftpPort, ports, 1);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--ftp-port: " + e.getMessage());
         }
     }
 

@@ -10,7 +10,6 @@ import org.fleetflash.server.ftp.HostedImage;
 import org.fleetflash.server.ftp.ImageServer;
 import org.fleetflash.server.ftp.ImageServerConfig;
 import org.fleetflash.server.ftp.ImageServerException;
-import org.fleetflash.server.ftp.PassivePorts;
 import org.fleetflash.server.telemetry.TelemetryException;
 import org.fleetflash.server.telemetry.TelemetryReceiver;
 import org.slf4j.Logger;
@@ -28,8 +27,7 @@ public final class UpgradeServices implements AutoCloseable {
 
     private final SshConnector connector;
     private final Path workDirectory;
-    private final PassivePorts passivePorts;
-    private final int concurrency;
+    private final ImageHosting hosting;
     private final Map<InetAddress, ImageServer> imageServers = new HashMap<>();
     private final Map<HostedKey, HostedImage> hostedImages = new HashMap<>();
     private final Map<InetAddress, TelemetryReceiver> receivers = new HashMap<>();
@@ -39,35 +37,30 @@ public final class UpgradeServices implements AutoCloseable {
     }
 
     /**
-     * Services for a batch with the image server's defaults: any free passive port, up to
+     * Services for a batch with the image server's defaults: any free ports, up to
      * {@value ImageServerConfig#DEFAULT_CONCURRENCY} routers downloading at once.
      *
      * @param workDirectory where the image server keeps the copy of each hosted image
      */
     public UpgradeServices(SshConnector connector, Path workDirectory) {
-        this(connector, workDirectory, PassivePorts.ANY, ImageServerConfig.DEFAULT_CONCURRENCY);
+        this(connector, workDirectory, ImageHosting.DEFAULT);
     }
 
     /**
-     * Services for a batch whose image server opens only {@code passivePorts} (what the laptop's firewall lets
-     * through) and is sized for {@code concurrency} routers downloading at once.
-     *
-     * @throws IllegalArgumentException if the range has fewer ports than {@code concurrency}, saying what to do
+     * Services for a batch whose image servers listen as {@code hosting} says (the ports a laptop firewall lets
+     * through, the routers downloading at once).
      */
-    public UpgradeServices(SshConnector connector, Path workDirectory, PassivePorts passivePorts, int concurrency) {
+    public UpgradeServices(SshConnector connector, Path workDirectory, ImageHosting hosting) {
         this.connector = connector;
         this.workDirectory = workDirectory;
-        this.passivePorts = Objects.requireNonNull(passivePorts, "passivePorts");
-        this.concurrency = concurrency;
-        // refuse a range the batch cannot use now, before any router is touched
-        serverConfig(InetAddress.getLoopbackAddress()).checkPassivePortsCoverConcurrency();
+        this.hosting = Objects.requireNonNull(hosting, "hosting");
     }
 
     public SshConnector connector() {
         return connector;
     }
 
-    /** The image server on {@code address}, started on first use (any free port). */
+    /** The image server on {@code address}, started on first use (on the ports {@link ImageHosting} gives). */
     public synchronized ImageServer imageServer(InetAddress address) throws ImageServerException {
         ImageServer server = imageServers.get(address);
         if (server == null) {
@@ -94,8 +87,7 @@ public final class UpgradeServices implements AutoCloseable {
     }
 
     private ImageServerConfig serverConfig(InetAddress address) {
-        return ImageServerConfig.on(address).withConcurrency(concurrency).withPassivePorts(passivePorts)
-                .withWorkDirectory(workDirectory.resolve("ftp"));
+        return hosting.config(address, workDirectory.resolve("ftp"));
     }
 
     /** The telemetry receiver on {@code address}, started on first use (any free UDP port). */

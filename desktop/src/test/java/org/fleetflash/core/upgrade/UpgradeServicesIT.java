@@ -66,7 +66,7 @@ class UpgradeServicesIT {
         List<DownloadProgress> second = new CopyOnWriteArrayList<>();
         Publication a;
         Publication b;
-        try (UpgradeServices services = new UpgradeServices(SshConnector.shared(), work, PassivePorts.ANY, 4)) {
+        try (UpgradeServices services = new UpgradeServices(SshConnector.shared(), work, new ImageHosting(0, PassivePorts.ANY, 4))) {
             HostedImage hosted = services.hostedImage(LAPTOP, firmware);
             assertThat(services.hostedImage(LAPTOP, dir.resolve(".").resolve("fw.bin"))).isSameAs(hosted);
             a = hosted.grant(first::add);
@@ -103,8 +103,8 @@ class UpgradeServicesIT {
 
     @Test
     void aPassiveRangeTooSmallForTheBatchIsRefusedBeforeAnyRouterIsTouched() {
-        assertThatThrownBy(() -> new UpgradeServices(SshConnector.shared(), dir.resolve("work"),
-                PassivePorts.parse("50000-50003"), 10)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ImageHosting(0, PassivePorts.parse("50000-50003"), 10))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("has 4 ports, fewer than the 10 routers")
                 .hasMessageContaining("widen it to 50000-50009");
     }
