@@ -13,7 +13,8 @@ import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.device.Credentials;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.text.Sanitize;
-import org.fleetflash.server.ftp.ImageServerConfig;
+import org.fleetflash.core.upgrade.ImageHosting;
+import org.fleetflash.server.ftp.PassivePorts;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,8 +52,14 @@ final class BatchOptions {
                     + " cut download) (default: ${DEFAULT-VALUE}).")
     int retries;
 
-    @Option(names = "--ftp-passive-ports", paramLabel = "FIRST-LAST",
-            description = "The image server's passive data ports, for a laptop firewall (default: any free port).")
+    @Option(names = "--ftp-port", defaultValue = "0", paramLabel = "PORT",
+            description = "FTP port of this computer the routers download the image from (default: any free port;"
+                    + " give one to allow it in this computer's firewall).")
+    int ftpPort;
+
+    @Option(names = "--ftp-passive-ports", defaultValue = "any", paramLabel = "FIRST-LAST",
+            description = "Ports of this computer the routers download the image through, to allow in its firewall along"
+                    + " with the FTP port, e.g. 50000-50100; at least --concurrency of them (default: ${DEFAULT-VALUE} free port).")
     String passivePorts;
 
     /** A router of the batch, with its own user when the targets file names one. */
@@ -151,28 +158,19 @@ final class BatchOptions {
                 .withStageAllFirst(stageAllFirst).withRetries(retries);
     }
 
-    /** The image server's settings: sized to the concurrency, on the passive range asked for. */
-    ImageServerConfig ftpSettings(CommandSpec spec, int concurrency) {
-        ImageServerConfig config = ImageServerConfig.on(java.net.InetAddress.getLoopbackAddress())
-                .withMaxLogins(Math.max(ImageServerConfig.DEFAULT_MAX_LOGINS, 4 * concurrency));
-        if (passivePorts == null) {
-            return config;
+    /** How the image server listens: the ports asked for, sized to the batch's concurrency. */
+    ImageHosting imageHosting(CommandSpec spec, int concurrency) {
+        PassivePorts ports;
+        try {
+            ports = PassivePorts.parse(passivePorts);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--ftp-passive-ports: " + e.getMessage());
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})-(\\d{1,5})").matcher(passivePorts.strip());
-        if (!m.matches()) {
-            throw new ParameterException(spec.commandLine(), "--ftp-passive-ports takes FIRST-LAST, e.g. 50000-50100, not '"
-                    + Sanitize.line(passivePorts, 40) + "'.");
+        try {
+            return new ImageHosting(ftpPort, ports, concurrency);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), (ftpPort < 0 || ftpPort > 65535 ? "--ftp-port: "
+                    : "--ftp-passive-ports: ") + e.getMessage());
         }
-        int first = Integer.parseInt(m.group(1));
-        int last = Integer.parseInt(m.group(2));
-        if (first < 1024 || last > 65535 || first > last) {
-            throw new ParameterException(spec.commandLine(), "--ftp-passive-ports must be a range within 1024-65535, first <= last,"
-                    + " not " + first + "-" + last + ".");
-        }
-        if (last - first + 1 < concurrency) {
-            throw new ParameterException(spec.commandLine(), "--ftp-passive-ports " + first + "-" + last + " has " + (last - first + 1)
-                    + " ports for " + concurrency + " routers at once: give at least as many ports as --concurrency.");
-        }
-        return config.withPassivePorts(first, last);
     }
 }

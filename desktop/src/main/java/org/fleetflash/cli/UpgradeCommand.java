@@ -121,7 +121,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
                     Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage));
         }
-        try (AppServices app = AppServices.start(home, batch.ftpSettings(spec, settings.concurrency()))) {
+        try (AppServices app = AppServices.start(home, batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size())))) {
             BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, listener(out, routers.size()));
             CompletableFuture<BatchResult> finished = new CompletableFuture<>();
             Thread onInterrupt = new Thread(() -> interrupted(runner, finished), "fleetflash-interrupt");

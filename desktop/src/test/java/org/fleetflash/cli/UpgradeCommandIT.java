@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +52,37 @@ class UpgradeCommandIT {
             assertThat(events).filteredOn(e -> e.get("event").asText().equals("phase"))
                     .extracting(e -> e.get("phase").asText()).contains("BACKUP", "COMMIT", "VERIFIED");
             assertThat(router.runningVersion()).contains("12.0-cli");
+        }
+    }
+
+    @Test
+    void theRouterDownloadsThroughTheFtpPortsGivenForAFirewall() throws Exception {
+        int controlPort;
+        int dataPort;
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                ServerSocket b = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            controlPort = a.getLocalPort();
+            dataPort = b.getLocalPort();
+        }
+        try (SimRouter router = SimRouter.start(dir.resolve("state"), new SimRouter.Options("cli-ports",
+                Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, "127.0.6.32", 0, Optional.empty(), Optional.empty()))) {
+            router.setRebootDelay(Duration.ofMillis(500));
+            Path image = dir.resolve("fw.bin");
+            SimImage.write(router.sandbox().profile(), "12.0-ports", 0, image);
+            Path pw = Files.writeString(org.fleetflash.core.settings.DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), router.password() + "\n");
+            Path data = dir.resolve("data");
+
+            CommandLineJarIT.Run run = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(),
+                    "--user", router.user(), "--password-file", pw.toString(), "--accept-new-host-key",
+                    "--data-dir", data.toString(), "--image", image.toString(), "--layout", "kernel rootfs",
+                    "--transport", "ftp", "--ftp-port", Integer.toString(controlPort),
+                    "--ftp-passive-ports", dataPort + "-" + dataPort, "--json-events");
+
+            assertThat(run.exit()).as(run.out() + run.err()).isZero();
+            assertThat(run.out()).contains("\"phase\":\"DOWNLOAD\"");
+            assertThat(Files.readString(data.resolve("logs").resolve("fleetflash.log")))
+                    .contains("Image server listening on 127.0.0.1:" + controlPort + " (passive ports " + dataPort + "-" + dataPort);
+            assertThat(router.runningVersion()).contains("12.0-ports");
         }
     }
 

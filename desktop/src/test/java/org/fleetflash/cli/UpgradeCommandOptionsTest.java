@@ -32,6 +32,13 @@ class UpgradeCommandOptionsTest {
         "--bind|1.2.3.4.5|needs an IP address of this laptop",
         "--bind|laptop.example|needs an IP address of this laptop",
         "--bind|203.0.113.7|not an address of this laptop",
+        "--ftp-passive-ports|50000:50100|--ftp-passive-ports: Passive port range '50000:50100' is not a range of port numbers: give FIRST-LAST, for example 50000-50100",
+        "--ftp-passive-ports|50100-50000|ends before it starts: give the lower port first, e.g. 50000-50100",
+        "--ftp-passive-ports|0-10|contains port 0",
+        "--ftp-passive-ports|70000|ports are 1-65535",
+        "--ftp-passive-ports|''|No passive port range given",
+        "--ftp-port|70000|--ftp-port: FTP port 70000 is not a port: give 1-65535, or 0 for any free port",
+        "--ftp-port|-1|--ftp-port: FTP port -1 is not a port",
         "HOST|1.2.3.4.5|1.2.3.4.5",
         "HOST|host:22:1|host:22:1",
     })

@@ -4,21 +4,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.function.BooleanSupplier;
 
-/** Reads the image from an offset and reports every chunk to its tracker; fails once the image is withdrawn. */
+/**
+ * Reads the image from an offset for one account's transfer, reports every chunk to its tracker and to the byte
+ * totals of the image and the server; fails once the account is withdrawn.
+ */
 final class CountingInputStream extends InputStream {
     private final FileChannel channel;
     private final DownloadTracker tracker;
-    private final BooleanSupplier withdrawn;
+    private final ImageAccount account;
     private long position;
     private boolean closed;
 
-    CountingInputStream(FileChannel channel, long offset, DownloadTracker tracker, BooleanSupplier withdrawn) {
+    CountingInputStream(FileChannel channel, long offset, DownloadTracker tracker, ImageAccount account) {
         this.channel = channel;
         this.position = offset;
         this.tracker = tracker;
-        this.withdrawn = withdrawn;
+        this.account = account;
     }
 
     @Override
@@ -33,7 +35,7 @@ final class CountingInputStream extends InputStream {
         if (closed) {
             throw new IOException("Stream closed");
         }
-        if (withdrawn.getAsBoolean()) {
+        if (account.withdrawn()) {
             throw new IOException("The image was withdrawn from the server");
         }
         if (len == 0) {
@@ -42,6 +44,7 @@ final class CountingInputStream extends InputStream {
         int n = channel.read(ByteBuffer.wrap(buffer, off, len), position);
         if (n > 0) {
             position += n;
+            account.image().served(n);
             tracker.advance(position);
         }
         return n;

@@ -3,13 +3,14 @@ package org.fleetflash.server.ftp;
 import java.net.InetSocketAddress;
 
 /**
- * Server-side progress of one download (one {@code RETR}) of a published image.
+ * Server-side progress of one download (one {@code RETR}) of a hosted image by one account.
  *
  * @param id             unique per server, so events of one download can be told apart
- * @param user           the publication's account: tells which publication is downloaded
+ * @param user           the account ({@link Publication#user()}) that downloads: tells which router it is
  * @param remoteAddress  the client's control-connection address, or {@code null} if unknown
  * @param offset         where the download started ({@code REST} offset, 0 for a fresh download)
- * @param bytes          position in the image reached so far (offset + bytes sent)
+ * @param bytes          position in the image reached so far (offset + bytes read for the client); for an ABORTED
+ *                       download, where the cut transfer stopped
  * @param total          image size
  * @param bytesPerSecond average rate of this download since it started
  * @param state          where the download stands

@@ -14,7 +14,7 @@ import org.apache.ftpserver.ftplet.User;
 
 /**
  * Ties each login's file system view to the client address, refuses every command that would change
- * the server's files with one clear reply, and disconnects sessions of withdrawn images.
+ * the server's files with one clear reply, and disconnects sessions of withdrawn accounts.
  */
 final class ImageFtplet extends DefaultFtplet {
     /** Commands that write, delete, rename or change attributes: the file system refuses them too. */
@@ -38,8 +38,8 @@ final class ImageFtplet extends DefaultFtplet {
     public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException, IOException {
         User user = session.getUser();
         if (session.isLoggedIn() && user != null) {
-            PublishedImage image = users.imageOf(user.getName());
-            if (image == null || image.withdrawn()) {
+            ImageAccount account = users.accountOf(user.getName());
+            if (account == null || account.withdrawn()) {
                 return FtpletResult.DISCONNECT;
             }
         }

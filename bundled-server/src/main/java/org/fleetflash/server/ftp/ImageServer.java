@@ -16,13 +16,18 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
@@ -38,10 +43,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded FTP server (Apache FtpServer) that serves firmware images to routers:
- * each {@link #publish(Path) publication} gets its own random read-only account whose home holds only
- * that image; anonymous login and active mode are off; {@code REST} works; downloads are counted
- * per transfer and reported to {@link DownloadListener}s.
+ * The embedded FTP server (Apache FtpServer) that serves firmware images to routers. A batch
+ * {@link #host(Path) hosts} each image once (one read-only copy, hashed once) and
+ * {@link HostedImage#grant(DownloadListener) grants} each router its own random read-only account onto it,
+ * whose home holds only that image; anonymous login and active mode are off; {@code REST} works; downloads
+ * are counted per transfer and reported to the listener of the account that made them, and added up per
+ * hosted image and for the server.
  */
 public final class ImageServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageServer.class);
@@ -52,9 +59,13 @@ public final class ImageServer implements AutoCloseable {
     private final Path workDirectory;
     private final boolean ownsWorkDirectory;
     private final PublicationUserManager users;
-    private final Map<String, PublishedImage> publications = new ConcurrentHashMap<>();
+    private final Set<HostedImage> hostedImages = ConcurrentHashMap.newKeySet();
+    /** Images hosted by {@link #publish(Path)}, by the user of their only account. */
+    private final Map<String, HostedImage> singleGrantImages = new ConcurrentHashMap<>();
     private final List<DownloadListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong downloadIds = new AtomicLong();
+    private final LongAdder bytesServed = new LongAdder();
+    private final AtomicInteger activeTransfers = new AtomicInteger();
     private final FtpServer server;
     private final Listener listener;
     private volatile boolean closed;
@@ -107,17 +118,23 @@ public final class ImageServer implements AutoCloseable {
                     + rootMessage(e) + "). Choose another port, or the address of an interface this computer has.",
                     e);
         }
-        LOG.info("Image server listening on {}:{} (passive ports {}, max {} logins)", host, listener.getPort(),
-                config.passivePortsSpec(), config.maxLogins());
+        LOG.info("Image server listening on {}:{} (passive ports {}, {} routers at once, max {} logins)", host,
+                listener.getPort(), config.passivePorts(), config.concurrency(), config.maxLogins());
     }
 
     /**
      * Starts a server as configured.
      *
-     * @throws ImageServerException if it cannot listen (address not local, port taken) or has no work directory
+     * @throws ImageServerException if it cannot listen (address not local, port taken), has no work directory, or
+     *     its passive port range has fewer ports than routers may download at once
      */
     public static ImageServer start(ImageServerConfig config) throws ImageServerException {
         Objects.requireNonNull(config, "config");
+        try {
+            config.checkPassivePortsCoverConcurrency();
+        } catch (IllegalArgumentException e) {
+            throw new ImageServerException(e.getMessage(), e);
+        }
         Path work;
         boolean owns;
         try {
@@ -152,21 +169,20 @@ public final class ImageServer implements AutoCloseable {
     }
 
     /**
-     * Publishes a copy of the image under a fresh random read-only account. The copy is what is
-     * served and hashed, so later changes to the original do not reach the routers.
+     * Hosts an image for a batch: copies it once into the work directory and hashes the copy in the same pass, so
+     * later changes to the original do not reach the routers. Each router then gets its own account onto this one
+     * copy with {@link HostedImage#grant(DownloadListener)}; closing the hosted image withdraws them all.
      *
      * @throws ImageServerException if the image is missing, empty or unreadable, or the copy fails
      */
-    public Publication publish(Path image) throws ImageServerException {
+    public HostedImage host(Path image) throws ImageServerException {
         Objects.requireNonNull(image, "image");
         ensureOpen();
         if (!Files.isRegularFile(image) || !Files.isReadable(image)) {
             throw new ImageServerException("Image " + image + " is not a readable file: choose an existing image file");
         }
         String name = servedName(image);
-        String user = "ff" + randomHex(8);
-        String password = randomHex(16);
-        Path directory = workDirectory.resolve(user);
+        Path directory = workDirectory.resolve("image-" + randomHex(8));
         Path served = directory.resolve(name);
         long size;
         String sha256;
@@ -183,85 +199,155 @@ public final class ImageServer implements AutoCloseable {
             }
         } catch (IOException e) {
             deleteTree(directory);
-            throw new ImageServerException("Cannot copy image " + image + " for publishing (" + e.getMessage()
+            throw new ImageServerException("Cannot copy image " + image + " for serving (" + e.getMessage()
                     + "). Check the disk space of " + workDirectory + ".", e);
         } catch (NoSuchAlgorithmException e) {
+            deleteTree(directory);
             throw new IllegalStateException("This Java runtime has no SHA-256", e);
         }
         if (size == 0) {
             deleteTree(directory);
             throw new ImageServerException("Image " + image + " is empty: choose a firmware image file");
         }
-        Publication publication = new Publication(url(user, name), user, password, name, size, sha256);
-        PublishedImage published = new PublishedImage(publication, directory, served);
-        publications.put(user, published);
-        users.add(published);
-        LOG.info("Published {} as {} ({} bytes, sha256 {})", image, publication.url(), size, sha256);
+        HostedImage hosted = new HostedImage(this, image, directory, served, name, size, sha256);
+        hostedImages.add(hosted);
+        if (closed) { // closed while copying: close() may have missed it
+            hosted.close();
+            throw new IllegalStateException("The image server is closed");
+        }
+        LOG.info("Hosting {} as {} ({} bytes, sha256 {})", image, name, size, sha256);
+        return hosted;
+    }
+
+    /**
+     * Hosts a copy of the image with a single account on it.
+     *
+     * @deprecated a batch hosts each image once: {@link #host(Path)}, then {@link HostedImage#grant(DownloadListener)}
+     *     per router; this makes one copy per call
+     */
+    @Deprecated
+    public Publication publish(Path image) throws ImageServerException {
+        HostedImage hosted = host(image);
+        Publication publication = hosted.grant(progress -> { });
+        singleGrantImages.put(publication.user(), hosted);
         return publication;
     }
 
     /**
-     * Withdraws a publication: its account stops authenticating, running transfers fail and its
-     * sessions are closed. Unknown or already withdrawn publications are ignored.
+     * Withdraws an account: a {@link #publish(Path) published} one together with its copy, any other as
+     * {@link HostedImage#revoke(Publication)} does. Unknown or already withdrawn accounts are ignored.
+     *
+     * @deprecated use {@link HostedImage#revoke(Publication)}, and {@link HostedImage#close()} when the batch is done
      */
+    @Deprecated
     public void unpublish(Publication publication) {
-        PublishedImage image = publications.remove(publication.user());
-        if (image == null) {
+        HostedImage single = singleGrantImages.remove(publication.user());
+        if (single != null) {
+            single.close();
             return;
         }
-        image.withdraw();
-        users.remove(publication.user());
-        int closedSessions = endSessions(publication.user());
-        deleteTree(image.directory());
-        LOG.info("Withdrew {} ({} sessions closed)", publication.url(), closedSessions);
+        ImageAccount account = users.accountOf(publication.user());
+        if (account != null) {
+            account.image().revoke(publication);
+        }
     }
 
-    /** Snapshot of every download of a publication so far (running and finished), oldest first. */
+    /** Snapshot of every download by an account so far (running and finished), oldest first; empty once withdrawn. */
     public List<DownloadProgress> downloads(Publication publication) {
-        PublishedImage image = publications.get(publication.user());
-        return image == null ? List.of() : image.downloads();
+        ImageAccount account = users.accountOf(publication.user());
+        return account == null ? List.of() : account.downloads();
     }
 
+    /** The images hosted now (not yet closed). */
+    public List<HostedImage> hostedImages() {
+        return List.copyOf(hostedImages);
+    }
+
+    /** Bytes read from served copies for all transfers since the server started. */
+    public long bytesServed() {
+        return bytesServed.sum();
+    }
+
+    /** Transfers running now, of all hosted images. */
+    public int activeTransfers() {
+        return activeTransfers.get();
+    }
+
+    /**
+     * Adds a listener that hears every download of every account.
+     *
+     * @deprecated give each router's listener to {@link HostedImage#grant(DownloadListener)}: it hears that account only
+     */
+    @Deprecated
     public void addDownloadListener(DownloadListener downloadListener) {
         listeners.add(Objects.requireNonNull(downloadListener, "downloadListener"));
     }
 
+    /** @deprecated see {@link #addDownloadListener(DownloadListener)} */
+    @Deprecated
     public void removeDownloadListener(DownloadListener downloadListener) {
         listeners.remove(downloadListener);
     }
 
-    /** Stops the server, ends all sessions and deletes the served copies. */
+    /** Stops the server: closes every hosted image (its accounts, sessions and copy) and stops listening. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        for (PublishedImage image : publications.values()) {
-            image.withdraw();
+        for (HostedImage hosted : List.copyOf(hostedImages)) {
+            hosted.close();
         }
-        endSessions(null);
+        endSessions(user -> true);
         server.stop();
-        for (PublishedImage image : publications.values()) {
-            deleteTree(image.directory());
-        }
-        publications.clear();
+        singleGrantImages.clear();
         if (ownsWorkDirectory) {
             deleteTree(workDirectory);
         }
-        LOG.info("Image server on {}:{} stopped", config.bindAddress().getHostAddress(), listener.getPort());
+        LOG.info("Image server on {}:{} stopped ({} bytes served)", config.bindAddress().getHostAddress(),
+                listener.getPort(), bytesServed());
+    }
+
+    /** A new random account onto {@code image}, registered with the user manager. */
+    ImageAccount openAccount(HostedImage image, DownloadListener downloadListener) {
+        ensureOpen();
+        String user = "ff" + randomHex(8);
+        String password = randomHex(16);
+        Publication publication = new Publication(url(user, image.name()), user, password, image.name(), image.size(),
+                image.sha256());
+        ImageAccount account = new ImageAccount(publication, image, downloadListener);
+        users.add(account);
+        return account;
+    }
+
+    /** Withdraws accounts already marked withdrawn: no more logins, sessions closed. Returns the sessions closed. */
+    int closeAccounts(List<ImageAccount> accounts) {
+        Set<String> names = new HashSet<>();
+        for (ImageAccount account : accounts) {
+            names.add(account.publication().user());
+            users.remove(account.publication().user());
+        }
+        return names.isEmpty() ? 0 : endSessions(names::contains);
+    }
+
+    void forget(HostedImage image) {
+        hostedImages.remove(image);
+    }
+
+    void served(long bytes) {
+        bytesServed.add(bytes);
     }
 
     /**
-     * Ends the sessions of one account ({@code null}: all): the data connection first, so that a
+     * Ends the sessions of the accounts {@code users} accepts: the data connection first, so that a
      * transfer blocked on a client that stopped reading fails now, then the control connection.
      */
-    private int endSessions(String user) {
+    private int endSessions(Predicate<String> users) {
         int count = 0;
         for (FtpIoSession session : listener.getActiveSessions()) {
-            boolean matches = user == null
-                    || (session.getUser() != null && user.equals(session.getUser().getName()));
-            if (matches) {
+            String user = session.getUser() == null ? null : session.getUser().getName();
+            if (users.test(user)) {
                 if (session.getDataConnection() != null) {
                     session.getDataConnection().closeDataConnection();
                 }
@@ -272,15 +358,29 @@ public final class ImageServer implements AutoCloseable {
         return count;
     }
 
-    private DownloadTracker startDownload(PublishedImage image, InetSocketAddress client, long offset) {
+    private DownloadTracker startDownload(ImageAccount account, InetSocketAddress client, long offset) {
         long interval = config.progressInterval().toNanos();
-        DownloadTracker tracker = new DownloadTracker(downloadIds.incrementAndGet(), image.publication().user(),
-                client, offset, image.publication().size(), interval, this::fire);
-        image.add(tracker);
+        HostedImage image = account.image();
+        image.transferStarted();
+        activeTransfers.incrementAndGet();
+        DownloadTracker tracker = new DownloadTracker(downloadIds.incrementAndGet(), account.publication().user(),
+                client, offset, image.size(), interval, progress -> {
+                    if (progress.state().isFinal()) { // exactly once per transfer, before anyone hears of it
+                        image.transferEnded();
+                        activeTransfers.decrementAndGet();
+                    }
+                    fire(account, progress);
+                });
+        account.add(tracker);
         return tracker;
     }
 
-    private void fire(DownloadProgress progress) {
+    private void fire(ImageAccount account, DownloadProgress progress) {
+        try {
+            account.listener().onProgress(progress);
+        } catch (RuntimeException e) {
+            LOG.warn("Download listener of {} failed on {}", account.publication().user(), progress, e);
+        }
         for (DownloadListener each : listeners) {
             try {
                 each.onProgress(progress);
@@ -331,7 +431,7 @@ public final class ImageServer implements AutoCloseable {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -17,16 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A read-only virtual file system per login: a root directory that holds only the publication's image.
+ * A read-only virtual file system per login: a root directory that holds only the image the account was granted.
  * Paths that climb above the root are refused, not clamped; nothing can be written, deleted or renamed.
  */
 final class PublicationFileSystem implements FileSystemFactory {
     private static final Logger LOG = LoggerFactory.getLogger(PublicationFileSystem.class);
 
-    /** Creates the tracker of a new download of an image, starting at an offset. */
+    /** Creates the tracker of a new download by an account, starting at an offset. */
     @FunctionalInterface
     interface DownloadStarter {
-        DownloadTracker start(PublishedImage image, InetSocketAddress client, long offset);
+        DownloadTracker start(ImageAccount account, InetSocketAddress client, long offset);
     }
 
     private final PublicationUserManager users;
@@ -39,11 +39,11 @@ final class PublicationFileSystem implements FileSystemFactory {
 
     @Override
     public FileSystemView createFileSystemView(User user) throws FtpException {
-        PublishedImage image = users.imageOf(user.getName());
-        if (image == null || image.withdrawn()) {
-            throw new FtpException("The publication of " + user.getName() + " was withdrawn");
+        ImageAccount account = users.accountOf(user.getName());
+        if (account == null || account.withdrawn()) {
+            throw new FtpException("The account " + user.getName() + " was withdrawn");
         }
-        return new View(image);
+        return new View(account);
     }
 
     /**
@@ -73,11 +73,11 @@ final class PublicationFileSystem implements FileSystemFactory {
 
     /** One login's view. The working directory is always the root, the only directory there is. */
     final class View implements FileSystemView {
-        private final PublishedImage image;
+        private final ImageAccount account;
         private volatile InetSocketAddress client;
 
-        View(PublishedImage image) {
-            this.image = image;
+        View(ImageAccount account) {
+            this.account = account;
         }
 
         void bindClient(InetSocketAddress address) {
@@ -98,7 +98,7 @@ final class PublicationFileSystem implements FileSystemFactory {
         public boolean changeWorkingDirectory(String dir) {
             List<String> segments = resolve(dir);
             if (segments == null) {
-                LOG.warn("Refused CWD above the root by {}: {}", image.publication().user(), dir);
+                LOG.warn("Refused CWD above the root by {}: {}", account.publication().user(), dir);
                 return false;
             }
             return segments.isEmpty();
@@ -108,13 +108,13 @@ final class PublicationFileSystem implements FileSystemFactory {
         public FtpFile getFile(String file) {
             List<String> segments = resolve(file);
             if (segments == null) {
-                LOG.warn("Refused path above the root by {}: {}", image.publication().user(), file);
+                LOG.warn("Refused path above the root by {}: {}", account.publication().user(), file);
                 return new Missing(file);
             }
             if (segments.isEmpty()) {
                 return new RootDirectory();
             }
-            if (segments.size() == 1 && segments.get(0).equals(image.publication().name())) {
+            if (segments.size() == 1 && segments.get(0).equals(account.publication().name())) {
                 return new ImageFile();
             }
             return new Missing("/" + String.join("/", segments));
@@ -221,7 +221,7 @@ final class PublicationFileSystem implements FileSystemFactory {
 
             @Override
             public long getLastModified() {
-                return image.directory().toFile().lastModified();
+                return account.directory().toFile().lastModified();
             }
 
             @Override
@@ -231,7 +231,7 @@ final class PublicationFileSystem implements FileSystemFactory {
 
             @Override
             public Object getPhysicalFile() {
-                return image.directory().toFile();
+                return account.directory().toFile();
             }
 
             @Override
@@ -248,12 +248,12 @@ final class PublicationFileSystem implements FileSystemFactory {
         private final class ImageFile extends Entry {
             @Override
             public String getAbsolutePath() {
-                return "/" + image.publication().name();
+                return "/" + account.publication().name();
             }
 
             @Override
             public String getName() {
-                return image.publication().name();
+                return account.publication().name();
             }
 
             @Override
@@ -268,27 +268,27 @@ final class PublicationFileSystem implements FileSystemFactory {
 
             @Override
             public boolean doesExist() {
-                return !image.withdrawn();
+                return !account.withdrawn();
             }
 
             @Override
             public boolean isReadable() {
-                return !image.withdrawn();
+                return !account.withdrawn();
             }
 
             @Override
             public long getLastModified() {
-                return image.file().toFile().lastModified();
+                return account.file().toFile().lastModified();
             }
 
             @Override
             public long getSize() {
-                return image.publication().size();
+                return account.publication().size();
             }
 
             @Override
             public Object getPhysicalFile() {
-                return image.file().toFile();
+                return account.file().toFile();
             }
 
             @Override
@@ -298,17 +298,17 @@ final class PublicationFileSystem implements FileSystemFactory {
 
             @Override
             public InputStream createInputStream(long offset) throws IOException {
-                long size = image.publication().size();
+                long size = account.publication().size();
                 if (offset < 0 || offset > size) {
                     throw new IOException("Restart offset " + offset + " is outside the image (size " + size + ")");
                 }
-                if (image.withdrawn()) {
+                if (account.withdrawn()) {
                     throw new IOException("The image was withdrawn from the server");
                 }
-                FileChannel channel = FileChannel.open(image.file(), StandardOpenOption.READ);
+                FileChannel channel = FileChannel.open(account.file(), StandardOpenOption.READ);
                 try {
-                    DownloadTracker tracker = starter.start(image, client, offset);
-                    return new CountingInputStream(channel, offset, tracker, image::withdrawn);
+                    DownloadTracker tracker = starter.start(account, client, offset);
+                    return new CountingInputStream(channel, offset, tracker, account);
                 } catch (RuntimeException e) {
                     channel.close();
                     throw e;

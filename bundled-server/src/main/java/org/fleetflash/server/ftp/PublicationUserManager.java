@@ -13,39 +13,39 @@ import org.apache.ftpserver.usermanager.UsernamePasswordAuthentication;
 import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.apache.ftpserver.usermanager.impl.ConcurrentLoginPermission;
 
-/** In-memory accounts, one read-only user per publication; anonymous and unknown users are refused. */
+/** In-memory accounts, one read-only user per grant on a hosted image; anonymous and unknown users are refused. */
 final class PublicationUserManager implements UserManager {
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
     private final int idleSeconds;
 
-    private record Account(BaseUser user, String password, PublishedImage image) {
+    private record Account(BaseUser user, String password, ImageAccount account) {
     }
 
     PublicationUserManager(int idleSeconds) {
         this.idleSeconds = idleSeconds;
     }
 
-    void add(PublishedImage image) {
-        Publication p = image.publication();
+    void add(ImageAccount account) {
+        Publication p = account.publication();
         BaseUser user = new BaseUser();
         user.setName(p.user());
         user.setPassword(null); // the password stays in this map only
-        user.setHomeDirectory(image.directory().toString());
+        user.setHomeDirectory(account.directory().toString());
         user.setEnabled(true);
         user.setMaxIdleTime(idleSeconds);
         // No WritePermission: the account is read-only. Logins per account are limited only by maxLogins.
         user.setAuthorities(List.of(new ConcurrentLoginPermission(0, 0)));
-        accounts.put(p.user(), new Account(user, p.password(), image));
+        accounts.put(p.user(), new Account(user, p.password(), account));
     }
 
     void remove(String userName) {
         accounts.remove(userName);
     }
 
-    /** The publication of a logged-in user, or {@code null} once it has been withdrawn. */
-    PublishedImage imageOf(String userName) {
+    /** The account of a user, or {@code null} once it has been withdrawn. */
+    ImageAccount accountOf(String userName) {
         Account account = accounts.get(userName);
-        return account == null ? null : account.image();
+        return account == null ? null : account.account();
     }
 
     @Override
@@ -61,12 +61,12 @@ final class PublicationUserManager implements UserManager {
 
     @Override
     public void delete(String userName) {
-        throw new UnsupportedOperationException("Accounts are managed by ImageServer.unpublish");
+        throw new UnsupportedOperationException("Accounts are managed by HostedImage.revoke");
     }
 
     @Override
     public void save(User user) {
-        throw new UnsupportedOperationException("Accounts are managed by ImageServer.publish");
+        throw new UnsupportedOperationException("Accounts are managed by HostedImage.grant");
     }
 
     @Override
@@ -85,7 +85,7 @@ final class PublicationUserManager implements UserManager {
         String expected = account == null ? "\u0000unknown" : account.password();
         boolean matches = MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 expected.getBytes(StandardCharsets.UTF_8));
-        if (account == null || !matches || account.image().withdrawn()) {
+        if (account == null || !matches || account.account().withdrawn()) {
             throw new AuthenticationFailedException("Wrong user name or password");
         }
         return account.user();

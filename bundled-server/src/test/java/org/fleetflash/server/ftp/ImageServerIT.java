@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.fleetflash.server.ftp.DownloadProgress.State;
 import org.fleetflash.server.ftp.FtpDialogue.Reply;
 import org.junit.jupiter.api.AfterAll;
@@ -42,11 +43,13 @@ class ImageServerIT {
     private static ImageServer server;
     private static byte[] imageBytes;
     private static Path image;
+    private static HostedImage hosted;
 
     @TempDir
     Path dir;
     private Publication publication;
-    private final List<DownloadListener> added = new ArrayList<>();
+    /** What the listener of this test's account heard. */
+    private final List<DownloadProgress> events = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -58,6 +61,7 @@ class ImageServerIT {
                 .withProgressInterval(Duration.ZERO)
                 .withIdleTimeout(Duration.ofSeconds(30))
                 .withWorkDirectory(shared.resolve("work")));
+        hosted = server.host(image);
     }
 
     @AfterAll
@@ -68,14 +72,13 @@ class ImageServerIT {
     }
 
     @BeforeEach
-    void publish() throws Exception {
-        publication = server.publish(image);
+    void grant() {
+        publication = hosted.grant(events::add);
     }
 
     @AfterEach
-    void unpublish() {
-        added.forEach(server::removeDownloadListener);
-        server.unpublish(publication);
+    void revoke() {
+        hosted.revoke(publication);
     }
 
     private String url(String path) {
@@ -99,7 +102,12 @@ class ImageServerIT {
         assertThat(publication.url().toString())
                 .isEqualTo("ftp://" + publication.user() + "@" + HOST + ":" + server.port() + "/tl-wdr3600-factory.bin");
         assertThat(publication.password()).matches("[0-9a-f]{32}");
-        assertThat(server.publish(image).user()).isNotEqualTo(publication.user());
+        Publication second = hosted.grant(progress -> { });
+        assertThat(second.user()).isNotEqualTo(publication.user());
+        assertThat(second.password()).isNotEqualTo(publication.password());
+        assertThat(second.url().getPath()).isEqualTo(publication.url().getPath());
+        assertThat(second.sha256()).isEqualTo(publication.sha256());
+        hosted.revoke(second);
     }
 
     @Test
@@ -263,16 +271,6 @@ class ImageServerIT {
 
     @Test
     void progressListenerSeesBytesGrowToTotalAndComplete() throws Exception {
-        List<DownloadProgress> events = new CopyOnWriteArrayList<>();
-        String user = publication.user();
-        DownloadListener listener = progress -> {
-            if (progress.user().equals(user)) {
-                events.add(progress);
-            }
-        };
-        added.add(listener);
-        server.addDownloadListener(listener);
-
         ExternalCommand.Result result = curl(dir.resolve("stdout"), "-o", dir.resolve("p.bin").toString(),
                 url("/" + publication.name()));
 
@@ -289,34 +287,7 @@ class ImageServerIT {
         assertThat(last.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
         assertThat(last.bytesPerSecond()).isPositive();
         assertThat(events).extracting(DownloadProgress::id).containsOnly(last.id());
-    }
-
-    @Test
-    void fiftyConcurrentCurlDownloadsAreAllByteExact() throws Exception {
-        byte[] small = Arrays.copyOf(imageBytes, 1024 * 1024);
-        Path smallImage = dir.resolve("small.bin");
-        Files.write(smallImage, small);
-        Publication batch = server.publish(smallImage);
-        try {
-            List<ExternalCommand> clients = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                clients.add(ExternalCommand.start(dir, dir.resolve("stdout-" + i), List.of("curl", "-s", "-S",
-                        "--ftp-pasv", "--max-time", "90", "-o", dir.resolve("out-" + i).toString(),
-                        batch.urlWithPassword().toString())));
-            }
-            for (ExternalCommand client : clients) {
-                ExternalCommand.Result result = client.await(Duration.ofSeconds(120));
-                assertThat(result.exitCode()).as(result.stderr()).isZero();
-            }
-
-            for (int i = 0; i < 50; i++) {
-                assertThat(Files.readAllBytes(dir.resolve("out-" + i))).as("download %d", i).isEqualTo(small);
-            }
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.downloads(batch))
-                    .hasSize(50).allSatisfy(d -> assertThat(d.state()).isEqualTo(State.COMPLETE)));
-        } finally {
-            server.unpublish(batch);
-        }
+        assertThat(events).extracting(DownloadProgress::user).containsOnly(publication.user());
     }
 
     @Test
@@ -347,10 +318,10 @@ class ImageServerIT {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             port = probe.getLocalPort();
         }
-        ImageServerConfig config = ImageServerConfig.on(InetAddress.getByName(HOST)).withPassivePorts(port, port)
-                .withWorkDirectory(dir.resolve("ranged"));
-        try (ImageServer ranged = ImageServer.start(config)) {
-            Publication p = ranged.publish(image);
+        ImageServerConfig config = ImageServerConfig.on(InetAddress.getByName(HOST)).withConcurrency(1)
+                .withPassivePorts(PassivePorts.parse(Integer.toString(port))).withWorkDirectory(dir.resolve("ranged"));
+        try (ImageServer ranged = ImageServer.start(config); HostedImage one = ranged.host(image)) {
+            Publication p = one.grant(progress -> { });
             try (FtpDialogue ftp = new FtpDialogue(HOST, ranged.port())) {
                 assertThat(ftp.login(p.user(), p.password()).code()).isEqualTo(230);
 
@@ -363,11 +334,11 @@ class ImageServerIT {
     }
 
     @Test
-    void unpublishRefusesLoginAndEndsOpenSessions() throws Exception {
+    void revokeRefusesLoginAndEndsOpenSessions() throws Exception {
         try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
             assertThat(ftp.login(publication.user(), publication.password()).code()).isEqualTo(230);
 
-            server.unpublish(publication);
+            hosted.revoke(publication);
 
             assertThat(replyOrClosed(ftp, "NOOP")).isEqualTo(-1);
         }
@@ -377,20 +348,20 @@ class ImageServerIT {
     }
 
     @Test
-    void unpublishAbortsADownloadWhoseClientStoppedReading() throws Exception {
+    void revokeAbortsADownloadWhoseClientStoppedReading() throws Exception {
         byte[] big = new byte[16 * 1024 * 1024];
         new Random(16).nextBytes(big);
         Path bigImage = dir.resolve("big.bin");
         Files.write(bigImage, big);
-        Publication stalled = server.publish(bigImage);
         List<DownloadProgress> events = new CopyOnWriteArrayList<>();
-        DownloadListener listener = progress -> {
-            if (progress.user().equals(stalled.user())) {
-                events.add(progress);
-            }
-        };
-        added.add(listener);
-        server.addDownloadListener(listener);
+        try (HostedImage bigHosted = server.host(bigImage)) {
+            Publication stalled = bigHosted.grant(events::add);
+            abortsWhenRevoked(bigHosted, stalled, big.length, events);
+        }
+    }
+
+    private void abortsWhenRevoked(HostedImage bigHosted, Publication stalled, int size, List<DownloadProgress> events)
+            throws Exception {
         try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
             assertThat(ftp.login(stalled.user(), stalled.password()).code()).isEqualTo(230);
             assertThat(ftp.send("TYPE I").code()).isEqualTo(200);
@@ -407,13 +378,13 @@ class ImageServerIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
                         .anyMatch(e -> e.state() == State.RUNNING));
 
-                server.unpublish(stalled);
+                bigHosted.revoke(stalled);
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty()
                         && events.get(events.size() - 1).state().isFinal());
                 DownloadProgress last = events.get(events.size() - 1);
                 assertThat(last.state()).isEqualTo(State.ABORTED);
-                assertThat(last.bytes()).isLessThan(big.length);
+                assertThat(last.bytes()).isLessThan(size);
             }
         }
     }
@@ -427,13 +398,45 @@ class ImageServerIT {
     }
 
     @Test
-    void refusesToPublishAMissingOrEmptyImage() throws Exception {
+    void refusesToHostAMissingOrEmptyImage() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.bin"));
 
-        assertThatThrownBy(() -> server.publish(dir.resolve("missing.bin")))
+        assertThatThrownBy(() -> server.host(dir.resolve("missing.bin")))
                 .isInstanceOf(ImageServerException.class).hasMessageContaining("choose an existing image file");
-        assertThatThrownBy(() -> server.publish(empty))
+        assertThatThrownBy(() -> server.host(empty))
                 .isInstanceOf(ImageServerException.class).hasMessageContaining("is empty");
+        assertThat(server.hostedImages()).hasSize(1);
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void publishIsOneGrantOnItsOwnCopyAndUnpublishDeletesIt() throws Exception {
+        List<DownloadProgress> heard = new CopyOnWriteArrayList<>();
+        DownloadListener everyDownload = heard::add;
+        server.addDownloadListener(everyDownload);
+        try {
+            Publication single = server.publish(image);
+            assertThat(server.hostedImages()).hasSize(2);
+            ExternalCommand.Result get = curl(dir.resolve("stdout"), "-o", dir.resolve("single.bin").toString(),
+                    single.urlWithPassword().toString());
+            assertThat(get.exitCode()).as(get.stderr()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("single.bin"))).isEqualTo(imageBytes);
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream()
+                    .anyMatch(e -> e.user().equals(single.user()) && e.state() == State.COMPLETE));
+
+            server.unpublish(single);
+            server.unpublish(single);
+
+            assertThat(server.hostedImages()).hasSize(1);
+            ExternalCommand.Result again = curl(dir.resolve("stdout"), "-o", dir.resolve("again.bin").toString(),
+                    single.urlWithPassword().toString());
+            assertThat(again.exitCode()).as(again.stderr()).isEqualTo(CURL_LOGIN_DENIED);
+            try (Stream<Path> files = Files.walk(shared.resolve("work"))) {
+                assertThat(files.filter(Files::isRegularFile)).as("only the class's hosted copy is left").hasSize(1);
+            }
+        } finally {
+            server.removeDownloadListener(everyDownload);
+        }
     }
 
     @Test

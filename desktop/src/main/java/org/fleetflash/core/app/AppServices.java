@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.util.Objects;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.upgrade.UpgradeServices;
-import org.fleetflash.server.ftp.ImageServerConfig;
+import org.fleetflash.core.upgrade.ImageHosting;
 
 /**
  * The application's services, made once by its composition root (the command line's {@code main}, the window's
@@ -27,13 +27,13 @@ public final class AppServices implements AutoCloseable {
     /**
      * Starts the services over an existing data directory.
      *
-     * @param ftpSettings the image server's settings (port, passive range, logins)
+     * @param hosting how the image servers listen (port, passive range, routers at once)
      */
-    public static AppServices start(Path dataDirectory, ImageServerConfig ftpSettings) {
+    public static AppServices start(Path dataDirectory, ImageHosting hosting) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         SshConnector connector = SshConnector.start();
         return new AppServices(dataDirectory, connector, new UpgradeServices(connector, dataDirectory.resolve("work"),
-                ftpSettings, Clock.systemUTC()));
+                hosting, Clock.systemUTC()));
     }
 
     public Path dataDirectory() {

@@ -23,6 +23,9 @@ interface LaptopSide {
 
         String password();
 
+        /** The SHA-256 of the copy being served (taken once per batch). */
+        String sha256();
+
         /** Bytes this router downloaded so far. */
         long bytes();
 

@@ -416,6 +416,11 @@ public final class RouterUpgrade {
             if (useFetch) {
                 served = laptop.serve(request.image(), laptopAddress, (bytes, total, rate) ->
                         emit(new UpgradeEvent.Transfer(ref, now(), Phase.DOWNLOAD, imageName, bytes, total, rate)));
+                if (!served.sha256().equals(plan.imageSha256())) {
+                    throw UpgradeFailure.safe(FailureCode.DIGEST_MISMATCH, "The image file " + request.image() + " changed"
+                            + " since this batch began serving it (SHA-256 " + plan.imageSha256() + " now, "
+                            + served.sha256() + " served). Nothing was sent; start the batch again with the image you mean.");
+                }
             }
             String led = facts.leds().contains("SYSTEM") ? "SYSTEM" : facts.leds().isEmpty() ? "" : facts.leds().get(0);
             StageConf conf = new StageConf(plan, useFetch ? StageConf.Transport.FETCH : StageConf.Transport.SSH,

@@ -9,9 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.fleetflash.core.device.SshConnector;
-import org.fleetflash.server.ftp.DownloadListener;
+import org.fleetflash.server.ftp.HostedImage;
 import org.fleetflash.server.ftp.ImageServer;
-import org.fleetflash.server.ftp.ImageServerConfig;
 import org.fleetflash.server.ftp.ImageServerException;
 import org.fleetflash.server.ftp.Publication;
 import org.fleetflash.server.telemetry.TelemetryEvent;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the laptop runs for upgrades: the SSH connector, the event thread, the clock, and per laptop address one
- * image server and one telemetry receiver, started when the first router needs them and stopped together. Made
- * once by the application's composition root and shared by every upgrade and batch.
+ * image server and one telemetry receiver, started when the first router needs them and stopped together. Each
+ * image is hosted once per address ({@link #hostedImage}: one copy, one digest) and every router gets its own
+ * account onto it. Made once by the application's composition root and shared by every upgrade and batch.
  */
 public final class UpgradeServices implements AutoCloseable {
 
@@ -34,27 +34,32 @@ public final class UpgradeServices implements AutoCloseable {
     private final Path workDirectory;
     private final EventDelivery delivery;
     private final Clock clock;
-    private final ImageServerConfig ftpSettings;
+    private final ImageHosting hosting;
     private final Map<InetAddress, ImageServer> imageServers = new HashMap<>();
+    private final Map<HostedKey, HostedImage> hostedImages = new HashMap<>();
     private final Map<InetAddress, TelemetryReceiver> receivers = new HashMap<>();
     private final LaptopSide laptop = new Laptop();
 
+    /** One image file served on one laptop address. */
+    private record HostedKey(InetAddress address, Path image) {
+    }
+
     /**
-     * @param workDirectory where the image server keeps its published copies
-     * @param ftpSettings   the image server's settings (ports, passive range, logins); its bind address is replaced
-     *                      by the laptop address each router reaches
+     * @param workDirectory where the image servers keep the copy of each hosted image
+     * @param hosting       how the image servers listen (the ports a laptop firewall lets through, the routers
+     *                      downloading at once)
      */
-    public UpgradeServices(SshConnector connector, Path workDirectory, ImageServerConfig ftpSettings, Clock clock) {
+    public UpgradeServices(SshConnector connector, Path workDirectory, ImageHosting hosting, Clock clock) {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.workDirectory = Objects.requireNonNull(workDirectory, "workDirectory");
-        this.ftpSettings = Objects.requireNonNull(ftpSettings, "ftpSettings");
+        this.hosting = Objects.requireNonNull(hosting, "hosting");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.delivery = new EventDelivery();
     }
 
     /** With the image server's defaults and the system clock. */
     public UpgradeServices(SshConnector connector, Path workDirectory) {
-        this(connector, workDirectory, ImageServerConfig.on(InetAddress.getLoopbackAddress()), Clock.systemUTC());
+        this(connector, workDirectory, ImageHosting.DEFAULT, Clock.systemUTC());
     }
 
     public SshConnector connector() {
@@ -78,11 +83,30 @@ public final class UpgradeServices implements AutoCloseable {
     public synchronized ImageServer imageServer(InetAddress address) throws ImageServerException {
         ImageServer server = imageServers.get(address);
         if (server == null) {
-            server = ImageServer.start(ftpSettings.withBindAddress(address).withWorkDirectory(workDirectory.resolve("ftp")));
+            server = ImageServer.start(hosting.config(address, workDirectory.resolve("ftp")));
             imageServers.put(address, server);
             LOG.info("Image server listening on {}:{}", address.getHostAddress(), server.port());
         }
         return server;
+    }
+
+    /**
+     * The image hosted on {@code address}: copied and hashed on the first call, the same {@link HostedImage} for every
+     * later router (each gets its own account with {@link HostedImage#grant}). Closed with these services.
+     */
+    public synchronized HostedImage hostedImage(InetAddress address, Path image) throws ImageServerException {
+        HostedKey key = new HostedKey(address, image.toAbsolutePath().normalize());
+        HostedImage hosted = hostedImages.get(key);
+        if (hosted == null || hosted.isClosed()) {
+            hosted = imageServer(address).host(image);
+            hostedImages.put(key, hosted);
+        }
+        return hosted;
+    }
+
+    /** Image bytes the routers downloaded from every image server so far. */
+    public synchronized long bytesServed() {
+        return imageServers.values().stream().mapToLong(ImageServer::bytesServed).sum();
     }
 
     /** The telemetry receiver on {@code address}, started on first use (any free UDP port). */
@@ -99,6 +123,8 @@ public final class UpgradeServices implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            hostedImages.values().forEach(HostedImage::close);
+            hostedImages.clear();
             imageServers.values().forEach(ImageServer::close);
             receivers.values().forEach(TelemetryReceiver::close);
             imageServers.clear();
@@ -113,16 +139,12 @@ public final class UpgradeServices implements AutoCloseable {
         @Override
         public Served serve(Path image, InetAddress address, DownloadWatcher watcher) throws UpgradeFailure {
             try {
-                ImageServer server = imageServer(address);
-                Publication publication = server.publish(image);
+                HostedImage hosted = hostedImage(address, image);
                 AtomicLong bytes = new AtomicLong();
-                DownloadListener listener = p -> {
-                    if (p.user().equals(publication.user())) {
-                        bytes.set(p.bytes());
-                        watcher.progress(p.bytes(), p.total(), p.bytesPerSecond());
-                    }
-                };
-                server.addDownloadListener(listener);
+                Publication publication = hosted.grant(p -> {
+                    bytes.set(p.bytes());
+                    watcher.progress(p.bytes(), p.total(), p.bytesPerSecond());
+                });
                 return new Served() {
                     @Override
                     public String url() {
@@ -135,14 +157,18 @@ public final class UpgradeServices implements AutoCloseable {
                     }
 
                     @Override
+                    public String sha256() {
+                        return hosted.sha256();
+                    }
+
+                    @Override
                     public long bytes() {
                         return bytes.get();
                     }
 
                     @Override
                     public void close() {
-                        server.removeDownloadListener(listener);
-                        server.unpublish(publication);
+                        hosted.revoke(publication);
                     }
                 };
             } catch (ImageServerException e) {

@@ -55,6 +55,7 @@ class RouterUpgradeScriptTest {
         router.newImage = FakeRouter.image("11.0-r200");
         image = Files.write(dir.resolve("fw.bin"), router.newImage);
         laptop = new FakeLaptop();
+        laptop.sha256Served = java.util.HexFormat.of().formatHex(Digests.sha256().digest(router.newImage));
         request = new UpgradeRequest(new SshTarget("127.0.0.1", 2222), Credentials.Password.of("root", "pw"), SshOptions.DEFAULTS,
                 new FileHostKeyStore(dir.resolve("known_hosts")), image, List.of("kernel", "rootfs"), Optional.empty(),
                 UpgradeRequest.Transport.AUTO, Duration.ofMinutes(10), dir.resolve("backups"));
@@ -92,6 +93,7 @@ class RouterUpgradeScriptTest {
     /** The laptop: telemetry sent from a thread of its own, as the UDP receiver does. */
     final class FakeLaptop implements LaptopSide {
         volatile Consumer<TelemetryEvent> telemetry;
+        volatile String sha256Served;
         int served;
         int withdrawn;
 
@@ -107,6 +109,11 @@ class RouterUpgradeScriptTest {
                 @Override
                 public String password() {
                     return "secret";
+                }
+
+                @Override
+                public String sha256() {
+                    return sha256Served;
                 }
 
                 @Override
@@ -333,6 +340,15 @@ class RouterUpgradeScriptTest {
         UpgradeResult result = run();
         assertThat(result.code()).isEqualTo(FailureCode.DIGEST_MISMATCH);
         assertThat(router.calls).contains("cleanup").doesNotContain("commit");
+    }
+
+    @Test
+    void anImageFileThatChangedSinceTheBatchBeganServingItIsNotSent() {
+        laptop.sha256Served = "0".repeat(64);
+        UpgradeResult result = run();
+        assertThat(result.code()).isEqualTo(FailureCode.DIGEST_MISMATCH);
+        assertThat(result.message()).contains("changed since this batch began serving it");
+        assertThat(router.calls).doesNotContain("configure", "fetch");
     }
 
     @Test
