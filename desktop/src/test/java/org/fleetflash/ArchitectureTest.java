@@ -1,6 +1,7 @@
 package org.fleetflash;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -51,6 +52,30 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.fleetflash.server..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fleetflash.agent..", "org.fleetflash.core..",
                         "org.fleetflash.ui..", "org.fleetflash.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("org.fleetflash.(**)").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void onlyCompositionRootsMakeServicesAndNoneIsKeptInAStaticField() {
+        noClasses().that().resideOutsideOfPackages("org.fleetflash.core.app..", "org.fleetflash.cli..", "org.fleetflash.app..")
+                .should().callMethod(org.fleetflash.core.device.SshConnector.class, "start")
+                .check(classes);
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields().that().areStatic()
+                .should().haveRawType(org.fleetflash.core.device.SshConnector.class)
+                .orShould().haveRawType(org.fleetflash.core.upgrade.UpgradeServices.class)
+                .orShould().haveRawType(org.fleetflash.core.app.AppServices.class)
+                .check(classes);
+    }
+
+    @Test
+    void theBatchUsesOnlyThePublicFaceOfTheUpgradeEngine() {
+        noClasses().that().resideInAPackage("org.fleetflash.core.upgrade..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fleetflash.core.batch..", "org.fleetflash.core.app..")
                 .check(classes);
     }
 }

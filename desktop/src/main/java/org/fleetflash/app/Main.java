@@ -5,6 +5,7 @@ import org.fleetflash.app.logging.LogFile;
 import org.fleetflash.cli.Failures;
 import org.fleetflash.cli.FleetFlashCommand;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.ui.FleetFlashApp;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,7 +30,11 @@ public final class Main {
             } catch (java.io.IOException | RuntimeException e) {
                 System.err.println("fleetflash: no log file for this run (" + e.getMessage() + ")");
             }
-            FleetFlashApp.launchWindow(args);
+            try {
+                FleetFlashApp.showAndWait(java.util.List.of());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         System.exit(FleetFlashCommand.run(args));

@@ -9,8 +9,8 @@ import org.fleetflash.agent.sim.Profile;
 import org.fleetflash.agent.sim.Shell;
 import org.fleetflash.agent.sim.SimFleet;
 import org.fleetflash.agent.sim.SimRouter;
-import org.fleetflash.app.FleetFlashApp;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.ui.FleetFlashApp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
                 }, "demo-shutdown"));
                 stopped.await();
             } else {
-                FleetFlashApp.launchWithDemoFleet(lines);
+                FleetFlashApp.showAndWait(lines);
             }
         } finally {
             closeAll(fleets);

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.fleetflash.core.discovery.MacAddress;
-import org.fleetflash.core.discovery.Neighbour;
+import org.fleetflash.core.discovery.DiscoveredHost;
+import org.fleetflash.core.discovery.Discovery;
 import org.fleetflash.core.discovery.NeighbourCache;
 import org.fleetflash.core.discovery.OuiTable;
 import org.fleetflash.core.discovery.ReverseNames;
@@ -198,11 +199,11 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, ScanHit hit, NeighbourCache neighbours, Optional<String> name) {
-        Optional<MacAddress> mac = neighbours == null ? Optional.empty()
-                : neighbours.find(hit.address()).flatMap(Neighbour::mac);
-        Optional<String> vendor = mac.flatMap(m -> m.isLocallyAdministered()
-                ? Optional.of("locally administered") : OuiTable.bundled().vendorOf(m));
+    private void print(PrintWriter out, ScanHit hit, NeighbourCache neighbours, Optional<String> found) {
+        DiscoveredHost host = Discovery.identify(hit, neighbours, OuiTable.bundled(), found);
+        Optional<MacAddress> mac = host.mac();
+        Optional<String> vendor = host.vendor();
+        Optional<String> name = host.reverseName();
         if (json) {
             ObjectNode o = mapper().createObjectNode();
             o.put("address", hit.address().toString());

@@ -20,6 +20,7 @@ import org.fleetflash.core.batch.BatchRunner;
 import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.FailureCode;
+import org.fleetflash.core.upgrade.ImageHosting;
 import org.fleetflash.core.upgrade.RouterId;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeRequest;
@@ -112,6 +113,7 @@ final class UpgradeCommand implements Callable<Integer> {
         }
         List<BatchOptions.Target> routers = batch.targets(spec, targets);
         BatchSettings settings = batch.settings(spec, routers.size());
+        ImageHosting hosting = batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size()));
         Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(LocalAddresses.parseLocal(bind, spec));
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
         Path home = data.ensureExists();
@@ -121,7 +123,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
                     Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage));
         }
-        try (AppServices app = AppServices.start(home, batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size())))) {
+        try (AppServices app = AppServices.start(home, hosting)) {
             BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, listener(out, routers.size()));
             CompletableFuture<BatchResult> finished = new CompletableFuture<>();
             Thread onInterrupt = new Thread(() -> interrupted(runner, finished), "fleetflash-interrupt");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
+import org.fleetflash.ui.FleetFlashApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -19,7 +20,7 @@ class PlaceholderWindowIT {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        new FleetFlashApp().start(stage);
+        FleetFlashApp.show(stage, java.util.List.of());
     }
 
     @Test

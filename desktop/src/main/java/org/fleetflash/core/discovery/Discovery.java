@@ -34,9 +34,25 @@ public final class Discovery {
         List<DiscoveredHost> out = new ArrayList<>(byAddress.size());
         byAddress.forEach((address, open) -> {
             Optional<MacAddress> mac = Optional.ofNullable(macs.get(address));
-            out.add(new DiscoveredHost(address, mac, mac.flatMap(oui::vendorOf), open,
+            out.add(new DiscoveredHost(address, mac, mac.flatMap(m -> vendorOf(m, oui)), open,
                     Optional.ofNullable(reverseNames.get(address))));
         });
         return out;
+    }
+
+    /**
+     * One host as a scan finds it, while the scan runs: the open port just found, with the MAC address and vendor the
+     * neighbour table knows for its address (never probed), and its reverse name when one was looked up.
+     *
+     * @param neighbours the neighbour table, or null when the technician chose not to read it
+     */
+    public static DiscoveredHost identify(ScanHit hit, NeighbourCache neighbours, OuiTable oui, Optional<String> reverseName) {
+        Optional<MacAddress> mac = neighbours == null ? Optional.empty() : neighbours.find(hit.address()).flatMap(Neighbour::mac);
+        return new DiscoveredHost(hit.address(), mac, mac.flatMap(m -> vendorOf(m, oui)), List.of(hit), reverseName);
+    }
+
+    /** The vendor of a MAC address; a locally administered address (random, virtual) has none, and says so. */
+    public static Optional<String> vendorOf(MacAddress mac, OuiTable oui) {
+        return mac.isLocallyAdministered() ? Optional.of("locally administered") : oui.vendorOf(mac);
     }
 }

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.fleetflash.agent.image.Finding;
 import org.fleetflash.agent.image.ImageInfo;
-import org.fleetflash.agent.image.ImageInspector;
 import org.fleetflash.agent.image.TpLinkHeader;
 import org.fleetflash.agent.image.Verdict;
 import org.fleetflash.agent.plan.FlashPlan;
@@ -51,6 +50,7 @@ public final class RouterUpgrade {
     private final UpgradeListener listener;
     private final Clock clock;
     private final ReturnWatch watch;
+    private final ImageStudy study;
     private final String router;
     private final String attempt;
     private volatile AttemptRef ref;
@@ -84,17 +84,20 @@ public final class RouterUpgrade {
     private RouterUpgrade(UpgradeRequest request, UpgradeServices services, String attempt, String batchId,
             UpgradeListener listener) {
         this(request, null, services.laptop(), services.delivery(), services.clock(),
-                new ReturnWatch(services.clock(), d -> Thread.sleep(d.toMillis())), attempt, batchId, listener, services);
+                new ReturnWatch(services.clock(), d -> Thread.sleep(d.toMillis())), attempt, batchId, listener, services,
+                services.study());
     }
 
     /** The script over the given sides (a unit test passes its own). */
     RouterUpgrade(UpgradeRequest request, RouterSide side, LaptopSide laptop, EventDelivery delivery, Clock clock,
             ReturnWatch watch, String attempt, String batchId, UpgradeListener listener) {
-        this(request, side, laptop, delivery, clock, watch, attempt, batchId, listener, null);
+        this(request, side, laptop, delivery, clock, watch, attempt, batchId, listener, null, new ImageStudy());
     }
 
     private RouterUpgrade(UpgradeRequest request, RouterSide side, LaptopSide laptop, EventDelivery delivery, Clock clock,
-            ReturnWatch watch, String attempt, String batchId, UpgradeListener listener, UpgradeServices services) {
+            ReturnWatch watch, String attempt, String batchId, UpgradeListener listener, UpgradeServices services,
+            ImageStudy study) {
+        this.study = study;
         this.request = Objects.requireNonNull(request, "request");
         this.laptop = Objects.requireNonNull(laptop, "laptop");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
@@ -307,7 +310,7 @@ public final class RouterUpgrade {
                     + " console, or first install firmware built with TMPFS.");
         }
         try {
-            FlashPlan p = FlashPlan.create(request.image(), facts.partitions(), request.layout(), facts.eraseBlock());
+            FlashPlan p = study.plan(request.image(), facts.partitions(), request.layout(), facts.eraseBlock());
             note(UpgradeEvent.Note.Level.INFO, String.format("Plan: %d bytes over %s, %d erase blocks of %d bytes",
                     p.imageSize(), String.join(" + ", p.layout()), p.blocks(), p.eraseBlock()));
             checkImage(facts, p);
@@ -328,7 +331,7 @@ public final class RouterUpgrade {
      * block of its layout (the running firmware's TP-Link header), as OpenWrt's sysupgrade does.
      */
     private void checkImage(DeviceFacts facts, FlashPlan p) throws UpgradeFailure, IOException {
-        ImageInfo info = ImageInspector.inspect(request.image());
+        ImageInfo info = study.inspect(request.image());
         image = info;
         note(UpgradeEvent.Note.Level.INFO, "Image: " + ImageGate.describe(info));
         OptionalLong hardwareId = OptionalLong.empty();

@@ -39,6 +39,7 @@ public final class UpgradeServices implements AutoCloseable {
     private final Map<HostedKey, HostedImage> hostedImages = new HashMap<>();
     private final Map<InetAddress, TelemetryReceiver> receivers = new HashMap<>();
     private final LaptopSide laptop = new Laptop();
+    private final ImageStudy study = new ImageStudy();
 
     /** One image file served on one laptop address. */
     private record HostedKey(InetAddress address, Path image) {
@@ -77,6 +78,11 @@ public final class UpgradeServices implements AutoCloseable {
 
     LaptopSide laptop() {
         return laptop;
+    }
+
+    /** What was read from images, kept for the next router. */
+    ImageStudy study() {
+        return study;
     }
 
     /** The image server on {@code address}, started on first use. */

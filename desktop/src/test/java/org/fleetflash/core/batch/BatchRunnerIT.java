@@ -94,7 +94,7 @@ class BatchRunnerIT {
         Map<SimRouter, FailureCode> codes = new HashMap<>();
         List<UpgradeRequest> requests = new ArrayList<>();
         List<SimRouter> routers = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
+        for (int i = 0; i < 12; i++) {
             SimRouter r = bench.start(wdr);
             routers.add(r);
             expected.put(r, Outcome.SUCCEEDED);
@@ -162,11 +162,11 @@ class BatchRunnerIT {
             bench.assertUntouched(e.getKey(), e.getValue());
         }
         BatchTotals totals = result.totals();
-        assertThat(totals.succeeded()).isEqualTo(12);
+        assertThat(totals.succeeded()).isEqualTo(13);
         assertThat(totals.upToDate()).isEqualTo(1);
         assertThat(totals.failedSafe()).isEqualTo(5);
         assertThat(totals.needsAttention()).isEqualTo(2);
-        assertThat(totals.bytesServed()).isGreaterThanOrEqualTo(11 * Files.size(image));
+        assertThat(totals.bytesServed()).isGreaterThanOrEqualTo(12 * Files.size(image));
         assertThat(totals.blocksWritten()).isPositive();
         assertThat(recorder.batch.get(0)).isInstanceOf(BatchEvent.Started.class);
         assertThat(recorder.batch.get(recorder.batch.size() - 1)).isInstanceOf(BatchEvent.Finished.class);

@@ -1,7 +1,8 @@
-package org.fleetflash.app;
+package org.fleetflash.ui;
 
 import java.util.List;
-import javafx.application.Application;
+import java.util.concurrent.CountDownLatch;
+import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.Scene;
@@ -12,29 +13,32 @@ import javafx.stage.Stage;
 
 /**
  * The JavaFX application. Until the GUI issue lands it shows a placeholder window that lists the
- * demo fleet's routers (when started by {@code fleetflash demo}) and points to the command line.
+ * demo fleet's routers (when started by {@code fleetflash demo}) and points to the command line. It keeps no
+ * static state: what the window shows is handed to it when it opens.
  */
-public class FleetFlashApp extends Application {
+public final class FleetFlashApp {
 
-    private static volatile List<String> demoRouters = List.of();
-
-    static void launchWindow(String[] args) {
-        Application.launch(FleetFlashApp.class, args);
+    private FleetFlashApp() {
     }
 
-    /** Opens the window listing these routers (one {@code name address:port user password} line each). */
-    public static void launchWithDemoFleet(List<String> routers) {
-        demoRouters = List.copyOf(routers);
-        Application.launch(FleetFlashApp.class);
-    }
-
-    @Override
-    public void start(Stage stage) {
-        show(stage, demoRouters);
+    /**
+     * Starts JavaFX, opens the window listing these routers (one {@code name address:port user password} line
+     * each) and returns when the technician closed it.
+     */
+    public static void showAndWait(List<String> routers) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        List<String> fleet = List.copyOf(routers);
+        Platform.startup(() -> {
+            Stage stage = new Stage();
+            stage.setOnHidden(e -> closed.countDown());
+            show(stage, fleet);
+        });
+        closed.await();
+        Platform.exit();
     }
 
     /** Builds and shows the window on {@code stage}. */
-    static void show(Stage stage, List<String> routers) {
+    public static void show(Stage stage, List<String> routers) {
         Label title = new Label("FleetFlash");
         title.setId("title");
         title.setStyle("-fx-font-size: 22px; -fx-font-weight: bold;");

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# One batch of many routers: what the orchestrator costs on the laptop.
+#
+# Starts COUNT (default 100) unthrottled simulated TL-WDR3600 routers in one simulator JVM (addresses
+# 127.0.13.1 and up, reboot delay 1 s), then upgrades all of them with ONE `fleetflash upgrade --targets` batch in a
+# second JVM (--concurrency CONCURRENCY, default 16). Prints the wall time, the laptop side's CPU time per router
+# (the upgrade JVM's user+system time, also with the JVM's own start-up cost taken out), its peak heap after GC and
+# its peak resident memory, the image server's throughput, and the outcomes.
+# Targets (issue 8): <= 50 ms of laptop CPU per router; COUNT of COUNT SUCCEEDED; wall time bound by the simulators
+# (the simulator JVM's CPU time is printed next to the orchestrator's for that comparison).
+#
+# Exit status: 0 when every router SUCCEEDED, 1 otherwise, 2 when the bench could not run.
+# Run after `mvn -B -DskipTests package`. Everything binds to 127.0.13.x; nothing else is contacted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=desktop/target/fleetflash.jar
+[ -f "$JAR" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+COUNT=${COUNT:-100}
+CONCURRENCY=${CONCURRENCY:-16}
+work=$(mktemp -d)
+sim_pid=
+batch_pid=
+cleanup() {
+    [ -n "$batch_pid" ] && kill "$batch_pid" 2>/dev/null || true
+    if [ -n "$sim_pid" ]; then
+        kill "$sim_pid" 2>/dev/null || true
+        wait "$sim_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cpu_seconds() { # user+system seconds of a running process, from /proc
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+java -jar "$JAR" sim image --profile tl-wdr3600 --version batch-1 --out "$work/fw.bin" >/dev/null
+
+java -jar "$JAR" sim --profile tl-wdr3600 --count "$COUNT" --address 127.0.13.1 --port 0 --state-dir "$work/state" \
+    --flash-write-bps 0 --reboot-delay 1 >"$work/sim.out" 2>"$work/sim.err" &
+sim_pid=$!
+for _ in $(seq 1 600); do
+    [ "$(wc -l <"$work/sim.out")" -ge "$COUNT" ] && break
+    kill -0 "$sim_pid" 2>/dev/null || { echo "the simulator stopped:" >&2; cat "$work/sim.err" >&2; exit 2; }
+    sleep 0.5
+done
+[ "$(wc -l <"$work/sim.out")" -ge "$COUNT" ] || { echo "the simulator did not start $COUNT routers in 300 s" >&2; exit 2; }
+read -r _name _endpoint user password <"$work/sim.out"
+printf '%s\n' "$password" >"$work/pw"
+chmod 600 "$work/pw"
+awk '{ print $2 }' "$work/sim.out" >"$work/targets"
+
+# the JVM's own start-up and shut-down cost, to set apart from the per-router cost
+base_start=$(date +%s.%N)
+/usr/bin/time -f "%U %S" -o "$work/base.time" java -jar "$JAR" --version >/dev/null
+base_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$work/base.time")
+
+echo "FleetFlash batch bench: $COUNT unthrottled simulated tl-wdr3600 routers, one batch, concurrency $CONCURRENCY, $(nproc) cores"
+sim_cpu_before=$(cpu_seconds "$sim_pid")
+start=$(date +%s.%N)
+/usr/bin/time -f "%U %S %M" -o "$work/batch.time" \
+    java -Xlog:gc:file="$work/gc.log" -jar "$JAR" upgrade --targets "$work/targets" --user "$user" \
+        --password-file "$work/pw" --accept-new-host-key --data-dir "$work/data" --image "$work/fw.bin" \
+        --layout "kernel rootfs" --concurrency "$CONCURRENCY" --json-events >"$work/events.json" 2>"$work/batch.err" &
+batch_pid=$!
+status=0
+wait "$batch_pid" || status=$?
+batch_pid=
+end=$(date +%s.%N)
+sim_cpu_after=$(cpu_seconds "$sim_pid")
+
+read -r user_s sys_s max_rss_kb <"$work/batch.time"
+# peak heap in use after a collection, from the GC log ("...M->NM(TM)")
+peak_heap=$(grep -oE '[0-9]+M->[0-9]+M' "$work/gc.log" | sed -E 's/.*->([0-9]+)M/\1/' | sort -n | tail -1)
+last=$(tail -n 1 "$work/events.json")
+succeeded=$(printf '%s' "$last" | grep -oE '"succeeded":[0-9]+' | cut -d: -f2)
+bytes=$(printf '%s' "$last" | grep -oE '"bytesServed":[0-9]+' | cut -d: -f2)
+awk -v s="$start" -v e="$end" -v u="$user_s" -v y="$sys_s" -v b="$base_cpu" -v n="$COUNT" -v rss="$max_rss_kb" \
+    -v heap="${peak_heap:-?}" -v ok="${succeeded:-0}" -v bytes="${bytes:-0}" -v s0="$sim_cpu_before" -v s1="$sim_cpu_after" '
+BEGIN {
+    wall = e - s; cpu = u + y;
+    printf "wall time                 %.1f s (%.2f s per router at this concurrency)\n", wall, wall / n;
+    printf "laptop CPU (upgrade JVM)  %.2f s: %.1f ms per router; without the JVM start-up (%.2f s): %.1f ms per router\n",
+        cpu, 1000 * cpu / n, b, 1000 * (cpu - b) / n;
+    printf "simulators CPU            %.2f s (the routers side, for comparison)\n", s1 - s0;
+    printf "peak heap after GC        %s MiB; peak resident memory %.0f MiB\n", heap, rss / 1024;
+    printf "image server              %.1f MiB served, %.1f MiB/s over the batch\n", bytes / 1048576, bytes / 1048576 / wall;
+    printf "outcome                   %d of %d SUCCEEDED\n", ok, n;
+}'
+if [ "$status" -ne 0 ] || [ "${succeeded:-0}" -ne "$COUNT" ]; then
+    echo "not every router succeeded (exit status $status); the batch's last lines:" >&2
+    tail -n 3 "$work/batch.err" >&2 || true
+    grep '"event":"finished"' "$work/events.json" | grep -v '"outcome":"SUCCEEDED"' | head -n 5 >&2 || true
+    exit 1
+fi
