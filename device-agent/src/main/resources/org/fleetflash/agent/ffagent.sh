@@ -1395,10 +1395,38 @@ ff_progress() {
     done
 }
 
+# With runs of $1 blocks in the scratch files new (image) and cur (flash at partition _ff_part, block _ff_pblock):
+# finds each block that differs from cmp's report of the first differing byte, writes it to the flash and into cur,
+# until cmp finds none (at most $1 rounds). _ff_wlist lists the blocks written (0-based in the run). Fails when cmp's
+# report cannot be read or a write fails.
+ff_fix_run() {
+    _ff_wlist=' '
+    _ff_c=0
+    while [ "$_ff_c" -le "$1" ]; do
+        _ff_d=$(cmp "$FF_S/new" "$FF_S/cur" 2>/dev/null) && return 0
+        # "new cur differ: char N, line L" (byte N in GNU's words); N counts from 1
+        _ff_d=${_ff_d##*differ: }
+        _ff_d=${_ff_d#* }
+        _ff_d=${_ff_d%%,*}
+        case $_ff_d in
+            '' | *[!0-9]*) return 1 ;;
+        esac
+        _ff_j=$(((_ff_d - 1) / FF_ERASE))
+        [ "$_ff_j" -lt "$1" ] || return 1
+        dd if="$FF_S/new" of="${FF_ROOT}/dev/map/$_ff_part" bs="$FF_ERASE" skip="$_ff_j" seek=$((_ff_pblock + _ff_j)) count=1 \
+            2>"$FF_S/err" || return 1
+        dd if="$FF_S/new" of="$FF_S/cur" bs="$FF_ERASE" skip="$_ff_j" seek="$_ff_j" count=1 conv=notrunc 2>/dev/null || return 1
+        _ff_wlist="$_ff_wlist$_ff_j "
+        _ff_c=$((_ff_c + 1))
+    done
+    return 1
+}
+
 # Flashes the span blocks $1..$2 (0-based). Mode $3: skip (the desktop knows they equal the image: not read, not
 # written), write (the desktop knows they differ: written in runs of at most FF_RUN blocks, each run read back and
-# compared with the image), compare (unknown: runs read and compared first; a run that differs goes block by
-# block as ff_flash_block). A run that fails its check is redone block by block. Sets FF_FAILED on failure.
+# compared with the image), compare (unknown: runs read and compared; the blocks that differ are written one by
+# one, then the run is read back and compared). A run that fails its check is redone block by block (ff_flash_block,
+# with its tries). Sets FF_FAILED on failure.
 ff_flash_range() {
     if [ "$3" = skip ]; then
         ff_progress "$1" "$2" same last
@@ -1411,6 +1439,7 @@ ff_flash_range() {
         [ "$_ff_n" -le "$_ff_pleft" ] || _ff_n=$_ff_pleft
         [ "$_ff_n" -le "$FF_RUN" ] || _ff_n=$FF_RUN
         _ff_ok=no
+        _ff_wlist=' '
         if ff_image_blocks "$_ff_r" "$_ff_n"; then
             if [ "$3" = write ]; then
                 if dd if="$FF_S/new" of="${FF_ROOT}/dev/map/$_ff_part" bs="$FF_ERASE" seek="$_ff_pblock" count="$_ff_n" \
@@ -1418,17 +1447,29 @@ ff_flash_range() {
                     ff_progress "$_ff_r" $((_ff_r + _ff_n - 1)) written
                     _ff_ok=yes
                 fi
-            elif ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && cmp -s "$FF_S/new" "$FF_S/cur"; then
-                ff_progress "$_ff_r" $((_ff_r + _ff_n - 1)) same
-                _ff_ok=yes
+            elif ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && ff_fix_run "$_ff_n"; then
+                if [ "$_ff_wlist" = ' ' ] || { ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && cmp -s "$FF_S/new" "$FF_S/cur"; }; then
+                    _ff_j=0
+                    while [ "$_ff_j" -lt "$_ff_n" ]; do
+                        case $_ff_wlist in
+                            *" $_ff_j "*) ff_progress $((_ff_r + _ff_j)) $((_ff_r + _ff_j)) written ;;
+                            *) ff_progress $((_ff_r + _ff_j)) $((_ff_r + _ff_j)) same ;;
+                        esac
+                        _ff_j=$((_ff_j + 1))
+                    done
+                    _ff_ok=yes
+                fi
             fi
         fi
         if [ "$_ff_ok" = no ]; then
-            [ "$3" = compare ] || printf 'fleetflash: blocks %s to %s: run failed its check; block by block\n' "$_ff_r" \
-                $((_ff_r + _ff_n - 1))
+            printf 'fleetflash: blocks %s to %s: run failed its check; block by block\n' "$_ff_r" $((_ff_r + _ff_n - 1))
             _ff_j=$_ff_r
             while [ "$_ff_j" -lt $((_ff_r + _ff_n)) ]; do
                 ff_flash_block "$_ff_j" || { FF_FAILED=$_ff_j; return 1; }
+                # a block the run already wrote (every listed one) and that now reads back right was written, not found the same
+                case $3$_ff_wlist in
+                    write* | *" $((_ff_j - _ff_r)) "*) FF_ACTION=written ;;
+                esac
                 ff_progress "$_ff_j" "$_ff_j" "$FF_ACTION"
                 _ff_j=$((_ff_j + 1))
             done
