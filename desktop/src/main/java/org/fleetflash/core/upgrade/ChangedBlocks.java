@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import org.fleetflash.agent.plan.FlashPlan;
@@ -30,7 +33,8 @@ public final class ChangedBlocks {
      * @param layoutBackups the backup files of the plan's layout partitions, in layout order: together the span
      * @return the 0-based span block indexes that differ, ascending; a block the backups do not cover counts as changed
      * @throws IOException when a file cannot be read
-     * @throws IllegalArgumentException when the image is not the planned size or the backups do not match the layout
+     * @throws IllegalArgumentException when the image is not the planned one (size, padded SHA-256) or the backups do
+     *     not match the layout
      */
     public static List<Long> of(FlashPlan plan, Path image, List<Path> layoutBackups) throws IOException {
         if (layoutBackups.size() != plan.layout().size()) {
@@ -45,17 +49,31 @@ public final class ChangedBlocks {
         long blocks = plan.blocks();
         List<Long> changed = new ArrayList<>();
         byte[] want = new byte[eb];
+        MessageDigest padded = sha256();
         try (InputStream img = Files.newInputStream(image); InputStream flash = concatenated(layoutBackups)) {
             for (long b = 0; b < blocks; b++) {
                 int n = img.readNBytes(want, 0, eb);
                 Arrays.fill(want, n, eb, FlashPlan.PAD);
+                padded.update(want);
                 byte[] have = flash.readNBytes(eb);
                 if (!Arrays.equals(want, have)) {
                     changed.add(b);
                 }
             }
         }
+        if (!HexFormat.of().formatHex(padded.digest()).equals(plan.paddedSha256())) {
+            throw new IllegalArgumentException("the image " + image + " is no longer the one planned (its padded SHA-256"
+                    + " differs from the plan's)");
+        }
         return Collections.unmodifiableList(changed);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private static InputStream concatenated(List<Path> files) throws IOException {

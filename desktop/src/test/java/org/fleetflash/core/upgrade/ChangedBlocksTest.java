@@ -95,6 +95,9 @@ class ChangedBlocksTest {
         Files.write(img, random(10 * EB + 1, 7));
         assertThatThrownBy(() -> ChangedBlocks.of(plan, img, backups)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the plan " + 10 * EB);
+        Files.write(img, random(10 * EB, 70)); // the planned size, other bytes
+        assertThatThrownBy(() -> ChangedBlocks.of(plan, img, backups)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no longer the one planned");
         assertThatThrownBy(() -> ChangedBlocks.of(plan, img, backups.subList(0, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kernel, rootfs");
     }
