@@ -233,6 +233,8 @@ FF_ROOT_TOOLS="sh init reboot dd cmp sleep kenv mount ls printf"
 : "${FF_TRIES:=3}"
 : "${FF_ROUNDS:=5}"
 : "${FF_ROUND_PAUSE:=5}"
+# Most erase blocks the flasher moves in one dd call (two runs of this size sit in its scratch tmpfs).
+FF_RUN=16
 
 # Prints a check line: ff_check NAME yes|no TEXT.
 ff_check() {
@@ -322,7 +324,7 @@ ff_load_conf() {
     esac
     # shellcheck disable=SC2034 # FF_PADDED_SHA256 is passed on to flash.conf through eval
     FF_TRANSPORT='' FF_URL='' FTP_PASSWORD='' FF_IMAGE_SIZE='' FF_IMAGE_SHA256='' FF_PADDED_SIZE='' FF_PADDED_SHA256=''
-    FF_ERASE='' FF_SPAN_OFFSET='' FF_SPAN_SIZE='' FF_SEGMENTS='' FF_MARGIN='' FF_LED=''
+    FF_ERASE='' FF_SPAN_OFFSET='' FF_SPAN_SIZE='' FF_SEGMENTS='' FF_MARGIN='' FF_LED='' FF_CHANGED=''
     FF_TELEMETRY_HOST='' FF_TELEMETRY_PORT='' FF_TELEMETRY_TOKEN='' FF_TELEMETRY_SEQ=''
     # shellcheck source=/dev/null
     . "$FF_CONF"
@@ -345,6 +347,7 @@ ff_load_conf() {
         *[!0-9a-f]* | '') ff_abort NO_CONF "stage.conf: FF_IMAGE_SHA256 must be lowercase hex." ;;
     esac
     [ -n "$FF_SEGMENTS" ] || ff_abort NO_CONF "stage.conf: FF_SEGMENTS is empty."
+    ff_check_changed || ff_abort NO_CONF "stage.conf: FF_CHANGED must list span erase blocks as ascending I or I-J below $((FF_PADDED_SIZE / FF_ERASE)), not '$(ff_cut "$FF_CHANGED" 64)'."
     case $FF_LED in
         */* | .*) ff_abort NO_CONF "stage.conf: FF_LED must be an LED name, not '$FF_LED'." ;;
     esac
@@ -354,6 +357,29 @@ ff_load_conf() {
     case $FF_TELEMETRY_PORT$FF_TELEMETRY_TOKEN in
         *[!0-9a-f]*) ff_abort NO_CONF "stage.conf: FF_TELEMETRY_PORT and FF_TELEMETRY_TOKEN must be a number and lowercase hex." ;;
     esac
+}
+
+# Checks FF_CHANGED: empty (the desktop does not know which blocks differ), or words I or I-J (0-based erase blocks
+# of the span, I <= J), ascending without overlap, all below the padded image's block count.
+ff_check_changed() {
+    case $FF_CHANGED in
+        *[!0-9\ -]*) return 1 ;;
+    esac
+    _ff_next=0
+    for _ff_r in $FF_CHANGED; do
+        case $_ff_r in
+            -* | *- | *-*-*) return 1 ;;
+        esac
+        _ff_a=${_ff_r%-*}
+        _ff_b=${_ff_r#*-}
+        case $_ff_a/$_ff_b in
+            0[0-9]*/* | */0[0-9]*) return 1 ;;
+        esac
+        [ "${#_ff_a}" -le 9 ] && [ "${#_ff_b}" -le 9 ] || return 1
+        [ "$_ff_a" -ge "$_ff_next" ] && [ "$_ff_b" -ge "$_ff_a" ] && [ "$_ff_b" -lt $((FF_PADDED_SIZE / FF_ERASE)) ] || return 1
+        _ff_next=$((_ff_b + 1))
+    done
+    return 0
 }
 
 # Prints the shared libraries tool $1 loads (one path a line) from the run-time linker's trace; odd lines are skipped.
@@ -671,7 +697,8 @@ ff_seal() {
     fi
     {
         for _ff_v in FF_IMAGE_SIZE FF_IMAGE_SHA256 FF_PADDED_SIZE FF_PADDED_SHA256 FF_ERASE FF_SPAN_OFFSET \
-            FF_SPAN_SIZE FF_SEGMENTS FF_LED FF_TELEMETRY_HOST FF_TELEMETRY_PORT FF_TELEMETRY_TOKEN FF_ROUNDS FF_ROUND_PAUSE; do
+            FF_SPAN_SIZE FF_SEGMENTS FF_CHANGED FF_LED FF_TELEMETRY_HOST FF_TELEMETRY_PORT FF_TELEMETRY_TOKEN FF_ROUNDS \
+            FF_ROUND_PAUSE; do
             eval "_ff_x=\${$_ff_v}"
             printf '%s=%s\n' "$_ff_v" "$(ff_quote "$_ff_x")"
         done
@@ -713,7 +740,10 @@ ff_tele() {
     FF_SEQ=$((FF_SEQ + 1))
     if ff_which nc >/dev/null; then
         if [ "$_ff_bg" = bg ]; then
-            (printf '%s\n' "$_ff_msg" | nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1) &
+            # one process per datagram: the here-document is ready before nc starts
+            nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1 <<MSG &
+$_ff_msg
+MSG
         else
             printf '%s\n' "$_ff_msg" | nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1
         fi
@@ -1006,7 +1036,7 @@ ff_commit_run() {
     fi
     cat "$FF_SCRATCH"
     FF_SEQ=$FF_TELEMETRY_SEQ
-    ff_tele fg HELLO
+    ff_tele bg HELLO
     rm -f "$FF_CONF"
     sync
     ff_write_cstate rerooting "$_ff_old" "$_ff_wd" || printf 'commit: cannot update %s\n' "$FF_CSTATE"
@@ -1304,13 +1334,9 @@ ff_reboot() {
     exit 1
 }
 
-# Reads flash block $2 of partition $1 into the scratch file cur.
-ff_read_block() {
-    dd if="${FF_ROOT}/dev/map/$1" of="$FF_S/cur" bs="$FF_ERASE" skip="$2" count=1 2>/dev/null
-}
-
-# Flashes span block $1 (0-based) if it differs from the image; sets FF_ACTION to written or same.
-ff_flash_block() {
+# Sets _ff_part, _ff_pblock (its block in that partition) and _ff_pleft (blocks of the segment from there on)
+# for span block $1 (0-based); fails when no segment holds it.
+ff_locate() {
     _ff_at=$((FF_SPAN_OFFSET + $1 * FF_ERASE))
     _ff_part=
     for _ff_seg in $FF_SEGMENTS; do
@@ -1320,10 +1346,26 @@ SEG
         if [ "$_ff_at" -ge "$_ff_soff" ] && [ "$_ff_at" -lt $((_ff_soff + _ff_splen)) ]; then
             _ff_part=$_ff_sname
             _ff_pblock=$(((_ff_at - _ff_soff) / FF_ERASE))
+            _ff_pleft=$(((_ff_soff + _ff_splen - _ff_at) / FF_ERASE))
         fi
     done
-    [ -n "$_ff_part" ] || return 1
-    dd if="$FF_IMAGE" of="$FF_S/new" bs="$FF_ERASE" skip="$1" count=1 conv=sync 2>/dev/null || return 1
+    [ -n "$_ff_part" ]
+}
+
+# Reads $3 flash blocks from block $2 of partition $1 into the scratch file cur.
+ff_read_block() {
+    dd if="${FF_ROOT}/dev/map/$1" of="$FF_S/cur" bs="$FF_ERASE" skip="$2" count="${3:-1}" 2>/dev/null
+}
+
+# Reads $2 image blocks from span block $1 into the scratch file new, the last one 0x00-padded (conv=sync).
+ff_image_blocks() {
+    dd if="$FF_IMAGE" of="$FF_S/new" bs="$FF_ERASE" skip="$1" count="$2" conv=sync 2>/dev/null
+}
+
+# Flashes span block $1 (0-based) if it differs from the image; sets FF_ACTION to written or same.
+ff_flash_block() {
+    ff_locate "$1" || return 1
+    ff_image_blocks "$1" 1 || return 1
     if ff_read_block "$_ff_part" "$_ff_pblock" && cmp -s "$FF_S/new" "$FF_S/cur"; then
         FF_ACTION=same
         return 0
@@ -1342,13 +1384,126 @@ SEG
     return 1
 }
 
-# The flasher: runs as `sh /etc/rc autoboot` after the reroot; writes the image block by block, then reboots.
+# Reports span blocks $1..$2 (0-based) with action $3: one PROGRESS per block, or with $4 = last only the last one.
+ff_progress() {
+    if [ "$3" = written ]; then _ff_written=$((_ff_written + $2 - $1 + 1)); else _ff_same=$((_ff_same + $2 - $1 + 1)); fi
+    _ff_k=$(($1 + 1))
+    [ "${4:-}" = last ] && _ff_k=$(($2 + 1))
+    while [ "$_ff_k" -le $(($2 + 1)) ]; do
+        ff_tele bg PROGRESS "block=$_ff_k" "blocks=$_ff_blocks" "action=$3"
+        _ff_k=$((_ff_k + 1))
+    done
+}
+
+# With runs of $1 blocks in the scratch files new (image) and cur (flash at partition _ff_part, block _ff_pblock):
+# finds each block that differs from cmp's report of the first differing byte, writes it to the flash and into cur,
+# until cmp finds none (at most $1 rounds). _ff_wlist lists the blocks written (0-based in the run). Fails when cmp's
+# report cannot be read or a write fails.
+ff_fix_run() {
+    _ff_wlist=' '
+    _ff_c=0
+    while [ "$_ff_c" -le "$1" ]; do
+        _ff_d=$(cmp "$FF_S/new" "$FF_S/cur" 2>/dev/null) && return 0
+        # "new cur differ: char N, line L" (byte N in GNU's words); N counts from 1
+        _ff_d=${_ff_d##*differ: }
+        _ff_d=${_ff_d#* }
+        _ff_d=${_ff_d%%,*}
+        case $_ff_d in
+            '' | *[!0-9]*) return 1 ;;
+        esac
+        _ff_j=$(((_ff_d - 1) / FF_ERASE))
+        [ "$_ff_j" -lt "$1" ] || return 1
+        dd if="$FF_S/new" of="${FF_ROOT}/dev/map/$_ff_part" bs="$FF_ERASE" skip="$_ff_j" seek=$((_ff_pblock + _ff_j)) count=1 \
+            2>"$FF_S/err" || return 1
+        dd if="$FF_S/new" of="$FF_S/cur" bs="$FF_ERASE" skip="$_ff_j" seek="$_ff_j" count=1 conv=notrunc 2>/dev/null || return 1
+        _ff_wlist="$_ff_wlist$_ff_j "
+        _ff_c=$((_ff_c + 1))
+    done
+    return 1
+}
+
+# Flashes the span blocks $1..$2 (0-based). Mode $3: skip (the desktop knows they equal the image: not read, not
+# written), write (the desktop knows they differ: written in runs of at most FF_RUN blocks, each run read back and
+# compared with the image), compare (unknown: runs read and compared; the blocks that differ are written one by
+# one, then the run is read back and compared). A run that fails its check is redone block by block (ff_flash_block,
+# with its tries). Sets FF_FAILED on failure.
+ff_flash_range() {
+    if [ "$3" = skip ]; then
+        ff_progress "$1" "$2" same last
+        return 0
+    fi
+    _ff_r=$1
+    while [ "$_ff_r" -le "$2" ]; do
+        ff_locate "$_ff_r" || { FF_FAILED=$_ff_r; return 1; }
+        _ff_n=$(($2 - _ff_r + 1))
+        [ "$_ff_n" -le "$_ff_pleft" ] || _ff_n=$_ff_pleft
+        [ "$_ff_n" -le "$FF_RUN" ] || _ff_n=$FF_RUN
+        _ff_ok=no
+        _ff_wlist=' '
+        if ff_image_blocks "$_ff_r" "$_ff_n"; then
+            if [ "$3" = write ]; then
+                if dd if="$FF_S/new" of="${FF_ROOT}/dev/map/$_ff_part" bs="$FF_ERASE" seek="$_ff_pblock" count="$_ff_n" \
+                    2>"$FF_S/err" && ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && cmp -s "$FF_S/new" "$FF_S/cur"; then
+                    ff_progress "$_ff_r" $((_ff_r + _ff_n - 1)) written
+                    _ff_ok=yes
+                fi
+            elif ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && ff_fix_run "$_ff_n"; then
+                if [ "$_ff_wlist" = ' ' ] || { ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && cmp -s "$FF_S/new" "$FF_S/cur"; }; then
+                    _ff_j=0
+                    while [ "$_ff_j" -lt "$_ff_n" ]; do
+                        case $_ff_wlist in
+                            *" $_ff_j "*) ff_progress $((_ff_r + _ff_j)) $((_ff_r + _ff_j)) written ;;
+                            *) ff_progress $((_ff_r + _ff_j)) $((_ff_r + _ff_j)) same ;;
+                        esac
+                        _ff_j=$((_ff_j + 1))
+                    done
+                    _ff_ok=yes
+                fi
+            fi
+        fi
+        if [ "$_ff_ok" = no ]; then
+            printf 'fleetflash: blocks %s to %s: run failed its check; block by block\n' "$_ff_r" $((_ff_r + _ff_n - 1))
+            _ff_j=$_ff_r
+            while [ "$_ff_j" -lt $((_ff_r + _ff_n)) ]; do
+                ff_flash_block "$_ff_j" || { FF_FAILED=$_ff_j; return 1; }
+                # a block the run already wrote (every listed one) and that now reads back right was written, not found the same
+                case $3$_ff_wlist in
+                    write* | *" $((_ff_j - _ff_r)) "*) FF_ACTION=written ;;
+                esac
+                ff_progress "$_ff_j" "$_ff_j" "$FF_ACTION"
+                _ff_j=$((_ff_j + 1))
+            done
+        fi
+        _ff_r=$((_ff_r + _ff_n))
+    done
+    return 0
+}
+
+# Prints the flasher's work as FROM-TO:MODE words (span blocks, 0-based): with FF_CHANGED the listed ranges are
+# written and the blocks between them skipped; without it every block is compared.
+ff_work() {
+    if [ -z "$FF_CHANGED" ]; then
+        printf '0-%s:compare\n' $((_ff_blocks - 1))
+        return 0
+    fi
+    _ff_next=0
+    for _ff_w in $FF_CHANGED; do
+        _ff_a=${_ff_w%-*}
+        _ff_b=${_ff_w#*-}
+        [ "$_ff_a" -le "$_ff_next" ] || printf '%s-%s:skip\n' "$_ff_next" $((_ff_a - 1))
+        printf '%s-%s:write\n' "$_ff_a" "$_ff_b"
+        _ff_next=$((_ff_b + 1))
+    done
+    [ "$_ff_next" -ge "$_ff_blocks" ] || printf '%s-%s:skip\n' "$_ff_next" $((_ff_blocks - 1))
+}
+
+# The flasher: runs as `sh /etc/rc autoboot` after the reroot; writes the image in runs of blocks, then reboots.
 ff_flash() {
     PATH="${FF_ROOT}/bin:${FF_ROOT}/sbin:${FF_ROOT}/usr/bin:${FF_ROOT}/usr/sbin"
     export PATH
     exec </dev/null
     printf 'fleetflash: flasher started\n'
-    FF_LED='' FF_TELEMETRY_HOST='' FF_TELEMETRY_PORT='' FF_TELEMETRY_TOKEN='' FF_TELEMETRY_SEQ=1
+    FF_LED='' FF_TELEMETRY_HOST='' FF_TELEMETRY_PORT='' FF_TELEMETRY_TOKEN='' FF_TELEMETRY_SEQ=1 FF_CHANGED=''
     if [ ! -f "${FF_ROOT}/etc/flash.conf" ]; then
         printf 'fleetflash: no /etc/flash.conf; nothing written\n'
         ff_reboot
@@ -1371,33 +1526,36 @@ ff_flash() {
         ff_reboot
     fi
     _ff_blocks=$((FF_PADDED_SIZE / FF_ERASE))
-    ff_tele fg BEGIN "blocks=$_ff_blocks"
+    if [ -n "$FF_CHANGED" ]; then
+        printf 'fleetflash: writing the changed blocks %s of %s\n' "$FF_CHANGED" "$_ff_blocks"
+    fi
+    ff_tele bg BEGIN "blocks=$_ff_blocks"
     _ff_written=0
     _ff_same=0
-    _ff_i=0
     _ff_round=1
-    while [ "$_ff_i" -lt "$_ff_blocks" ]; do
-        if ff_flash_block "$_ff_i"; then
-            if [ "$FF_ACTION" = written ]; then _ff_written=$((_ff_written + 1)); else _ff_same=$((_ff_same + 1)); fi
-            _ff_i=$((_ff_i + 1))
-            ff_tele bg PROGRESS "block=$_ff_i" "blocks=$_ff_blocks" "action=$FF_ACTION"
-            continue
-        fi
-        ff_led sAaAaAaj
-        ff_tele fg ERROR code=WRITE_FAILED "text=block $((_ff_i + 1)) of $_ff_blocks failed $FF_TRIES tries (round $_ff_round of $FF_ROUNDS)"
-        if [ "$_ff_round" -ge "$FF_ROUNDS" ]; then
-            printf 'fleetflash: giving up on block %s; rebooting into a partly written flash\n' "$_ff_i"
-            ff_reboot
-        fi
-        _ff_round=$((_ff_round + 1))
-        sleep "$FF_ROUND_PAUSE"
-        ff_led f2
+    for _ff_item in $(ff_work); do
+        _ff_from=${_ff_item%%-*}
+        _ff_to=${_ff_item#*-}
+        _ff_mode=${_ff_to#*:}
+        _ff_to=${_ff_to%:*}
+        while ! ff_flash_range "$_ff_from" "$_ff_to" "$_ff_mode"; do
+            ff_led sAaAaAaj
+            ff_tele fg ERROR code=WRITE_FAILED "text=block $((FF_FAILED + 1)) of $_ff_blocks failed $FF_TRIES tries (round $_ff_round of $FF_ROUNDS)"
+            if [ "$_ff_round" -ge "$FF_ROUNDS" ]; then
+                printf 'fleetflash: giving up on block %s; rebooting into a partly written flash\n' "$FF_FAILED"
+                ff_reboot
+            fi
+            _ff_round=$((_ff_round + 1))
+            sleep "$FF_ROUND_PAUSE"
+            ff_led f2
+            _ff_from=$FF_FAILED
+        done
     done
-    ff_tele fg VERIFY_OK
-    ff_tele fg DONE "written=$_ff_written" "same=$_ff_same"
+    ff_tele bg VERIFY_OK
     printf 'fleetflash: done, %s blocks written, %s unchanged\n' "$_ff_written" "$_ff_same"
     ff_led 1
-    sleep 1
+    # in the foreground (nc waits its -w second): the last datagram has left before reboot ends every process
+    ff_tele fg DONE "written=$_ff_written" "same=$_ff_same"
     ff_reboot
 }
 

@@ -1,6 +1,7 @@
 package org.fleetflash.core.upgrade;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -21,6 +22,15 @@ final class StageConf {
 
     StageConf(FlashPlan plan, Transport transport, String url, String ftpPassword, String telemetryHost,
             int telemetryPort, String telemetryToken, long firstSeq, String led) {
+        this(plan, transport, url, ftpPassword, telemetryHost, telemetryPort, telemetryToken, firstSeq, led, null);
+    }
+
+    /**
+     * As above, with the span's changed erase blocks ({@link ChangedBlocks#of}): the flasher writes and checks only
+     * those. {@code null} or empty means unknown: the flasher compares every block with the image.
+     */
+    StageConf(FlashPlan plan, Transport transport, String url, String ftpPassword, String telemetryHost,
+            int telemetryPort, String telemetryToken, long firstSeq, String led, List<Long> changedBlocks) {
         values.put("FF_TRANSPORT", transport.word);
         values.put("FF_URL", Objects.requireNonNullElse(url, ""));
         values.put("FTP_PASSWORD", Objects.requireNonNullElse(ftpPassword, ""));
@@ -40,6 +50,36 @@ final class StageConf {
         values.put("FF_TELEMETRY_TOKEN", telemetryToken);
         values.put("FF_TELEMETRY_SEQ", Long.toString(firstSeq));
         values.put("FF_LED", Objects.requireNonNullElse(led, ""));
+        values.put("FF_CHANGED", changedBlocks == null ? "" : ranges(changedBlocks, plan.blocks()));
+    }
+
+    /** {@code FF_CHANGED}'s words: ascending 0-based block indexes, runs written {@code I-J}. */
+    static String ranges(List<Long> blocks, long planBlocks) {
+        StringBuilder sb = new StringBuilder();
+        long prev = -1;
+        long runStart = -1;
+        for (long b : blocks) {
+            if (b <= prev || b >= planBlocks) {
+                throw new IllegalArgumentException("changed blocks must ascend within 0.." + (planBlocks - 1) + ": " + blocks);
+            }
+            if (b != prev + 1 || runStart < 0) {
+                appendRun(sb, runStart, prev);
+                runStart = b;
+            }
+            prev = b;
+        }
+        appendRun(sb, runStart, prev);
+        return sb.toString();
+    }
+
+    private static void appendRun(StringBuilder sb, long from, long to) {
+        if (from < 0) {
+            return;
+        }
+        if (sb.length() > 0) {
+            sb.append(' ');
+        }
+        sb.append(from == to ? Long.toString(from) : from + "-" + to);
     }
 
     /** How the agent gets the image. */

@@ -2,7 +2,7 @@
 # dd(1) stand-in: FreeBSD operands and summary. "$FF_ROOT/dev/map/<name>" is a GEOM_MAP partition
 # of the flash file: I/O lands at the partition's offset; past its end is EINVAL, a write that is
 # not erase-block aligned is EIO (mx25l), a write to a readonly=1 hint partition is EPERM at open.
-# Cheap on purpose (the flasher calls it four times per erase block): shell built-ins plus one GNU dd
+# Cheap on purpose (the flasher calls it three times per run of erase blocks): shell built-ins plus one GNU dd
 # per copy, reading and writing the files in place; a second GNU dd only to learn a plain input
 # file's length or to pad (conv=sync/osync); stdin alone is staged in a scratch file.
 # shellcheck disable=SC2154 # sim_t, sim_r and sim_p* are set by sim.subr's sim_clock, sim_rpathv and sim_part
