@@ -45,7 +45,13 @@ class UpgradeCommandIT {
             for (String line : run.out().strip().split("\n")) {
                 events.add(json.readTree(line));
             }
-            assertThat(events).allSatisfy(e -> assertThat(e.has("phase")).as(e.toString()).isTrue());
+            // every object names its event, router, attempt and batch; one attempt, one batch of one
+            assertThat(events).allSatisfy(e -> assertThat(e.has("event") && e.has("router") && e.has("attempt") && e.has("batch"))
+                    .as(e.toString()).isTrue());
+            assertThat(events).extracting(e -> e.get("attempt").asText()).containsOnly(events.get(0).get("attempt").asText());
+            assertThat(events.get(0).get("event").asText()).isEqualTo("started");
+            assertThat(events).filteredOn(e -> e.get("event").asText().equals("phase") && e.get("phase").asText().equals("VERIFIED"))
+                    .singleElement().satisfies(e -> assertThat(e.get("hostKey").asText()).contains("SHA256:"));
             JsonNode last = events.get(events.size() - 1);
             assertThat(last.get("outcome").asText()).isEqualTo("SUCCEEDED");
             assertThat(last.get("blocksWritten").asLong()).isPositive();

@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.protocol.DeviceFacts;
 import org.fleetflash.agent.protocol.Partition;
 import org.fleetflash.core.settings.DataDirectory;
@@ -60,80 +59,132 @@ final class Backups {
                     + dir + ": " + e.getMessage() + ". Check the data directory; nothing was changed on the router.", e);
         }
         boolean complete = false;
-        String current = "";
+        List<Partition> parts = facts.partitions();
+        Splitter split = new Splitter(parts, progress);
         try {
-            List<UpgradeEvent.PartitionBackup> files = new ArrayList<>();
-            StringBuilder sums = new StringBuilder();
             Set<String> used = new HashSet<>();
-            int i = 0;
-            for (Partition p : facts.partitions()) {
-                current = p.name();
-                String base = safeName(p.name(), 64);
+            for (int i = 0; i < parts.size(); i++) {
+                String base = safeName(parts.get(i).name(), 64);
                 String fileName = used.add(base) ? base + ".bin" : base + "-" + i + ".bin";
                 used.add(fileName);
-                Path file = dir.resolve(fileName);
-                MessageDigest sha = Digests.sha256();
-                long n;
-                try (OutputStream out = newOwnerOnlyFile(file)) {
-                    n = router.readPartition(p.name(), (b, off, len) -> {
-                        out.write(b, off, len);
-                        sha.update(b, off, len);
-                    });
-                }
-                if (n != p.size()) {
-                    throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "The backup of partition "
-                            + p.name() + " read " + n + " bytes instead of " + p.size() + "; the incomplete backup was removed"
-                            + " and nothing was changed on the router. Try again; if it happens again, the router's flash may"
-                            + " be failing.");
-                }
-                String hex = HexFormat.of().formatHex(sha.digest());
-                sums.append(hex).append("  ").append(fileName).append('\n');
-                files.add(new UpgradeEvent.PartitionBackup(p.name(), file, n, hex));
-                progress.partition(++i, facts.partitions().size(), p);
+                split.files.add(dir.resolve(fileName));
+            }
+            // one stream for the whole flash: one agent run instead of one per partition
+            long n = router.readPartitions(parts.stream().map(Partition::name).toList(), split::write);
+            split.close();
+            long expected = parts.stream().mapToLong(Partition::size).sum();
+            if (n != expected || split.done.size() != parts.size()) {
+                Partition short_ = parts.get(Math.min(split.done.size(), parts.size() - 1));
+                throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "The backup of partition "
+                        + short_.name() + " ended after " + n + " of " + expected + " bytes of the flash; the incomplete backup"
+                        + " was removed and nothing was changed on the router. Try again; if it happens again, the router's"
+                        + " flash may be failing.");
+            }
+            StringBuilder sums = new StringBuilder();
+            for (UpgradeEvent.PartitionBackup b : split.done) {
+                sums.append(b.sha256()).append("  ").append(b.file().getFileName()).append('\n');
             }
             try (OutputStream out = newOwnerOnlyFile(dir.resolve("SHA256SUMS"))) {
                 out.write(sums.toString().getBytes(StandardCharsets.UTF_8));
             }
             complete = true;
-            return files;
+            return List.copyOf(split.done);
         } catch (UpgradeFailure f) {
             if (f.code() == FailureCode.BACKUP_FAILED) {
                 throw f;
             }
-            throw new UpgradeFailure(f.outcome(), FailureCode.BACKUP_FAILED, "Could not back up partition " + current
+            throw new UpgradeFailure(f.outcome(), FailureCode.BACKUP_FAILED, "Could not back up partition " + split.current()
                     + " before writing the flash: " + f.getMessage() + " The incomplete backup was removed; nothing was changed"
                     + " on the router.", f);
         } catch (IOException e) {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "Could not write the backup of partition "
-                    + current + " to " + dir + ": " + e.getMessage() + ". Free some disk space; the incomplete backup was"
+                    + split.current() + " to " + dir + ": " + e.getMessage() + ". Free some disk space; the incomplete backup was"
                     + " removed and nothing was changed on the router.", e);
         } finally {
+            split.closeQuietly();
             if (!complete) {
                 deleteTree(dir);
             }
         }
     }
 
-    /** Whether the backup shows the layout's span already holding the plan's padded image byte for byte. */
-    static boolean holdsImage(List<UpgradeEvent.PartitionBackup> backup, FlashPlan plan) throws UpgradeFailure {
-        MessageDigest sha = Digests.sha256();
-        long left = plan.paddedSize();
-        try {
-            for (String name : plan.layout()) {
-                UpgradeEvent.PartitionBackup b = backup.stream().filter(p -> p.partition().equals(name)).findFirst().orElse(null);
-                if (b == null) {
-                    return false;
-                }
-                byte[] bytes = Files.readAllBytes(b.file());
-                int n = (int) Math.min(bytes.length, left);
-                sha.update(bytes, 0, n);
-                left -= n;
-            }
-        } catch (IOException e) {
-            throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "Could not read the backup back: "
-                    + e.getMessage() + ". Nothing was changed on the router.", e);
+    /** Cuts the flash's stream into one owner-only file per partition, each with its digest. */
+    private static final class Splitter {
+        private final List<Partition> parts;
+        private final Progress progress;
+        final List<Path> files = new ArrayList<>();
+        final List<UpgradeEvent.PartitionBackup> done = new ArrayList<>();
+        private OutputStream out;
+        private MessageDigest sha;
+        private long left;
+
+        Splitter(List<Partition> parts, Progress progress) {
+            this.parts = parts;
+            this.progress = progress;
         }
-        return left == 0 && HexFormat.of().formatHex(sha.digest()).equals(plan.paddedSha256());
+
+        String current() {
+            return parts.isEmpty() ? "" : parts.get(Math.min(done.size(), parts.size() - 1)).name();
+        }
+
+        void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (out == null) {
+                    while (done.size() < parts.size() && parts.get(done.size()).size() == 0) {
+                        open();
+                        finish();
+                    }
+                    if (done.size() == parts.size()) {
+                        throw new IOException("the router sent more bytes than its partitions hold");
+                    }
+                    open();
+                }
+                int n = (int) Math.min(len, left);
+                out.write(b, off, n);
+                sha.update(b, off, n);
+                left -= n;
+                off += n;
+                len -= n;
+                if (left == 0) {
+                    finish();
+                }
+            }
+        }
+
+        private void open() throws IOException {
+            Partition p = parts.get(done.size());
+            out = newOwnerOnlyFile(files.get(done.size()));
+            sha = Digests.sha256();
+            left = p.size();
+        }
+
+        private void finish() throws IOException {
+            Partition p = parts.get(done.size());
+            out.close();
+            out = null;
+            done.add(new UpgradeEvent.PartitionBackup(p.name(), files.get(done.size()), p.size(),
+                    HexFormat.of().formatHex(sha.digest())));
+            progress.partition(done.size(), parts.size(), p);
+        }
+
+        /** Completes trailing empty partitions. */
+        void close() throws IOException {
+            while (out == null && done.size() < parts.size() && parts.get(done.size()).size() == 0) {
+                open();
+                finish();
+            }
+        }
+
+        void closeQuietly() {
+            if (out != null) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    LOG.debug("Closing a backup file failed: {}", e.getMessage());
+                }
+                out = null;
+            }
+        }
     }
 
     /** A file-name-safe form of a router string: only [A-Za-z0-9._-], at most {@code max} characters, never empty. */

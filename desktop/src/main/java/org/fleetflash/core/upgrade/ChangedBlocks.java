@@ -6,7 +6,6 @@ import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -49,7 +48,7 @@ public final class ChangedBlocks {
         long blocks = plan.blocks();
         List<Long> changed = new ArrayList<>();
         byte[] want = new byte[eb];
-        MessageDigest padded = sha256();
+        MessageDigest padded = Digests.sha256();
         try (InputStream img = Files.newInputStream(image); InputStream flash = concatenated(layoutBackups)) {
             for (long b = 0; b < blocks; b++) {
                 int n = img.readNBytes(want, 0, eb);
@@ -66,14 +65,6 @@ public final class ChangedBlocks {
                     + " differs from the plan's)");
         }
         return Collections.unmodifiableList(changed);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     private static InputStream concatenated(List<Path> files) throws IOException {

@@ -28,8 +28,8 @@ interface RouterSide {
     /** The first erase block of {@code partition} (the running firmware's header). */
     byte[] firstBlock(String partition) throws UpgradeFailure;
 
-    /** Streams one partition's raw bytes into {@code sink}; returns the byte count. */
-    long readPartition(String partition, ByteSink sink) throws UpgradeFailure;
+    /** Streams the named partitions' raw bytes, one after the other, into {@code sink}; returns the byte count. */
+    long readPartitions(List<String> partitions, ByteSink sink) throws UpgradeFailure;
 
     /** The laptop's address on the session: where the router can reach the laptop. */
     InetAddress laptopAddress();

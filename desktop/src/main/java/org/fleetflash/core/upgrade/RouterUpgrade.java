@@ -237,12 +237,15 @@ public final class RouterUpgrade {
             emit(new UpgradeEvent.Planned(ref, now(), plan, Optional.ofNullable(image), imageForced));
             step(Phase.BACKUP);
             List<UpgradeEvent.PartitionBackup> files = backup(facts);
-            if (!request.reflash() && Backups.holdsImage(files, plan)) {
+            List<Long> changed = changedBlocks(files);
+            if (!request.reflash() && changed.isEmpty()) {
                 note(UpgradeEvent.Note.Level.INFO, "The flash already holds this image (" + String.join(" + ", plan.layout())
                         + ")");
                 throw new UpToDate();
             }
-            staged = stage(facts);
+            note(UpgradeEvent.Note.Level.INFO, changed.size() + " of " + plan.blocks() + " erase blocks differ from the flash:"
+                    + " only those will be written");
+            staged = stage(facts, changed);
             try {
                 hold.awaitGo();
             } catch (InterruptedException e) {
@@ -398,7 +401,29 @@ public final class RouterUpgrade {
         }
     }
 
-    private Staged stage(DeviceFacts facts) throws UpgradeFailure {
+    /**
+     * The erase blocks of the span where the image differs from the flash, as the backup just taken shows it
+     * (decision 0007: the flasher writes only those; the read-back after the return checks them all).
+     */
+    private List<Long> changedBlocks(List<UpgradeEvent.PartitionBackup> files) throws UpgradeFailure {
+        List<Path> span = new java.util.ArrayList<>();
+        for (String name : plan.layout()) {
+            span.add(files.stream().filter(f -> f.partition().equals(name)).findFirst().map(UpgradeEvent.PartitionBackup::file)
+                    .orElseThrow(() -> new IllegalStateException("The backup has no partition " + name)));
+        }
+        try {
+            return ChangedBlocks.of(plan, request.image(), span);
+        } catch (IOException e) {
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "Could not compare the image with the"
+                    + " backup: " + e.getMessage() + ". Nothing was changed on the router.", e);
+        } catch (IllegalArgumentException e) {
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.DIGEST_MISMATCH, "The image file " + request.image()
+                    + " changed while the router was being backed up (" + e.getMessage() + "). Nothing was changed on the"
+                    + " router; start again with the image you mean.", e);
+        }
+    }
+
+    private Staged stage(DeviceFacts facts, List<Long> changed) throws UpgradeFailure {
         InetAddress laptopAddress = request.bind().orElseGet(side::laptopAddress);
         boolean useFetch = switch (request.transport()) {
             case FTP -> true;
@@ -428,7 +453,7 @@ public final class RouterUpgrade {
             String led = facts.leds().contains("SYSTEM") ? "SYSTEM" : facts.leds().isEmpty() ? "" : facts.leds().get(0);
             StageConf conf = new StageConf(plan, useFetch ? StageConf.Transport.FETCH : StageConf.Transport.SSH,
                     served == null ? "" : served.url(), served == null ? "" : served.password(),
-                    laptopAddress.getHostAddress(), listening.port(), listening.token(), 1, led);
+                    laptopAddress.getHostAddress(), listening.port(), listening.token(), 1, led, changed);
             side.configure(conf);
 
             step(Phase.PREFLIGHT);

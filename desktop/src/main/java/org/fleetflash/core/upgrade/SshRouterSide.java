@@ -94,8 +94,8 @@ final class SshRouterSide implements RouterSide {
     }
 
     @Override
-    public long readPartition(String partition, ByteSink sink) throws UpgradeFailure {
-        return call(() -> session.readBinary(readCommand(agent, List.of(partition)), deadline, asStream(sink)));
+    public long readPartitions(List<String> partitions, ByteSink sink) throws UpgradeFailure {
+        return call(() -> session.readBinary(readCommand(agent, partitions), deadline.multipliedBy(5), asStream(sink)));
     }
 
     @Override

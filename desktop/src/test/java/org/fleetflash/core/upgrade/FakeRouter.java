@@ -133,15 +133,19 @@ final class FakeRouter implements RouterSide {
     }
 
     @Override
-    public long readPartition(String partition, ByteSink sink) throws UpgradeFailure {
-        step(Step.READ);
-        Partition p = facts().partition(partition).orElseThrow();
-        try {
-            sink.write(flash, (int) p.offset(), (int) p.size());
-        } catch (java.io.IOException e) {
-            throw UpgradeFailure.safe(FailureCode.BACKUP_FAILED, e.getMessage());
+    public long readPartitions(List<String> partitions, ByteSink sink) throws UpgradeFailure {
+        long n = 0;
+        for (String name : partitions) {
+            step(Step.READ);
+            Partition p = facts().partition(name).orElseThrow();
+            try {
+                sink.write(flash, (int) p.offset(), (int) p.size());
+            } catch (java.io.IOException e) {
+                throw UpgradeFailure.safe(FailureCode.BACKUP_FAILED, e.getMessage());
+            }
+            n += p.size();
         }
-        return p.size();
+        return n;
     }
 
     @Override
