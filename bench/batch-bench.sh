@@ -22,7 +22,11 @@ work=$(mktemp -d)
 sim_pid=
 batch_pid=
 cleanup() {
-    [ -n "$batch_pid" ] && kill "$batch_pid" 2>/dev/null || true
+    if [ -n "$batch_pid" ]; then
+        pkill -TERM -P "$batch_pid" 2>/dev/null || true # the upgrade JVM under GNU time
+        kill "$batch_pid" 2>/dev/null || true
+        wait "$batch_pid" 2>/dev/null || true
+    fi
     if [ -n "$sim_pid" ]; then
         kill "$sim_pid" 2>/dev/null || true
         wait "$sim_pid" 2>/dev/null || true

@@ -34,6 +34,9 @@ public final class Main {
                 FleetFlashApp.showAndWait(java.util.List.of());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (FleetFlashApp.NoDisplayException e) {
+                System.err.println("fleetflash: " + e.getMessage() + " See 'fleetflash --help'.");
+                System.exit(1);
             }
             return;
         }

@@ -65,7 +65,12 @@ final class DemoCommand implements Callable<Integer> {
                 }, "demo-shutdown"));
                 stopped.await();
             } else {
-                FleetFlashApp.showAndWait(lines);
+                try {
+                    FleetFlashApp.showAndWait(lines);
+                } catch (FleetFlashApp.NoDisplayException e) {
+                    Failures.print(spec.commandLine().getErr(), spec, e.getMessage() + " To run only the fleet, add --no-window.");
+                    return ExitCodes.OTHER;
+                }
             }
         } finally {
             closeAll(fleets);

@@ -21,18 +21,33 @@ public final class FleetFlashApp {
     private FleetFlashApp() {
     }
 
+    /** No window can be opened here: no graphical session, or no GTK 3 on Linux. */
+    public static final class NoDisplayException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoDisplayException(Throwable cause) {
+            super("No window can be opened on this computer: JavaFX found no usable display (" + cause.getMessage()
+                    + "). On Linux it needs a graphical session and GTK 3 (Debian/Ubuntu: apt-get install libgtk-3-0); the"
+                    + " command line works without them.", cause);
+        }
+    }
+
     /**
      * Starts JavaFX, opens the window listing these routers (one {@code name address:port user password} line
      * each) and returns when the technician closed it.
      */
-    public static void showAndWait(List<String> routers) throws InterruptedException {
+    public static void showAndWait(List<String> routers) throws InterruptedException, NoDisplayException {
         CountDownLatch closed = new CountDownLatch(1);
         List<String> fleet = List.copyOf(routers);
-        Platform.startup(() -> {
-            Stage stage = new Stage();
-            stage.setOnHidden(e -> closed.countDown());
-            show(stage, fleet);
-        });
+        try {
+            Platform.startup(() -> {
+                Stage stage = new Stage();
+                stage.setOnHidden(e -> closed.countDown());
+                show(stage, fleet);
+            });
+        } catch (UnsupportedOperationException | IllegalStateException e) {
+            throw new NoDisplayException(e);
+        }
         closed.await();
         Platform.exit();
     }

@@ -50,6 +50,9 @@ public final class LogFile {
         }
         context.reset();
         context.putProperty(FILE_PROPERTY, file.toString());
+        // JavaFX (and any other library) logging through java.util.logging goes to the same file, not to stderr
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         long since = System.currentTimeMillis();
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);

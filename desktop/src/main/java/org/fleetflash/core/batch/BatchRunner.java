@@ -280,8 +280,10 @@ public final class BatchRunner {
         ScheduledFuture<?> deadline = deadlines.schedule(() -> {
             Phase p = upgrade.phase();
             if (p == null || p.compareTo(Phase.STAGED) < 0) {
-                upgrade.stop(FailureCode.DEADLINE, "Not staged within " + settings.stagingDeadline().toMinutes()
-                        + " min (the batch's staging deadline); stopped");
+                Duration d = settings.stagingDeadline();
+                upgrade.stop(FailureCode.DEADLINE, "Not staged within " + (d.toSeconds() < 120 ? d.toSeconds() + " s"
+                        : d.toMinutes() + " min") + " (the batch's staging deadline): the router answers too slowly, or hangs;"
+                        + " stopped");
             }
         }, settings.stagingDeadline().toMillis(), TimeUnit.MILLISECONDS);
         UpgradeResult result;

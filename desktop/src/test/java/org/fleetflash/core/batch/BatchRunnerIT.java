@@ -344,4 +344,38 @@ class BatchRunnerIT {
             bench.assertUntouched(others.get(i - 1), before.get(others.get(i - 1)));
         }
     }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aRouterWhoseDownloadWasCutIsTriedAgainAndSucceeds() throws Exception {
+        SimRouter flaky = bench.start(wdr);
+        flaky.setFaults(Faults.none().withDownloadCut(100_000, false)); // only the first download is cut
+        Recorder recorder = new Recorder();
+
+        BatchResult result = run(List.of(request(flaky)), BatchSettings.defaults().withRetries(1), recorder);
+
+        assertThat(result.results().get(0).code()).as(result.results().get(0).message()).isEqualTo(FailureCode.OK);
+        assertThat(recorder.batch).filteredOn(BatchEvent.Retrying.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((BatchEvent.Retrying) e).previous().code()).isEqualTo(FailureCode.DOWNLOAD_FAILED));
+        assertThat(flaky.runningVersion()).contains(NEW);
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aHungRouterFailsAloneAtTheStagingDeadlineAndTheOthersGoOn() throws Exception {
+        // a flash that reads at 20 KB/s: its backup would take seven minutes
+        SimRouter hung = bench.start(Profile.load("tl-wdr3600").withFlashSpeed(20_000, 0));
+        byte[] hungBefore = Files.readAllBytes(hung.sandbox().flashFile());
+        SimRouter fine = bench.start(wdr);
+
+        BatchResult result = run(List.of(request(hung), request(fine)),
+                BatchSettings.defaults().withStagingDeadline(Duration.ofSeconds(8)), new Recorder());
+
+        UpgradeResult stuck = result.results().get(0);
+        assertThat(stuck.outcome()).as(stuck.message()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(stuck.code()).isEqualTo(FailureCode.DEADLINE);
+        assertThat(stuck.message()).contains("staging deadline");
+        assertThat(result.results().get(1).code()).isEqualTo(FailureCode.OK);
+        bench.assertUntouched(hung, hungBefore);
+    }
 }
