@@ -183,7 +183,7 @@ final class LiveTable {
             for (RouterId r : s.routers()) {
                 rows.computeIfAbsent(r.hostPort(), Row::new);
             }
-        } else if (e instanceof BatchEvent.Totals t) {
+        } else if (e instanceof BatchEvent.Totals t && !finished) { // a late count never replaces the final one
             totals = t.totals();
             totalsAt = t.at();
         } else if (e instanceof BatchEvent.Retrying r) {

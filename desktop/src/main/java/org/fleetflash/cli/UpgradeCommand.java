@@ -165,8 +165,14 @@ final class UpgradeCommand implements Callable<Integer> {
                 }
             }
 
+            private boolean batchFinished;
+
             @Override
             public void onBatch(BatchEvent e) {
+                if (batchFinished) {
+                    return; // batchFinished is the last line a script reads; it holds the final totals already
+                }
+                batchFinished = e instanceof BatchEvent.Finished;
                 if (jsonEvents && routers > 1) {
                     print(out, BatchReport.json(json, e));
                 } else if (!jsonEvents && e instanceof BatchEvent.Halted h) {

@@ -147,6 +147,9 @@ class LiveTableTest {
         table.onBatch(new BatchEvent.Finished("batch-1", at(70_000), List.of(), totals(2, 1, 0, 0, 6 * 1024 * 1024, 80, 4, 70_000,
                 null)));
         assertThat(text(WIDE, 40, at(99_000)).get(4)).endsWith("6 MiB served; 80 blocks written, 4 unchanged; 1:10 elapsed");
+        // a count the engine sent before the end but delivered after it changes nothing
+        table.onBatch(new BatchEvent.Totals("batch-1", at(69_000), totals(1, 1, 1, 0, 0, 0, 0, 69_000, null)));
+        assertThat(text(WIDE, 40, at(99_000)).get(4)).endsWith("6 MiB served; 80 blocks written, 4 unchanged; 1:10 elapsed");
     }
 
     @Test
