@@ -20,6 +20,7 @@ import org.fleetflash.core.batch.BatchRunner;
 import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.FailureCode;
+import org.fleetflash.core.upgrade.ImageHosting;
 import org.fleetflash.core.upgrade.RouterId;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeRequest;
@@ -118,6 +119,7 @@ final class UpgradeCommand implements Callable<Integer> {
         }
         List<BatchOptions.Target> routers = batch.targets(spec, targets);
         BatchSettings settings = batch.settings(spec, routers.size());
+        ImageHosting hosting = batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size())); // checked before anything
         Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(LocalAddresses.parseLocal(bind, spec));
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
         Path home = data.ensureExists();
@@ -128,7 +130,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage));
         }
         LiveTable live = new LiveTable();
-        try (AppServices app = AppServices.start(home, batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size())));
+        try (AppServices app = AppServices.start(home, hosting);
                 TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null) : null) {
             BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, table != null ? live.listener()
                     : listener(out, routers.size()));
