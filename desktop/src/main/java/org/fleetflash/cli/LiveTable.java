@@ -228,7 +228,9 @@ final class LiveTable {
         if (status != null) {
             footer.add(new Line(status, Tone.NOTICE));
         }
-        footer.add(new Line(totalsLine(now), Tone.HEADER));
+        for (String t : totalsLines(now)) {
+            footer.add(new Line(t, Tone.HEADER));
+        }
 
         int room = Math.max(1, Math.max(4, height) - 1 - footer.size());
         List<Row> shown = all;
@@ -303,19 +305,20 @@ final class LiveTable {
         return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] " + String.format("%3d%%", pct);
     }
 
-    private String totalsLine(Instant now) {
+    /** The batch's counts, then what moved and the time: two lines, so that an 80-column terminal shows them whole. */
+    private List<String> totalsLines(Instant now) {
         int routers = rows.size();
         if (totals == null) {
-            return routers + " router(s), starting";
+            return List.of(routers + " router(s), starting");
         }
         BatchTotals t = totals;
         Duration elapsed = finished || totalsAt == null || now.isBefore(totalsAt) ? t.elapsed()
                 : t.elapsed().plus(Duration.between(totalsAt, now));
         String eta = finished ? "" : t.eta().map(d -> ", about " + clock(d) + " left").orElse("");
-        return String.format(Locale.ROOT, "%d router(s): %d succeeded (%d up to date), %d failed safe, %d need attention, %d running,"
-                + " %d waiting; %s served; %d blocks written, %d unchanged; %s elapsed%s", t.routers(), t.succeeded(), t.upToDate(),
-                t.failedSafe(), t.needsAttention(), t.running(), t.waiting(), Sizes.human(t.bytesServed()), t.blocksWritten(),
-                t.blocksSame(), clock(elapsed), eta);
+        return List.of(String.format(Locale.ROOT, "%d router(s): %d succeeded (%d up to date), %d failed safe, %d need attention,"
+                + " %d running, %d waiting", t.routers(), t.succeeded(), t.upToDate(), t.failedSafe(), t.needsAttention(), t.running(),
+                t.waiting()), String.format(Locale.ROOT, "%s served, %d blocks written, %d unchanged; %s elapsed%s",
+                Sizes.human(t.bytesServed()), t.blocksWritten(), t.blocksSame(), clock(elapsed), eta));
     }
 
     /** {@code 0:42}, {@code 12:05}, {@code 1:02:03}. */

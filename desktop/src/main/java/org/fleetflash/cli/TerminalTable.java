@@ -122,7 +122,13 @@ final class TerminalTable implements AutoCloseable {
     }
 
     private void draw() {
-        Size size = terminal.getSize();
+        Size size;
+        try {
+            size = terminal.getSize();
+        } catch (IllegalStateException closedByJline) {
+            // JLine's own shutdown hook closes the terminal on Ctrl+C while the table still shows the routers being undone
+            size = new Size(columns, rows);
+        }
         int c = size.getColumns() > 0 ? size.getColumns() : FALLBACK_COLUMNS;
         int r = size.getRows() > 0 ? size.getRows() : FALLBACK_ROWS;
         if (c != columns || r != rows) {

@@ -44,9 +44,13 @@ class BatchUpgradeJarIT {
 
     /** Three routers of one profile from {@code first} on, the image for them, the password file and the targets file. */
     private List<String> site(int first, String version) throws Exception {
+        return site(first, version, Profile.load("tl-wdr3600").unthrottled());
+    }
+
+    private List<String> site(int first, String version, Profile profile) throws Exception {
         for (int i = 0; i < 3; i++) {
             SimRouter r = SimRouter.start(dir.resolve("state"), new SimRouter.Options("batch-" + (first + i),
-                    Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, NETWORK + (first + i), 0, Optional.empty(), Optional.empty()));
+                    profile, Shell.DASH, NETWORK + (first + i), 0, Optional.empty(), Optional.empty()));
             r.setRebootDelay(Duration.ofMillis(500));
             routers.add(r);
         }
@@ -102,9 +106,8 @@ class BatchUpgradeJarIT {
         }
     }
 
-    @Test
-    void onATerminalTheBatchIsALiveTableRedrawnInPlaceThenTheSummary() throws Exception {
-        List<String> args = site(11, "12.0-table");
+    /** The jar on a new pseudo-terminal (80 x 40 here), through util-linux script; its stdin goes to the terminal's keyboard. */
+    private Process onTerminal(List<String> args, Path out) throws Exception {
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toAbsolutePath().toString()));
         java.addAll(args);
@@ -112,13 +115,19 @@ class BatchUpgradeJarIT {
         for (String a : java) {
             command.append(" '").append(a.replace("'", "'\\''")).append('\'');
         }
-        Path out = dir.resolve("terminal.txt");
         // script runs the command on a new pseudo-terminal and copies what it prints; -e: its exit status is the command's
         ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command.toString(), "/dev/null").redirectOutput(out.toFile())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectErrorStream(true);
         pb.environment().put("TERM", "xterm-256color");
         pb.environment().put(DataDirectory.ENV, dir.resolve("data").toString());
-        Process p = pb.start();
+        return pb.start();
+    }
+
+    @Test
+    void onATerminalTheBatchIsALiveTableRedrawnInPlaceThenTheSummary() throws Exception {
+        Path out = dir.resolve("terminal.txt");
+        Process p = onTerminal(site(11, "12.0-table"), out);
+        p.getOutputStream().close();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("the batch on a terminal did not finish in 300 s: " + Files.readString(out));
@@ -143,5 +152,58 @@ class BatchUpgradeJarIT {
         for (SimRouter r : routers) {
             assertThat(r.runningVersion()).contains("12.0-table");
         }
+    }
+
+    @Test
+    void ctrlCOnTheTableCancelsAndUndoesTheRoutersBeforeTheirReroot() throws Exception {
+        assertThat(sigintIgnoredHere()).as("this test JVM was started with SIGINT ignored (a background job of a shell without job"
+                + " control): its children could not be interrupted; run the build in the foreground").isFalse();
+        // a flash that reads at 500 KB/s: the backups take long enough to press Ctrl+C in the middle of them
+        List<String> args = new ArrayList<>(site(21, "12.0-ctrl-c", Profile.load("tl-wdr3600").withFlashSpeed(500_000, 0)));
+        List<byte[]> before = new ArrayList<>();
+        for (SimRouter r : routers) {
+            before.add(Files.readAllBytes(r.sandbox().flashFile()));
+        }
+        Path out = dir.resolve("terminal.txt");
+        Process p = onTerminal(args, out);
+        Path backups = dir.resolve("data").resolve("backups");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!backupStarted(backups) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling the data directory; the backups last several seconds
+        }
+        assertThat(backupStarted(backups)).as(Files.readString(out)).isTrue();
+
+        p.getOutputStream().write(3); // Ctrl+C typed on the terminal: its line discipline sends SIGINT
+        p.getOutputStream().flush();
+
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        String screen = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(screen).isEqualTo(UpgradeCommand.EXIT_CANCELLED);
+        assertThat(screen).contains("ROUTER", "before the reroot; undoing what was made on them", "CANCELLED")
+                .doesNotContain("Exception");
+        for (int i = 0; i < routers.size(); i++) {
+            SimRouter r = routers.get(i);
+            assertThat(Files.readAllBytes(r.sandbox().flashFile())).as("the flash of %s", r.address()).isEqualTo(before.get(i));
+            assertThat(r.sandbox().root().resolve("tmp/fleetflash/claim")).doesNotExist();
+        }
+    }
+
+    private static boolean backupStarted(Path backups) throws java.io.IOException {
+        if (!Files.isDirectory(backups)) {
+            return false;
+        }
+        try (var list = Files.list(backups)) {
+            return list.findAny().isPresent();
+        }
+    }
+
+    /** Whether SIGINT is ignored in this JVM (Linux: /proc), which its children then inherit. */
+    private static boolean sigintIgnoredHere() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 0x2) != 0;
+            }
+        }
+        return false;
     }
 }
