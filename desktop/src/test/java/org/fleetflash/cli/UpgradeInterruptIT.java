@@ -105,7 +105,7 @@ class UpgradeInterruptIT {
             byte[] before = Files.readAllBytes(router.sandbox().flashFile());
             Upgrade u = start(router);
 
-            terminateWhen(u, e -> "progress".equals(e.path("event").asText()) && "BACKUP".equals(e.path("phase").asText()));
+            terminateWhen(u, e -> "transfer".equals(e.path("event").asText()) && "BACKUP".equals(e.path("phase").asText()));
 
             assertThat(u.process().waitFor(120, TimeUnit.SECONDS)).isTrue();
             u.reader().get(10, TimeUnit.SECONDS);
