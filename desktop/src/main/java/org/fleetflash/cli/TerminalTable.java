@@ -59,9 +59,10 @@ final class TerminalTable implements AutoCloseable {
     }
 
     /**
-     * The table on standard output when that is a terminal that can move its cursor up and clear a line, and this
-     * process runs in its foreground; empty otherwise (a pipe, a file, {@code TERM=dumb}, a background job), and
-     * then the command prints lines as before.
+     * The table on standard output when that is a terminal that can move its cursor up and clear a line, standard
+     * input is that terminal too (JLine's condition for a system terminal), and this process runs in its foreground;
+     * empty otherwise (a pipe, a file, {@code < /dev/null}, {@code TERM=dumb}, a background job), and then the
+     * command prints lines as before.
      */
     static Optional<TerminalTable> open(LiveTable table) {
         if (!inForeground()) {
