@@ -30,6 +30,10 @@ final class LiveTable {
     /** How wide a router's name may be in its column; longer names are cut. */
     static final int MAX_ROUTER_WIDTH = 32;
     private static final int BAR = 20;
+    /** {@link #bar}'s width: the bar in brackets, a space and the percentage. */
+    private static final int BAR_WIDTH = BAR + 7;
+    private static final int AMOUNT_WIDTH = 22;
+    private static final int SPEED_WIDTH = 11;
     private static final int PHASE_WIDTH = 18;
 
     /** How a line should look; the terminal picks the colours. */
@@ -243,8 +247,8 @@ final class LiveTable {
                     + (all.size() - shown.size() - waiting) + " ended)";
         }
         List<Line> out = new ArrayList<>();
-        out.add(new Line(String.format("%-" + routerWidth + "s  %-" + PHASE_WIDTH + "s %s", "ROUTER", "PHASE",
-                "PROGRESS                         SPEED       TIME LEFT"), Tone.HEADER));
+        out.add(new Line(String.format("%-" + routerWidth + "s  %-" + PHASE_WIDTH + "s %-" + (BAR_WIDTH + 1 + AMOUNT_WIDTH)
+                + "s %-" + SPEED_WIDTH + "s %s", "ROUTER", "PHASE", "PROGRESS", "SPEED", "TIME LEFT"), Tone.HEADER));
         for (Row r : shown) {
             out.add(row(r.view(), routerWidth));
         }
@@ -290,7 +294,8 @@ final class LiveTable {
         String speed = r.perSecond() <= 0 ? "" : (r.unit() == Unit.BYTES ? Sizes.human(r.perSecond()) : Long.toString(r.perSecond()))
                 + unit;
         String eta = r.eta().map(LiveTable::clock).orElse("");
-        return new Line(String.format("%s%s %-22s %-11s %s", head, bar(r.done(), r.total()), amount, speed, eta).stripTrailing(),
+        return new Line(String.format("%s%s %-" + AMOUNT_WIDTH + "s %-" + SPEED_WIDTH + "s %s", head, bar(r.done(), r.total()), amount,
+                speed, eta).stripTrailing(),
                 Tone.PLAIN);
     }
 
