@@ -127,10 +127,14 @@ class BatchUpgradeJarIT {
     void onATerminalTheBatchIsALiveTableRedrawnInPlaceThenTheSummary() throws Exception {
         Path out = dir.resolve("terminal.txt");
         Process p = onTerminal(site(11, "12.0-table"), out);
-        p.getOutputStream().close();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the batch on a terminal did not finish in 300 s: " + Files.readString(out));
+        // script's input stays open: at its end script closes the terminal, which hangs up (SIGHUP) the command on it
+        try {
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("the batch on a terminal did not finish in 300 s: " + Files.readString(out));
+            }
+        } finally {
+            p.getOutputStream().close();
         }
         String screen = Files.readString(out, StandardCharsets.UTF_8);
 

@@ -45,7 +45,9 @@ class UpgradeCommandIT {
             for (String line : run.out().strip().split("\n")) {
                 events.add(json.readTree(line));
             }
-            assertThat(events).allSatisfy(e -> assertThat(e.has("phase")).as(e.toString()).isTrue());
+            assertThat(events).allSatisfy(e -> assertThat(e.has("event") && e.has("router") && e.has("attempt") && e.has("at"))
+                    .as(e.toString()).isTrue());
+            assertThat(events.get(0).get("event").asText()).isEqualTo("started");
             JsonNode last = events.get(events.size() - 1);
             assertThat(last.get("outcome").asText()).isEqualTo("SUCCEEDED");
             assertThat(last.get("blocksWritten").asLong()).isPositive();
