@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.device.Credentials;
 import org.fleetflash.core.device.SshTarget;
@@ -62,8 +62,12 @@ final class BatchOptions {
                     + " with the FTP port, e.g. 50000-50100; at least --concurrency of them (default: ${DEFAULT-VALUE} free port).")
     String passivePorts;
 
-    /** A router of the batch, with its own user when the targets file names one. */
-    record Target(SshTarget target, Optional<String> user) {
+    /**
+     * A router of the batch, with its own user when the targets file names one.
+     *
+     * @param where where it was named: {@code the command line} or {@code FILE line N}
+     */
+    record Target(SshTarget target, Optional<String> user, String where) {
         Credentials credentials(Credentials common) {
             return user.map(common::withUser).orElse(common);
         }
@@ -85,11 +89,13 @@ final class BatchOptions {
             throw new ParameterException(spec.commandLine(), "A batch takes at most " + MAX_ROUTERS + " routers, not " + all.size()
                     + ": split the site into several batches.");
         }
-        Set<String> seen = new HashSet<>();
+        Map<String, Target> seen = new HashMap<>();
         for (Target t : all) {
-            if (!seen.add(t.target().hostPort())) {
-                throw new ParameterException(spec.commandLine(), "The router " + t.target().hostPort() + " is named twice: name each"
-                        + " router once (two upgrades of one router at once are refused by the router anyway).");
+            Target first = seen.putIfAbsent(t.target().hostPort(), t);
+            if (first != null) {
+                throw new ParameterException(spec.commandLine(), "The router " + Sanitize.line(t.target().hostPort(), 80) + " is named"
+                        + " twice (" + first.where() + ", and " + t.where() + "): name each router once (two upgrades of one router at"
+                        + " once are refused by the router anyway).");
             }
         }
         return all;
@@ -109,7 +115,7 @@ final class BatchOptions {
         }
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
+            String line = i == 0 && lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(i); // an editor's BOM
             int hash = line.indexOf('#');
             String word = (hash >= 0 ? line.substring(0, hash) : line).strip();
             if (!word.isEmpty()) {
@@ -132,7 +138,7 @@ final class BatchOptions {
             }
         }
         try {
-            return new Target(SshTarget.parse(host), Optional.ofNullable(user));
+            return new Target(SshTarget.parse(host), Optional.ofNullable(user), where);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "In " + where + ": " + e.getMessage());
         }

@@ -91,6 +91,7 @@ public final class FleetFlashCommand implements Runnable {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         CommandLine cl = commandLine(out, err);
+        ((UpgradeCommand) cl.getSubcommands().get("upgrade").getCommand()).processStdout = true;
         CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
         cl.setExecutionStrategy(parseResult -> {
             if (!isHelpRequest(parseResult)) {

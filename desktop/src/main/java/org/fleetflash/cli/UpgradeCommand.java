@@ -101,6 +101,12 @@ final class UpgradeCommand implements Callable<Integer> {
 
     private final EventJson json = new EventJson();
 
+    /**
+     * Whether the command writes to this process's own standard output, so that a live table may be drawn there
+     * when it is a terminal (set by {@link FleetFlashCommand#run}; a command line built on other streams prints lines).
+     */
+    boolean processStdout;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -113,7 +119,7 @@ final class UpgradeCommand implements Callable<Integer> {
         }
         List<BatchOptions.Target> routers = batch.targets(spec, targets);
         BatchSettings settings = batch.settings(spec, routers.size());
-        ImageHosting hosting = batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size()));
+        ImageHosting hosting = batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size())); // checked before anything
         Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(LocalAddresses.parseLocal(bind, spec));
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
         Path home = data.ensureExists();
@@ -123,10 +129,13 @@ final class UpgradeCommand implements Callable<Integer> {
                     connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
                     Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage));
         }
-        try (AppServices app = AppServices.start(home, hosting)) {
-            BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, listener(out, routers.size()));
+        LiveTable live = new LiveTable();
+        try (AppServices app = AppServices.start(home, hosting);
+                TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null) : null) {
+            BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, table != null ? live.listener()
+                    : listener(out, routers.size()));
             CompletableFuture<BatchResult> finished = new CompletableFuture<>();
-            Thread onInterrupt = new Thread(() -> interrupted(runner, finished), "fleetflash-interrupt");
+            Thread onInterrupt = new Thread(() -> interrupted(runner, finished, table, live), "fleetflash-interrupt");
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             BatchResult result = runner.run();
             finished.complete(result);
@@ -134,6 +143,9 @@ final class UpgradeCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
                 onInterrupt.join(); // Ctrl+C came meanwhile: the hook reports and ends the process
+            }
+            if (table != null) {
+                table.close(); // the table's last state, then the summary below it
             }
             if (!jsonEvents && routers.size() > 1) {
                 BatchReport.summary(out, result);
@@ -155,8 +167,14 @@ final class UpgradeCommand implements Callable<Integer> {
                 }
             }
 
+            private boolean batchFinished;
+
             @Override
             public void onBatch(BatchEvent e) {
+                if (batchFinished) {
+                    return; // batchFinished is the last line a script reads; it holds the final totals already
+                }
+                batchFinished = e instanceof BatchEvent.Finished;
                 if (jsonEvents && routers > 1) {
                     print(out, BatchReport.json(json, e));
                 } else if (!jsonEvents && e instanceof BatchEvent.Halted h) {
@@ -190,7 +208,7 @@ final class UpgradeCommand implements Callable<Integer> {
      * ends with {@link #EXIT_CANCELLED}; the ones past it cannot be stopped, so the technician is told what they do on
      * their own and how to check them later ({@link #EXIT_LEFT_FLASHING}). Ends the process itself.
      */
-    private void interrupted(BatchRunner runner, CompletableFuture<BatchResult> finished) {
+    private void interrupted(BatchRunner runner, CompletableFuture<BatchResult> finished, TerminalTable table, LiveTable live) {
         PrintWriter err = spec.commandLine().getErr();
         int status;
         if (finished.isDone()) {
@@ -198,11 +216,22 @@ final class UpgradeCommand implements Callable<Integer> {
         } else {
             BatchRunner.CancelSummary answer = runner.cancel();
             if (answer.undoing() > 0) {
-                err.println("fleetflash upgrade: cancelling " + answer.undoing() + " router(s) before the reroot; undoing what was"
-                        + " made on them...");
-                err.flush();
+                String cancelling = "cancelling " + answer.undoing() + " router(s) before the reroot; undoing what was made on them...";
+                if (table != null) {
+                    live.status(cancelling); // on the table, which goes on showing the routers being undone
+                } else {
+                    err.println("fleetflash upgrade: " + cancelling);
+                    err.flush();
+                }
             }
-            status = awaitCancelled(runner, finished, err);
+            boolean cleaned = runner.awaitOnlyPastPointOfNoReturn(CANCEL_WAIT);
+            if (cleaned) {
+                runner.flushEvents(Duration.ofSeconds(5));
+            }
+            if (table != null) {
+                table.close(); // before any sentence on stderr, so that the two do not overwrite each other
+            }
+            status = cancelledStatus(runner, finished, cleaned, err);
             for (RouterId past : answer.pastPointOfNoReturn()) {
                 status = Math.max(status, EXIT_LEFT_FLASHING);
                 String text = "Stopped watching " + past.hostPort() + ", but the router is past the point of no return: it"
@@ -227,17 +256,17 @@ final class UpgradeCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits for the cancelled routers' clean-up (not for the routers past their reroot); returns the exit status of
-     * the routers that ended, their events printed.
+     * The exit status once the cancelled routers' clean-up was waited for ({@code cleaned}: it ended in time): the
+     * worst of the routers that ended; says what to do when the clean-up did not end in time.
      */
-    private static int awaitCancelled(BatchRunner runner, CompletableFuture<BatchResult> finished, PrintWriter err) {
-        if (!runner.awaitOnlyPastPointOfNoReturn(CANCEL_WAIT)) {
+    private static int cancelledStatus(BatchRunner runner, CompletableFuture<BatchResult> finished, boolean cleaned,
+            PrintWriter err) {
+        if (!cleaned) {
             err.println("fleetflash upgrade: not every router confirmed its clean-up within " + CANCEL_WAIT.toSeconds() + " s."
                     + " Nothing was written to their flash. Run 'fleetflash cleanup HOST' on each of them to remove what the"
                     + " upgrade made there.");
             return EXIT_NEEDS_ATTENTION;
         }
-        runner.flushEvents(Duration.ofSeconds(5));
         int status = finished.isDone() ? exitStatus(finished.join()) : ExitCodes.OK;
         for (UpgradeResult r : runner.resultsSoFar()) {
             status = Math.max(status, exitStatus(r));

@@ -308,15 +308,16 @@ public final class BatchRunner {
                 results[item.index()] = result;
                 tally(item, result);
             }
+            if (retry) {
+                emitBatch(new BatchEvent.Retrying(batchId, now(), upgrade.attempt().router(), item.tries() + 2, result));
+            }
+            // queued under the lock, so they are delivered before the batch's Finished, which waits for the lock
+            emitTotals();
             changed.signalAll();
         } finally {
             lock.unlock();
             permits.release();
         }
-        if (retry) {
-            emitBatch(new BatchEvent.Retrying(batchId, now(), upgrade.attempt().router(), item.tries() + 2, result));
-        }
-        emitTotals();
     }
 
     /** Counts a final result against the canary wave and the failure budget (under the lock). */

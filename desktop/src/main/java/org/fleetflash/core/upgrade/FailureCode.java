@@ -34,9 +34,9 @@ public enum FailureCode {
     UP_TO_DATE,
 
     // ---- the technician ----
-    /** Cancelled before the reroot; what was made on the router was undone. */
+    /** Cancelled before the reroot (or, in a cancelled batch, before it started); what was made on it was undone. */
     CANCELLED,
-    /** The batch stopped before this router started (failure budget reached, canary failed, batch cancelled). */
+    /** The batch stopped before this router started: the canary wave failed or the failure budget was reached. */
     NOT_STARTED,
     /** The batch stopped this router at STAGED, before its reroot, and undid the staging (stage-all-first). */
     BATCH_HALTED,
