@@ -65,7 +65,7 @@ echo "FleetFlash batch bench: $COUNT unthrottled simulated tl-wdr3600 routers, o
 sim_cpu_before=$(cpu_seconds "$sim_pid")
 start=$(date +%s.%N)
 /usr/bin/time -f "%U %S %M" -o "$work/batch.time" \
-    java -Xlog:gc:file="$work/gc.log" -jar "$JAR" upgrade --targets "$work/targets" --user "$user" \
+    java -Xlog:gc:file="$work/gc.log" ${UPGRADE_JVM_OPTS:-} -jar "$JAR" upgrade --targets "$work/targets" --user "$user" \
         --password-file "$work/pw" --accept-new-host-key --data-dir "$work/data" --image "$work/fw.bin" \
         --layout "kernel rootfs" --concurrency "$CONCURRENCY" --json-events >"$work/events.json" 2>"$work/batch.err" &
 batch_pid=$!
