@@ -25,28 +25,28 @@ import org.fleetflash.core.upgrade.UpgradeResult;
  * The events of one attempt as the engine emits them (the order of RouterUpgrade's phase script), one second
  * apart from {@code start}: what the history writer is fed in the tests.
  */
-final class AttemptEvents {
+public final class AttemptEvents {
 
-    static final String SHA_KERNEL = "a".repeat(64);
-    static final String SHA_ROOTFS = "b".repeat(64);
+    public static final String SHA_KERNEL = "a".repeat(64);
+    public static final String SHA_ROOTFS = "b".repeat(64);
     static final long EB = 65536;
 
     private AttemptEvents() {
     }
 
-    static DeviceFacts facts(String model, String version) {
+    public static DeviceFacts facts(String model, String version) {
         return new DeviceFacts("13.2-RELEASE", 1302001, "mips", "mips", "router-1", model, 128L << 20, 120L << 20, 4096,
                 60L << 20, "ufs:/dev/map/rootfs", true, false, List.of(), Map.of("fetch", true), Map.of(), List.of(), EB,
                 "flash/spi0", 8L << 20, List.of(new Partition("kernel", 0x20000, 0x100000, false, 0, EB)), List.of(),
                 Optional.ofNullable(version));
     }
 
-    static ImageInfo imageInfo(String version) {
+    public static ImageInfo imageInfo(String version) {
         return new ImageInfo(ImageInfo.Format.TPLINK, 1 << 20, Optional.empty(), Optional.of(version), Optional.empty(), false,
                 List.of(), false);
     }
 
-    static FlashPlan plan() {
+    public static FlashPlan plan() {
         return new FlashPlan(List.of("kernel", "rootfs"), 1 << 20, "c".repeat(64), EB, 0x20000, 0x7b0000, 1 << 20, "d".repeat(64),
                 List.of());
     }
@@ -55,7 +55,7 @@ final class AttemptEvents {
      * A whole successful attempt: 16 erase blocks of which 10 written, 6 already right, 1 MiB downloaded, the router
      * back on {@code newVersion}.
      */
-    static List<UpgradeEvent> succeeded(AttemptRef ref, Instant start, Path image, Path backupDir) {
+    public static List<UpgradeEvent> succeeded(AttemptRef ref, Instant start, Path image, Path backupDir) {
         List<UpgradeEvent> e = new ArrayList<>();
         Clock t = new Clock(start);
         e.add(new UpgradeEvent.Started(ref, t.next(), image, List.of("kernel", "rootfs")));
@@ -98,7 +98,7 @@ final class AttemptEvents {
     }
 
     /** An attempt that failed safe during the download: the router unreachable. */
-    static List<UpgradeEvent> failedInDownload(AttemptRef ref, Instant start, Path image) {
+    public static List<UpgradeEvent> failedInDownload(AttemptRef ref, Instant start, Path image) {
         List<UpgradeEvent> e = new ArrayList<>();
         Clock t = new Clock(start);
         e.add(new UpgradeEvent.Started(ref, t.next(), image, List.of("kernel", "rootfs")));
@@ -114,7 +114,7 @@ final class AttemptEvents {
         return e;
     }
 
-    static AttemptRef ref(String attemptId, String batchId, String host, int port) {
+    public static AttemptRef ref(String attemptId, String batchId, String host, int port) {
         return new AttemptRef(attemptId, batchId, new RouterId(host, port, Optional.empty()));
     }
 
