@@ -37,6 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code fleetflash history ...}: what the history of the data directory holds, and its pinned host keys. */
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "The history of upgrades kept in the data directory (history.db): every attempt, batch and router.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:help shown", "2:bad command line"},
         subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.ForgetHostKeyCommand.class})
 final class HistoryCommand implements Runnable {
 
