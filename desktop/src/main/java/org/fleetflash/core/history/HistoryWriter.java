@@ -54,6 +54,8 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final AtomicLong failures = new AtomicLong();
+    /** The last phase step of each attempt the writer handled, and whether it is in the file; guarded by itself. */
+    private final Map<String, PhaseMark> marks = new HashMap<>();
     private volatile boolean closed;
 
     // Touched by the writer thread only.
@@ -76,14 +78,16 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         if (event instanceof UpgradeEvent.Transfer || event instanceof UpgradeEvent.BlockFlashed) {
             enqueue(new Item.Count(event));
         } else {
+            Phase phase = event instanceof UpgradeEvent.PhaseChanged p ? p.to() : null;
             enqueue(new Item.Write("upgrade event " + event.getClass().getSimpleName() + " of " + event.attempt().attemptId(),
-                    c -> write(c, event)));
+                    c -> write(c, event), event.attempt().attemptId(), phase, event instanceof UpgradeEvent.Finished));
         }
     }
 
     @Override
     public void onBatch(BatchEvent event) {
-        enqueue(new Item.Write("batch event " + event.getClass().getSimpleName() + " of " + event.batchId(), c -> write(c, event)));
+        enqueue(new Item.Write("batch event " + event.getClass().getSimpleName() + " of " + event.batchId(), c -> write(c, event),
+                null, null, false));
     }
 
     /** Records who ran a batch and where (both optional: null keeps what is recorded). */
@@ -92,7 +96,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             ensureBatch(c, batchId, at);
             Rows.update(c, "UPDATE batches SET operator = COALESCE(?, operator), site = COALESCE(?, site) WHERE id = ?",
                     operator, site, batchId);
-        }));
+        }, null, null, false));
     }
 
     /**
@@ -106,6 +110,34 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             return false;
         }
         return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the attempt's step into {@code phase} is committed to the file: for the engine, which must have
+     * "committing" on record before it sends the reroot. Works whatever the event delivery's lag: it waits for that
+     * event itself, not for the queue as it is now.
+     *
+     * @return true once it is committed; false if its write failed, the attempt ended without that phase, or
+     *         {@code timeout} passed first
+     */
+    public boolean awaitPhaseWritten(String attemptId, Phase phase, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (marks) {
+            while (true) {
+                PhaseMark m = marks.get(attemptId);
+                if (m != null && m.phase() != null && m.phase().compareTo(phase) >= 0) {
+                    return m.written();
+                }
+                if (m != null && m.finished()) {
+                    return false;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed && !thread.isAlive()) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(marks, left);
+            }
+        }
     }
 
     /** How many writes failed since the writer started (each was logged). */
@@ -129,6 +161,9 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         if (thread.isAlive()) {
             LOG.error("The history writer did not finish within {}; events still queued: {}", CLOSE_DEADLINE, queue.size());
             thread.interrupt();
+        }
+        synchronized (marks) {
+            marks.notifyAll();
         }
     }
 
@@ -157,10 +192,16 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                         flushProgress();
                     }
                 } else if (item instanceof Item.Write w) {
-                    transaction(w.what(), c -> {
+                    boolean ok = transaction(w.what(), c -> {
                         writeProgress(c);
                         w.step().run(c);
                     });
+                    if (ok) {
+                        progressCommitted();
+                    }
+                    if (w.attemptId() != null && (w.phase() != null || w.finishes())) {
+                        mark(w, ok);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -174,22 +215,44 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         }
     }
 
-    private void transaction(String what, Step step) {
+    private boolean transaction(String what, Step step) {
         try {
             Rows.inTransaction(connection, c -> {
                 step.run(c);
                 return null;
             });
+            return true;
         } catch (SQLException | IOException | RuntimeException e) {
             failures.incrementAndGet();
             LOG.error("Could not record {} in the history: {}", what, e.getMessage(), e);
+            return false;
         }
     }
 
-    private void flushProgress() {
-        if (progress.values().stream().anyMatch(p -> p.dirty)) {
-            transaction("progress", this::writeProgress);
+    private void mark(Item.Write w, boolean ok) {
+        synchronized (marks) {
+            PhaseMark before = marks.get(w.attemptId());
+            if (w.finishes()) {
+                marks.put(w.attemptId(), new PhaseMark(before == null ? null : before.phase(), before != null && before.written(), true));
+            } else {
+                marks.put(w.attemptId(), new PhaseMark(w.phase(), ok, false));
+            }
+            marks.notifyAll();
         }
+    }
+
+    /** An attempt's last phase step as the writer handled it. */
+    private record PhaseMark(Phase phase, boolean written, boolean finished) {
+    }
+
+    private void flushProgress() {
+        if (progress.values().stream().anyMatch(p -> p.dirty) && transaction("progress", this::writeProgress)) {
+            progressCommitted();
+        }
+    }
+
+    private void progressCommitted() {
+        progress.values().forEach(p -> p.dirty = false);
     }
 
     private void writeProgress(Connection c) throws SQLException {
@@ -198,7 +261,6 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             if (p.dirty) {
                 Rows.update(c, "UPDATE attempts SET bytes_downloaded = ?, blocks_written = ?, blocks_unchanged = ?, blocks_failed = ? "
                         + "WHERE id = ?", p.bytesDownloaded, p.written, p.same, p.failed, e.getKey());
-                p.dirty = false;
             }
         }
     }
@@ -378,8 +440,8 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
 
     /** What the writer thread takes from its queue. */
     private sealed interface Item {
-        /** A transition: one transaction. */
-        record Write(String what, Step step) implements Item {
+        /** A transition: one transaction; {@code phase} when it is an attempt's step into a phase. */
+        record Write(String what, Step step, String attemptId, Phase phase, boolean finishes) implements Item {
         }
 
         /** Progress, counted in memory. */

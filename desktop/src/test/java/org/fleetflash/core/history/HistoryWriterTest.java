@@ -142,14 +142,30 @@ class HistoryWriterTest {
         while (!(all.get(commit) instanceof UpgradeEvent.PhaseChanged p && p.to() == org.fleetflash.core.upgrade.Phase.COMMIT)) {
             commit++;
         }
-        try (History history = History.open(data())) {
+        try (History history = History.open(data());
+                Connection blocker = DriverManager.getConnection("jdbc:sqlite:" + history.file());
+                Statement st = blocker.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
             all.subList(0, commit + 1).forEach(history.writer()::on);
-            assertThat(history.writer().awaitWritten(Duration.ofSeconds(20))).isTrue();
+            assertThat(history.writer().awaitPhaseWritten("att-run", org.fleetflash.core.upgrade.Phase.COMMIT, Duration.ofMillis(200)))
+                    .as("not in the file while another writer holds it").isFalse();
+            st.execute("ROLLBACK");
+            assertThat(history.writer().awaitPhaseWritten("att-run", org.fleetflash.core.upgrade.Phase.COMMIT, Duration.ofSeconds(20))).isTrue();
+            try (ResultSet rs = st.executeQuery("SELECT phase FROM attempts WHERE id = 'att-run'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("read by another connection: in the file").isEqualTo("COMMIT");
+            }
             AttemptRecord a = history.attempts(AttemptFilter.all()).get(0);
             assertThat(a.outcomeOrRunning()).isEqualTo("RUNNING");
             assertThat(a.phase()).as("the reroot is on record before it is sent").contains("COMMIT");
             assertThat(a.bytesDownloaded()).isEqualTo(1 << 20);
             assertThat(a.endedAt()).isEmpty();
+
+            AttemptEvents.failedInDownload(AttemptEvents.ref("att-lost", "b-run", "192.0.2.51", 22), T0, image).forEach(history.writer()::on);
+            long start = System.nanoTime();
+            assertThat(history.writer().awaitPhaseWritten("att-lost", org.fleetflash.core.upgrade.Phase.COMMIT, Duration.ofSeconds(30)))
+                    .as("an attempt that ended before COMMIT never gets there").isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         }
     }
 
