@@ -147,7 +147,9 @@ public final class History implements AutoCloseable {
             SshTarget t = SshTarget.parse(r);
             sql.append(" AND r.host = ?");
             args.add(t.host());
-            if (r.strip().endsWith(":" + t.port()) && !r.strip().startsWith("[") || r.strip().startsWith("[") && r.strip().contains("]:")) {
+            String given = r.strip();
+            boolean portGiven = given.startsWith("[") ? given.contains("]:") : given.indexOf(':') >= 0 && given.indexOf(':') == given.lastIndexOf(':');
+            if (portGiven) {
                 sql.append(" AND r.port = ?");
                 args.add(t.port());
             }

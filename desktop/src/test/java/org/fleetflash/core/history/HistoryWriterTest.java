@@ -91,6 +91,8 @@ class HistoryWriterTest {
                     Optional.empty(), Optional.empty()))).extracting(AttemptRecord::attemptId).containsExactly("att-3");
             assertThat(history.attempts(new AttemptFilter(Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.of("192.0.2.11"), Optional.of("batch-1")))).extracting(AttemptRecord::attemptId).containsExactly("att-2", "att-3");
+            assertThat(history.attempts(new AttemptFilter(Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of("192.0.2.11:22"), Optional.empty()))).as("another port is another router").isEmpty();
         }
 
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data().history()); Statement st = c.createStatement()) {
