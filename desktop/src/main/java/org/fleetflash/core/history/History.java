@@ -97,7 +97,7 @@ public final class History implements AutoCloseable {
         return db.file();
     }
 
-    /** The schema version the file has (the latest this FleetFlash knows). */
+    /** The schema version the file has: the latest this FleetFlash knows, or a newer one a later FleetFlash left. */
     public String schemaVersion() {
         return schemaVersion;
     }
