@@ -61,6 +61,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     // Touched by the writer thread only.
     private final Map<String, Progress> progress = new HashMap<>();
     private final Map<String, Integer> nextTry = new HashMap<>();
+    private final Map<Path, ImageDigest> digests = new HashMap<>();
 
     HistoryWriter(Database db) throws IOException {
         try {
@@ -385,34 +386,58 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     }
 
     /** The image file's row (by SHA-256), or null when the file cannot be read any more. */
-    private static Long imageId(Connection c, Path image, Instant at) throws SQLException {
-        String sha;
-        long size;
-        try (InputStream in = Files.newInputStream(image)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            long total = 0;
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                md.update(buf, 0, n);
-                total += n;
-            }
-            sha = HexFormat.of().formatHex(md.digest());
-            size = total;
+    private Long imageId(Connection c, Path image, Instant at) throws SQLException {
+        ImageDigest d;
+        try {
+            d = digest(image);
         } catch (IOException e) {
             LOG.warn("Cannot read the image {} to record its digest: {}", image, e.getMessage());
             return null;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java", e);
         }
         Rows.update(c, "INSERT INTO images (file_name, size, sha256, first_used) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                String.valueOf(image.getFileName()), size, sha, at);
+                String.valueOf(image.getFileName()), d.size(), d.sha256(), at);
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM images WHERE sha256 = ?")) {
-            ps.setString(1, sha);
+            ps.setString(1, d.sha256());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
         }
+    }
+
+    /**
+     * The image's SHA-256, read once per file version: a batch starts every router's attempt with the same image,
+     * and it is hashed again only when its size or modification time changed.
+     */
+    private ImageDigest digest(Path image) throws IOException {
+        Path key = image.toAbsolutePath().normalize();
+        long size = Files.size(key);
+        long modified = Files.getLastModifiedTime(key).toMillis();
+        ImageDigest known = digests.get(key);
+        if (known != null && known.size() == size && known.modified() == modified) {
+            return known;
+        }
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java", e);
+        }
+        long total = 0;
+        try (InputStream in = Files.newInputStream(key)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                md.update(buf, 0, n);
+                total += n;
+            }
+        }
+        ImageDigest d = new ImageDigest(total, modified, HexFormat.of().formatHex(md.digest()));
+        digests.put(key, d);
+        return d;
+    }
+
+    /** An image file's digest as of its size and modification time. */
+    private record ImageDigest(long size, long modified, String sha256) {
     }
 
     private void write(Connection c, BatchEvent event) throws SQLException {
