@@ -33,6 +33,7 @@ import picocli.CommandLine.ParseResult;
             ScanCommand.class,
             SimCommand.class,
             DemoCommand.class,
+            HistoryCommand.class,
         })
 public final class FleetFlashCommand implements Runnable {
 

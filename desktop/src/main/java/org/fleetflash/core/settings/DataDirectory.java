@@ -73,6 +73,16 @@ public final class DataDirectory {
         return path.resolve("known_hosts");
     }
 
+    /** The history database (SQLite): attempts, batches, routers and their pinned host keys. */
+    public Path history() {
+        return path.resolve("history.db");
+    }
+
+    /** The lock file that lets one FleetFlash at a time use this data directory (it names the holder). */
+    public Path instanceLock() {
+        return path.resolve("instance.lock");
+    }
+
     /** The directory of FleetFlash's log files. */
     public Path logs() {
         return path.resolve("logs");

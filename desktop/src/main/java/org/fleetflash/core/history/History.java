@@ -1,0 +1,198 @@
+package org.fleetflash.core.history;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.settings.DataDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The history of one data directory: every batch, attempt, router and pinned host key, in one SQLite file
+ * ({@code history.db}, mode 600). Opening it takes the data directory's {@link InstanceLock} (one FleetFlash at
+ * a time), brings the schema up to date and imports the known_hosts file of earlier versions once. Close it to
+ * write what is queued and let the next FleetFlash in.
+ */
+public final class History implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(History.class);
+
+    private final InstanceLock lock;
+    private final Database db;
+    private final String schemaVersion;
+    private final HistoryHostKeyStore hostKeys;
+    private final HistoryWriter writer;
+
+    private History(InstanceLock lock, Database db, String schemaVersion) throws IOException {
+        this.lock = lock;
+        this.db = db;
+        this.schemaVersion = schemaVersion;
+        this.hostKeys = new HistoryHostKeyStore(db);
+        HistoryWriter w;
+        try {
+            w = new HistoryWriter(db);
+        } catch (IOException e) {
+            hostKeys.close();
+            throw e;
+        }
+        this.writer = w;
+    }
+
+    /**
+     * Opens the history of {@code data} (creating the directory and the file when missing) for this process alone.
+     *
+     * @throws InstanceLockedException another FleetFlash uses the directory; nothing was changed
+     * @throws IOException             the file cannot be opened or brought to the current schema
+     */
+    public static History open(DataDirectory data) throws IOException {
+        data.ensureExists();
+        InstanceLock lock = InstanceLock.acquire(data);
+        History history = null;
+        try {
+            Database db = Database.openOrCreate(data.history());
+            String version = db.migrate(Database.LATEST_VERSION);
+            history = new History(lock, db, version);
+            HistoryHostKeyStore.ImportResult imported = history.hostKeys.importKnownHostsOnce(data.knownHosts());
+            if (imported.done() && imported.imported() > 0) {
+                LOG.info("Moved {} pinned host keys from {} into the history", imported.imported(), data.knownHosts());
+            }
+            LOG.info("Opened the history {} (schema version {})", data.history(), version);
+            return history;
+        } catch (IOException | RuntimeException e) {
+            if (history != null) {
+                history.close();
+            } else {
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the attempts of {@code data}'s history without opening it for writing: for a listing while another
+     * FleetFlash holds the directory (SQLite lets readers in beside the writer). Needs a history the holder has
+     * already brought to this version's schema.
+     */
+    public static List<AttemptRecord> readAttempts(DataDirectory data, AttemptFilter filter) throws IOException {
+        Database db = Database.openReadOnly(data.history());
+        try (Connection c = db.connect()) {
+            return attempts(c, filter);
+        } catch (SQLException e) {
+            throw new IOException("Cannot read the history " + data.history() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The database file. */
+    public Path file() {
+        return db.file();
+    }
+
+    /** The schema version the file has: the latest this FleetFlash knows, or a newer one a later FleetFlash left. */
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** The writer to add as a batch's listener. */
+    public HistoryWriter writer() {
+        return writer;
+    }
+
+    /** The pinned host keys, to give the SSH connector. */
+    public HistoryHostKeyStore hostKeys() {
+        return hostKeys;
+    }
+
+    /** The attempts that match {@code filter}, oldest first (what is committed; see {@link HistoryWriter#awaitWritten}). */
+    public List<AttemptRecord> attempts(AttemptFilter filter) throws IOException {
+        try (Connection c = db.connect()) {
+            return attempts(c, filter);
+        } catch (SQLException e) {
+            throw new IOException("Cannot read the history " + db.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<AttemptRecord> attempts(Connection c, AttemptFilter f) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT a.id, a.batch_id, a.try_number, r.host, r.port, r.model, i.file_name, i.sha256, "
+                + "a.old_version, a.new_version, a.started_at, a.ended_at, a.duration_ms, a.phase, a.outcome, a.failure_code, "
+                + "a.failure_message, a.bytes_downloaded, a.blocks_written, a.blocks_unchanged, a.image_forced "
+                + "FROM attempts a JOIN routers r ON r.id = a.router_id LEFT JOIN images i ON i.id = a.image_id WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        f.since().ifPresent(t -> {
+            sql.append(" AND a.started_at >= ?");
+            args.add(t.toEpochMilli());
+        });
+        f.until().ifPresent(t -> {
+            sql.append(" AND a.started_at < ?");
+            args.add(t.toEpochMilli());
+        });
+        f.outcome().ifPresent(o -> {
+            if ("RUNNING".equals(o)) {
+                sql.append(" AND a.outcome IS NULL");
+            } else {
+                sql.append(" AND a.outcome = ?");
+                args.add(o);
+            }
+        });
+        f.router().ifPresent(r -> {
+            SshTarget t = SshTarget.parse(r);
+            sql.append(" AND r.host = ?");
+            args.add(t.host());
+            String given = r.strip();
+            boolean portGiven = given.startsWith("[") ? given.contains("]:") : given.indexOf(':') >= 0 && given.indexOf(':') == given.lastIndexOf(':');
+            if (portGiven) {
+                sql.append(" AND r.port = ?");
+                args.add(t.port());
+            }
+        });
+        f.batch().ifPresent(b -> {
+            sql.append(" AND a.batch_id = ?");
+            args.add(b);
+        });
+        sql.append(" ORDER BY a.started_at, a.id");
+        List<AttemptRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AttemptRecord(rs.getString(1), rs.getString(2), rs.getInt(3), new SshTarget(rs.getString(4), rs.getInt(5))
+                            .hostPort(), text(rs, 6), text(rs, 7), text(rs, 8), text(rs, 9), text(rs, 10), Instant.ofEpochMilli(rs.getLong(11)),
+                            millis(rs, 12).map(Instant::ofEpochMilli), millis(rs, 13).map(Duration::ofMillis), text(rs, 14), text(rs, 15),
+                            text(rs, 16), text(rs, 17), rs.getLong(18), rs.getLong(19), rs.getLong(20), rs.getInt(21) != 0));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> text(ResultSet rs, int column) throws SQLException {
+        return Optional.ofNullable(rs.getString(column));
+    }
+
+    private static Optional<Long> millis(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    /** Writes what is queued, closes the file and releases the data directory. */
+    @Override
+    public void close() throws IOException {
+        try {
+            writer.close();
+            hostKeys.close();
+        } finally {
+            lock.close();
+        }
+    }
+}

@@ -1,0 +1,493 @@
+package org.fleetflash.core.history;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.fleetflash.agent.image.ImageInfo;
+import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.core.batch.BatchEvent;
+import org.fleetflash.core.batch.BatchListener;
+import org.fleetflash.core.batch.BatchSettings;
+import org.fleetflash.core.upgrade.AttemptRef;
+import org.fleetflash.core.upgrade.Phase;
+import org.fleetflash.core.upgrade.UpgradeEvent;
+import org.fleetflash.core.upgrade.UpgradeResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a batch's events into the history as they happen. As a {@link BatchListener} it only queues: every
+ * event is written by the writer's own thread ({@value #THREAD_NAME}), each transition (start, phase change,
+ * probe, plan, backup, return, note, end) committed in its own transaction, in the order the engine emitted them.
+ * Progress (bytes moved, erase blocks flashed) is counted in memory and committed with the attempt's next
+ * transition, or as soon as nothing else waits; so a flash of thousands of blocks is not thousands of commits.
+ *
+ * <p>A write that fails (disk full, file damaged) is logged and counted ({@link #failedWrites()}); the upgrade
+ * never waits for the history nor fails because of it.
+ */
+public final class HistoryWriter implements BatchListener, AutoCloseable {
+
+    /** The writer thread's name. */
+    public static final String THREAD_NAME = "fleetflash-history-writer";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
+    private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
+
+    private final Connection connection;
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final AtomicLong failures = new AtomicLong();
+    /** The last phase step of each attempt the writer handled, and whether it is in the file; guarded by itself. */
+    private final Map<String, PhaseMark> marks = new HashMap<>();
+    private volatile boolean closed;
+
+    // Touched by the writer thread only.
+    private final Map<String, Progress> progress = new HashMap<>();
+    private final Map<String, Integer> nextTry = new HashMap<>();
+    private final Map<Path, ImageDigest> digests = new HashMap<>();
+
+    HistoryWriter(Database db) throws IOException {
+        try {
+            connection = db.connect();
+        } catch (SQLException e) {
+            throw new IOException("Cannot open the history " + db.file() + " for writing: " + e.getMessage(), e);
+        }
+        thread = new Thread(this::run, THREAD_NAME);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void on(UpgradeEvent event) {
+        if (event instanceof UpgradeEvent.Transfer || event instanceof UpgradeEvent.BlockFlashed) {
+            enqueue(new Item.Count(event));
+        } else {
+            Phase phase = event instanceof UpgradeEvent.PhaseChanged p ? p.to() : null;
+            enqueue(new Item.Write("upgrade event " + event.getClass().getSimpleName() + " of " + event.attempt().attemptId(),
+                    c -> write(c, event), event.attempt().attemptId(), phase, event instanceof UpgradeEvent.Finished));
+        }
+    }
+
+    @Override
+    public void onBatch(BatchEvent event) {
+        enqueue(new Item.Write("batch event " + event.getClass().getSimpleName() + " of " + event.batchId(), c -> write(c, event),
+                null, null, false));
+    }
+
+    /** Records who ran a batch and where (both optional: null keeps what is recorded). */
+    public void labelBatch(String batchId, String operator, String site, Instant at) {
+        enqueue(new Item.Write("label of batch " + batchId, c -> {
+            ensureBatch(c, batchId, at);
+            Rows.update(c, "UPDATE batches SET operator = COALESCE(?, operator), site = COALESCE(?, site) WHERE id = ?",
+                    operator, site, batchId);
+        }, null, null, false));
+    }
+
+    /**
+     * Waits until everything queued before this call is committed to the file (or failed and was logged).
+     *
+     * @return false if {@code timeout} passed first, or the writer is closed
+     */
+    public boolean awaitWritten(Duration timeout) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        if (!enqueue(new Item.Barrier(done))) {
+            return false;
+        }
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the attempt's step into {@code phase} is committed to the file: for the engine, which must have
+     * "committing" on record before it sends the reroot. Works whatever the event delivery's lag: it waits for that
+     * event itself, not for the queue as it is now.
+     *
+     * @return true once it is committed; false if its write failed, the attempt ended without that phase, or
+     *         {@code timeout} passed first
+     */
+    public boolean awaitPhaseWritten(String attemptId, Phase phase, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (marks) {
+            while (true) {
+                PhaseMark m = marks.get(attemptId);
+                if (m != null && m.phase() != null && m.phase().compareTo(phase) >= 0) {
+                    return m.written();
+                }
+                if (m != null && m.finished()) {
+                    return false;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed && !thread.isAlive()) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(marks, left);
+            }
+        }
+    }
+
+    /** How many writes failed since the writer started (each was logged). */
+    public long failedWrites() {
+        return failures.get();
+    }
+
+    /** Writes what is queued (for at most 30 s), then stops the writer thread and closes its connection. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.add(new Item.Stop());
+        try {
+            thread.join(CLOSE_DEADLINE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.error("The history writer did not finish within {}; events still queued: {}", CLOSE_DEADLINE, queue.size());
+            thread.interrupt();
+        }
+        synchronized (marks) {
+            marks.notifyAll();
+        }
+    }
+
+    private boolean enqueue(Item item) {
+        if (closed) {
+            LOG.warn("History writer closed: not recorded: {}", item);
+            return false;
+        }
+        queue.add(item);
+        return true;
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Item item = queue.take();
+                if (item instanceof Item.Stop) {
+                    flushProgress();
+                    break;
+                } else if (item instanceof Item.Barrier b) {
+                    flushProgress();
+                    b.done().countDown();
+                } else if (item instanceof Item.Count count) {
+                    count(count.event());
+                    if (queue.isEmpty()) {
+                        flushProgress();
+                    }
+                } else if (item instanceof Item.Write w) {
+                    boolean ok = transaction(w.what(), c -> {
+                        writeProgress(c);
+                        w.step().run(c);
+                    });
+                    if (ok) {
+                        progressCommitted();
+                    }
+                    if (w.attemptId() != null && (w.phase() != null || w.finishes())) {
+                        mark(w, ok);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.warn("Closing the history writer's connection: {}", e.getMessage());
+            }
+        }
+    }
+
+    private boolean transaction(String what, Step step) {
+        try {
+            Rows.inTransaction(connection, c -> {
+                step.run(c);
+                return null;
+            });
+            return true;
+        } catch (SQLException | IOException | RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.error("Could not record {} in the history: {}", what, e.getMessage(), e);
+            return false;
+        }
+    }
+
+    private void mark(Item.Write w, boolean ok) {
+        synchronized (marks) {
+            PhaseMark before = marks.get(w.attemptId());
+            if (w.finishes()) {
+                marks.put(w.attemptId(), new PhaseMark(before == null ? null : before.phase(), before != null && before.written(), true));
+            } else {
+                marks.put(w.attemptId(), new PhaseMark(w.phase(), ok, false));
+            }
+            marks.notifyAll();
+        }
+    }
+
+    /** An attempt's last phase step as the writer handled it. */
+    private record PhaseMark(Phase phase, boolean written, boolean finished) {
+    }
+
+    private void flushProgress() {
+        if (progress.values().stream().anyMatch(p -> p.dirty) && transaction("progress", this::writeProgress)) {
+            progressCommitted();
+        }
+    }
+
+    private void progressCommitted() {
+        progress.values().forEach(p -> p.dirty = false);
+    }
+
+    private void writeProgress(Connection c) throws SQLException {
+        for (Map.Entry<String, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            if (p.dirty) {
+                Rows.update(c, "UPDATE attempts SET bytes_downloaded = ?, blocks_written = ?, blocks_unchanged = ?, blocks_failed = ? "
+                        + "WHERE id = ?", p.bytesDownloaded, p.written, p.same, p.failed, e.getKey());
+            }
+        }
+    }
+
+    private void count(UpgradeEvent event) {
+        Progress p = progress.computeIfAbsent(event.attempt().attemptId(), k -> new Progress());
+        if (event instanceof UpgradeEvent.Transfer t && t.phase() == Phase.DOWNLOAD) {
+            p.bytesDownloaded = Math.max(p.bytesDownloaded, t.bytes());
+            p.dirty = true;
+        } else if (event instanceof UpgradeEvent.BlockFlashed b) {
+            switch (b.action()) {
+                case WRITTEN -> p.written++;
+                case SAME -> p.same++;
+                case FAILED -> p.failed++;
+                default -> throw new IllegalStateException("unknown block action " + b.action());
+            }
+            p.dirty = true;
+        }
+    }
+
+    private void write(Connection c, UpgradeEvent event) throws SQLException, IOException {
+        AttemptRef ref = event.attempt();
+        String id = ref.attemptId();
+        if (event instanceof UpgradeEvent.Started s) {
+            startAttempt(c, s);
+            return;
+        }
+        ensureAttempt(c, ref, event.at());
+        if (event instanceof UpgradeEvent.PhaseChanged p) {
+            closePhase(c, id, p.at());
+            Rows.update(c, "INSERT INTO phase_events (attempt_id, phase, entered_at) VALUES (?, ?, ?)", id, p.to().name(), p.at());
+            Rows.update(c, "UPDATE attempts SET phase = ? WHERE id = ?", p.to().name(), id);
+        } else if (event instanceof UpgradeEvent.Probed p) {
+            DeviceFacts f = p.facts();
+            String arch = f.machineArch().isBlank() ? f.arch() : f.machineArch();
+            Rows.update(c, "UPDATE routers SET hostname = ?, model = ?, architecture = ? WHERE id = (SELECT router_id FROM attempts "
+                    + "WHERE id = ?)", Rows.routerText(f.hostname()), Rows.routerText(f.model()), Rows.routerText(arch), id);
+            Rows.update(c, "UPDATE attempts SET old_version = ? WHERE id = ?", Rows.routerText(f.firmwareVersion().orElse(null)), id);
+        } else if (event instanceof UpgradeEvent.Planned p) {
+            Rows.update(c, "UPDATE attempts SET image_forced = ? WHERE id = ?", p.imageForced(), id);
+            p.image().ifPresent(info -> describeImage(c, id, info));
+        } else if (event instanceof UpgradeEvent.BackedUp b) {
+            Rows.update(c, "UPDATE attempts SET backup_dir = ? WHERE id = ?", b.directory().toString(), id);
+            for (UpgradeEvent.PartitionBackup part : b.partitions()) {
+                Rows.update(c, "INSERT INTO partition_backups (attempt_id, partition, file, size, sha256) VALUES (?, ?, ?, ?, ?)",
+                        id, Rows.routerText(part.partition()), part.file().toString(), part.size(), part.sha256());
+            }
+        } else if (event instanceof UpgradeEvent.Returned r) {
+            Rows.update(c, "UPDATE attempts SET new_version = ? WHERE id = ?", Rows.routerText(r.firmwareVersion().orElse(null)), id);
+        } else if (event instanceof UpgradeEvent.Note n) {
+            Rows.update(c, "INSERT INTO transcript_lines (attempt_id, at, phase, level, text) VALUES (?, ?, ?, ?, ?)", id, n.at(),
+                    n.phase() == null ? null : n.phase().name(), n.level().name(), Rows.routerText(n.text()));
+        } else if (event instanceof UpgradeEvent.Finished f) {
+            finishAttempt(c, f);
+        }
+    }
+
+    private void startAttempt(Connection c, UpgradeEvent.Started s) throws SQLException {
+        AttemptRef ref = s.attempt();
+        ensureBatch(c, ref.batchId(), s.at());
+        long router = Rows.routerId(c, ref.router().host(), ref.router().port(), s.at());
+        Long image = imageId(c, s.image(), s.at());
+        Integer tryNumber = nextTry.remove(ref.batchId() + " " + ref.router().hostPort());
+        Rows.update(c, "INSERT INTO attempts (id, batch_id, router_id, image_id, image_path, layout, started_at, try_number, "
+                + "host_key_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", ref.attemptId(), ref.batchId(),
+                router, image, s.image().toString(), String.join(",", s.layout()), s.at(), tryNumber == null ? 1 : tryNumber,
+                ref.router().hostKey().orElse(null));
+    }
+
+    /** An event of an attempt whose start was not seen (the writer joined late): the attempt is recorded from it. */
+    private void ensureAttempt(Connection c, AttemptRef ref, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM attempts WHERE id = ?")) {
+            ps.setString(1, ref.attemptId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        ensureBatch(c, ref.batchId(), at);
+        long router = Rows.routerId(c, ref.router().host(), ref.router().port(), at);
+        Rows.update(c, "INSERT INTO attempts (id, batch_id, router_id, started_at) VALUES (?, ?, ?, ?)", ref.attemptId(),
+                ref.batchId(), router, at);
+    }
+
+    private static void ensureBatch(Connection c, String batchId, Instant at) throws SQLException {
+        Rows.update(c, "INSERT INTO batches (id, started_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", batchId, at);
+    }
+
+    private static void closePhase(Connection c, String attemptId, Instant at) throws SQLException {
+        Rows.update(c, "UPDATE phase_events SET left_at = ?, duration_ms = MAX(0, ? - entered_at) WHERE attempt_id = ? AND left_at IS NULL",
+                at, at.toEpochMilli(), attemptId);
+    }
+
+    private void finishAttempt(Connection c, UpgradeEvent.Finished f) throws SQLException {
+        UpgradeResult r = f.result();
+        String id = f.attempt().attemptId();
+        closePhase(c, id, f.at());
+        Progress p = progress.remove(id);
+        long written = r.written() >= 0 ? r.written() : p == null ? 0 : p.written;
+        long same = r.same() >= 0 ? r.same() : p == null ? 0 : p.same;
+        long bytes = Math.max(r.bytesDownloaded(), p == null ? 0 : p.bytesDownloaded);
+        boolean failed = !r.code().success();
+        Rows.update(c, "UPDATE attempts SET ended_at = ?, phase = COALESCE(?, phase), outcome = ?, failure_code = ?, failure_message = ?, "
+                + "bytes_downloaded = ?, blocks_written = ?, blocks_unchanged = ?, blocks_failed = ?, image_forced = ?, "
+                + "host_key_fingerprint = COALESCE(?, host_key_fingerprint), backup_dir = COALESCE(?, backup_dir), duration_ms = ? "
+                + "WHERE id = ?", f.at(), r.phase() == null ? null : r.phase().name(), r.outcome().name(), r.code().name(),
+                failed ? Rows.routerText(r.message()) : null, bytes, written, same, p == null ? 0 : p.failed, r.imageForced(),
+                r.attempt().router().hostKey().orElse(null), r.backup().map(Path::toString).orElse(null), r.elapsed().toMillis(), id);
+        if (r.image().isPresent()) {
+            describeImage(c, id, r.image().get());
+        }
+    }
+
+    private static void describeImage(Connection c, String attemptId, ImageInfo info) {
+        try {
+            Rows.update(c, "UPDATE images SET format = ?, version = COALESCE(?, version) WHERE id = (SELECT image_id FROM attempts WHERE id = ?)",
+                    info.format().name(), Rows.routerText(info.version().orElse(null)), attemptId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot record the image's format: " + e.getMessage(), e);
+        }
+    }
+
+    /** The image file's row (by SHA-256), or null when the file cannot be read any more. */
+    private Long imageId(Connection c, Path image, Instant at) throws SQLException {
+        ImageDigest d;
+        try {
+            d = digest(image);
+        } catch (IOException e) {
+            LOG.warn("Cannot read the image {} to record its digest: {}", image, e.getMessage());
+            return null;
+        }
+        Rows.update(c, "INSERT INTO images (file_name, size, sha256, first_used) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                String.valueOf(image.getFileName()), d.size(), d.sha256(), at);
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM images WHERE sha256 = ?")) {
+            ps.setString(1, d.sha256());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The image's SHA-256, read once per file version: a batch starts every router's attempt with the same image,
+     * and it is hashed again only when its size or modification time changed.
+     */
+    private ImageDigest digest(Path image) throws IOException {
+        Path key = image.toAbsolutePath().normalize();
+        long size = Files.size(key);
+        long modified = Files.getLastModifiedTime(key).toMillis();
+        ImageDigest known = digests.get(key);
+        if (known != null && known.size() == size && known.modified() == modified) {
+            return known;
+        }
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java", e);
+        }
+        long total = 0;
+        try (InputStream in = Files.newInputStream(key)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                md.update(buf, 0, n);
+                total += n;
+            }
+        }
+        ImageDigest d = new ImageDigest(total, modified, HexFormat.of().formatHex(md.digest()));
+        digests.put(key, d);
+        return d;
+    }
+
+    /** An image file's digest as of its size and modification time. */
+    private record ImageDigest(long size, long modified, String sha256) {
+    }
+
+    private void write(Connection c, BatchEvent event) throws SQLException {
+        String id = event.batchId();
+        ensureBatch(c, id, event.at());
+        if (event instanceof BatchEvent.Started s) {
+            BatchSettings b = s.settings();
+            Rows.update(c, "UPDATE batches SET started_at = ?, router_count = ?, concurrency = ?, canary = ?, max_failures = ?, "
+                    + "stage_all_first = ?, retries = ?, staging_deadline_s = ? WHERE id = ?", s.at(), s.routers().size(), b.concurrency(),
+                    b.canary(), b.maxFailures(), b.stageAllFirst(), b.retries(), b.stagingDeadline().toSeconds(), id);
+        } else if (event instanceof BatchEvent.Halted h) {
+            Rows.update(c, "UPDATE batches SET halted_reason = ? WHERE id = ?", Rows.routerText(h.reason()), id);
+        } else if (event instanceof BatchEvent.Retrying r) {
+            nextTry.put(id + " " + r.router().hostPort(), r.attempt());
+        } else if (event instanceof BatchEvent.Finished f) {
+            Rows.update(c, "UPDATE batches SET ended_at = ? WHERE id = ?", f.at(), id);
+        }
+    }
+
+    /** A database step of one transaction. */
+    @FunctionalInterface
+    private interface Step {
+        void run(Connection c) throws SQLException, IOException;
+    }
+
+    /** What the writer thread takes from its queue. */
+    private sealed interface Item {
+        /** A transition: one transaction; {@code phase} when it is an attempt's step into a phase. */
+        record Write(String what, Step step, String attemptId, Phase phase, boolean finishes) implements Item {
+        }
+
+        /** Progress, counted in memory. */
+        record Count(UpgradeEvent event) implements Item {
+        }
+
+        /** Everything before it is written: release the waiter. */
+        record Barrier(CountDownLatch done) implements Item {
+        }
+
+        /** Write the rest and stop. */
+        record Stop() implements Item {
+        }
+    }
+
+    /** An attempt's progress not yet committed. */
+    private static final class Progress {
+        long bytesDownloaded;
+        long written;
+        long same;
+        long failed;
+        boolean dirty;
+    }
+}

@@ -1,0 +1,183 @@
+package org.fleetflash.core.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.fleetflash.core.batch.BatchEvent;
+import org.fleetflash.core.batch.BatchSettings;
+import org.fleetflash.core.batch.BatchTotals;
+import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.upgrade.AttemptRef;
+import org.fleetflash.core.upgrade.UpgradeEvent;
+import org.fleetflash.core.upgrade.UpgradeResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The history writer fed real event sequences, writing a real SQLite file that is read back after it closed. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HistoryWriterTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-30T09:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private DataDirectory data() {
+        return DataDirectory.resolve(Optional.of(dir.resolve("data")), Map.of(), "Linux", dir);
+    }
+
+    @Test
+    void aBatchWithASuccessAndARetriedFailureIsInTheFileAfterTheHistoryClosed() throws Exception {
+        Path image = Files.write(dir.resolve("fw-11.0-r200.bin"), new byte[] {1, 2, 3, 4});
+        AttemptRef ok = AttemptEvents.ref("att-1", "batch-1", "192.0.2.10", 22);
+        AttemptRef failed = AttemptEvents.ref("att-2", "batch-1", "192.0.2.11", 2222);
+        AttemptRef retry = AttemptEvents.ref("att-3", "batch-1", "192.0.2.11", 2222);
+        try (History history = History.open(data())) {
+            HistoryWriter w = history.writer();
+            w.onBatch(new BatchEvent.Started("batch-1", T0, List.of(ok.router(), failed.router()), BatchSettings.defaults().withRetries(1)));
+            w.labelBatch("batch-1", "Dana", "Site 4", T0);
+            List<UpgradeEvent> failure = AttemptEvents.failedInDownload(failed, T0.plusSeconds(1), image);
+            failure.forEach(w::on);
+            UpgradeResult firstResult = ((UpgradeEvent.Finished) failure.get(failure.size() - 1)).result();
+            w.onBatch(new BatchEvent.Retrying("batch-1", T0.plusSeconds(20), failed.router(), 2, firstResult));
+            AttemptEvents.succeeded(ok, T0.plusSeconds(2), image, dir.resolve("backup")).forEach(w::on);
+            AttemptEvents.succeeded(retry, T0.plusSeconds(100), image, dir.resolve("backup2")).forEach(w::on);
+            w.onBatch(new BatchEvent.Finished("batch-1", T0.plusSeconds(300), List.of(),
+                    new BatchTotals(2, 2, 0, 1, 0, 0, 0, 3L << 20, 20, 12, Duration.ofSeconds(300), Optional.empty())));
+            assertThat(w.awaitWritten(Duration.ofSeconds(20))).isTrue();
+            assertThat(w.failedWrites()).isZero();
+        }
+
+        try (History history = History.open(data())) {
+            List<AttemptRecord> all = history.attempts(AttemptFilter.all());
+            assertThat(all).extracting(AttemptRecord::attemptId).containsExactly("att-2", "att-1", "att-3");
+            AttemptRecord first = all.get(1);
+            assertThat(first.router()).isEqualTo("192.0.2.10:22");
+            assertThat(first.outcomeOrRunning()).isEqualTo("SUCCEEDED");
+            assertThat(first.oldVersion()).contains("11.0-r100");
+            assertThat(first.newVersion()).contains("11.0-r200");
+            assertThat(first.model()).hasValueSatisfying(m -> assertThat(m).startsWith("TL-WDR3600").doesNotContain("\u202e"));
+            assertThat(first.bytesDownloaded()).isEqualTo(1 << 20);
+            assertThat(first.blocksWritten()).isEqualTo(10);
+            assertThat(first.blocksUnchanged()).isEqualTo(6);
+            assertThat(first.imageFile()).contains("fw-11.0-r200.bin");
+            assertThat(first.imageSha256()).contains("9f64a747e1b97f131fabb6b447296c9b6f0201e79fb3c5356e6c77e89b6a806a");
+            assertThat(first.tryNumber()).isEqualTo(1);
+
+            AttemptRecord lost = all.get(0);
+            assertThat(lost.outcomeOrRunning()).isEqualTo("FAILED_SAFE");
+            assertThat(lost.failureCode()).contains("DOWNLOAD_FAILED");
+            assertThat(lost.phase()).contains("DOWNLOAD");
+            assertThat(lost.bytesDownloaded()).isEqualTo(1 << 18);
+            assertThat(all.get(2).tryNumber()).as("the retry is the router's second try").isEqualTo(2);
+
+            assertThat(history.attempts(new AttemptFilter(Optional.empty(), Optional.empty(), Optional.of("FAILED_SAFE"),
+                    Optional.empty(), Optional.empty()))).extracting(AttemptRecord::attemptId).containsExactly("att-2");
+            assertThat(history.attempts(new AttemptFilter(Optional.of(T0.plusSeconds(50)), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty()))).extracting(AttemptRecord::attemptId).containsExactly("att-3");
+            assertThat(history.attempts(new AttemptFilter(Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of("192.0.2.11"), Optional.of("batch-1")))).extracting(AttemptRecord::attemptId).containsExactly("att-2", "att-3");
+            assertThat(history.attempts(new AttemptFilter(Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of("192.0.2.11:22"), Optional.empty()))).as("another port is another router").isEmpty();
+        }
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data().history()); Statement st = c.createStatement()) {
+            assertThat(rows(st, "SELECT phase || '=' || duration_ms FROM phase_events WHERE attempt_id = 'att-1' ORDER BY id"))
+                    .as("every phase of the attempt with its duration").hasSize(16)
+                    .contains("CONNECT=1000", "DOWNLOAD=5000", "FLASH=17000", "VERIFIED=1000");
+            assertThat(rows(st, "SELECT partition || ' ' || sha256 FROM partition_backups WHERE attempt_id = 'att-1' ORDER BY id"))
+                    .containsExactly("kernel " + AttemptEvents.SHA_KERNEL, "rootfs " + AttemptEvents.SHA_ROOTFS);
+            assertThat(rows(st, "SELECT level || ' ' || text FROM transcript_lines WHERE attempt_id = 'att-2'"))
+                    .singleElement().satisfies(line -> assertThat(line).startsWith("WARNING download stopped").doesNotContain("\u001b"));
+            assertThat(rows(st, "SELECT operator || '/' || site || '/' || concurrency || '/' || retries || '/' || (ended_at IS NOT NULL) "
+                    + "FROM batches")).containsExactly("Dana/Site 4/8/1/1");
+            assertThat(rows(st, "SELECT format || ' ' || version FROM images")).containsExactly("TPLINK 11.0-r200");
+            assertThat(rows(st, "SELECT host_key_fingerprint FROM attempts WHERE id = 'att-1'")).containsExactly("ecdsa-sha2-nistp256 SHA256:abc");
+        }
+    }
+
+    @Test
+    void theEngineNeverWaitsForTheFileEvenWhileAnotherWriterHoldsIt() throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
+        try (History history = History.open(data());
+                Connection blocker = DriverManager.getConnection("jdbc:sqlite:" + history.file());
+                Statement st = blocker.createStatement()) {
+            st.execute("BEGIN IMMEDIATE"); // another writer holds the file: every commit of the history must wait
+            HistoryWriter w = history.writer();
+            List<UpgradeEvent> events = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                events.addAll(AttemptEvents.succeeded(AttemptEvents.ref("a" + i, "b", "192.0.2." + (i + 1), 22), T0, image, dir));
+            }
+            long start = System.nanoTime();
+            events.forEach(w::on);
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(tookMs).as("handing %d events to the writer", events.size()).isLessThan(2000);
+            assertThat(w.awaitWritten(Duration.ofMillis(300))).as("nothing can be committed while the file is held").isFalse();
+            st.execute("ROLLBACK");
+            assertThat(w.awaitWritten(Duration.ofSeconds(30))).isTrue();
+            assertThat(history.attempts(AttemptFilter.all())).hasSize(50)
+                    .allSatisfy(a -> assertThat(a.outcomeOrRunning()).isEqualTo("SUCCEEDED"));
+            assertThat(w.failedWrites()).isZero();
+        }
+    }
+
+    @Test
+    void anAttemptThatIsStillRunningIsListedAsRunningWithWhatItDidSoFar() throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
+        AttemptRef ref = AttemptEvents.ref("att-run", "b-run", "192.0.2.50", 22);
+        List<UpgradeEvent> all = AttemptEvents.succeeded(ref, T0, image, dir);
+        int commit = 0;
+        while (!(all.get(commit) instanceof UpgradeEvent.PhaseChanged p && p.to() == org.fleetflash.core.upgrade.Phase.COMMIT)) {
+            commit++;
+        }
+        try (History history = History.open(data());
+                Connection blocker = DriverManager.getConnection("jdbc:sqlite:" + history.file());
+                Statement st = blocker.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+            all.subList(0, commit + 1).forEach(history.writer()::on);
+            assertThat(history.writer().awaitPhaseWritten("att-run", org.fleetflash.core.upgrade.Phase.COMMIT, Duration.ofMillis(200)))
+                    .as("not in the file while another writer holds it").isFalse();
+            st.execute("ROLLBACK");
+            assertThat(history.writer().awaitPhaseWritten("att-run", org.fleetflash.core.upgrade.Phase.COMMIT, Duration.ofSeconds(20))).isTrue();
+            try (ResultSet rs = st.executeQuery("SELECT phase FROM attempts WHERE id = 'att-run'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("read by another connection: in the file").isEqualTo("COMMIT");
+            }
+            AttemptRecord a = history.attempts(AttemptFilter.all()).get(0);
+            assertThat(a.outcomeOrRunning()).isEqualTo("RUNNING");
+            assertThat(a.phase()).as("the reroot is on record before it is sent").contains("COMMIT");
+            assertThat(a.bytesDownloaded()).isEqualTo(1 << 20);
+            assertThat(a.endedAt()).isEmpty();
+
+            AttemptEvents.failedInDownload(AttemptEvents.ref("att-lost", "b-run", "192.0.2.51", 22), T0, image).forEach(history.writer()::on);
+            long start = System.nanoTime();
+            assertThat(history.writer().awaitPhaseWritten("att-lost", org.fleetflash.core.upgrade.Phase.COMMIT, Duration.ofSeconds(30)))
+                    .as("an attempt that ended before COMMIT never gets there").isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    private static List<String> rows(Statement st, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}
