@@ -2,8 +2,8 @@
 # Twelve upgrades at once, as a technician with twelve terminals would run them today.
 #
 # Starts 12 unthrottled simulated TL-WDR3600 routers (one simulator JVM, addresses 127.0.12.1-12),
-# then runs 12 `fleetflash upgrade` processes side by side, all with one data directory (shared
-# pinned host keys, as on one laptop). Prints each router's outcome and wall time, the totals and
+# then runs 12 `fleetflash upgrade` processes side by side, each with a data directory of its own (one
+# FleetFlash per data directory; a batch with --targets is the way to upgrade many from one). Prints each router's outcome and wall time, the totals and
 # the wall time of the whole run. On 2 cores this is a stress test: the simulated routers' shells
 # and the 12 JVMs compete for the CPU, and routers come back while others are still going down.
 #
@@ -53,7 +53,7 @@ while read -r name endpoint _user _password; do
     (
         s=$(date +%s.%N)
         java -jar "$JAR" upgrade "$endpoint" --user "$user" --password-file "$work/pw" --accept-new-host-key \
-            --data-dir "$work/data" --image "$work/fw.bin" --layout "kernel rootfs" --json-events \
+            --data-dir "$work/data-$name" --image "$work/fw.bin" --layout "kernel rootfs" --json-events \
             >"$work/$name.json" 2>"$work/$name.err" || true
         e=$(date +%s.%N)
         echo "$s $e" >"$work/$name.time"

@@ -18,6 +18,8 @@ import org.fleetflash.core.batch.BatchListener;
 import org.fleetflash.core.batch.BatchResult;
 import org.fleetflash.core.batch.BatchRunner;
 import org.fleetflash.core.batch.BatchSettings;
+import org.fleetflash.core.history.History;
+import org.fleetflash.core.history.InstanceLockedException;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.FailureCode;
 import org.fleetflash.core.upgrade.ImageHosting;
@@ -45,6 +47,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "11:FAILED_SAFE (CANCELLED): Ctrl+C or SIGTERM before the reroot; what was made on the router was undone",
             "20:NEEDS_ATTENTION: after the reroot something did not check out; see the message",
             "21:interrupted after the reroot: the router finishes flashing on its own; check it later",
+            "1:another FleetFlash uses this data directory (the message names its process), or an unexpected error",
             "2:bad command line"})
 final class UpgradeCommand implements Callable<Integer> {
 
@@ -55,6 +58,8 @@ final class UpgradeCommand implements Callable<Integer> {
     /** How long Ctrl+C waits for the routers to be cleaned up before giving up and saying what to do. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
     private static final long MAX_RETURN_TIMEOUT = 86_400;
+    /** How long the end of a run waits for the history to hold every event. */
+    private static final Duration RECORD_WAIT = Duration.ofSeconds(15);
 
     @Spec
     CommandSpec spec;
@@ -130,12 +135,20 @@ final class UpgradeCommand implements Callable<Integer> {
                     Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage));
         }
         LiveTable live = new LiveTable();
-        try (AppServices app = AppServices.start(home, hosting);
+        History history;
+        try {
+            history = History.open(data); // one FleetFlash per data directory: a second one is told who holds it
+        } catch (InstanceLockedException e) {
+            Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
+            return ExitCodes.OTHER;
+        }
+        try (History recorded = history;
+                AppServices app = AppServices.start(home, hosting);
                 TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null) : null) {
-            BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, table != null ? live.listener()
-                    : listener(out, routers.size()));
+            BatchListener shown = table != null ? live.listener() : listener(out, routers.size());
+            BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, both(shown, recorded.writer()));
             CompletableFuture<BatchResult> finished = new CompletableFuture<>();
-            Thread onInterrupt = new Thread(() -> interrupted(runner, finished, table, live), "fleetflash-interrupt");
+            Thread onInterrupt = new Thread(() -> interrupted(runner, finished, table, live, recorded), "fleetflash-interrupt");
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             BatchResult result = runner.run();
             finished.complete(result);
@@ -151,7 +164,37 @@ final class UpgradeCommand implements Callable<Integer> {
                 BatchReport.summary(out, result);
             }
             out.flush();
+            awaitRecorded(recorded);
             return exitStatus(result);
+        }
+    }
+
+    /** Both listeners, the first first: what the technician sees, then the history. */
+    private static BatchListener both(BatchListener first, BatchListener second) {
+        return new BatchListener() {
+            @Override
+            public void on(UpgradeEvent e) {
+                first.on(e);
+                second.on(e);
+            }
+
+            @Override
+            public void onBatch(BatchEvent e) {
+                first.onBatch(e);
+                second.onBatch(e);
+            }
+        };
+    }
+
+    /** Waits (a little) until the history holds every event; what could not be written is in the log. */
+    private void awaitRecorded(History history) {
+        try {
+            if (!history.writer().awaitWritten(RECORD_WAIT)) {
+                Failures.print(spec.commandLine().getErr(), spec, "the history " + history.file() + " is not up to date:"
+                        + " writing it took longer than " + RECORD_WAIT.toSeconds() + " s (see the log).");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -208,7 +251,8 @@ final class UpgradeCommand implements Callable<Integer> {
      * ends with {@link #EXIT_CANCELLED}; the ones past it cannot be stopped, so the technician is told what they do on
      * their own and how to check them later ({@link #EXIT_LEFT_FLASHING}). Ends the process itself.
      */
-    private void interrupted(BatchRunner runner, CompletableFuture<BatchResult> finished, TerminalTable table, LiveTable live) {
+    private void interrupted(BatchRunner runner, CompletableFuture<BatchResult> finished, TerminalTable table, LiveTable live,
+            History history) {
         PrintWriter err = spec.commandLine().getErr();
         int status;
         if (finished.isDone()) {
@@ -250,6 +294,7 @@ final class UpgradeCommand implements Callable<Integer> {
                 }
             }
         }
+        awaitRecorded(history);
         spec.commandLine().getOut().flush();
         err.flush();
         Runtime.getRuntime().halt(status);

@@ -58,6 +58,16 @@ class UpgradeCommandIT {
             assertThat(events).filteredOn(e -> e.get("event").asText().equals("phase"))
                     .extracting(e -> e.get("phase").asText()).contains("BACKUP", "COMMIT", "VERIFIED");
             assertThat(router.runningVersion()).contains("12.0-cli");
+
+            // the attempt is in the history, as the events told it
+            CommandLineJarIT.Run listed = CommandLineJarIT.runJar("history", "list", "--json", "--data-dir",
+                    dir.resolve("data").toString());
+            assertThat(listed.exit()).as(listed.err()).isZero();
+            JsonNode attempt = json.readTree(listed.out()).get("attempts").get(0);
+            assertThat(attempt.get("attempt").asText()).isEqualTo(last.get("attempt").asText());
+            assertThat(attempt.get("outcome").asText()).isEqualTo("SUCCEEDED");
+            assertThat(attempt.get("newVersion").asText()).isEqualTo("12.0-cli");
+            assertThat(attempt.get("blocksWritten").asLong()).isEqualTo(last.get("blocksWritten").asLong());
         }
     }
 
