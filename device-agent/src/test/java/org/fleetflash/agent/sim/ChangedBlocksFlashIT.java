@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import org.fleetflash.agent.protocol.AgentLine;
 import org.fleetflash.server.telemetry.TelemetryEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,23 +20,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the last 3 erase blocks of the router's own firmware and, behind the flasher's back, one rootfs block that
  * is not listed: only the flasher that compares everything puts it right.
  */
-class ChangedBlocksFlashIT {
+class ChangedBlocksFlashIT extends BenchIT {
 
     private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(300);
     private static final int CHANGED = 3;
 
-    @TempDir
-    Path dir;
-
-    private UpgradeBench bench;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (bench != null) {
-            bench.close();
-        }
-        SandboxShell.deleteAll(dir.resolve("state"));
-    }
 
     /** What the flash looked like around one upgrade, and what the flasher reported. */
     private record Flashed(byte[] image, byte[] before, byte[] after, int blocks, int unlisted, TelemetryEvent done,

@@ -14,29 +14,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.fleetflash.agent.protocol.AgentLine;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Two upgrades of one router never collide: the claim is one atomic step, and every step checks it. */
-class ClaimIT {
+class ClaimIT extends BenchIT {
 
     private static final String AGENT = "sh \"$FF_ROOT/tmp/fleetflash/ffagent.sh\" ";
 
-    @TempDir
-    Path dir;
-
-    private UpgradeBench bench;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (bench != null) {
-            bench.close();
-        }
-        SandboxShell.deleteAll(dir.resolve("state"));
-    }
 
     private UpgradeBench bench(Shell shell) throws Exception {
         Files.createDirectories(dir.resolve("state"));

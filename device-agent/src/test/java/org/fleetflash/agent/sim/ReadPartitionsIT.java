@@ -13,9 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.fleetflash.agent.protocol.AgentLine;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,23 +21,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code read}: the raw bytes of named partitions and nothing else on stdout; names from the router stay data.
  * Also the probe's host name, bounded.
  */
-class ReadPartitionsIT {
+class ReadPartitionsIT extends BenchIT {
 
     /** A partition name a hostile router could report: shell code in every form a careless quoting would run. */
     private static final String HOSTILE = "$(touch${IFS}PWNED)`touch${IFS}PWNED2`";
 
-    @TempDir
-    Path dir;
-
-    private UpgradeBench bench;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (bench != null) {
-            bench.close();
-        }
-        SandboxShell.deleteAll(dir.resolve("state"));
-    }
 
     private UpgradeBench bench(Shell shell) throws Exception {
         Files.createDirectories(dir.resolve("state"));

@@ -5,33 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.fleetflash.agent.protocol.AgentLine;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Faults after the point of no return, and the simulated kernel's reroot and reboot on their own. */
-class UpgradeFaultsIT {
+class UpgradeFaultsIT extends BenchIT {
 
     private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(300);
 
-    @TempDir
-    Path dir;
-
-    private UpgradeBench bench;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (bench != null) {
-            bench.close();
-        }
-        SandboxShell.deleteAll(dir.resolve("state"));
-    }
 
     private UpgradeBench bench() throws Exception {
         Files.createDirectories(dir.resolve("state"));

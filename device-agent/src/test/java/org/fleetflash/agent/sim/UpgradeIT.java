@@ -11,9 +11,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.fleetflash.agent.protocol.AgentLine;
 import org.fleetflash.server.telemetry.TelemetryEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,22 +20,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * commit (reroot), the flasher writing the flash block by block with telemetry to a real receiver,
  * and the reboot into the new firmware.
  */
-class UpgradeIT {
+class UpgradeIT extends BenchIT {
 
     private static final Duration FLASH_TIMEOUT = Duration.ofSeconds(300);
 
-    @TempDir
-    Path dir;
-
-    private UpgradeBench bench;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (bench != null) {
-            bench.close();
-        }
-        SandboxShell.deleteAll(dir.resolve("state"));
-    }
 
     private UpgradeBench bench(Shell shell) throws Exception {
         Files.createDirectories(dir.resolve("state"));
