@@ -23,6 +23,7 @@ import org.fleetflash.core.history.InstanceLockedException;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.FailureCode;
 import org.fleetflash.core.upgrade.ImageHosting;
+import org.fleetflash.core.upgrade.Phase;
 import org.fleetflash.core.upgrade.RouterId;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeRequest;
@@ -146,7 +147,8 @@ final class UpgradeCommand implements Callable<Integer> {
                 AppServices app = AppServices.start(home, hosting);
                 TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null) : null) {
             BatchListener shown = table != null ? live.listener() : listener(out, routers.size());
-            BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, both(shown, recorded.writer()));
+            BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, both(shown, recorded.writer()))
+                    .journalBeforeCommit(ref -> recorded.writer().awaitPhaseWritten(ref.attemptId(), Phase.COMMIT, RECORD_WAIT));
             CompletableFuture<BatchResult> finished = new CompletableFuture<>();
             Thread onInterrupt = new Thread(() -> interrupted(runner, finished, table, live, recorded), "fleetflash-interrupt");
             Runtime.getRuntime().addShutdownHook(onInterrupt);

@@ -71,6 +71,7 @@ public final class BatchRunner {
     private final AtomicLong blocksWritten = new AtomicLong();
     private final AtomicLong blocksSame = new AtomicLong();
     private volatile Instant lastTotals = Instant.EPOCH;
+    private volatile RouterUpgrade.CommitJournal journal = ref -> true;
 
     /** One router's place in the queue. */
     private record Item(int index, UpgradeRequest request, int tries, boolean canary) {
@@ -103,6 +104,12 @@ public final class BatchRunner {
 
     public String batchId() {
         return batchId;
+    }
+
+    /** Every router of the batch waits, before its commit is sent, until {@code j} has its COMMIT on record. */
+    public BatchRunner journalBeforeCommit(RouterUpgrade.CommitJournal j) {
+        this.journal = Objects.requireNonNull(j, "j");
+        return this;
     }
 
     /** Runs the batch to its end; returns one result per router, in the order given. Never throws. */
@@ -261,7 +268,7 @@ public final class BatchRunner {
                 notStarted(item);
                 return false;
             }
-            upgrade = new RouterUpgrade(item.request(), services, batchId, this::onUpgradeEvent);
+            upgrade = new RouterUpgrade(item.request(), services, batchId, this::onUpgradeEvent).journalBeforeCommit(journal);
             if (settings.stageAllFirst() && !item.canary()) {
                 upgrade.holdBeforeCommit(() -> holdAtStaged(upgrade));
             }

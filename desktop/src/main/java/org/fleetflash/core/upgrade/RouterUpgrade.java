@@ -63,6 +63,7 @@ public final class RouterUpgrade {
     private volatile FailureCode stopCode = FailureCode.CANCELLED;
     private volatile String stopWhy = "Cancelled by the technician";
     private volatile CommitHold hold = () -> { };
+    private volatile CommitJournal journal = ref -> true;
     private FlashPlan plan;
     private ImageInfo image;
     private boolean imageForced;
@@ -174,6 +175,22 @@ public final class RouterUpgrade {
         return this;
     }
 
+    /**
+     * Where the step into COMMIT must be on record before the commit is sent (the history): after a crash, a router
+     * that was being committed is then known to be one.
+     */
+    @FunctionalInterface
+    public interface CommitJournal {
+        /** Waits until the attempt's COMMIT phase is on record; false when it could not be recorded in time. */
+        boolean recorded(AttemptRef attempt) throws InterruptedException;
+    }
+
+    /** Makes the attempt wait, before it sends the commit, until {@code j} has the COMMIT phase on record. */
+    public RouterUpgrade journalBeforeCommit(CommitJournal j) {
+        this.journal = Objects.requireNonNull(j, "j");
+        return this;
+    }
+
     /** The phase the upgrade is in now (null before it started). */
     public Phase phase() {
         return phase;
@@ -253,6 +270,7 @@ public final class RouterUpgrade {
                 stop(FailureCode.CANCELLED, "Interrupted while waiting to commit");
             }
             enterCommit();
+            awaitJournal();
         } catch (UpgradeFailure e) {
             side.close();
             throw cancelledOr(e);
@@ -294,6 +312,22 @@ public final class RouterUpgrade {
             }
         }
         throw undo(cancelledOr(UpgradeFailure.safe(stopCode, "")));
+    }
+
+    /** Waits until the COMMIT phase is on record; if it cannot be, the commit is not sent and the staging is undone. */
+    private void awaitJournal() throws UpgradeFailure {
+        boolean recorded;
+        try {
+            recorded = journal.recorded(ref);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            recorded = false;
+        }
+        if (!recorded) {
+            throw undo(UpgradeFailure.safe(FailureCode.LAPTOP_SERVICE_FAILED, "The history could not record that this router"
+                    + " is being committed, so the commit was not sent (after a crash nobody would know to check it)."
+                    + " Check the data directory's disk space and the log."));
+        }
     }
 
     /** A failure before the reroot caused by a cancel becomes CANCELLED; anything else stays as it is. */

@@ -555,4 +555,28 @@ class RouterUpgradeScriptTest {
         assertThat(after.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
         assertThat(after.message()).contains("already rerooting");
     }
+
+    // ---- the history's record of the commit ---------------------------------------------------------
+
+    @Test
+    void theCommitIsSentOnlyOnceItsPhaseIsOnRecordAndNotAtAllWhenItCannotBe() {
+        List<Boolean> committedWhenAsked = new ArrayList<>();
+        RouterUpgrade recorded = upgrade(request).journalBeforeCommit(ref -> {
+            committedWhenAsked.add(router.calls.contains("commit"));
+            delivery.drain(Duration.ofSeconds(5)); // as the history waits for its writer: the COMMIT event has reached it
+            return events.stream().anyMatch(e -> e instanceof UpgradeEvent.PhaseChanged p && p.to() == Phase.COMMIT
+                    && e.attempt().attemptId().equals(ref.attemptId()));
+        });
+        assertThat(recorded.run().code()).isEqualTo(FailureCode.OK);
+        assertThat(committedWhenAsked).containsExactly(false);
+
+        FakeRouter fresh = new FakeRouter(FakeRouter.image("11.0-r100"));
+        fresh.newImage = router.newImage;
+        router = fresh;
+        UpgradeResult refused = upgrade(request).journalBeforeCommit(ref -> false).run();
+        assertThat(refused.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(refused.code()).isEqualTo(FailureCode.LAPTOP_SERVICE_FAILED);
+        assertThat(refused.message()).contains("commit was not sent");
+        assertThat(router.calls).contains("cleanup").doesNotContain("commit");
+    }
 }
