@@ -118,4 +118,23 @@ class UpgradeCommandIT {
             assertThat(run.out()).contains("FAILED_SAFE (IMAGE_TOO_LARGE)").contains("too large by 1 bytes");
         }
     }
+
+    @Test
+    void aSecondFleetFlashOnTheSameDataDirectoryIsToldWhoHoldsItAndChangesNothing() throws Exception {
+        Path data = dir.resolve("held");
+        Path image = dir.resolve("fw.bin");
+        Files.write(image, new byte[] {1, 2, 3});
+        Path pw = Files.writeString(org.fleetflash.core.settings.DataDirectory.createOwnerOnlyFile(dir.resolve("pw-held")), "x\n");
+        org.fleetflash.core.settings.DataDirectory dd = org.fleetflash.core.settings.DataDirectory.forThisUser(Optional.of(data));
+        dd.ensureExists();
+        try (org.fleetflash.core.history.InstanceLock held = org.fleetflash.core.history.InstanceLock.acquire(dd)) {
+            CommandLineJarIT.Run run = CommandLineJarIT.runJar("upgrade", "127.0.6.99:22", "--user", "root", "--password-file",
+                    pw.toString(), "--data-dir", data.toString(), "--image", image.toString(), "--layout", "kernel rootfs");
+
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+            assertThat(run.err()).contains("in use by another FleetFlash (process " + ProcessHandle.current().pid(),
+                    "Nothing was changed");
+            assertThat(data.resolve("backups")).doesNotExist();
+        }
+    }
 }
