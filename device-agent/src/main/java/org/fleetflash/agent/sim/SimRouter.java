@@ -74,6 +74,9 @@ public final class SimRouter implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private State state = State.UP;
+    /** How many state changes so far, and the number of the last change into each state (guarded by the lock). */
+    private long transitions;
+    private final java.util.Map<State, Long> entered = new java.util.EnumMap<>(State.class);
     private volatile Sandbox sandbox;
     private volatile SimSshServer server;
     private volatile Process flasher;
@@ -178,7 +181,8 @@ public final class SimRouter implements AutoCloseable {
     }
 
     /**
-     * Waits until the router is in {@code wanted}.
+     * Waits until the router is in {@code wanted}, or has passed through it since this call (a fast flasher is
+     * FLASHING for less time than a busy machine takes to wake the waiting thread).
      *
      * @throws TimeoutException when it is not there within {@code timeout} (the message says where it is)
      */
@@ -186,7 +190,8 @@ public final class SimRouter implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (state != wanted) {
+            long since = transitions;
+            while (state != wanted && (entered.get(wanted) == null || entered.get(wanted) <= since)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new TimeoutException("Simulated router " + name() + " is " + state + ", not " + wanted
@@ -487,6 +492,7 @@ public final class SimRouter implements AutoCloseable {
             if (state != next) {
                 LOG.debug("Simulated router {}: {} -> {}", name(), state, next);
                 state = next;
+                entered.put(next, ++transitions);
                 changed.signalAll();
             }
         } finally {
