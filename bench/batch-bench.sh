@@ -6,7 +6,7 @@
 # second JVM (--concurrency CONCURRENCY, default 16). Prints the wall time, the laptop side's CPU time per router
 # (the upgrade JVM's user+system time, also with the JVM's own start-up cost taken out), its peak heap after GC and
 # its peak resident memory, the image server's throughput, and the outcomes.
-# Targets (issue 8): <= 50 ms of laptop CPU per router; COUNT of COUNT SUCCEEDED; wall time bound by the simulators
+# Targets: <= 50 ms of laptop CPU per router; COUNT of COUNT SUCCEEDED; wall time bound by the simulators
 # (the simulator JVM's CPU time is printed next to the orchestrator's for that comparison).
 #
 # Exit status: 0 when every router SUCCEEDED, 1 otherwise, 2 when the bench could not run.

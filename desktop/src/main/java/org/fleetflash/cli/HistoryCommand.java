@@ -39,7 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "The history of upgrades kept in the data directory (history.db): every attempt, batch and router.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:help shown", "2:bad command line"},
-        subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.ForgetHostKeyCommand.class})
+        subcommands = {HistoryCommand.ListCommand.class})
 final class HistoryCommand implements Runnable {
 
     @Spec
@@ -219,47 +219,6 @@ final class HistoryCommand implements Runnable {
                 return mapper.writeValueAsString(root);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("The attempts cannot be written as JSON", e);
-            }
-        }
-    }
-
-    /** {@code fleetflash history forget-host-key HOST[:PORT]}: removes a router's pin (the history keeps that it was). */
-    @Command(name = "forget-host-key", mixinStandardHelpOptions = true,
-            description = {"Removes the pinned SSH host key of a router, after you checked on its console that its key really "
-                + "changed. The next connection with --accept-new-host-key pins the key it presents then.",
-                "The history keeps the old key and when it was forgotten."},
-            exitCodeListHeading = "%nExit status:%n",
-            exitCodeList = {"0:the pin was removed", "1:no pin for that router, or the history cannot be opened", "2:bad command line"})
-    static final class ForgetHostKeyCommand implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The router (port 22 unless given).")
-        String target;
-
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "FleetFlash's data directory (default: the user's; environment variable FLEETFLASH_DATA_DIR).")
-        Path dataDir;
-
-        @Override
-        public Integer call() {
-            SshTarget router;
-            try {
-                router = SshTarget.parse(target);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            try (History history = History.open(DataDirectory.forThisUser(Optional.ofNullable(dataDir)))) {
-                if (!history.hostKeys().forget(router)) {
-                    Failures.print(spec.commandLine().getErr(), spec, "No host key is pinned for " + router + ".");
-                    return ExitCodes.OTHER;
-                }
-                spec.commandLine().getOut().println("Forgot the host key of " + router + ".");
-                return ExitCodes.OK;
-            } catch (IOException e) {
-                Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
-                return ExitCodes.OTHER;
             }
         }
     }
