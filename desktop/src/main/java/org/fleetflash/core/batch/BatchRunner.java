@@ -293,13 +293,16 @@ public final class BatchRunner {
                         + " stopped");
             }
         }, settings.stagingDeadline().toMillis(), TimeUnit.MILLISECONDS);
-        UpgradeResult result;
+        UpgradeResult result = null;
         try {
             result = upgrade.run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("The upgrade of {} ended abnormally", item.request().target(), e);
         } finally {
             deadline.cancel(false);
+            // a router whose thread died still ends, so the batch never waits for it
+            ended(item, upgrade, result != null ? result : abnormal(upgrade));
         }
-        ended(item, upgrade, result);
     }
 
     private void ended(Item item, RouterUpgrade upgrade, UpgradeResult result) {
@@ -360,6 +363,16 @@ public final class BatchRunner {
         LOG.info("Batch {} halted: {}", batchId, reason);
         emitBatch(new BatchEvent.Halted(batchId, now(), reason));
         changed.signalAll();
+    }
+
+    /** The result of an attempt whose thread died without one (a defect, or the JVM out of memory). */
+    private UpgradeResult abnormal(RouterUpgrade upgrade) {
+        Phase p = upgrade.phase();
+        boolean past = p != null && p.pastPointOfNoReturn();
+        return new UpgradeResult(upgrade.attempt(), past ? Outcome.NEEDS_ATTENTION : Outcome.FAILED_SAFE, p, FailureCode.INTERNAL,
+                "FleetFlash failed unexpectedly in " + p + (past ? "; the router was already rerooting: check it."
+                        : "; run 'fleetflash cleanup " + upgrade.attempt().router().hostPort() + "' to remove what it may have"
+                        + " staged."), Optional.empty(), Optional.empty(), -1, -1, Optional.empty(), false, 0, Duration.ZERO);
     }
 
     /** Records why a router never started (under the lock). */
