@@ -58,18 +58,18 @@ class MacVendorTest {
 
     @Test
     void mergeJoinsOpenPortsWithMacAndVendorAndKeepsLiveNeighboursInsideThePlan() throws Exception {
-        ScanPlan plan = ScanPlan.of(List.of("192.168.1.0/24"), List.of(22), false);
-        Ipv4Address router = Ipv4Address.parse("192.168.1.1");
+        ScanPlan plan = ScanPlan.of(List.of("127.0.101.0/24"), List.of(22), false);
+        Ipv4Address router = Ipv4Address.parse("127.0.101.1");
         ScanHit hit = new ScanHit(router, 22, "SSH-2.0-OpenSSH_7.2 FreeBSD-20160310", SshGuess.FREEBSD, "FreeBSD", java.time.Duration.ZERO);
         List<Neighbour> table = List.of(
-                new Neighbour("192.168.1.1", Optional.of(MacAddress.parse("00:0a:eb:01:02:03")), "eth0", "reachable"),
-                new Neighbour("192.168.1.50", Optional.of(MacAddress.parse("00:00:0c:01:02:03")), "eth0", "stale"),
-                new Neighbour("192.168.1.60", Optional.empty(), "eth0", "incomplete"),
-                new Neighbour("10.9.9.9", Optional.of(MacAddress.parse("00:00:0c:01:02:04")), "eth1", "reachable"));
+                new Neighbour("127.0.101.1", Optional.of(MacAddress.parse("00:0a:eb:01:02:03")), "eth0", "reachable"),
+                new Neighbour("127.0.101.50", Optional.of(MacAddress.parse("00:00:0c:01:02:03")), "eth0", "stale"),
+                new Neighbour("127.0.101.60", Optional.empty(), "eth0", "incomplete"),
+                new Neighbour("127.0.102.9", Optional.of(MacAddress.parse("00:00:0c:01:02:04")), "eth1", "reachable"));
 
         List<DiscoveredHost> hosts = Discovery.merge(plan, List.of(hit), table, OuiTable.bundled(), Map.of(router, "gw.example"));
 
-        assertThat(hosts).extracting(h -> h.address().toString()).containsExactly("192.168.1.1", "192.168.1.50");
+        assertThat(hosts).extracting(h -> h.address().toString()).containsExactly("127.0.101.1", "127.0.101.50");
         DiscoveredHost gw = hosts.get(0);
         assertThat(gw.looksLikeFreeBsdRouter()).isTrue();
         assertThat(gw.vendor()).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("TP-LINK"));
