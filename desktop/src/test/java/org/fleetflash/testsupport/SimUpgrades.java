@@ -106,6 +106,15 @@ public final class SimUpgrades implements AutoCloseable {
      */
     public Run upgrade(SimRouter router, Path image, UnaryOperator<UpgradeRequest> customize,
             BiConsumer<RouterUpgrade, UpgradeEvent> during) {
+        return upgrade(router, image, customize, during, u -> { });
+    }
+
+    /**
+     * As {@link #upgrade(SimRouter, Path, UnaryOperator, BiConsumer)}, with {@code setup} applied to the upgrade before
+     * it runs (a test can hold it at STAGED there: events reach listeners after the fact, on the engine's thread).
+     */
+    public Run upgrade(SimRouter router, Path image, UnaryOperator<UpgradeRequest> customize,
+            BiConsumer<RouterUpgrade, UpgradeEvent> during, java.util.function.Consumer<RouterUpgrade> setup) {
         List<UpgradeEvent> events = Collections.synchronizedList(new ArrayList<>());
         UpgradeRequest request = customize.apply(request(router, image, Duration.ofSeconds(300)));
         try (UpgradeServices services = new UpgradeServices(CONNECTOR, dir.resolve("work"))) {
@@ -114,6 +123,7 @@ public final class SimUpgrades implements AutoCloseable {
                 events.add(e);
                 during.accept(self[0], e);
             });
+            setup.accept(self[0]);
             UpgradeResult result = self[0].run();
             return new Run(result, List.copyOf(events));
         }

@@ -90,11 +90,12 @@ class UpgradeSafetyIT {
         Path img = image(router.sandbox().profile(), VERSION);
         byte[] before = Files.readAllBytes(router.sandbox().flashFile());
 
-        Run run = bench.upgrade(router, img, UnaryOperator.identity(), (upgrade, e) -> {
-            if (e instanceof UpgradeEvent.PhaseChanged p && p.to() == Phase.STAGED) {
-                assertThat(upgrade.cancel().accepted()).isTrue();
-            }
-        });
+        AtomicReference<RouterUpgrade.CancelAnswer> answer = new AtomicReference<>();
+        // as the technician's Cancel at STAGED: the upgrade waits there (an event reaches a listener only after the fact)
+        Run run = bench.upgrade(router, img, UnaryOperator.identity(), (upgrade, e) -> { },
+                upgrade -> upgrade.holdBeforeCommit(() -> answer.set(upgrade.cancel())));
+
+        assertThat(answer.get().accepted()).isTrue();
 
         assertThat(run.result().code()).as(run.result().message()).isEqualTo(FailureCode.CANCELLED);
         assertThat(run.result().outcome()).isEqualTo(Outcome.FAILED_SAFE);
