@@ -43,7 +43,8 @@ public final class EventDelivery implements AutoCloseable {
             thread.execute(() -> {
                 try {
                     call.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | AssertionError | LinkageError e) {
+                    // a broken listener is logged; the thread goes on delivering everybody else's events
                     LOG.warn("An event listener failed on {}", what, e);
                 }
             });
