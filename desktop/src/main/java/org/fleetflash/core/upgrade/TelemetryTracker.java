@@ -37,7 +37,9 @@ final class TelemetryTracker {
     }
 
     void on(TelemetryEvent e) {
-        last.set(e);
+        if (!e.late()) {
+            last.set(e); // the router's newest word: a datagram overtaken on the way is not its last report
+        }
         switch (e.kind()) {
             case HELLO -> sink.info("Telemetry path works (router → laptop)");
             case BEGIN -> sink.advanceTo(Phase.FLASH);

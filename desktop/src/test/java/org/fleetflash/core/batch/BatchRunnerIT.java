@@ -347,16 +347,29 @@ class BatchRunnerIT {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void aRouterWhoseDownloadWasCutIsTriedAgainAndSucceeds() throws Exception {
+    void aRouterWhoseDownloadArrivedDamagedIsTriedAgainAndSucceeds() throws Exception {
         SimRouter flaky = bench.start(wdr);
-        flaky.setFaults(Faults.none().withDownloadCut(100_000, false)); // only the first download is cut
-        Recorder recorder = new Recorder();
+        flaky.setFaults(Faults.none().withCorruptByte(4096)); // every download arrives with one byte flipped...
+        Recorder recorder = new Recorder() {
+            @Override
+            public void on(UpgradeEvent e) {
+                super.on(e);
+                // ...until the first attempt ended: delivered before that attempt returns, so before the retry starts
+                if (e instanceof UpgradeEvent.Finished f && f.result().code() == FailureCode.DIGEST_MISMATCH) {
+                    try {
+                        flaky.setFaults(Faults.none());
+                    } catch (java.io.IOException ex) {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                }
+            }
+        };
 
         BatchResult result = run(List.of(request(flaky)), BatchSettings.defaults().withRetries(1), recorder);
 
         assertThat(result.results().get(0).code()).as(result.results().get(0).message()).isEqualTo(FailureCode.OK);
         assertThat(recorder.batch).filteredOn(BatchEvent.Retrying.class::isInstance).singleElement()
-                .satisfies(e -> assertThat(((BatchEvent.Retrying) e).previous().code()).isEqualTo(FailureCode.DOWNLOAD_FAILED));
+                .satisfies(e -> assertThat(((BatchEvent.Retrying) e).previous().code()).isEqualTo(FailureCode.DIGEST_MISMATCH));
         assertThat(flaky.runningVersion()).contains(NEW);
     }
 

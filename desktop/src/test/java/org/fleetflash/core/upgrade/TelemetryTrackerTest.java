@@ -78,6 +78,14 @@ class TelemetryTrackerTest {
     }
 
     @Test
+    void aReportOvertakenOnTheWayIsNotTheRoutersLastWord() {
+        tracker.on(new TelemetryEvent("r", 9, TelemetryKind.DONE, Map.of("written", "1"), false, null, Instant.now()));
+        tracker.on(new TelemetryEvent("r", 8, TelemetryKind.VERIFY_OK, Map.of(), true, null, Instant.now()));
+        assertThat(tracker.lastWord()).startsWith("DONE");
+        assertThat(phases).containsExactly(Phase.REBOOT);
+    }
+
+    @Test
     void aFlasherErrorIsAWarningWithItsCodeAndWords() {
         send(TelemetryKind.ERROR, "code", "WRITE_FAILED", "text", "block 7 failed 3 tries");
         assertThat(warnings).containsExactly("The flasher reported WRITE_FAILED: block 7 failed 3 tries");
