@@ -61,6 +61,8 @@ public final class BatchRunner {
     private int canariesLeft;
     private int failures;
     private int held;
+    /** Routers taken from the queue and not yet running (or recorded as not started): guarded by the lock. */
+    private int dispatching;
     private boolean go;
     private boolean anyStagingFailed;
     private String haltReason;
@@ -247,6 +249,7 @@ public final class BatchRunner {
             while (true) {
                 Item head = queue.peek();
                 if (head != null && (haltReason != null || head.canary() || canariesLeft == 0)) {
+                    dispatching++;
                     return queue.poll();
                 }
                 if (head == null && running.isEmpty()) {
@@ -264,6 +267,7 @@ public final class BatchRunner {
         RouterUpgrade upgrade;
         lock.lock();
         try {
+            dispatching--;
             if (haltReason != null) {
                 notStarted(item);
                 return false;
@@ -400,7 +404,7 @@ public final class BatchRunner {
             held++;
             changed.signalAll();
             while (!go) {
-                if (queue.isEmpty() && held == running.size()) {
+                if (queue.isEmpty() && dispatching == 0 && held == running.size()) {
                     go = true;
                     if (anyStagingFailed || haltReason != null) {
                         String why = haltReason != null ? haltReason : "A router of the batch could not be staged";
