@@ -71,4 +71,15 @@ public final class Failures {
         }
         return "an unexpected internal error stopped it";
     }
+
+    /** Tells the technician that attempts of an earlier FleetFlash never ended, and what to do about them. */
+    static void interruptedHint(CommandSpec spec, org.fleetflash.core.history.History history) {
+        int n = history.interruptedAtOpen();
+        if (n > 0) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("fleetflash: " + n + " upgrade attempt(s) of an earlier FleetFlash never ended (it was killed or the"
+                    + " computer stopped): run 'fleetflash resume' to check those routers and record what happened.");
+            err.flush();
+        }
+    }
 }

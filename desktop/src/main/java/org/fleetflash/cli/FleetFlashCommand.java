@@ -34,6 +34,7 @@ import picocli.CommandLine.ParseResult;
             SimCommand.class,
             DemoCommand.class,
             HistoryCommand.class,
+            ResumeCommand.class,
         })
 public final class FleetFlashCommand implements Runnable {
 

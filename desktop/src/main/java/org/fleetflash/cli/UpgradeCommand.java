@@ -143,6 +143,7 @@ final class UpgradeCommand implements Callable<Integer> {
             Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
             return ExitCodes.OTHER;
         }
+        Failures.interruptedHint(spec, history);
         try (History recorded = history;
                 AppServices app = AppServices.start(home, hosting);
                 TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null) : null) {

@@ -169,6 +169,17 @@ public record SshTarget(String host, int port) {
         return Integer.parseInt(port);
     }
 
+    /**
+     * Whether a router named as {@code given} ({@code HOST} or {@code HOST:PORT}, see {@link #parse}) is this one:
+     * the same host, and the same port when {@code given} names one.
+     */
+    public static boolean matches(String given, String host, int port) {
+        SshTarget t = parse(given);
+        String g = given.strip();
+        boolean portGiven = g.startsWith("[") ? g.contains("]:") : g.indexOf(':') >= 0 && g.indexOf(':') == g.lastIndexOf(':');
+        return t.host().equals(host) && (!portGiven || t.port() == port);
+    }
+
     /** {@code host:port}, with brackets around an IPv6 literal: the form {@link #parse} reads back. */
     public String hostPort() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

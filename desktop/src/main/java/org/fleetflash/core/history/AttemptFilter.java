@@ -8,8 +8,8 @@ import java.util.Optional;
  *
  * @param since   started at or after
  * @param until   started before
- * @param outcome {@code SUCCEEDED}, {@code FAILED_SAFE}, {@code NEEDS_ATTENTION}, or {@code RUNNING} for
- *                attempts without an end
+ * @param outcome {@code SUCCEEDED}, {@code FAILED_SAFE}, {@code NEEDS_ATTENTION}, {@code INTERRUPTED} for
+ *                attempts whose FleetFlash died before they ended, or {@code RUNNING} for attempts still under way
  * @param router  the router's address: {@code host} (any port) or {@code host:port}
  * @param batch   the batch's id
  */

@@ -12,10 +12,13 @@ public record AttemptRecord(String attemptId, String batchId, int tryNumber, Str
         Optional<String> imageFile, Optional<String> imageSha256, Optional<String> oldVersion, Optional<String> newVersion,
         Instant startedAt, Optional<Instant> endedAt, Optional<Duration> duration, Optional<String> phase, Optional<String> outcome,
         Optional<String> failureCode, Optional<String> failureMessage, long bytesDownloaded, long blocksWritten,
-        long blocksUnchanged, boolean imageForced) {
+        long blocksUnchanged, boolean imageForced, Optional<Instant> interruptedAt, Optional<Instant> resumedAt) {
 
-    /** The outcome, or {@code RUNNING} for an attempt with no end recorded. */
+    /**
+     * The outcome; for an attempt with no end recorded {@code INTERRUPTED} when its FleetFlash is known to have died
+     * (see {@code fleetflash resume}), else {@code RUNNING}.
+     */
     public String outcomeOrRunning() {
-        return outcome.orElse("RUNNING");
+        return outcome.orElse(interruptedAt.isPresent() ? "INTERRUPTED" : "RUNNING");
     }
 }

@@ -14,6 +14,9 @@ import java.util.Optional;
 
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.upgrade.InterruptedAttempt;
+import org.fleetflash.core.upgrade.Phase;
+import org.fleetflash.core.upgrade.RouterId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,7 @@ public final class History implements AutoCloseable {
     private final String schemaVersion;
     private final HistoryHostKeyStore hostKeys;
     private final HistoryWriter writer;
+    private int interruptedAtOpen;
 
     private History(InstanceLock lock, Database db, String schemaVersion) throws IOException {
         this.lock = lock;
@@ -62,6 +66,10 @@ public final class History implements AutoCloseable {
             Database db = Database.openOrCreate(data.history());
             String version = db.migrate(Database.LATEST_VERSION);
             history = new History(lock, db, version);
+            history.interruptedAtOpen = history.markInterrupted();
+            if (history.interruptedAtOpen > 0) {
+                LOG.warn("{} attempt(s) of an earlier FleetFlash never ended: marked interrupted", history.interruptedAtOpen);
+            }
             HistoryHostKeyStore.ImportResult imported = history.hostKeys.importKnownHostsOnce(data.knownHosts());
             if (imported.done() && imported.imported() > 0) {
                 LOG.info("Moved {} pinned host keys from {} into the history", imported.imported(), data.knownHosts());
@@ -90,6 +98,72 @@ public final class History implements AutoCloseable {
         } catch (SQLException e) {
             throw new IOException("Cannot read the history " + data.history() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Marks the attempts that have no end as interrupted. Only this process writes the file (it holds the data
+     * directory's lock), so an attempt without an end was left by a FleetFlash that died.
+     */
+    private int markInterrupted() throws IOException {
+        try (Connection c = db.connect()) {
+            return Rows.update(c, "UPDATE attempts SET interrupted_at = ? WHERE outcome IS NULL AND interrupted_at IS NULL",
+                    Instant.now());
+        } catch (SQLException e) {
+            throw new IOException("Cannot mark the unfinished attempts in " + db.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** How many attempts of an earlier FleetFlash were found without an end (and marked interrupted) at open. */
+    public int interruptedAtOpen() {
+        return interruptedAtOpen;
+    }
+
+    /**
+     * The attempts whose FleetFlash died before they ended and that no resume has judged yet, oldest first, with what
+     * the history knew of them.
+     */
+    public List<InterruptedAttempt> interrupted() throws IOException {
+        try (Connection c = db.connect()) {
+            List<InterruptedAttempt> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT a.id, a.batch_id, r.host, r.port, a.host_key_fingerprint, "
+                    + "a.started_at, a.phase, a.image_path, i.sha256, a.layout, a.backup_dir FROM attempts a JOIN routers r ON "
+                    + "r.id = a.router_id LEFT JOIN images i ON i.id = a.image_id WHERE a.outcome IS NULL AND a.interrupted_at IS NOT "
+                    + "NULL ORDER BY a.started_at, a.id"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    Optional<Phase> phase = text(rs, 7).flatMap(History::phase);
+                    List<String> layout = text(rs, 10).map(l -> List.of(l.split(","))).orElse(List.of());
+                    out.add(new InterruptedAttempt(id, rs.getString(2), new RouterId(rs.getString(3), rs.getInt(4),
+                            text(rs, 5)), Instant.ofEpochMilli(rs.getLong(6)), phase, text(rs, 8).map(Path::of), text(rs, 9),
+                            layout, backups(c, id), text(rs, 11).map(Path::of)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IOException("Cannot read the history " + db.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Phase> phase(String name) {
+        try {
+            return Optional.of(Phase.valueOf(name));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // a phase of a newer FleetFlash
+        }
+    }
+
+    private static List<InterruptedAttempt.RecordedBackup> backups(Connection c, String attemptId) throws SQLException {
+        List<InterruptedAttempt.RecordedBackup> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT partition, size, sha256 FROM partition_backups WHERE attempt_id = ? "
+                + "ORDER BY id")) {
+            ps.setString(1, attemptId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new InterruptedAttempt.RecordedBackup(rs.getString(1), rs.getLong(2), rs.getString(3)));
+                }
+            }
+        }
+        return out;
     }
 
     /** The database file. */
@@ -124,7 +198,8 @@ public final class History implements AutoCloseable {
     private static List<AttemptRecord> attempts(Connection c, AttemptFilter f) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT a.id, a.batch_id, a.try_number, r.host, r.port, r.model, i.file_name, i.sha256, "
                 + "a.old_version, a.new_version, a.started_at, a.ended_at, a.duration_ms, a.phase, a.outcome, a.failure_code, "
-                + "a.failure_message, a.bytes_downloaded, a.blocks_written, a.blocks_unchanged, a.image_forced "
+                + "a.failure_message, a.bytes_downloaded, a.blocks_written, a.blocks_unchanged, a.image_forced, a.interrupted_at, "
+                + "a.resumed_at "
                 + "FROM attempts a JOIN routers r ON r.id = a.router_id LEFT JOIN images i ON i.id = a.image_id WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         f.since().ifPresent(t -> {
@@ -137,7 +212,9 @@ public final class History implements AutoCloseable {
         });
         f.outcome().ifPresent(o -> {
             if ("RUNNING".equals(o)) {
-                sql.append(" AND a.outcome IS NULL");
+                sql.append(" AND a.outcome IS NULL AND a.interrupted_at IS NULL");
+            } else if ("INTERRUPTED".equals(o)) {
+                sql.append(" AND a.outcome IS NULL AND a.interrupted_at IS NOT NULL");
             } else {
                 sql.append(" AND a.outcome = ?");
                 args.add(o);
@@ -169,7 +246,8 @@ public final class History implements AutoCloseable {
                     out.add(new AttemptRecord(rs.getString(1), rs.getString(2), rs.getInt(3), new SshTarget(rs.getString(4), rs.getInt(5))
                             .hostPort(), text(rs, 6), text(rs, 7), text(rs, 8), text(rs, 9), text(rs, 10), Instant.ofEpochMilli(rs.getLong(11)),
                             millis(rs, 12).map(Instant::ofEpochMilli), millis(rs, 13).map(Duration::ofMillis), text(rs, 14), text(rs, 15),
-                            text(rs, 16), text(rs, 17), rs.getLong(18), rs.getLong(19), rs.getLong(20), rs.getInt(21) != 0));
+                            text(rs, 16), text(rs, 17), rs.getLong(18), rs.getLong(19), rs.getLong(20), rs.getInt(21) != 0,
+                            millis(rs, 22).map(Instant::ofEpochMilli), millis(rs, 23).map(Instant::ofEpochMilli)));
                 }
             }
         }

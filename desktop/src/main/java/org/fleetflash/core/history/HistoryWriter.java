@@ -27,6 +27,7 @@ import org.fleetflash.core.batch.BatchListener;
 import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.upgrade.AttemptRef;
 import org.fleetflash.core.upgrade.Phase;
+import org.fleetflash.core.upgrade.ResumeCheck;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeResult;
 import org.slf4j.Logger;
@@ -97,6 +98,27 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             ensureBatch(c, batchId, at);
             Rows.update(c, "UPDATE batches SET operator = COALESCE(?, operator), site = COALESCE(?, site) WHERE id = ?",
                     operator, site, batchId);
+        }, null, null, false));
+    }
+
+    /**
+     * Records what {@code fleetflash resume} found on the router of an interrupted attempt: its outcome (the attempt
+     * ends now, marked as resumed) and the evidence in its transcript; a finding without an outcome adds only the
+     * transcript lines, and the attempt stays interrupted.
+     */
+    public void resumed(String attemptId, ResumeCheck.Finding finding, Instant at) {
+        enqueue(new Item.Write("resume of " + attemptId, c -> {
+            for (String line : finding.evidence()) {
+                Rows.update(c, "INSERT INTO transcript_lines (attempt_id, at, phase, level, text) VALUES (?, ?, NULL, ?, ?)", attemptId, at,
+                        finding.settled() ? "INFO" : "WARNING", Rows.routerText("resume: " + line));
+            }
+            if (finding.settled()) {
+                boolean failed = !finding.code().success();
+                Rows.update(c, "UPDATE attempts SET outcome = ?, failure_code = ?, failure_message = ?, new_version = COALESCE(?, "
+                        + "new_version), ended_at = ?, resumed_at = ? WHERE id = ? AND outcome IS NULL", finding.outcome().get().name(),
+                        finding.code().name(), failed ? Rows.routerText(finding.message()) : null,
+                        failed ? null : Rows.routerText(finding.firmwareVersion().orElse(null)), at, at, attemptId);
+            }
         }, null, null, false));
     }
 

@@ -200,6 +200,11 @@ public enum FailureCode {
     DEADLINE,
 
     // ---- FleetFlash itself ----
+    /**
+     * FleetFlash itself ended during the attempt (killed, crashed, power cut); {@code fleetflash resume} judged the
+     * router from its flash afterwards (the outcome says what it found).
+     */
+    PROCESS_DIED,
     /** FleetFlash failed unexpectedly (a defect: the log has the details). */
     INTERNAL;
 

@@ -38,8 +38,13 @@ public final class RouterCleanup {
 
     /** Uploads the agent over {@code session} and runs its {@code cleanup} for whatever any attempt left. */
     public static Report run(DeviceSession session, Duration deadline) throws DeviceException {
+        return run(AgentRunner.install(session, deadline), deadline);
+    }
+
+    /** Runs the agent's {@code cleanup} for whatever any attempt left, with an agent already installed. */
+    public static Report run(AgentRunner agent, Duration deadline) throws DeviceException {
         List<AgentLine> lines = new ArrayList<>();
-        int status = AgentRunner.install(session, deadline).run(List.of("cleanup"), deadline, lines::add);
+        int status = agent.run(List.of("cleanup"), deadline, lines::add);
         List<String> undone = lines.stream().filter(AgentLine.Undone.class::isInstance).map(l -> ((AgentLine.Undone) l).text())
                 .toList();
         Optional<AgentLine.Error> error = lines.stream().filter(AgentLine.Error.class::isInstance).map(AgentLine.Error.class::cast)

@@ -1,0 +1,154 @@
+package org.fleetflash.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.fleetflash.core.device.Credentials;
+import org.fleetflash.core.device.HostKeyStore;
+import org.fleetflash.core.device.SshConnector;
+import org.fleetflash.core.history.History;
+import org.fleetflash.core.history.InstanceLockedException;
+import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.text.Sanitize;
+import org.fleetflash.core.upgrade.InterruptedAttempt;
+import org.fleetflash.core.upgrade.Outcome;
+import org.fleetflash.core.upgrade.ResumeCheck;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code fleetflash resume}: judges every attempt an earlier FleetFlash left unfinished (killed, crashed, power cut)
+ * from its router's flash, and records what really happened.
+ */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = {"Checks the routers of upgrade attempts that never ended because FleetFlash itself stopped (killed, "
+                + "crashed, power cut; 'history list' shows them as INTERRUPTED) and records what really happened to each: "
+                + "it logs in, removes what the attempt left before its reroot, reads the flash and compares it with the image "
+                + "and with the backup the attempt took.",
+            "A router past its reroot may still be flashing: it is waited for (--wait). A router that cannot be reached "
+                    + "or logged into stays INTERRUPTED; run resume again later."},
+        exitCodeListHeading = "%nExit status (the worst router's):%n",
+        exitCodeList = {"0:nothing was interrupted, or every router runs the new image (checked byte for byte)",
+            "10:FAILED_SAFE: some router was left as it was (and cleaned up); upgrade it again",
+            "12:some router could not be judged now and stays INTERRUPTED (the message says why)",
+            "20:NEEDS_ATTENTION: some router holds neither the image nor its old flash, or never came back",
+            "1:another FleetFlash uses this data directory (the message names its process), or an unexpected error",
+            "2:bad command line"})
+final class ResumeCommand implements Callable<Integer> {
+
+    static final int EXIT_STILL_INTERRUPTED = 12;
+    private static final int MAX_PARALLEL = 8;
+    private static final long MAX_WAIT = 86_400;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProbeCommand.ConnectOptions connect;
+
+    @Option(names = "--router", paramLabel = "HOST[:PORT]", description = "Only the interrupted attempts of this router.")
+    String router;
+
+    @Option(names = "--wait", defaultValue = "600", paramLabel = "SECONDS",
+            description = "How long to wait for a router that was past its reroot (it may still be flashing) (default: ${DEFAULT-VALUE} s).")
+    long waitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (waitSeconds < 0 || waitSeconds > MAX_WAIT) {
+            throw new ParameterException(spec.commandLine(), "--wait must be 0 to " + MAX_WAIT + " seconds, not " + waitSeconds + ".");
+        }
+        if (router != null) {
+            try {
+                org.fleetflash.core.device.SshTarget.parse(router);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--router: " + e.getMessage());
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
+        Credentials credentials = connect.credentials(spec);
+        HostKeyStore keys = connect.hostKeyStore();
+        History history;
+        try {
+            history = History.open(data);
+        } catch (InstanceLockedException e) {
+            Failures.print(err, spec, e.getMessage());
+            return ExitCodes.OTHER;
+        }
+        try (History recorded = history; SshConnector connector = SshConnector.start()) {
+            List<InterruptedAttempt> todo = recorded.interrupted().stream().filter(this::wanted).toList();
+            if (todo.isEmpty()) {
+                out.println("No interrupted upgrade attempt" + (router == null ? "" : " of " + Sanitize.line(router, 80))
+                        + " to check.");
+                return ExitCodes.OK;
+            }
+            out.println("Checking " + todo.size() + " interrupted attempt(s)...");
+            out.flush();
+            ResumeCheck check = new ResumeCheck(connector, credentials, connect.sshOptions(), keys, Duration.ofSeconds(waitSeconds),
+                    Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+            int status = ExitCodes.OK;
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_PARALLEL, todo.size()), r -> {
+                Thread t = new Thread(r, "fleetflash-resume");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<ResumeCheck.Finding>> findings = new ArrayList<>();
+                for (InterruptedAttempt a : todo) {
+                    findings.add(pool.submit(() -> {
+                        ResumeCheck.Finding f = check.check(a);
+                        recorded.writer().resumed(a.attemptId(), f, Instant.now());
+                        return f;
+                    }));
+                }
+                for (int i = 0; i < todo.size(); i++) {
+                    InterruptedAttempt a = todo.get(i);
+                    ResumeCheck.Finding f = findings.get(i).get();
+                    out.println(Sanitize.line(a.router().hostPort(), 80) + "  " + f.outcome().map(Outcome::name).orElse("INTERRUPTED")
+                            + "  attempt " + a.attemptId() + ": " + Sanitize.line(f.message(), Failures.MAX_MESSAGE));
+                    out.flush();
+                    status = Math.max(status, exitStatus(f));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            if (!recorded.writer().awaitWritten(Duration.ofSeconds(15))) {
+                Failures.print(err, spec, "the history " + recorded.file() + " is not up to date: writing it took too long (see the log).");
+                return ExitCodes.OTHER;
+            }
+            return status;
+        }
+    }
+
+    private boolean wanted(InterruptedAttempt a) {
+        if (router == null) {
+            return true;
+        }
+        return org.fleetflash.core.device.SshTarget.matches(router, a.router().host(), a.router().port());
+    }
+
+    static int exitStatus(ResumeCheck.Finding f) {
+        if (f.outcome().isEmpty()) {
+            return EXIT_STILL_INTERRUPTED;
+        }
+        return switch (f.outcome().get()) {
+            case SUCCEEDED -> ExitCodes.OK;
+            case FAILED_SAFE -> UpgradeCommand.EXIT_FAILED_SAFE;
+            case NEEDS_ATTENTION -> UpgradeCommand.EXIT_NEEDS_ATTENTION;
+        };
+    }
+}
