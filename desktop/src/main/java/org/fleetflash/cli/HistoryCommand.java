@@ -58,7 +58,7 @@ final class HistoryCommand implements Runnable {
             exitCodeList = {"0:listed (maybe nothing)", "1:the history cannot be read", "2:bad command line"})
     static final class ListCommand implements Callable<Integer> {
 
-        private static final Set<String> OUTCOMES = Set.of("SUCCEEDED", "FAILED_SAFE", "NEEDS_ATTENTION", "RUNNING");
+        private static final Set<String> OUTCOMES = Set.of("SUCCEEDED", "FAILED_SAFE", "NEEDS_ATTENTION", "INTERRUPTED", "RUNNING");
         private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
         @Spec
@@ -70,8 +70,8 @@ final class HistoryCommand implements Runnable {
         @Option(names = "--until", paramLabel = "DATE", description = "Only attempts started before the end of DATE.")
         String until;
 
-        @Option(names = "--outcome", paramLabel = "O", description = "Only this outcome: SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION or "
-                + "RUNNING (no end recorded).")
+        @Option(names = "--outcome", paramLabel = "O", description = "Only this outcome: SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, "
+                + "INTERRUPTED (its FleetFlash died before it ended: see 'fleetflash resume') or RUNNING (under way now).")
         String outcome;
 
         @Option(names = "--router", paramLabel = "R", description = "Only this router: HOST (any port) or HOST:PORT.")
@@ -95,7 +95,7 @@ final class HistoryCommand implements Runnable {
             DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
             List<AttemptRecord> attempts;
             try {
-                attempts = read(data, filter);
+                attempts = read(data, filter, spec);
             } catch (IOException e) {
                 Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
                 return ExitCodes.OTHER;
@@ -111,11 +111,12 @@ final class HistoryCommand implements Runnable {
         }
 
         /** Opens the history when this process may (which also upgrades it); reads beside the holder when another has it. */
-        private static List<AttemptRecord> read(DataDirectory data, AttemptFilter filter) throws IOException {
+        private static List<AttemptRecord> read(DataDirectory data, AttemptFilter filter, CommandSpec spec) throws IOException {
             if (!Files.exists(data.history()) && !Files.isDirectory(data.path())) {
                 return List.of();
             }
             try (History history = History.open(data)) {
+                Failures.interruptedHint(spec, history);
                 return history.attempts(filter);
             } catch (InstanceLockedException e) {
                 return History.readAttempts(data, filter);
@@ -126,7 +127,7 @@ final class HistoryCommand implements Runnable {
             Optional<String> o = Optional.ofNullable(outcome).map(s -> s.strip().toUpperCase(Locale.ROOT));
             if (o.isPresent() && !OUTCOMES.contains(o.get())) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Unknown outcome '" + Sanitize.line(outcome, 40)
-                        + "': use SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION or RUNNING.");
+                        + "': use SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, INTERRUPTED or RUNNING.");
             }
             Optional<String> r = Optional.ofNullable(router);
             if (r.isPresent()) {

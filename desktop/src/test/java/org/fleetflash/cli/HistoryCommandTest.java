@@ -110,6 +110,6 @@ class HistoryCommandTest {
         assertThat(run("--since", "yesterday")).isEqualTo(2);
         assertThat(err.toString()).contains("--since", "2026-12-01");
         assertThat(run("--outcome", "BROKEN")).isEqualTo(2);
-        assertThat(err.toString()).contains("SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION or RUNNING");
+        assertThat(err.toString()).contains("SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, INTERRUPTED or RUNNING");
     }
 }

@@ -150,7 +150,7 @@ public final class ResumeCheck {
         try (session) {
             Duration deadline = ssh.commandDeadline();
             AgentRunner agent = AgentRunner.install(session, deadline);
-            RouterCleanup.Report cleaned = RouterCleanup.run(agent, deadline);
+            RouterCleanup.Report cleaned = RouterCleanup.run(agent, Optional.of(attempt.attemptId()), deadline);
             if (cleaned.refusal().filter(e -> "COMMITTING".equals(e.code())).isPresent()) {
                 return new Try(null, "a commit is still running on it");
             }
@@ -247,26 +247,27 @@ public final class ResumeCheck {
             cleanup = " FleetFlash could not clean up after it (" + cleaned.refusal().get().text() + "): run 'fleetflash cleanup "
                     + attempt.router().hostPort() + "' or reboot the router.";
         }
+        if (!attempt.mayHaveRerooted()) {
+            // Nothing writes the flash before the reroot, which this attempt never reached: it left the flash alone.
+            String flash = !backupComplete ? "" : asBackedUp ? " (its flash matches the backup the attempt took)"
+                    : " (its flash changed since the attempt's backup: another upgrade since?)";
+            return new Finding(Optional.of(cleaned.clean() ? Outcome.FAILED_SAFE : Outcome.NEEDS_ATTENTION), FailureCode.PROCESS_DIED,
+                    stopped(attempt) + " It never wrote the router's flash, which is as it was" + flash + "; the router runs "
+                            + version.orElse("its old firmware") + "." + cleanup + " Upgrade it again when ready.", version, evidence);
+        }
         if (holdsImage) {
-            return new Finding(Optional.of(Outcome.SUCCEEDED), attempt.mayHaveRerooted() ? FailureCode.OK : FailureCode.UP_TO_DATE,
-                    stopped(attempt) + " The router " + (attempt.mayHaveRerooted() ? "finished on its own" : "already held the image")
-                    + ": resume read its flash back and it holds the image byte for byte" + version.map(v -> " (it runs " + v + ")")
+            return new Finding(Optional.of(Outcome.SUCCEEDED), FailureCode.OK, stopped(attempt) + " The router finished on its own:"
+                    + " resume read its flash back and it holds the image byte for byte" + version.map(v -> " (it runs " + v + ")")
                             .orElse("") + "." + cleanup, version, evidence);
         }
-        if (asBackedUp || !attempt.mayHaveRerooted() && !backupComplete && span.partitionSha256().size() == attempt.layout().size()) {
-            // Before the reroot nothing writes the flash; with a backup that says so too, it is proven.
-            Outcome outcome = cleaned.clean() ? Outcome.FAILED_SAFE : Outcome.NEEDS_ATTENTION;
-            return new Finding(Optional.of(outcome), FailureCode.PROCESS_DIED, stopped(attempt) + " The router's flash is as it"
-                    + " was" + (asBackedUp ? " (it matches the backup the attempt took)" : " (the attempt never reached its reroot)")
-                    + ", and it runs " + version.orElse("its old firmware") + "." + cleanup + " Upgrade it again when ready.", version,
-                    evidence);
+        if (asBackedUp) {
+            return new Finding(Optional.of(cleaned.clean() ? Outcome.FAILED_SAFE : Outcome.NEEDS_ATTENTION), FailureCode.PROCESS_DIED,
+                    stopped(attempt) + " The reroot did not happen: the router's flash is as it was (it matches the backup the"
+                            + " attempt took), and it runs " + version.orElse("its old firmware") + "." + cleanup
+                            + " Upgrade it again when ready.", version, evidence);
         }
-        String what = !attempt.mayHaveRerooted()
-                ? "Its flash no longer matches the backup taken before the reroot, which this attempt never reached: something else"
-                        + " changed it."
-                : "Its flash holds neither the image nor what it held before" + (differing.isEmpty() ? "" : " (" + String.join(", ",
-                        differing) + " differ from the backup)") + (span.planNote().isEmpty() ? "" : "; " + span.planNote())
-                        + ".";
+        String what = "Its flash holds neither the image nor what it held before" + (differing.isEmpty() ? "" : " (" + String.join(", ",
+                differing) + " differ from the backup)") + (span.planNote().isEmpty() ? "" : "; " + span.planNote()) + ".";
         return new Finding(Optional.of(Outcome.NEEDS_ATTENTION), FailureCode.PROCESS_DIED, stopped(attempt) + " " + what
                 + " Do not power it off; upgrade it again, or restore it from the backup." + backupHint(attempt) + cleanup, version,
                 evidence);

@@ -43,8 +43,17 @@ public final class RouterCleanup {
 
     /** Runs the agent's {@code cleanup} for whatever any attempt left, with an agent already installed. */
     public static Report run(AgentRunner agent, Duration deadline) throws DeviceException {
+        return run(agent, Optional.empty(), deadline);
+    }
+
+    /**
+     * Runs the agent's {@code cleanup} with an agent already installed: for {@code attempt} only when given (an
+     * upgrade another attempt holds now is left alone), else for whatever any attempt left.
+     */
+    public static Report run(AgentRunner agent, Optional<String> attempt, Duration deadline) throws DeviceException {
         List<AgentLine> lines = new ArrayList<>();
-        int status = agent.run(List.of("cleanup"), deadline, lines::add);
+        List<String> args = attempt.map(a -> List.of("cleanup", a)).orElse(List.of("cleanup"));
+        int status = agent.run(args, deadline, lines::add);
         List<String> undone = lines.stream().filter(AgentLine.Undone.class::isInstance).map(l -> ((AgentLine.Undone) l).text())
                 .toList();
         Optional<AgentLine.Error> error = lines.stream().filter(AgentLine.Error.class::isInstance).map(AgentLine.Error.class::cast)

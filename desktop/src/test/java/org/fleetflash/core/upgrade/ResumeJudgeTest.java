@@ -56,7 +56,8 @@ class ResumeJudgeTest {
         ResumeCheck.Finding f = ResumeCheck.judge(attempt(Phase.DOWNLOAD, true), FACTS, span("k-old", "r-old", "other"), STAGE_REMOVED);
         assertThat(f.outcome()).contains(Outcome.FAILED_SAFE);
         assertThat(f.code()).isEqualTo(FailureCode.PROCESS_DIED);
-        assertThat(f.message()).contains("before the reroot").contains("as it was").contains("matches the backup").contains("put back");
+        assertThat(f.message()).contains("before the reroot").contains("never wrote the router's flash").contains("matches the backup")
+                .contains("put back");
         assertThat(f.evidence()).contains("every layout partition matches the backup", "put back: memory disk md1 detached");
     }
 
@@ -64,14 +65,14 @@ class ResumeJudgeTest {
     void beforeTheBackupTheFlashIsKnownUntouchedBecauseNothingWritesItBeforeTheReroot() {
         ResumeCheck.Finding f = ResumeCheck.judge(attempt(Phase.PROBE, false), FACTS, span("k", "r", "other"), NOTHING_LEFT);
         assertThat(f.outcome()).contains(Outcome.FAILED_SAFE);
-        assertThat(f.message()).contains("never reached its reroot");
+        assertThat(f.message()).contains("never wrote the router's flash").doesNotContain("backup");
     }
 
     @Test
     void aCommitThatNeverHappenedLeavesTheRouterAsItWas() {
         ResumeCheck.Finding f = ResumeCheck.judge(attempt(Phase.COMMIT, true), FACTS, span("k-old", "r-old", "other"), STAGE_REMOVED);
         assertThat(f.outcome()).contains(Outcome.FAILED_SAFE);
-        assertThat(f.message()).contains("after the reroot was sent").contains("matches the backup");
+        assertThat(f.message()).contains("after the reroot was sent").contains("reroot did not happen").contains("matches the backup");
     }
 
     @Test
@@ -85,10 +86,12 @@ class ResumeJudgeTest {
     }
 
     @Test
-    void aFlashChangedBeforeTheRerootIsNotCalledUntouched() {
-        ResumeCheck.Finding f = ResumeCheck.judge(attempt(Phase.STAGED, true), FACTS, span("k-old", "r-other", "x"), STAGE_REMOVED);
-        assertThat(f.outcome()).contains(Outcome.NEEDS_ATTENTION);
-        assertThat(f.message()).contains("something else changed it");
+    void anAttemptStoppedBeforeItsRerootIsNotCreditedWithALaterUpgradesImage() {
+        // the technician upgraded the router again before resuming: its flash holds the image now, by the later attempt
+        ResumeCheck.Finding f = ResumeCheck.judge(attempt(Phase.STAGED, true), FACTS, span("k-new", "r-new", "padded-image"),
+                STAGE_REMOVED);
+        assertThat(f.outcome()).contains(Outcome.FAILED_SAFE);
+        assertThat(f.message()).contains("never wrote the router's flash").contains("changed since the attempt's backup");
     }
 
     @Test
