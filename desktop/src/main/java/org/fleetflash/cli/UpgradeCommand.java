@@ -133,7 +133,7 @@ final class UpgradeCommand implements Callable<Integer> {
         for (BatchOptions.Target t : routers) {
             requests.add(new UpgradeRequest(t.target(), t.credentials(connect.credentials(spec)), connect.sshOptions(),
                     connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
-                    Duration.ofSeconds(returnTimeoutSeconds), home.resolve("backups"), reflash, forceImage));
+                    Duration.ofSeconds(returnTimeoutSeconds), data.backups(), reflash, forceImage));
         }
         LiveTable live = new LiveTable();
         History history;

@@ -36,6 +36,7 @@ public final class History implements AutoCloseable {
     private final HistoryHostKeyStore hostKeys;
     private final HistoryWriter writer;
     private int interruptedAtOpen;
+    private Path backupsRoot;
 
     private History(InstanceLock lock, Database db, String schemaVersion) throws IOException {
         this.lock = lock;
@@ -66,6 +67,7 @@ public final class History implements AutoCloseable {
             Database db = Database.openOrCreate(data.history());
             String version = db.migrate(Database.LATEST_VERSION);
             history = new History(lock, db, version);
+            history.backupsRoot = data.backups();
             history.interruptedAtOpen = history.markInterrupted();
             if (history.interruptedAtOpen > 0) {
                 LOG.warn("{} attempt(s) of an earlier FleetFlash never ended: marked interrupted", history.interruptedAtOpen);
@@ -164,6 +166,11 @@ public final class History implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Which partition backups may be deleted, and their deletion ({@code fleetflash history prune}). */
+    public BackupRetention retention() {
+        return new BackupRetention(db, backupsRoot);
     }
 
     /** The database file. */

@@ -83,6 +83,11 @@ public final class DataDirectory {
         return path.resolve("instance.lock");
     }
 
+    /** Where upgrades keep the partition backups they take, one directory per attempt. */
+    public Path backups() {
+        return path.resolve("backups");
+    }
+
     /** The directory of FleetFlash's log files. */
     public Path logs() {
         return path.resolve("logs");

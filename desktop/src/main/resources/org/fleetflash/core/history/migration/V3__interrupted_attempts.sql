@@ -6,3 +6,6 @@
 ALTER TABLE attempts ADD COLUMN interrupted_at INTEGER;
 ALTER TABLE attempts ADD COLUMN resumed_at INTEGER;
 CREATE INDEX attempts_open ON attempts (outcome) WHERE outcome IS NULL;
+
+-- `fleetflash history prune` deletes old partition backups (keeping the newest per router): when it did.
+ALTER TABLE attempts ADD COLUMN backup_pruned_at INTEGER;

@@ -1,0 +1,133 @@
+package org.fleetflash.core.history;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Which partition backups may go, and their deletion: the newest {@code keep} backups of each router stay (so never
+ * a router's only one), and so does every backup of an attempt that may still be needed to restore a router (its
+ * outcome NEEDS_ATTENTION, or no outcome yet). Only directories inside the data directory's backups folder are ever
+ * deleted, and each deletion is recorded on its attempt.
+ */
+public final class BackupRetention {
+
+    /** The fewest backups per router a technician may keep. */
+    public static final int MIN_KEEP = 1;
+
+    /**
+     * A backup that the retention would delete.
+     *
+     * @param attemptId the attempt that took it
+     * @param router    its router, {@code host:port}
+     * @param startedAt when that attempt started
+     * @param directory the backup's directory
+     * @param bytes     its size on disk
+     */
+    public record Candidate(String attemptId, String router, Instant startedAt, Path directory, long bytes) {
+    }
+
+    /** What a prune did: the backups deleted and those it could not delete (with why). */
+    public record Pruned(List<Candidate> deleted, Map<Candidate, String> failed) {
+    }
+
+    private static final Set<String> KEPT_FOR_RESTORE = Set.of("NEEDS_ATTENTION");
+
+    private final Database db;
+    private final Path root;
+
+    BackupRetention(Database db, Path backupsRoot) {
+        this.db = db;
+        this.root = backupsRoot.toAbsolutePath().normalize();
+    }
+
+    /** The backups beyond the newest {@code keep} per router that may be deleted, oldest first; deletes nothing. */
+    public List<Candidate> candidates(int keep) throws IOException {
+        if (keep < MIN_KEEP) {
+            throw new IllegalArgumentException("Keep at least " + MIN_KEEP + " backup per router, not " + keep + ".");
+        }
+        List<Candidate> out = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT a.id, r.host, r.port, a.started_at, "
+                + "a.backup_dir, a.outcome FROM attempts a JOIN routers r ON r.id = a.router_id WHERE a.backup_dir IS NOT NULL AND "
+                + "a.backup_pruned_at IS NULL ORDER BY a.started_at DESC, a.id DESC"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Path dir = Path.of(rs.getString(5)).toAbsolutePath().normalize();
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // already gone: nothing to keep or delete
+                }
+                String router = rs.getString(2) + ":" + rs.getInt(3);
+                int newer = seen.merge(router, 1, Integer::sum);
+                String outcome = rs.getString(6);
+                boolean neededForRestore = outcome == null || KEPT_FOR_RESTORE.contains(outcome);
+                if (newer > keep && !neededForRestore && inside(dir)) {
+                    out.add(new Candidate(rs.getString(1), router, Instant.ofEpochMilli(rs.getLong(4)), dir, size(dir)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("Cannot read the history " + db.file() + ": " + e.getMessage(), e);
+        }
+        out.sort(Comparator.comparing(Candidate::startedAt));
+        return out;
+    }
+
+    /** Deletes these backups (as {@link #candidates} listed them) and records it on their attempts. */
+    public Pruned prune(List<Candidate> chosen) throws IOException {
+        List<Candidate> deleted = new ArrayList<>();
+        Map<Candidate, String> failed = new HashMap<>();
+        try (Connection c = db.connect()) {
+            for (Candidate k : chosen) {
+                if (!inside(k.directory())) {
+                    failed.put(k, "not inside " + root);
+                    continue;
+                }
+                try {
+                    deleteTree(k.directory());
+                    Rows.update(c, "UPDATE attempts SET backup_pruned_at = ? WHERE id = ?", Instant.now(), k.attemptId());
+                    deleted.add(k);
+                } catch (IOException e) {
+                    failed.put(k, e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("Cannot record the deleted backups in " + db.file() + ": " + e.getMessage(), e);
+        }
+        return new Pruned(deleted, failed);
+    }
+
+    private boolean inside(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        return d.startsWith(root) && !d.equals(root) && d.getParent().equals(root);
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            long total = 0;
+            for (Path p : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                total += Files.size(p);
+            }
+            return total;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
