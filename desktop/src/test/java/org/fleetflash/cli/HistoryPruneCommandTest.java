@@ -1,0 +1,84 @@
+package org.fleetflash.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fleetflash.core.history.AttemptEvents;
+import org.fleetflash.core.history.History;
+import org.fleetflash.core.settings.DataDirectory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fleetflash history prune} as a technician runs it: first the list, then the deletion with --yes. */
+class HistoryPruneCommandTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-30T09:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final List<Path> backups = new ArrayList<>();
+
+    private DataDirectory data() {
+        return DataDirectory.resolve(Optional.of(dir.resolve("data")), Map.of(), "Linux", dir);
+    }
+
+    @BeforeEach
+    void threeBackupsOfOneRouter() throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {1, 2});
+        try (History history = History.open(data())) {
+            for (int i = 0; i < 3; i++) {
+                Path b = Files.createDirectories(data().backups().resolve("r_192.0.2.10_att-" + i));
+                Files.write(b.resolve("kernel.bin"), new byte[2048]);
+                backups.add(b);
+                AttemptEvents.succeeded(AttemptEvents.ref("att-" + i, "batch-" + i, "192.0.2.10", 22), T0.plus(Duration.ofHours(i)),
+                        image, b).forEach(history.writer()::on);
+            }
+            assertThat(history.writer().awaitWritten(Duration.ofSeconds(20))).isTrue();
+        }
+    }
+
+    private int run(String... args) {
+        List<String> all = new ArrayList<>(List.of("history", "prune", "--data-dir", dir.resolve("data").toString()));
+        all.addAll(List.of(args));
+        return FleetFlashCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(all.toArray(String[]::new));
+    }
+
+    @Test
+    void withoutYesItOnlyShowsWhatItWouldDelete() {
+        assertThat(run("--keep", "1")).isZero();
+        assertThat(out.toString()).contains("att-0", "att-1", "Would delete 2 backup(s)", "--yes").doesNotContain("att-2");
+        assertThat(backups).allMatch(Files::isDirectory);
+    }
+
+    @Test
+    void withYesItDeletesThemAndTheNewestStays() {
+        assertThat(run("--keep", "1", "--yes")).isZero();
+        assertThat(out.toString()).contains("Deleted 2 backup(s).");
+        assertThat(backups.get(0)).doesNotExist();
+        assertThat(backups.get(1)).doesNotExist();
+        assertThat(backups.get(2)).isDirectory();
+        out.getBuffer().setLength(0);
+        assertThat(run("--keep", "1")).isZero();
+        assertThat(out.toString()).contains("Nothing to delete");
+    }
+
+    @Test
+    void keepingNoneIsABadCommandLine() {
+        assertThat(run("--keep", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--keep must be at least 1").doesNotContain("Exception");
+        assertThat(backups).allMatch(Files::isDirectory);
+    }
+}
