@@ -38,14 +38,14 @@ public final class History implements AutoCloseable {
     private int interruptedAtOpen;
     private Path backupsRoot;
 
-    private History(InstanceLock lock, Database db, String schemaVersion) throws IOException {
+    private History(InstanceLock lock, Database db, String schemaVersion, HistoryWriter.MacLookup macs) throws IOException {
         this.lock = lock;
         this.db = db;
         this.schemaVersion = schemaVersion;
         this.hostKeys = new HistoryHostKeyStore(db);
         HistoryWriter w;
         try {
-            w = new HistoryWriter(db);
+            w = new HistoryWriter(db, macs);
         } catch (IOException e) {
             hostKeys.close();
             throw e;
@@ -60,13 +60,18 @@ public final class History implements AutoCloseable {
      * @throws IOException             the file cannot be opened or brought to the current schema
      */
     public static History open(DataDirectory data) throws IOException {
+        return open(data, HistoryWriter.MacLookup.local());
+    }
+
+    /** Opens the history as {@link #open(DataDirectory)} does, learning routers' MAC addresses from {@code macs}. */
+    public static History open(DataDirectory data, HistoryWriter.MacLookup macs) throws IOException {
         data.ensureExists();
         InstanceLock lock = InstanceLock.acquire(data);
         History history = null;
         try {
             Database db = Database.openOrCreate(data.history());
             String version = db.migrate(Database.LATEST_VERSION);
-            history = new History(lock, db, version);
+            history = new History(lock, db, version, macs);
             history.backupsRoot = data.backups();
             history.interruptedAtOpen = history.markInterrupted();
             if (history.interruptedAtOpen > 0) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,9 @@ import org.fleetflash.agent.protocol.DeviceFacts;
 import org.fleetflash.core.batch.BatchEvent;
 import org.fleetflash.core.batch.BatchListener;
 import org.fleetflash.core.batch.BatchSettings;
+import org.fleetflash.core.discovery.Ipv4Address;
+import org.fleetflash.core.discovery.Neighbour;
+import org.fleetflash.core.discovery.NeighbourCache;
 import org.fleetflash.core.upgrade.AttemptRef;
 import org.fleetflash.core.upgrade.Phase;
 import org.fleetflash.core.upgrade.ResumeCheck;
@@ -64,7 +68,25 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     private final Map<String, Integer> nextTry = new HashMap<>();
     private final Map<Path, ImageDigest> digests = new HashMap<>();
 
-    HistoryWriter(Database db) throws IOException {
+    /** The MAC address of a router by its address, where this computer's neighbour table knows it. */
+    @FunctionalInterface
+    public interface MacLookup {
+        Optional<String> macOf(String host);
+
+        /** The local neighbour (ARP) table, read at most once a second. */
+        static MacLookup local() {
+            NeighbourCache cache = NeighbourCache.local(Duration.ofSeconds(1));
+            return host -> {
+                Ipv4Address ip = Ipv4Address.tryParse(host);
+                return ip == null ? Optional.empty() : cache.find(ip).flatMap(Neighbour::mac).map(Object::toString);
+            };
+        }
+    }
+
+    private final MacLookup macs;
+
+    HistoryWriter(Database db, MacLookup macs) throws IOException {
+        this.macs = macs;
         try {
             connection = db.connect();
         } catch (SQLException e) {
@@ -322,6 +344,11 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             Rows.update(c, "UPDATE routers SET hostname = ?, model = ?, architecture = ? WHERE id = (SELECT router_id FROM attempts "
                     + "WHERE id = ?)", Rows.routerText(f.hostname()), Rows.routerText(f.model()), Rows.routerText(arch), id);
             Rows.update(c, "UPDATE attempts SET old_version = ? WHERE id = ?", Rows.routerText(f.firmwareVersion().orElse(null)), id);
+            // just reached over the LAN: the neighbour table knows its MAC now, if it is on this computer's link
+            Optional<String> mac = macOf(ref.router().host());
+            if (mac.isPresent()) {
+                Rows.update(c, "UPDATE routers SET mac = ? WHERE id = (SELECT router_id FROM attempts WHERE id = ?)", mac.get(), id);
+            }
         } else if (event instanceof UpgradeEvent.Planned p) {
             Rows.update(c, "UPDATE attempts SET image_forced = ? WHERE id = ?", p.imageForced(), id);
             p.image().ifPresent(info -> describeImage(c, id, info));
@@ -338,6 +365,15 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                     n.phase() == null ? null : n.phase().name(), n.level().name(), Rows.routerText(n.text()));
         } else if (event instanceof UpgradeEvent.Finished f) {
             finishAttempt(c, f);
+        }
+    }
+
+    private Optional<String> macOf(String host) {
+        try {
+            return macs.macOf(host);
+        } catch (RuntimeException e) {
+            LOG.debug("No MAC address for {}: {}", host, e.getMessage());
+            return Optional.empty();
         }
     }
 
