@@ -42,7 +42,12 @@ public final class DeviceProber {
 
     /** Probes over an open session. */
     public static Report probe(DeviceSession session, Duration deadline) throws DeviceException, ProbeFailedException {
-        AgentRunner agent = AgentRunner.install(session, deadline);
+        return probe(AgentRunner.install(session, deadline), deadline);
+    }
+
+    /** Probes with an agent already installed. */
+    public static Report probe(AgentRunner agent, Duration deadline) throws DeviceException, ProbeFailedException {
+        DeviceSession session = agent.session();
         DeviceFactsBuilder facts = new DeviceFactsBuilder();
         AgentRunner.Result run = agent.runCollecting("probe", deadline);
         run.lines().forEach(facts);

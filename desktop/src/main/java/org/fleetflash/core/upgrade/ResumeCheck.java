@@ -150,13 +150,14 @@ public final class ResumeCheck {
         try (session) {
             Duration deadline = ssh.commandDeadline();
             AgentRunner agent = AgentRunner.install(session, deadline);
+            DeviceFacts facts = DeviceProber.probe(agent, deadline).facts();
+            if (MEMORY_DISK_ROOT.matcher(facts.rootMountFrom()).matches()) {
+                // rerooted and flashing: nothing is touched on a router in that state, not even a cleanup
+                return new Try(null, "it still runs from its memory disk (" + facts.rootMountFrom() + ")");
+            }
             RouterCleanup.Report cleaned = RouterCleanup.run(agent, Optional.of(attempt.attemptId()), deadline);
             if (cleaned.refusal().filter(e -> "COMMITTING".equals(e.code())).isPresent()) {
                 return new Try(null, "a commit is still running on it");
-            }
-            DeviceFacts facts = DeviceProber.probe(session, deadline).facts();
-            if (MEMORY_DISK_ROOT.matcher(facts.rootMountFrom()).matches()) {
-                return new Try(null, "it still runs from its memory disk (" + facts.rootMountFrom() + ")");
             }
             return new Try(judge(attempt, facts, read(session, agent, facts, attempt), cleaned), null);
         } catch (DeviceException e) {
