@@ -61,6 +61,10 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--router", paramLabel = "HOST[:PORT]", description = "Only the interrupted attempts of this router.")
     String router;
 
+    @Option(names = "--targets", paramLabel = "FILE",
+            description = "The batch's targets file ([USER@]HOST[:PORT] per line): a router it names is logged into as its user.")
+    java.nio.file.Path targetsFile;
+
     @Option(names = "--wait", defaultValue = "600", paramLabel = "SECONDS",
             description = "How long to wait for a router that was past its reroot (it may still be flashing) (default: ${DEFAULT-VALUE} s).")
     long waitSeconds;
@@ -82,6 +86,10 @@ final class ResumeCommand implements Callable<Integer> {
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
         Credentials credentials = connect.credentials(spec);
         HostKeyStore keys = connect.hostKeyStore();
+        java.util.Map<String, BatchOptions.Target> named = new java.util.HashMap<>();
+        if (targetsFile != null) {
+            BatchOptions.readTargets(spec, targetsFile).forEach(t -> named.put(t.target().hostPort(), t));
+        }
         History history;
         try {
             history = History.open(data);
@@ -98,7 +106,8 @@ final class ResumeCommand implements Callable<Integer> {
             }
             out.println("Checking " + todo.size() + " interrupted attempt(s)...");
             out.flush();
-            ResumeCheck check = new ResumeCheck(connector, credentials, connect.sshOptions(), keys, Duration.ofSeconds(waitSeconds),
+            ResumeCheck check = new ResumeCheck(connector, r -> java.util.Optional.ofNullable(named.get(r.hostPort()))
+                    .map(t -> t.credentials(credentials)).orElse(credentials), connect.sshOptions(), keys, Duration.ofSeconds(waitSeconds),
                     Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
             int status = ExitCodes.OK;
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_PARALLEL, todo.size()), r -> {

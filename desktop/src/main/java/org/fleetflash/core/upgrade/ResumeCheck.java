@@ -83,7 +83,7 @@ public final class ResumeCheck {
     }
 
     private final SshConnector connector;
-    private final Credentials credentials;
+    private final java.util.function.Function<RouterId, Credentials> credentials;
     private final SshOptions ssh;
     private final HostKeyStore hostKeys;
     private final Duration returnWindow;
@@ -91,9 +91,10 @@ public final class ResumeCheck {
     private final Sleeper sleeper;
 
     /**
+     * @param credentials  how to log in to each router
      * @param returnWindow how long to wait for a router whose reroot may have been sent (it may still be flashing)
      */
-    public ResumeCheck(SshConnector connector, Credentials credentials, SshOptions ssh, HostKeyStore hostKeys,
+    public ResumeCheck(SshConnector connector, java.util.function.Function<RouterId, Credentials> credentials, SshOptions ssh, HostKeyStore hostKeys,
             Duration returnWindow, Clock clock, Sleeper sleeper) {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -140,7 +141,7 @@ public final class ResumeCheck {
     private Try once(InterruptedAttempt attempt, SshTarget target) {
         DeviceSession session;
         try {
-            session = connector.open(target, credentials, ssh, hostKeys);
+            session = connector.open(target, credentials.apply(attempt.router()), ssh, hostKeys);
         } catch (DeviceUnreachableException | NotSshException | SshHandshakeException e) {
             return new Try(null, "it does not answer SSH: " + e.getMessage()); // also a router half-way up or down
         } catch (DeviceException e) {
