@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "The history of upgrades kept in the data directory (history.db): every attempt, batch and router.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:help shown", "2:bad command line"},
-        subcommands = {HistoryCommand.ListCommand.class})
+        subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.ForgetHostKeyCommand.class})
 final class HistoryCommand implements Runnable {
 
     @Spec
@@ -218,6 +218,58 @@ final class HistoryCommand implements Runnable {
                 return mapper.writeValueAsString(root);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("The attempts cannot be written as JSON", e);
+            }
+        }
+    }
+
+    /**
+     * {@code fleetflash history forget-host-key}: removes a router's pinned host key, once the technician has checked
+     * that the key it presents now is right (the router was reinstalled or replaced at the same address).
+     */
+    @Command(name = "forget-host-key", mixinStandardHelpOptions = true,
+            description = {"Removes the pinned SSH host key of a router, so that the next connection with "
+                    + "--accept-new-host-key pins the key the router presents then.",
+                "Do this only after checking the router's new key on the router itself (ssh-keygen -lf on it, from its "
+                        + "console): a changed key can also mean that someone intercepts the connection. The old key stays in "
+                        + "the history, marked as forgotten."},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:the pin was removed, or there was none", "1:another FleetFlash uses this data directory "
+                    + "(the message names its process), or the history cannot be opened", "2:bad command line"})
+    static final class ForgetHostKeyCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The router (port 22 unless given).")
+        String router;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "FleetFlash's data directory (default: the user's; environment variable FLEETFLASH_DATA_DIR).")
+        Path dataDir;
+
+        @Override
+        public Integer call() {
+            SshTarget target;
+            try {
+                target = SshTarget.parse(router);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (History history = History.open(DataDirectory.forThisUser(Optional.ofNullable(dataDir)))) {
+                Optional<java.security.PublicKey> pinned = history.hostKeys().pinned(target);
+                if (pinned.isEmpty() || !history.hostKeys().forget(target)) {
+                    out.println("No host key is pinned for " + target.hostPort() + ": nothing to forget.");
+                } else {
+                    out.println("Forgot the host key of " + target.hostPort() + " ("
+                            + org.fleetflash.core.device.HostKeys.fingerprint(pinned.get()) + "). Connect with "
+                            + "--accept-new-host-key to pin the key it presents now.");
+                }
+                out.flush();
+                return ExitCodes.OK;
+            } catch (IOException e) {
+                Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
+                return ExitCodes.OTHER;
             }
         }
     }
