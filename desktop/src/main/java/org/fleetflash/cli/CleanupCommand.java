@@ -8,6 +8,7 @@ import org.fleetflash.core.device.DeviceException;
 import org.fleetflash.core.device.DeviceSession;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.history.History;
 import org.fleetflash.core.text.Sanitize;
 import org.fleetflash.core.upgrade.RouterCleanup;
 import picocli.CommandLine.Command;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Run it only when no other upgrade of that router is running."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:nothing is left on the router (it says what it put back)", "2:bad command line", "3:router unreachable or not SSH",
-            "4:login refused", "5:host key unknown or changed", "1:anything else"})
+            "4:login refused", "5:host key unknown or changed",
+            "1:another FleetFlash uses this data directory (the message names its process), or anything else"})
 final class CleanupCommand implements Callable<Integer> {
 
     @Spec
@@ -44,9 +46,19 @@ final class CleanupCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration deadline = connect.sshOptions().commandDeadline();
-        try (SshConnector connector = SshConnector.start();
-                DeviceSession session = connector.open(SshTarget.parse(target), connect.credentials(spec),
-                connect.sshOptions(), connect.hostKeyStore())) {
+        SshTarget router;
+        org.fleetflash.core.device.Credentials credentials;
+        try {
+            router = SshTarget.parse(target);
+            credentials = connect.credentials(spec);
+        } catch (IllegalArgumentException e) {
+            Failures.print(err, spec, e.getMessage());
+            err.println("Try '" + spec.qualifiedName() + " --help'.");
+            return ExitCodes.USAGE;
+        }
+        try (History history = connect.openHistory(spec);
+                SshConnector connector = SshConnector.start();
+                DeviceSession session = connector.open(router, credentials, connect.sshOptions(), history.hostKeys())) {
             RouterCleanup.Report report = RouterCleanup.run(session, deadline);
             for (String text : report.undone()) {
                 out.println(Sanitize.line(target) + ": put back: " + Sanitize.line(text));
@@ -66,6 +78,10 @@ final class CleanupCommand implements Callable<Integer> {
             Failures.print(err, spec, e.getMessage());
             err.println("Try '" + spec.qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
+        } catch (java.io.IOException e) {
+            // another FleetFlash uses the data directory (the message names it), or its history cannot be opened
+            Failures.print(err, spec, e.getMessage());
+            return ExitCodes.OTHER;
         }
     }
 }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "The history of upgrades kept in the data directory (history.db): every attempt, batch and router.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:help shown", "2:bad command line"},
-        subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.PruneCommand.class})
+        subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.ForgetHostKeyCommand.class, HistoryPruneCommand.class})
 final class HistoryCommand implements Runnable {
 
     @Spec
@@ -223,25 +223,26 @@ final class HistoryCommand implements Runnable {
         }
     }
 
-    /** {@code fleetflash history prune}: deletes old partition backups, showing first what it would delete. */
-    @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = {"Deletes old partition backups: keeps the newest --keep of each router (never its only one) and every "
-                    + "backup of an attempt that may still be needed to restore a router (NEEDS_ATTENTION, INTERRUPTED, running).",
-                "Without --yes it only shows what it would delete."},
+    /**
+     * {@code fleetflash history forget-host-key}: removes a router's pinned host key, once the technician has checked
+     * that the key it presents now is right (the router was reinstalled or replaced at the same address).
+     */
+    @Command(name = "forget-host-key", mixinStandardHelpOptions = true,
+            description = {"Removes the pinned SSH host key of a router, so that the next connection with "
+                    + "--accept-new-host-key pins the key the router presents then.",
+                "Do this only after checking the router's new key on the router itself (ssh-keygen -lf on it, from its "
+                        + "console): a changed key can also mean that someone intercepts the connection. The old key stays in "
+                        + "the history, marked as forgotten."},
             exitCodeListHeading = "%nExit status:%n",
-            exitCodeList = {"0:shown, or deleted", "1:another FleetFlash uses the data directory, or a backup could not be deleted",
-                "2:bad command line"})
-    static final class PruneCommand implements Callable<Integer> {
+            exitCodeList = {"0:the pin was removed, or there was none", "1:another FleetFlash uses this data directory "
+                    + "(the message names its process), or the history cannot be opened", "2:bad command line"})
+    static final class ForgetHostKeyCommand implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--keep", defaultValue = "3", paramLabel = "N",
-                description = "Backups to keep per router, newest first (at least 1; default: ${DEFAULT-VALUE}).")
-        int keep;
-
-        @Option(names = "--yes", description = "Delete them (without it, only show what would be deleted).")
-        boolean yes;
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The router (port 22 unless given).")
+        String router;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
                 description = "FleetFlash's data directory (default: the user's; environment variable FLEETFLASH_DATA_DIR).")
@@ -249,50 +250,28 @@ final class HistoryCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (keep < org.fleetflash.core.history.BackupRetention.MIN_KEEP) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--keep must be at least "
-                        + org.fleetflash.core.history.BackupRetention.MIN_KEEP + ": a router's newest backup is never deleted.");
+            SshTarget target;
+            try {
+                target = SshTarget.parse(router);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             PrintWriter out = spec.commandLine().getOut();
-            DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
-            if (!Files.exists(data.history())) {
-                out.println("No history in " + data.path() + ": no backup to delete.");
+            try (History history = History.open(DataDirectory.forThisUser(Optional.ofNullable(dataDir)))) {
+                Optional<java.security.PublicKey> pinned = history.hostKeys().pinned(target);
+                if (pinned.isEmpty() || !history.hostKeys().forget(target)) {
+                    out.println("No host key is pinned for " + target.hostPort() + ": nothing to forget.");
+                } else {
+                    out.println("Forgot the host key of " + target.hostPort() + " ("
+                            + org.fleetflash.core.device.HostKeys.fingerprint(pinned.get()) + "). Connect with "
+                            + "--accept-new-host-key to pin the key it presents now.");
+                }
+                out.flush();
                 return ExitCodes.OK;
-            }
-            try (History history = History.open(data)) {
-                Failures.interruptedHint(spec, history);
-                org.fleetflash.core.history.BackupRetention retention = history.retention();
-                List<org.fleetflash.core.history.BackupRetention.Candidate> old = retention.candidates(keep);
-                if (old.isEmpty()) {
-                    out.println("Nothing to delete: every router has at most " + keep + " backup(s) that may go.");
-                    return ExitCodes.OK;
-                }
-                long bytes = old.stream().mapToLong(org.fleetflash.core.history.BackupRetention.Candidate::bytes).sum();
-                for (org.fleetflash.core.history.BackupRetention.Candidate k : old) {
-                    out.printf(Locale.ROOT, "%s  %-22s  %8s  %s%n", SHOWN.format(k.startedAt().atZone(ZoneId.systemDefault())),
-                            Sanitize.line(k.router(), 60), Sizes.human(k.bytes()), Sanitize.line(k.directory().toString(), 200));
-                }
-                if (!yes) {
-                    out.println("Would delete " + old.size() + " backup(s), " + Sizes.human(bytes) + " (keeping the newest " + keep
-                            + " per router). Run again with --yes to delete them.");
-                    return ExitCodes.OK;
-                }
-                org.fleetflash.core.history.BackupRetention.Pruned done = retention.prune(old);
-                out.println("Deleted " + done.deleted().size() + " backup(s).");
-                done.failed().forEach((k, why) -> Failures.print(spec.commandLine().getErr(), spec, "could not delete "
-                        + k.directory() + ": " + why));
-                return done.failed().isEmpty() ? ExitCodes.OK : ExitCodes.OTHER;
-            } catch (InstanceLockedException e) {
-                Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
-                return ExitCodes.OTHER;
             } catch (IOException e) {
                 Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
                 return ExitCodes.OTHER;
-            } finally {
-                out.flush();
             }
         }
-
-        private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
     }
 }

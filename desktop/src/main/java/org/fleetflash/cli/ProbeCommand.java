@@ -13,17 +13,18 @@ import org.fleetflash.agent.protocol.Partition;
 import org.fleetflash.agent.protocol.ProbeFailedException;
 import org.fleetflash.core.device.DeviceException;
 import org.fleetflash.core.device.DeviceProber;
-import org.fleetflash.core.device.FileHostKeyStore;
 import org.fleetflash.core.device.LegacyAlgorithms;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshOptions;
 import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.text.Sanitize;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:facts read", "2:bad command line", "3:router unreachable or not SSH",
             "4:login refused", "5:host key unknown or changed", "6:the agent ran but its facts are unusable",
-            "1:anything else"})
+            "1:another FleetFlash uses this data directory (the message names its process), or anything else"})
 final class ProbeCommand implements Callable<Integer> {
 
     @Spec
@@ -55,17 +56,20 @@ final class ProbeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (SshConnector connector = SshConnector.start()) {
+        try {
             SshTarget t = SshTarget.parse(target);
-            DeviceProber.Report report = new DeviceProber(connector)
-                    .probe(t, connect.credentials(spec), connect.sshOptions(), connect.hostKeyStore());
-            if (json) {
-                out.println(toJson(report));
-            } else {
-                printHuman(out, report);
+            org.fleetflash.core.device.Credentials credentials = connect.credentials(spec);
+            try (History history = connect.openHistory(spec);
+                    SshConnector connector = SshConnector.start()) {
+                DeviceProber.Report report = new DeviceProber(connector).probe(t, credentials, connect.sshOptions(), history.hostKeys());
+                if (json) {
+                    out.println(toJson(report));
+                } else {
+                    printHuman(out, report);
+                }
+                out.flush();
+                return 0;
             }
-            out.flush();
-            return 0;
         } catch (DeviceException e) {
             Failures.print(err, spec, e.getMessage());
             return ExitCodes.of(e);
@@ -197,7 +201,8 @@ final class ProbeCommand implements Callable<Integer> {
         }
 
         @Option(names = "--accept-new-host-key",
-                description = "Trust and pin the router's host key if it has none pinned yet. A changed key is always refused.")
+                description = "Trust and pin the router's host key if it has none pinned yet. A changed key is refused (only an "
+                        + "upgrade's new firmware may bring new keys, from its reroot on).")
         boolean acceptNewHostKey;
 
         @Option(names = "--allow-legacy-ssh",
@@ -205,8 +210,8 @@ final class ProbeCommand implements Callable<Integer> {
                         + "SHA-1 and MD5 MACs) to the routers of this command. Only for an old router that offers nothing better.")
         boolean allowLegacySsh;
 
-        @Option(names = "--known-hosts", paramLabel = "FILE",
-                description = "File of pinned host keys (default: known_hosts in the data directory).")
+        /** Gone: the pinned keys live in the history; kept only to say so to a script that still passes it. */
+        @Option(names = "--known-hosts", paramLabel = "FILE", hidden = true)
         Path knownHosts;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
@@ -235,14 +240,27 @@ final class ProbeCommand implements Callable<Integer> {
                     .withLegacyAlgorithms(allowLegacySsh ? LegacyAlgorithms.forEveryRouter() : LegacyAlgorithms.NONE);
         }
 
-        FileHostKeyStore hostKeyStore() throws java.io.IOException {
-            Path file = knownHosts;
-            if (file == null) {
-                DataDirectory dd = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
-                dd.ensureExists();
-                file = dd.knownHosts();
+        /** The data directory the command uses: {@code --data-dir}, {@code FLEETFLASH_DATA_DIR} or the user's. */
+        DataDirectory dataDirectory() {
+            return DataDirectory.forThisUser(Optional.ofNullable(dataDir));
+        }
+
+        /**
+         * Opens the history of the data directory for this command: the pinned host keys the connections check (its
+         * {@link History#hostKeys()}) and the record of upgrades. The one place the commands that connect open it.
+         *
+         * @throws org.fleetflash.core.history.InstanceLockedException another FleetFlash uses the data directory (its
+         *                                                             message names it and says what to do)
+         */
+        History openHistory(CommandSpec spec) throws java.io.IOException {
+            if (knownHosts != null) {
+                throw new ParameterException(spec.commandLine(), "--known-hosts is no longer used: the pinned host keys live in "
+                        + "the history of the data directory (history.db), which took over its known_hosts file once. Choose "
+                        + "the data directory with --data-dir instead.");
             }
-            return new FileHostKeyStore(file);
+            History history = History.open(dataDirectory());
+            Failures.interruptedHint(spec, history);
+            return history;
         }
     }
 }

@@ -6,17 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.fleetflash.core.device.Credentials;
-import org.fleetflash.core.device.HostKeyStore;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.history.History;
 import org.fleetflash.core.history.InstanceLockedException;
-import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.text.Sanitize;
 import org.fleetflash.core.upgrade.InterruptedAttempt;
 import org.fleetflash.core.upgrade.Outcome;
@@ -83,16 +80,14 @@ final class ResumeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
         Credentials credentials = connect.credentials(spec);
-        HostKeyStore keys = connect.hostKeyStore();
         java.util.Map<String, BatchOptions.Target> named = new java.util.HashMap<>();
         if (targetsFile != null) {
             BatchOptions.readTargets(spec, targetsFile).forEach(t -> named.put(t.target().hostPort(), t));
         }
         History history;
         try {
-            history = History.open(data);
+            history = connect.openHistory(spec);
         } catch (InstanceLockedException e) {
             Failures.print(err, spec, e.getMessage());
             return ExitCodes.OTHER;
@@ -107,7 +102,7 @@ final class ResumeCommand implements Callable<Integer> {
             out.println("Checking " + todo.size() + " interrupted attempt(s)...");
             out.flush();
             ResumeCheck check = new ResumeCheck(connector, r -> java.util.Optional.ofNullable(named.get(r.hostPort()))
-                    .map(t -> t.credentials(credentials)).orElse(credentials), connect.sshOptions(), keys, Duration.ofSeconds(waitSeconds),
+                    .map(t -> t.credentials(credentials)).orElse(credentials), connect.sshOptions(), recorded.hostKeys(), Duration.ofSeconds(waitSeconds),
                     Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
             int status = ExitCodes.OK;
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_PARALLEL, todo.size()), r -> {

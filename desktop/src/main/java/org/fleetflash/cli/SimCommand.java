@@ -104,6 +104,10 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--fault-telemetry-drop", paramLabel = "PERCENT", description = "Fault: nc and logger lose PERCENT of their datagrams.")
     Integer faultTelemetryDrop;
 
+    @Option(names = "--fault-new-host-keys",
+            description = "Fault: the new firmware brings new SSH host keys (each boot after a reroot presents a new key).")
+    boolean faultNewHostKeys;
+
     /** The faults asked for on the command line. */
     org.fleetflash.agent.sim.Faults faults() {
         org.fleetflash.agent.sim.Faults f = org.fleetflash.agent.sim.Faults.none();
@@ -127,6 +131,9 @@ final class SimCommand implements Callable<Integer> {
         }
         if (faultTelemetryDrop != null) {
             f = f.withTelemetryDrop(faultTelemetryDrop);
+        }
+        if (faultNewHostKeys) {
+            f = f.withNewHostKeysOnUpgrade();
         }
         return f;
     }

@@ -127,48 +127,50 @@ final class UpgradeCommand implements Callable<Integer> {
         BatchSettings settings = batch.settings(spec, routers.size());
         ImageHosting hosting = batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size())); // checked before anything
         Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(LocalAddresses.parseLocal(bind, spec));
-        DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(connect.dataDir));
+        DataDirectory data = connect.dataDirectory();
         Path home = data.ensureExists();
-        List<UpgradeRequest> requests = new ArrayList<>();
-        for (BatchOptions.Target t : routers) {
-            requests.add(new UpgradeRequest(t.target(), t.credentials(connect.credentials(spec)), connect.sshOptions(),
-                    connect.hostKeyStore(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
-                    Duration.ofSeconds(returnTimeoutSeconds), data.backups(), reflash, forceImage));
-        }
+        org.fleetflash.core.device.Credentials credentials = connect.credentials(spec); // a bad secret file fails before anything
         LiveTable live = new LiveTable();
         History history;
         try {
-            history = History.open(data); // one FleetFlash per data directory: a second one is told who holds it
+            history = connect.openHistory(spec); // one FleetFlash per data directory: a second one is told who holds it
         } catch (InstanceLockedException e) {
             Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
             return ExitCodes.OTHER;
         }
-        Failures.interruptedHint(spec, history);
-        try (History recorded = history;
-                AppServices app = AppServices.start(home, hosting);
-                TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null) : null) {
-            BatchListener shown = table != null ? live.listener() : listener(out, routers.size());
-            BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, both(shown, recorded.writer()))
-                    .journalBeforeCommit(ref -> recorded.writer().awaitPhaseWritten(ref.attemptId(), Phase.COMMIT, RECORD_WAIT));
-            CompletableFuture<BatchResult> finished = new CompletableFuture<>();
-            Thread onInterrupt = new Thread(() -> interrupted(runner, finished, table, live, recorded), "fleetflash-interrupt");
-            Runtime.getRuntime().addShutdownHook(onInterrupt);
-            BatchResult result = runner.run();
-            finished.complete(result);
-            try {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException shuttingDown) {
-                onInterrupt.join(); // Ctrl+C came meanwhile: the hook reports and ends the process
+        try (History recorded = history) {
+            List<UpgradeRequest> requests = new ArrayList<>();
+            for (BatchOptions.Target t : routers) {
+                requests.add(new UpgradeRequest(t.target(), t.credentials(credentials), connect.sshOptions(),
+                        recorded.hostKeys(), image, Arrays.asList(layout.trim().split("\\s+")), bindAddress, transport,
+                        Duration.ofSeconds(returnTimeoutSeconds), data.backups(), reflash, forceImage));
             }
-            if (table != null) {
-                table.close(); // the table's last state, then the summary below it
+            try (AppServices app = AppServices.start(home, hosting, recorded.hostKeys());
+                    TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null)
+                            : null) {
+                BatchListener shown = table != null ? live.listener() : listener(out, routers.size());
+                BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, both(shown, recorded.writer()))
+                        .journalBeforeCommit(ref -> recorded.writer().awaitPhaseWritten(ref.attemptId(), Phase.COMMIT, RECORD_WAIT));
+                CompletableFuture<BatchResult> finished = new CompletableFuture<>();
+                Thread onInterrupt = new Thread(() -> interrupted(runner, finished, table, live, recorded), "fleetflash-interrupt");
+                Runtime.getRuntime().addShutdownHook(onInterrupt);
+                BatchResult result = runner.run();
+                finished.complete(result);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    onInterrupt.join(); // Ctrl+C came meanwhile: the hook reports and ends the process
+                }
+                if (table != null) {
+                    table.close(); // the table's last state, then the summary below it
+                }
+                if (!jsonEvents && routers.size() > 1) {
+                    BatchReport.summary(out, result);
+                }
+                out.flush();
+                awaitRecorded(recorded);
+                return exitStatus(result);
             }
-            if (!jsonEvents && routers.size() > 1) {
-                BatchReport.summary(out, result);
-            }
-            out.flush();
-            awaitRecorded(recorded);
-            return exitStatus(result);
         }
     }
 

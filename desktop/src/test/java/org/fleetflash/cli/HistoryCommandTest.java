@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.fleetflash.core.device.HostKeys;
+import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.history.AttemptEvents;
 import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
@@ -111,5 +113,38 @@ class HistoryCommandTest {
         assertThat(err.toString()).contains("--since", "2026-12-01");
         assertThat(run("--outcome", "BROKEN")).isEqualTo(2);
         assertThat(err.toString()).contains("SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, INTERRUPTED or RUNNING");
+    }
+
+    @Test
+    void forgetHostKeyRemovesAPinKeepsItInTheHistoryAndSaysWhenThereWasNone() throws Exception {
+        DataDirectory data = DataDirectory.resolve(Optional.of(dir.resolve("data")), Map.of(), "Linux", dir);
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.PublicKey key = g.generateKeyPair().getPublic();
+        SshTarget router = SshTarget.parse("192.0.2.10:2222");
+        try (History history = History.open(data)) {
+            history.hostKeys().pinIfAbsent(router, key);
+        }
+        String[] forget = {"history", "forget-host-key", "192.0.2.10:2222", "--data-dir", dir.resolve("data").toString()};
+
+        assertThat(FleetFlashCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(forget)).isZero();
+        assertThat(out.toString()).contains("Forgot the host key of 192.0.2.10:2222", HostKeys.fingerprint(key), "--accept-new-host-key");
+        try (History history = History.open(data)) {
+            assertThat(history.hostKeys().pinned(router)).isEmpty();
+            assertThat(history.hostKeys().keyHistory(router)).singleElement()
+                    .satisfies(k -> assertThat(k.unpinnedBy()).contains("FORGOTTEN"));
+        }
+        out.getBuffer().setLength(0);
+        assertThat(FleetFlashCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(forget)).isZero();
+        assertThat(out.toString()).contains("No host key is pinned for 192.0.2.10:2222");
+
+        try (History holder = History.open(data)) {
+            assertThat(FleetFlashCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(forget))
+                    .as("another FleetFlash holds the data directory").isEqualTo(1);
+            assertThat(err.toString()).startsWith("fleetflash history forget-host-key: The data directory").contains("in use by another FleetFlash");
+        }
+        err.getBuffer().setLength(0);
+        assertThat(FleetFlashCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("history", "forget-host-key", "1.2.3.4.5", "--data-dir", dir.resolve("data").toString())).isEqualTo(2);
     }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fleetflash.agent.sim.Profile;
 import org.fleetflash.agent.sim.SimImage;
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.testsupport.ssh.TestProcesses;
 import org.junit.jupiter.api.Test;
@@ -71,7 +73,9 @@ class SimAndProbeCommandsIT {
             assertThat(names).containsExactlyElementsOf(p.partitions().stream()
                     .sorted(java.util.Comparator.comparingLong(x -> ((Profile.Fixed) x.start()).offset()))
                     .map(Profile.Partition::name).toList());
-            assertThat(Files.readString(dir.resolve("data").resolve("known_hosts"))).contains("127.0.6.1");
+            try (History history = History.open(DataDirectory.forThisUser(java.util.Optional.of(dir.resolve("data"))))) {
+                assertThat(history.hostKeys().pinned(SshTarget.parse(first[1]))).as("pinned in the history").isPresent();
+            }
 
             // The second router is pinned separately: probing it without accepting its key is refused (exit 5).
             CommandLineJarIT.Run unknown = CommandLineJarIT.runJar("probe", lines.get(1).split(" ")[1], "--user", "admin",

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * written as {@code [host]:port} (or bare for port 22, as OpenSSH does). Safe for many threads, and for
  * several processes sharing the file (a lock file next to it); lines it does not understand are kept. The file is
  * written with mode 600 (only its owner may read or change which keys are trusted).
+ *
+ * <p>The format of earlier versions' {@code known_hosts}; the commands now keep their pins in the history, which
+ * takes this file over once. It never re-pins a changed key. Kept for tests and tools that need a store without
+ * a history.
  */
 public final class FileHostKeyStore implements HostKeyStore {
 

@@ -1,8 +1,9 @@
 package org.fleetflash.core.device;
 
 /**
- * The router presented a host key different from the one pinned for it. Always refused:
- * the router was reinstalled or replaced, or someone sits between us and it.
+ * The router presented a host key different from the one pinned for it, outside the one window where a change is
+ * accepted (from an upgrade's reroot of that router to its end: {@link HostKeyStore#allowRepin}). Refused: the
+ * router was reinstalled or replaced, or someone sits between us and it.
  */
 public final class HostKeyChangedException extends DeviceException {
 

@@ -7,6 +7,10 @@ import java.util.Optional;
 /**
  * Where pinned SSH host keys live, one per router {@code host:port}. Implementations must be safe to use
  * from many connection threads at once; {@link #pinIfAbsent} is atomic.
+ *
+ * <p>A pinned key that the router no longer presents is refused ({@link HostKeys}), unless the store re-pins it:
+ * a store that keeps a history allows that only while an upgrade of that router holds a {@link #allowRepin permit}.
+ * By default a store never re-pins.
  */
 public interface HostKeyStore {
 
@@ -25,4 +29,21 @@ public interface HostKeyStore {
 
     /** A sentence fragment telling the user how to remove this router's pin (for error messages). */
     String howToForget(SshTarget target);
+
+    /**
+     * Lets the upgrade {@code attemptId} have the key of {@code target} re-pinned ({@link #repinIfAllowed}) until the
+     * permit is closed. By default nothing is allowed: the permit does nothing.
+     */
+    default RepinPermit allowRepin(SshTarget target, String attemptId) {
+        return RepinPermit.NONE;
+    }
+
+    /**
+     * Called when {@code target} presented {@code presented} instead of the pinned {@code pinned}: a store that allows
+     * it now records the change, pins {@code presented} and returns true; otherwise it changes nothing and returns
+     * false, and the key is refused. By default: false.
+     */
+    default boolean repinIfAllowed(SshTarget target, PublicKey pinned, PublicKey presented) throws IOException {
+        return false;
+    }
 }

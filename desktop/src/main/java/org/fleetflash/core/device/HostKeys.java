@@ -32,7 +32,8 @@ public final class HostKeys {
 
     /**
      * Decides whether {@code presented} may be trusted for {@code target}: a pinned equal key passes; an unknown
-     * key is pinned when {@code acceptNew}, refused otherwise; a different key is always refused.
+     * key is pinned when {@code acceptNew}, refused otherwise; a different key is refused unless the store re-pins it
+     * (an upgrade of that router allows it: {@link HostKeyStore#repinIfAllowed}).
      */
     static void verify(HostKeyStore store, SshTarget target, PublicKey presented, boolean acceptNew)
             throws HostKeyUnknownException, HostKeyChangedException, IOException {
@@ -50,6 +51,9 @@ public final class HostKeys {
             pinned = Optional.of(nowPinned); // another connection pinned a different key first
         }
         if (!KeyUtils.compareKeys(pinned.get(), presented)) {
+            if (store.repinIfAllowed(target, pinned.get(), presented)) {
+                return;
+            }
             LOG.warn("Host key of {} changed: pinned {}, presented {}", target, fingerprint(pinned.get()), fingerprint(presented));
             throw new HostKeyChangedException(target, fingerprint(pinned.get()), fingerprint(presented), store.howToForget(target));
         }

@@ -23,6 +23,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.fleetflash.core.device.HostKeyStore;
 import org.fleetflash.core.device.HostKeys;
+import org.fleetflash.core.device.RepinPermit;
 import org.fleetflash.core.device.SshTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,11 +68,11 @@ public final class HistoryHostKeyStore implements HostKeyStore {
      * An upgrade's permission to re-pin its router's key; {@link #close()} ends it. Opened by the engine for the
      * attempt that rerooted the router, closed when the attempt ends.
      */
-    public final class RepinPermit implements AutoCloseable {
+    private final class Permit implements RepinPermit {
         private final SshTarget target;
         private final String attemptId;
 
-        private RepinPermit(SshTarget target, String attemptId) {
+        private Permit(SshTarget target, String attemptId) {
             this.target = target;
             this.attemptId = attemptId;
         }
@@ -128,11 +129,12 @@ public final class HistoryHostKeyStore implements HostKeyStore {
      * Lets the upgrade {@code attemptId} re-pin the key of {@code target} until the permit is closed. A permit
      * already open for the router is replaced.
      */
+    @Override
     public RepinPermit allowRepin(SshTarget target, String attemptId) {
         Objects.requireNonNull(attemptId, "attemptId");
         repinAllowed.put(target, attemptId);
         LOG.info("Attempt {} may re-pin the host key of {}", attemptId, target);
-        return new RepinPermit(target, attemptId);
+        return new Permit(target, attemptId);
     }
 
     /**
@@ -140,6 +142,7 @@ public final class HistoryHostKeyStore implements HostKeyStore {
      * allows it, records the change (old key unpinned by that attempt, new key pinned by it) and returns true; else
      * changes nothing and returns false (the caller refuses the key, as always).
      */
+    @Override
     public synchronized boolean repinIfAllowed(SshTarget target, PublicKey pinned, PublicKey presented) throws IOException {
         String attemptId = repinAllowed.get(target);
         if (attemptId == null) {

@@ -108,6 +108,14 @@ public final class ResumeCheck {
     /** Judges one interrupted attempt from its router. Never throws for what the router does; interrupts end it early. */
     public Finding check(InterruptedAttempt attempt) throws InterruptedException {
         SshTarget target = new SshTarget(attempt.router().host(), attempt.router().port());
+        // Past its reroot the router may run new firmware with new host keys, as in the upgrade itself: the same permit.
+        try (org.fleetflash.core.device.RepinPermit permit = attempt.mayHaveRerooted() ? hostKeys.allowRepin(target, attempt.attemptId())
+                : org.fleetflash.core.device.RepinPermit.NONE) {
+            return checkReachable(attempt, target);
+        }
+    }
+
+    private Finding checkReachable(InterruptedAttempt attempt, SshTarget target) throws InterruptedException {
         Instant until = clock.instant().plus(attempt.mayHaveRerooted() ? returnWindow : Duration.ZERO);
         Duration wait = POLL_MIN;
         String lastWhy = "";

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.protocol.AgentLine;
 import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.core.device.RepinPermit;
 
 /**
  * Everything one attempt asks of the router before its reroot, in the engine's terms: the phase script
@@ -69,6 +70,14 @@ interface RouterSide {
 
     /** Waits for the router after the reroot; see {@link ReturnWatch}. */
     ReturnWatch.Knock knock(String md);
+
+    /**
+     * From the commit until the attempt ends, the router may come back with new host keys (the new firmware brings
+     * them): this lets the attempt's connections re-pin its key until the permit is closed. By default nothing.
+     */
+    default RepinPermit allowHostKeyChange() {
+        return RepinPermit.NONE;
+    }
 
     /** A bytes sink for partition reads. */
     @FunctionalInterface

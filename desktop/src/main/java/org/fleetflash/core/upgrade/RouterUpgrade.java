@@ -23,6 +23,7 @@ import org.fleetflash.agent.plan.PlanRefusedException;
 import org.fleetflash.agent.protocol.AgentLine;
 import org.fleetflash.agent.protocol.DeviceFacts;
 import org.fleetflash.agent.protocol.Partition;
+import org.fleetflash.core.device.RepinPermit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -571,11 +572,13 @@ public final class RouterUpgrade {
                     + " treating it as rerooting.");
         }
         staged.withdraw(); // downloaded and checked: nobody needs the account any more
-        try (RouterSide.ReturnedRouter back = watch.await(side.knock(staged.md()), request.returnTimeout(), () -> {
-            if (phase.compareTo(Phase.REBOOT) >= 0) {
-                advanceTo(Phase.RETURN); // the flasher said it is rebooting: now we are waiting for the return
-            }
-        }, tracker::lastWord, String.valueOf(backup))) {
+        // Rerooted: the router may come back with the new firmware's host keys; only now, until this attempt ends.
+        try (RepinPermit newKeys = side.allowHostKeyChange();
+                RouterSide.ReturnedRouter back = watch.await(side.knock(staged.md()), request.returnTimeout(), () -> {
+                    if (phase.compareTo(Phase.REBOOT) >= 0) {
+                        advanceTo(Phase.RETURN); // the flasher said it is rebooting: now we are waiting for the return
+                    }
+                }, tracker::lastWord, String.valueOf(backup))) {
             advanceTo(Phase.RETURN);
             transition(Phase.READ_BACK);
             verifyFlash(back);

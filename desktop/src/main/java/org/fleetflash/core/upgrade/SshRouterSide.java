@@ -25,6 +25,7 @@ import org.fleetflash.core.device.DeviceUnreachableException;
 import org.fleetflash.core.device.ExecResult;
 import org.fleetflash.core.device.HostKeyChangedException;
 import org.fleetflash.core.device.NotSshException;
+import org.fleetflash.core.device.RepinPermit;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.device.SshOptions;
 import org.slf4j.Logger;
@@ -200,6 +201,11 @@ final class SshRouterSide implements RouterSide {
     @Override
     public void close() {
         abort();
+    }
+
+    @Override
+    public RepinPermit allowHostKeyChange() {
+        return request.hostKeys().allowRepin(request.target(), attempt);
     }
 
     @Override

@@ -47,4 +47,42 @@ class HistoryHostKeyPolicyTest {
                     .isInstanceOf(HostKeyUnknownException.class);
         }
     }
+
+    @Test
+    void aChangedKeyIsAcceptedOnlyWhileAnUpgradeOfThatRouterHoldsItsPermitAndTheChangeIsRecorded() throws Exception {
+        SshTarget router = SshTarget.parse("192.0.2.7:2200");
+        SshTarget other = SshTarget.parse("192.0.2.9");
+        PublicKey old = newKey();
+        PublicKey fresh = newKey();
+        PublicKey after = newKey();
+        try (History history = History.open(DataDirectory.resolve(Optional.of(dir), Map.of(), "Linux", dir))) {
+            HostKeyStore store = history.hostKeys();
+            HostKeys.verify(store, router, old, true);
+            try (RepinPermit elsewhere = store.allowRepin(other, "attempt-on-another-router")) {
+                assertThatThrownBy(() -> HostKeys.verify(store, router, fresh, false)).isInstanceOf(HostKeyChangedException.class);
+            }
+            try (RepinPermit permit = store.allowRepin(router, "attempt-7")) {
+                HostKeys.verify(store, router, fresh, false);
+                HostKeys.verify(store, router, fresh, false);
+            }
+            assertThat(KeyUtils.compareKeys(store.pinned(router).orElseThrow(), fresh)).isTrue();
+            assertThat(history.hostKeys().keyHistory(router)).extracting(k -> k.pinnedBy() + "/" + k.unpinnedBy().orElse("-"))
+                    .containsExactly("FIRST_USE/UPGRADE", "UPGRADE/-");
+            assertThat(history.hostKeys().keyHistory(router).get(1).attemptId()).contains("attempt-7");
+            assertThatThrownBy(() -> HostKeys.verify(store, router, after, true))
+                    .as("the permit ended with the upgrade").isInstanceOf(HostKeyChangedException.class);
+        }
+    }
+
+    @Test
+    void aStoreWithoutHistoryNeverRepinsEvenWithAPermit() throws Exception {
+        SshTarget router = SshTarget.parse("192.0.2.7");
+        PublicKey old = newKey();
+        FileHostKeyStore file = new FileHostKeyStore(dir.resolve("known_hosts"));
+        HostKeys.verify(file, router, old, true);
+        try (RepinPermit permit = file.allowRepin(router, "attempt-1")) {
+            assertThatThrownBy(() -> HostKeys.verify(file, router, newKey(), false)).isInstanceOf(HostKeyChangedException.class);
+        }
+        assertThat(KeyUtils.compareKeys(file.pinned(router).orElseThrow(), old)).isTrue();
+    }
 }

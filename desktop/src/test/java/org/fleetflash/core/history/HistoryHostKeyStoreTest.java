@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.fleetflash.core.device.FileHostKeyStore;
 import org.fleetflash.core.device.HostKeys;
+import org.fleetflash.core.device.RepinPermit;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.settings.DataDirectory;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class HistoryHostKeyStoreTest {
             assertThat(KeyUtils.compareKeys(keys.pinIfAbsent(R1, first), first)).isTrue();
             assertThat(KeyUtils.compareKeys(keys.pinIfAbsent(R1, other), first)).as("the first pin wins").isTrue();
             assertThat(keys.repinIfAllowed(R1, first, other)).isFalse();
-            try (HistoryHostKeyStore.RepinPermit permit = keys.allowRepin(R2, "attempt-of-another-router")) {
+            try (RepinPermit permit = keys.allowRepin(R2, "attempt-of-another-router")) {
                 assertThat(keys.repinIfAllowed(R1, first, other)).as("a permit is for its router only").isFalse();
             }
             assertThat(KeyUtils.compareKeys(keys.pinned(R1).orElseThrow(), first)).isTrue();
@@ -99,7 +100,7 @@ class HistoryHostKeyStoreTest {
         try (History history = History.open(data())) {
             HistoryHostKeyStore keys = history.hostKeys();
             keys.pinIfAbsent(R2, old);
-            try (HistoryHostKeyStore.RepinPermit permit = keys.allowRepin(R2, "att-42")) {
+            try (RepinPermit permit = keys.allowRepin(R2, "att-42")) {
                 assertThat(keys.repinIfAllowed(R2, old, fresh)).isTrue();
             }
             assertThat(KeyUtils.compareKeys(keys.pinned(R2).orElseThrow(), fresh)).isTrue();

@@ -224,8 +224,15 @@ final class FakeRouter implements RouterSide {
     private int knocked;
 
     @Override
+    public org.fleetflash.core.device.RepinPermit allowHostKeyChange() {
+        calls.add("key-change-allowed");
+        return () -> calls.add("key-change-ended");
+    }
+
+    @Override
     public ReturnWatch.Knock knock(String md) {
         return () -> {
+            calls.add("knock");
             List<KnockAnswer> k = knocks;
             return k.get(Math.min(knocked++, k.size() - 1)).apply(this);
         };

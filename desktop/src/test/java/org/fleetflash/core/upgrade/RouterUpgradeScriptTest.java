@@ -432,6 +432,31 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void theRoutersHostKeyMayChangeOnlyFromTheCommitUntilTheAttemptEnds() {
+        UpgradeResult result = run();
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        List<String> calls = List.copyOf(router.calls);
+        assertThat(calls).containsSubsequence("commit", "key-change-allowed", "knock", "key-change-ended");
+        assertThat(calls.indexOf("key-change-allowed")).as("never before the reroot").isGreaterThan(calls.indexOf("commit"));
+        assertThat(calls.get(calls.size() - 1)).isEqualTo("key-change-ended");
+    }
+
+    @Test
+    void aRefusedCommitNeverAllowsAHostKeyChangeNorDoesAFailureBeforeIt() {
+        router.commitAnswer = new RouterSide.CommitAnswer(false, Optional.of(new AgentLine.Error("REROOT_FAILED",
+                "reboot -r failed; put back.")));
+        assertThat(run().outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(router.calls).contains("cleanup").doesNotContain("key-change-allowed");
+    }
+
+    @Test
+    void aRouterThatNeverReturnsEndsTheHostKeyPermitWithTheAttempt() throws Exception {
+        router.knocks = List.of(r -> new ReturnWatch.Answer.Silent("connection refused"));
+        assertThat(run().outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(router.calls).containsSubsequence("key-change-allowed", "knock", "key-change-ended");
+    }
+
+    @Test
     void aCommitThatWasNotConfirmedIsTreatedAsRerootingAndStillChecked() {
         router.commitAnswer = new RouterSide.CommitAnswer(false, Optional.empty());
         UpgradeResult result = run();

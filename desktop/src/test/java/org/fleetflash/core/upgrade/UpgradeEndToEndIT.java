@@ -188,7 +188,7 @@ class UpgradeEndToEndIT {
         Path pw = Files.writeString(org.fleetflash.core.settings.DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), router.password() + "\n");
         int exit = org.fleetflash.cli.FleetFlashCommand.commandLine(new java.io.PrintWriter(out), new java.io.PrintWriter(err))
                 .execute("cleanup", router.address() + ":" + router.port(), "--user", router.user(), "--password-file",
-                        pw.toString(), "--known-hosts", dir.resolve("known_hosts").toString());
+                        pw.toString(), "--data-dir", dir.toString()); // takes over the pin of dir/known_hosts
         assertThat(exit).as(err.toString()).isZero();
         assertThat(probe(router).mdUnitsInUse()).containsExactly("md0", "md1");
         assertThat(upgrade(router, img).result().outcome()).isEqualTo(Outcome.SUCCEEDED);

@@ -32,11 +32,13 @@ import java.util.concurrent.TimeoutException;
  * @param reportedReldate     kern.osreldate and uname -K/-U say this (0: the profile's)
  * @param flashRotAt          silent bit rot: when the flasher reboots after writing, the flash byte at this offset
  *                            gets every bit flipped (after the flasher verified it)
+ * @param newHostKeysOnUpgrade the new firmware brings new host keys: the boot that follows a reroot presents a freshly
+ *                            generated SSH host key (every upgrade, until the faults are replaced)
  */
 public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, OptionalLong corruptByteAt,
         long ramTakenPages, OptionalInt powerLossAtBlock, OptionalInt writeFailsFromBlock, boolean neverReturns, Duration extraRebootDelay,
         int telemetryDropPercent, Optional<Pause> pauseAt, boolean rebootWithoutReroot, Optional<String> reportedRelease,
-        int reportedReldate, OptionalLong flashRotAt) {
+        int reportedReldate, OptionalLong flashRotAt, boolean newHostKeysOnUpgrade) {
 
     /** How long a paused stand-in waits for its release at most. */
     public static final Duration PAUSE_LIMIT = Duration.ofSeconds(60);
@@ -115,70 +117,70 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
     /** A healthy router. */
     public static Faults none() {
         return new Faults(OptionalLong.empty(), false, OptionalLong.empty(), 0, OptionalInt.empty(), OptionalInt.empty(),
-                false, Duration.ZERO, 0, Optional.empty(), false, Optional.empty(), 0, OptionalLong.empty());
+                false, Duration.ZERO, 0, Optional.empty(), false, Optional.empty(), 0, OptionalLong.empty(), false);
     }
 
     /** fetch stops after {@code bytes} bytes of a transfer: only the first transfer, or every one. */
     public Faults withDownloadCut(long bytes, boolean always) {
         return new Faults(OptionalLong.of(bytes), always, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** fetch delivers the byte at {@code offset} inverted. */
     public Faults withCorruptByte(long offset) {
         return new Faults(downloadCutAt, downloadCutAlways, OptionalLong.of(offset), ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** {@code pages} of free RAM vanish at the next {@code mdconfig -a}. */
     public Faults withRamTakenAtNextMdconfig(long pages) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, pages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** The power fails half-way through the {@code k}-th (1-based) erase-block write after the reroot. */
     public Faults withPowerLossAtBlock(int k) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, OptionalInt.of(k),
                 writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** From the {@code k}-th (1-based) erase-block write after the reroot on, every flash write fails (EIO). */
     public Faults withWriteFailuresFromBlock(int k) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 OptionalInt.of(k), neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** The router never comes back from its next reboot. */
     public Faults withNeverReturns() {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, true, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** The router takes {@code extra} longer to reboot. */
     public Faults withExtraRebootDelay(Duration extra) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extra, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** nc and logger lose {@code percent} of the UDP datagrams (100: all). */
     public Faults withTelemetryDrop(int percent) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extraRebootDelay, percent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** The stand-in of {@code point} pauses there once, until {@link #release} (see {@link Pause}). */
     public Faults withPauseAt(Pause point) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, Optional.of(point),
-                rebootWithoutReroot, reportedRelease, reportedReldate, flashRotAt);
+                rebootWithoutReroot, reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /**
@@ -188,7 +190,7 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
     public Faults withRebootWithoutReroot() {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, true,
-                reportedRelease, reportedReldate, flashRotAt);
+                reportedRelease, reportedReldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /** uname and sysctl report FreeBSD {@code release} with kern.osreldate {@code reldate} (e.g. 10.2-RELEASE, 1002000). */
@@ -198,7 +200,7 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
         }
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                Optional.of(release), reldate, flashRotAt);
+                Optional.of(release), reldate, flashRotAt, newHostKeysOnUpgrade);
     }
 
     /**
@@ -209,7 +211,17 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
     public Faults withFlashRotAt(long flashOffset) {
         return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
                 writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
-                reportedRelease, reportedReldate, OptionalLong.of(flashOffset));
+                reportedRelease, reportedReldate, OptionalLong.of(flashOffset), newHostKeysOnUpgrade);
+    }
+
+    /**
+     * The new firmware brings new SSH host keys: after each reroot, the router's next boot generates a new host key
+     * and presents it from then on (as a router does whose new image holds no keys and makes them at first boot).
+     */
+    public Faults withNewHostKeysOnUpgrade() {
+        return new Faults(downloadCutAt, downloadCutAlways, corruptByteAt, ramTakenPages, powerLossAtBlock,
+                writeFailsFromBlock, neverReturns, extraRebootDelay, telemetryDropPercent, pauseAt, rebootWithoutReroot,
+                reportedRelease, reportedReldate, flashRotAt, true);
     }
 
     /**

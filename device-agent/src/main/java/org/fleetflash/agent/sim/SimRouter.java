@@ -84,6 +84,8 @@ public final class SimRouter implements AutoCloseable {
     private volatile Duration rebootDelay;
     private volatile Optional<String> running = Optional.empty();
     private volatile boolean closed;
+    /** A reroot happened since the last boot: the next boot runs the new firmware (life thread only). */
+    private boolean rerootedSinceBoot;
     private int port;
 
     private SimRouter(Options options, Path routerDir, Sandbox sandbox, String password) {
@@ -258,6 +260,29 @@ public final class SimRouter implements AutoCloseable {
         later(this::boot, rebootDelay.plus(faults.extraRebootDelay()));
     }
 
+    /**
+     * Gives the running router a new SSH host key outside any upgrade, as a router that was reinstalled or replaced
+     * at the same address (or a machine in between) presents one: the SSH server restarts on the same port with a
+     * freshly generated key; open sessions drop.
+     *
+     * @throws IllegalStateException when the router is not UP
+     */
+    public void replaceHostKey() throws IOException {
+        lock.lock();
+        try {
+            if (state != State.UP) {
+                throw new IllegalStateException("Router " + name() + " is " + state + "; only an UP router gets a new host key");
+            }
+            stopServer();
+            Files.deleteIfExists(sandbox.hostKeyFile());
+            server = SimSshServer.start(serverConfig(port));
+        } finally {
+            lock.unlock();
+        }
+        console("(simulator: the SSH host key was replaced)");
+        LOG.info("Simulated router {} has a new SSH host key", name());
+    }
+
     // ---------------------------------------------------------------- the simulated kernel and init
 
     /** Runs every POLL on the life thread: acts on the requests the reboot and dd stand-ins leave in sim/. */
@@ -343,6 +368,7 @@ public final class SimRouter implements AutoCloseable {
                 return;
             }
             Path newRoot = sb.rerootInto(Integer.parseInt(m.group(1)));
+            rerootedSinceBoot = true;
             startFlasher(newRoot);
             setState(State.FLASHING);
         } catch (IOException | RuntimeException e) {
@@ -441,6 +467,11 @@ public final class SimRouter implements AutoCloseable {
                 hang();
                 return;
             }
+            if (rerootedSinceBoot && faults.newHostKeysOnUpgrade()) {
+                Files.deleteIfExists(sb.hostKeyFile()); // the server generates a new one as it starts
+                console("(simulator fault: the new firmware brings new SSH host keys)");
+            }
+            rerootedSinceBoot = false;
             server = SimSshServer.start(serverConfig(port));
             running = version;
             console("FreeBSD booted firmware " + version.get() + "; sshd listening on " + address() + ":" + port);

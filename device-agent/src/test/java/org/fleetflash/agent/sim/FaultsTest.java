@@ -27,6 +27,11 @@ class FaultsTest {
                 "FF_FAULT_WRITE_FAIL_FROM='9'\n", "FF_FAULT_TELEMETRY_DROP='50'\n");
         assertThat(f.neverReturns()).isTrue();
         assertThat(f.extraRebootDelay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(f.newHostKeysOnUpgrade()).isFalse();
+        Faults keys = f.withNewHostKeysOnUpgrade();
+        assertThat(keys.newHostKeysOnUpgrade()).isTrue();
+        assertThat(keys.toShell()).isEqualTo(f.toShell());
+        assertThat(keys.extraRebootDelay()).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test

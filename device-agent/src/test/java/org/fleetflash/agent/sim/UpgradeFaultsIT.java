@@ -123,6 +123,34 @@ class UpgradeFaultsIT extends BenchIT {
     }
 
     @Test
+    void newFirmwareThatBringsNewHostKeysPresentsANewKeyAfterTheUpgrade() throws Exception {
+        bench();
+        java.security.PublicKey before = bench.ssh("true").hostKey();
+        bench.router.setFaults(Faults.none().withNewHostKeysOnUpgrade());
+        assertThat(bench.ssh("true").hostKey()).as("the fault alone changes nothing before an upgrade").isEqualTo(before);
+        stageAndCommit("12.0-new-keys");
+        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
+
+        assertThat(bench.router.runningVersion()).contains("12.0-new-keys");
+        java.security.PublicKey after = bench.ssh("true").hostKey();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(bench.ssh("true").hostKey()).as("the new key stays").isEqualTo(after);
+        assertThat(Files.readString(bench.router.consoleLog())).contains("new SSH host keys");
+    }
+
+    @Test
+    void aRouterCanBeGivenANewHostKeyWithoutAnUpgrade() throws Exception {
+        bench();
+        java.security.PublicKey before = bench.ssh("true").hostKey();
+        bench.router.replaceHostKey();
+        java.security.PublicKey after = bench.ssh("true").hostKey();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(bench.ssh("true").hostKey()).isEqualTo(after);
+        assertThat(bench.router.state()).isEqualTo(SimRouter.State.UP);
+    }
+
+    @Test
     void aRouterThatNeverReturnsStillFlashedTheImage() throws Exception {
         bench();
         bench.router.setFaults(Faults.none().withNeverReturns());
