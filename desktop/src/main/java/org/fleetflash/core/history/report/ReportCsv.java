@@ -37,12 +37,11 @@ public final class ReportCsv {
     /** Writes {@code report} to {@code out} (which it does not close). */
     public static void write(Report report, Appendable out) throws IOException {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader(COLUMNS.toArray(String[]::new)).get();
-        try (CSVPrinter printer = new CSVPrinter(out, format)) {
-            for (ReportAttempt a : report.attempts()) {
-                printer.printRecord(row(report, a).stream().map(ReportCsv::cell).toList());
-            }
-            printer.flush();
+        CSVPrinter printer = new CSVPrinter(out, format); // not closed: closing it would close out
+        for (ReportAttempt a : report.attempts()) {
+            printer.printRecord(row(report, a).stream().map(ReportCsv::cell).toList());
         }
+        printer.flush();
     }
 
     private static List<String> row(Report report, ReportAttempt a) {

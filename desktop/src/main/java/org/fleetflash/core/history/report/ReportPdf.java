@@ -225,10 +225,12 @@ public final class ReportPdf {
             return;
         }
         for (HostKeyChange k : report.hostKeyChanges()) {
+            String pinned = "pinned by " + k.pinnedBy() + k.attemptId().map(id -> " in attempt " + id).orElse("") + " at "
+                    + seconds.format(k.pinnedAt());
             String what = k.unpinnedAt().isPresent()
-                    ? "key " + k.fingerprint() + " unpinned (" + k.unpinnedBy().orElse("?") + ") at " + seconds.format(k.unpinnedAt().get())
-                    : "key " + k.fingerprint() + " pinned by " + k.pinnedBy() + k.attemptId().map(id -> " in attempt " + id).orElse("")
-                            + " at " + seconds.format(k.pinnedAt());
+                    ? "key " + k.fingerprint() + " (" + pinned + ") unpinned by " + k.unpinnedBy().orElse("?") + " at "
+                            + seconds.format(k.unpinnedAt().get())
+                    : "key " + k.fingerprint() + " " + pinned;
             c.paragraph(c.regular, BODY, 0, k.router() + ": " + what);
         }
     }
