@@ -51,7 +51,7 @@ public final class ReportPdf {
     private static final Color HEADER_FILL = new Color(0xd9, 0xe1, 0xea);
     /** The table's columns: title and share of the width. */
     private static final String[] COLUMN_TITLES = {"Started", "Router", "Model", "Version (old -> new)", "Outcome", "Duration"};
-    private static final float[] COLUMN_SHARES = {0.15f, 0.19f, 0.16f, 0.26f, 0.15f, 0.09f};
+    private static final float[] COLUMN_SHARES = {0.15f, 0.17f, 0.15f, 0.24f, 0.20f, 0.09f};
 
     private final Report report;
     private final ZoneId zone;

@@ -126,6 +126,17 @@ class HistoryExportTest {
     }
 
     @Test
+    void theCsvExcerptInTheDocsIsWhatTheExportWrites() throws Exception {
+        StringWriter out = new StringWriter();
+        ReportCsv.write(report, out);
+        String md = Files.readString(Path.of("..", "docs", "history-and-reports.md"), StandardCharsets.UTF_8);
+        int at = md.indexOf("```", md.indexOf("An excerpt"));
+        String excerpt = md.substring(md.indexOf('\n', at) + 1, md.indexOf("```", at + 3));
+        assertThat(excerpt.lines()).hasSizeGreaterThan(2).allSatisfy(line -> assertThat(out.toString())
+                .contains(line.substring(0, line.length() - ",...".length())));
+    }
+
+    @Test
     void thePdfNamesEveryRouterTheImageTheCountsAndADigestAnAuditorCanRecompute() throws Exception {
         for (ReportPdf.Paper paper : ReportPdf.Paper.values()) {
             byte[] pdf = pdf(report, paper);
