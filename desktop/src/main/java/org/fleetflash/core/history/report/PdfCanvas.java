@@ -114,7 +114,17 @@ final class PdfCanvas implements AutoCloseable {
 
     /** A paragraph at the cursor, wrapped to the width less {@code indent}, across pages when it must. */
     void paragraph(PDFont font, float fontSize, float indent, String text) throws IOException {
-        for (String l : wrap(font, fontSize, text, width() - indent)) {
+        paragraph(font, fontSize, indent, text, Integer.MAX_VALUE);
+    }
+
+    /** {@link #paragraph(PDFont, float, float, String)} of at most {@code maxLines} lines, the last one then ending in an ellipsis. */
+    void paragraph(PDFont font, float fontSize, float indent, String text, int maxLines) throws IOException {
+        List<String> lines = wrap(font, fontSize, text, width() - indent);
+        if (lines.size() > maxLines) {
+            lines = new ArrayList<>(lines.subList(0, maxLines));
+            lines.set(maxLines - 1, fit(font, fontSize, lines.get(maxLines - 1) + " " + ELLIPSIS, width() - indent));
+        }
+        for (String l : lines) {
             need(fontSize * 1.4f);
             y -= fontSize * 1.3f;
             text(font, fontSize, left() + indent, y, l, width() - indent);

@@ -45,6 +45,8 @@ public final class ReportPdf {
     public static final String DIGEST_LABEL = "Data SHA-256:";
 
     private static final float BODY = 9;
+    /** How many lines of a failure message the report shows; the exports (CSV, JSON) keep it whole. */
+    private static final int MAX_MESSAGE_LINES = 8;
     private static final float SMALL = 8;
     private static final Color GREY = new Color(0x66, 0x66, 0x66);
     private static final Color LIGHT = new Color(0xee, 0xee, 0xee);
@@ -206,14 +208,19 @@ public final class ReportPdf {
         }
         heading("Failures and attempts without an end");
         for (ReportAttempt a : failed) {
-            c.need(40);
+            String title = a.router() + ": " + a.failureCode().orElse("no code") + " (" + a.outcome() + "), attempt " + a.attemptId()
+                    + a.phase().map(p -> ", in phase " + p).orElse("");
+            String message = "Message: " + a.failureMessage().orElse("none recorded");
+            Optional<String> advice = ReportAdvice.whatToDo(a).map(t -> "What to do: " + t);
+            int lines = c.wrap(c.bold, BODY, title, c.width()).size()
+                    + Math.min(MAX_MESSAGE_LINES, c.wrap(c.regular, BODY, message, c.width() - 10).size())
+                    + (advice.isPresent() ? c.wrap(c.regular, BODY, advice.get(), c.width() - 10).size() : 0);
+            c.need(lines * BODY * 1.3f + 6); // a failure on one page
             c.down(3);
-            c.paragraph(c.bold, BODY, 0, a.router() + ": " + a.failureCode().orElse("no code") + " (" + a.outcome() + "), attempt "
-                    + a.attemptId() + a.phase().map(p -> ", in phase " + p).orElse(""));
-            c.paragraph(c.regular, BODY, 10, "Message: " + a.failureMessage().orElse("none recorded"));
-            Optional<String> advice = ReportAdvice.whatToDo(a);
+            c.paragraph(c.bold, BODY, 0, title);
+            c.paragraph(c.regular, BODY, 10, message, MAX_MESSAGE_LINES);
             if (advice.isPresent()) {
-                c.paragraph(c.regular, BODY, 10, "What to do: " + advice.get());
+                c.paragraph(c.regular, BODY, 10, advice.get());
             }
         }
     }

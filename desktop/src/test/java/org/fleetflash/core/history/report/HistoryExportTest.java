@@ -160,7 +160,7 @@ class HistoryExportTest {
     void aLongReportPaginatesAndNoTextLeavesThePage() throws Exception {
         List<ReportAttempt> many = new ArrayList<>();
         ReportAttempt base = report.attempts().get(2);
-        String huge = "W".repeat(300) + " " + "long words that wrap ".repeat(80) + "\u4e2d\u6587 \ud83d\ude00";
+        String huge = "\u4e2d\u6587 \ud83d\ude00 " + "W".repeat(300) + " " + "long words that wrap ".repeat(80);
         for (int i = 0; i < 150; i++) {
             many.add(new ReportAttempt("att-" + i, base.batchId(), 1, "198.51.100." + i, 22, Optional.of(huge), base.hostname(),
                     base.architecture(), base.mac(), base.serial(), base.imageFile(), base.imageSha256(), base.imageSize(), base.imageFormat(),
@@ -173,7 +173,14 @@ class HistoryExportTest {
             try (PDDocument doc = Loader.loadPDF(pdf(big, paper))) {
                 assertThat(doc.getNumberOfPages()).isGreaterThan(5);
                 String text = new PDFTextStripper().getText(doc);
-                assertThat(text).contains("198.51.100.0:22", "198.51.100.149:22", "INTERRUPTED: 50", "?? ?");
+                assertThat(text).contains("198.51.100.0:22", "198.51.100.149:22", "INTERRUPTED: 50", "Message: ?? ?");
+                String[] messages = text.split("Message: ");
+                assertThat(messages).hasSizeGreaterThan(100);
+                for (int i = 1; i < messages.length; i++) {
+                    String message = messages[i].substring(0, messages[i].indexOf("What to do:"));
+                    assertThat(message.lines()).as("a long message is cut after 8 lines").hasSize(8);
+                    assertThat(message.strip()).endsWith(PdfCanvas.ELLIPSIS);
+                }
                 for (int p = 1; p <= doc.getNumberOfPages(); p++) {
                     PDPage page = doc.getPage(p - 1);
                     float w = page.getMediaBox().getWidth();
