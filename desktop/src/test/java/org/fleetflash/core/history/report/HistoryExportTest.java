@@ -89,6 +89,18 @@ class HistoryExportTest {
     }
 
     @Test
+    void aReportIsReadBesideTheFleetFlashThatHoldsTheHistory() throws Exception {
+        try (History holder = History.open(HostileHistory.data(dir))) {
+            Report beside = ReportReader.readBeside(HostileHistory.data(dir), new AttemptFilter(Optional.empty(), Optional.empty(),
+                    Optional.of("RUNNING"), Optional.empty(), Optional.empty()), NOW);
+            assertThat(beside.attempts()).extracting(ReportAttempt::router).containsExactly(HostileHistory.RUNNING);
+            assertThat(beside.batches()).extracting(ReportBatch::id).containsExactly("batch-1");
+            assertThat(beside.hostKeyChanges()).as("only the routers of the report").isEmpty();
+            assertThat(ReportJson.document(beside)).isEqualTo(ReportJson.document(ReportReader.read(holder, beside.filter(), NOW)));
+        }
+    }
+
+    @Test
     void everyCsvCellIsInertAndEveryAttemptIsARow() throws Exception {
         StringWriter out = new StringWriter();
         ReportCsv.write(report, out);
