@@ -40,9 +40,7 @@ final class HistoryCommand implements Runnable {
 
     /** {@code fleetflash history list}: the attempts, oldest first, as a table or as JSON. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"Lists the recorded upgrade attempts, oldest first.",
-                "DATE is a day (2026-12-01, from its start with --since, to its end with --until), a local time "
-                        + "(2026-12-01T14:30) or an instant (2026-12-01T13:30:00Z); local means this computer's time zone."},
+            description = {"Lists the recorded upgrade attempts, oldest first.", HistoryFilterOptions.DATE_HELP},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:listed (maybe nothing)", "1:the history cannot be read", "2:bad command line"})
     static final class ListCommand implements Callable<Integer> {

@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Exports the recorded upgrade attempts, oldest first, with their routers, image, phases, backups, "
                 + "failures, batches (operator, site) and host-key changes: CSV (one row per attempt, cells made inert for "
                 + "spreadsheets), JSON (one document), or PDF (a report for the customer, with the SHA-256 of its data).",
-            "The file is written whole or not at all, readable by its owner only. DATE as for 'history list'."},
+            "The file is written whole or not at all, readable by its owner only.", HistoryFilterOptions.DATE_HELP},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:exported (maybe no attempt)", "1:the history cannot be read", "2:bad command line",
             "3:the --out file exists already (give --force to replace it)", "4:the --out file cannot be written (the message says why)"})

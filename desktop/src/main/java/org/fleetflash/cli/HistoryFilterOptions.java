@@ -28,6 +28,10 @@ import picocli.CommandLine.ParameterException;
  */
 final class HistoryFilterOptions {
 
+    /** The help's sentence on DATE, for every command with these options. */
+    static final String DATE_HELP = "DATE is a day (2026-12-01, from its start with --since, to its end with --until), a local time "
+            + "(2026-12-01T14:30) or an instant (2026-12-01T13:30:00Z); local means this computer's time zone.";
+
     private static final Set<String> OUTCOMES = Set.of("SUCCEEDED", "FAILED_SAFE", "NEEDS_ATTENTION", "RUNNING");
 
     @Option(names = "--since", paramLabel = "DATE", description = "Only attempts started at or after DATE.")
