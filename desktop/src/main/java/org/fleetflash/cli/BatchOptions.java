@@ -62,6 +62,27 @@ final class BatchOptions {
                     + " with the FTP port, e.g. 50000-50100; at least --concurrency of them (default: ${DEFAULT-VALUE} free port).")
     String passivePorts;
 
+    @Option(names = "--operator", paramLabel = "NAME",
+            description = "Who runs the batch, kept in the history and shown in its reports (at most 200 characters).")
+    String operator;
+
+    @Option(names = "--site", paramLabel = "NAME",
+            description = "Where the routers are (a customer's site), kept in the history and shown in its reports (at most 200 characters).")
+    String site;
+
+    /** The {@code --operator} or {@code --site} value, checked: printable text, stripped; null when not given or blank. */
+    static String label(CommandSpec spec, String option, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String s = value.strip();
+        if (!Sanitize.isSafe(s) || s.codePointCount(0, s.length()) > 200) {
+            throw new ParameterException(spec.commandLine(), option + " must be printable text of at most 200 characters (no control"
+                    + " or format characters), not '" + Sanitize.line(s, 60) + "'.");
+        }
+        return s;
+    }
+
     /**
      * A router of the batch, with its own user when the targets file names one.
      *

@@ -1,34 +1,27 @@
 package org.fleetflash.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.history.AttemptFilter;
-import org.fleetflash.core.history.AttemptRecord;
 import org.fleetflash.core.history.History;
-import org.fleetflash.core.history.InstanceLockedException;
+import org.fleetflash.core.history.report.Report;
+import org.fleetflash.core.history.report.ReportAttempt;
+import org.fleetflash.core.history.report.ReportJson;
+import org.fleetflash.core.history.report.ReportReader;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.text.Sanitize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "The history of upgrades kept in the data directory (history.db): every attempt, batch and router.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:help shown", "2:bad command line"},
-        subcommands = {HistoryCommand.ListCommand.class, HistoryCommand.ForgetHostKeyCommand.class, HistoryPruneCommand.class})
+        subcommands = {HistoryCommand.ListCommand.class, HistoryExportCommand.class, HistoryCommand.ForgetHostKeyCommand.class,
+            HistoryPruneCommand.class})
 final class HistoryCommand implements Runnable {
 
     @Spec
@@ -51,125 +45,53 @@ final class HistoryCommand implements Runnable {
 
     /** {@code fleetflash history list}: the attempts, oldest first, as a table or as JSON. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"Lists the recorded upgrade attempts, oldest first.",
-                "DATE is a day (2026-12-01, from its start with --since, to its end with --until), a local time "
-                        + "(2026-12-01T14:30) or an instant (2026-12-01T13:30:00Z); local means this computer's time zone."},
+            description = {"Lists the recorded upgrade attempts, oldest first.", HistoryFilterOptions.DATE_HELP},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:listed (maybe nothing)", "1:the history cannot be read", "2:bad command line"})
     static final class ListCommand implements Callable<Integer> {
 
-        private static final Set<String> OUTCOMES = Set.of("SUCCEEDED", "FAILED_SAFE", "NEEDS_ATTENTION", "INTERRUPTED", "RUNNING");
         private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--since", paramLabel = "DATE", description = "Only attempts started at or after DATE.")
-        String since;
-
-        @Option(names = "--until", paramLabel = "DATE", description = "Only attempts started before the end of DATE.")
-        String until;
-
-        @Option(names = "--outcome", paramLabel = "O", description = "Only this outcome: SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, "
-                + "INTERRUPTED (its FleetFlash died before it ended: see 'fleetflash resume') or RUNNING (under way now).")
-        String outcome;
-
-        @Option(names = "--router", paramLabel = "R", description = "Only this router: HOST (any port) or HOST:PORT.")
-        String router;
-
-        @Option(names = "--batch", paramLabel = "B", description = "Only the attempts of this batch (its id).")
-        String batch;
+        @Mixin
+        HistoryFilterOptions select;
 
         @Option(names = "--json", description = "Print one JSON document instead of a table (non-ASCII characters escaped).")
         boolean json;
 
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "FleetFlash's data directory (default: the user's; environment variable FLEETFLASH_DATA_DIR).")
-        Path dataDir;
-
-        ZoneId zone = ZoneId.systemDefault();
-
         @Override
         public Integer call() {
-            AttemptFilter filter = filter();
-            DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
-            List<AttemptRecord> attempts;
+            AttemptFilter filter = select.filter(spec);
+            Report report;
             try {
-                attempts = read(data, filter, spec);
+                report = read(spec, select, filter, Instant.now());
             } catch (IOException e) {
                 Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
                 return ExitCodes.OTHER;
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(json(attempts));
+                out.println(ReportJson.list(report.attempts()));
             } else {
-                table(out, attempts);
+                table(out, report.attempts());
             }
             out.flush();
             return ExitCodes.OK;
         }
 
-        /** Opens the history when this process may (which also upgrades it); reads beside the holder when another has it. */
-        private static List<AttemptRecord> read(DataDirectory data, AttemptFilter filter, CommandSpec spec) throws IOException {
-            if (!Files.exists(data.history()) && !Files.isDirectory(data.path())) {
-                return List.of();
-            }
-            try (History history = History.open(data)) {
-                Failures.interruptedHint(spec, history);
-                return history.attempts(filter);
-            } catch (InstanceLockedException e) {
-                return History.readAttempts(data, filter);
-            }
-        }
-
-        private AttemptFilter filter() {
-            Optional<String> o = Optional.ofNullable(outcome).map(s -> s.strip().toUpperCase(Locale.ROOT));
-            if (o.isPresent() && !OUTCOMES.contains(o.get())) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "Unknown outcome '" + Sanitize.line(outcome, 40)
-                        + "': use SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, INTERRUPTED or RUNNING.");
-            }
-            Optional<String> r = Optional.ofNullable(router);
-            if (r.isPresent()) {
-                try {
-                    SshTarget.parse(r.get());
-                } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--router: " + e.getMessage());
-                }
-            }
-            return new AttemptFilter(Optional.ofNullable(since).map(s -> instant("--since", s, false)),
-                    Optional.ofNullable(until).map(s -> instant("--until", s, true)), o, r, Optional.ofNullable(batch));
-        }
-
-        /** A DATE option as an instant; a bare day is its start, or with {@code endOfDay} the start of the next day. */
-        Instant instant(String option, String text, boolean endOfDay) {
-            String s = text.strip();
-            try {
-                if (s.length() == 10) {
-                    LocalDate day = LocalDate.parse(s);
-                    return (endOfDay ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
-                }
-                if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) {
-                    return java.time.OffsetDateTime.parse(s).toInstant();
-                }
-                return LocalDateTime.parse(s).atZone(zone).toInstant();
-            } catch (DateTimeParseException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + Sanitize.line(text, 40)
-                        + "' is not a date: write 2026-12-01, 2026-12-01T14:30 or 2026-12-01T13:30:00Z.");
-            }
-        }
-
-        private void table(PrintWriter out, List<AttemptRecord> attempts) {
+        private void table(PrintWriter out, List<ReportAttempt> attempts) {
             if (attempts.isEmpty()) {
                 out.println("No attempt recorded matches.");
                 return;
             }
             String format = "%-19s  %-22s  %-15s  %-31s  %9s  %-20s  %s%n";
             out.printf(Locale.ROOT, format, "STARTED", "ROUTER", "OUTCOME", "VERSION (OLD -> NEW)", "DURATION", "CODE", "BATCH");
-            for (AttemptRecord a : attempts) {
+            for (ReportAttempt a : attempts) {
                 String versions = Sanitize.line(a.oldVersion().orElse("?"), 14) + " -> " + Sanitize.line(a.newVersion().orElse("?"), 14);
-                out.printf(Locale.ROOT, format, SHOWN.format(a.startedAt().atZone(zone)), Sanitize.line(a.router(), 60),
-                        a.outcomeOrRunning(), versions, a.duration().map(ListCommand::duration).orElse("-"),
+                out.printf(Locale.ROOT, format, SHOWN.format(a.startedAt().atZone(select.zone)), Sanitize.line(a.router(), 60),
+                        Sanitize.line(a.outcome(), 40), versions, a.duration().map(ListCommand::duration).orElse("-"),
                         Sanitize.line(a.failureCode().orElse("-"), 40), Sanitize.line(a.batchId(), 60));
                 if (a.failureMessage().isPresent()) {
                     out.println("    " + Sanitize.line(a.failureMessage().get(), Failures.MAX_MESSAGE));
@@ -183,44 +105,21 @@ final class HistoryCommand implements Runnable {
             return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s % 3600 / 60, s % 60)
                     : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
         }
+    }
 
-        private static String json(List<AttemptRecord> attempts) {
-            ObjectMapper mapper = EventJson.mapper();
-            ObjectNode root = mapper.createObjectNode();
-            ArrayNode list = root.putArray("attempts");
-            for (AttemptRecord a : attempts) {
-                ObjectNode o = list.addObject();
-                o.put("attempt", a.attemptId());
-                o.put("batch", a.batchId());
-                o.put("try", a.tryNumber());
-                o.put("router", a.router());
-                o.put("model", a.model().orElse(null));
-                o.put("imageFile", a.imageFile().orElse(null));
-                o.put("imageSha256", a.imageSha256().orElse(null));
-                o.put("oldVersion", a.oldVersion().orElse(null));
-                o.put("newVersion", a.newVersion().orElse(null));
-                o.put("startedAt", a.startedAt().toString());
-                o.put("endedAt", a.endedAt().map(Instant::toString).orElse(null));
-                if (a.duration().isPresent()) {
-                    o.put("durationMs", a.duration().get().toMillis());
-                } else {
-                    o.putNull("durationMs");
-                }
-                o.put("phase", a.phase().orElse(null));
-                o.put("outcome", a.outcomeOrRunning());
-                o.put("failureCode", a.failureCode().orElse(null));
-                o.put("failureMessage", a.failureMessage().orElse(null));
-                o.put("bytesDownloaded", a.bytesDownloaded());
-                o.put("blocksWritten", a.blocksWritten());
-                o.put("blocksUnchanged", a.blocksUnchanged());
-                o.put("imageForced", a.imageForced());
+    /** The report of {@code filter}: from the history this process opens, or beside the FleetFlash that holds it. */
+    static Report read(CommandSpec spec, HistoryFilterOptions select, AttemptFilter filter, Instant now) throws IOException {
+        return select.read(spec, new HistoryFilterOptions.Read<Report>() {
+            @Override
+            public Report opened(History history) throws IOException {
+                return ReportReader.read(history, filter, now);
             }
-            try {
-                return mapper.writeValueAsString(root);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("The attempts cannot be written as JSON", e);
+
+            @Override
+            public Report beside(DataDirectory data) throws IOException {
+                return ReportReader.readBeside(data, filter, now);
             }
-        }
+        }, new Report(now, filter, List.of(), List.of(), List.of()));
     }
 
     /**

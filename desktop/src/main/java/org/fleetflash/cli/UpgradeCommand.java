@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -124,6 +125,8 @@ final class UpgradeCommand implements Callable<Integer> {
                     + returnTimeoutSeconds + " (a router with a slow flash needs a few minutes; the default is 600).");
         }
         List<BatchOptions.Target> routers = batch.targets(spec, targets);
+        String operator = BatchOptions.label(spec, "--operator", batch.operator);
+        String site = BatchOptions.label(spec, "--site", batch.site);
         BatchSettings settings = batch.settings(spec, routers.size());
         ImageHosting hosting = batch.imageHosting(spec, Math.min(settings.concurrency(), routers.size())); // checked before anything
         Optional<InetAddress> bindAddress = bind == null ? Optional.empty() : Optional.of(LocalAddresses.parseLocal(bind, spec));
@@ -151,6 +154,9 @@ final class UpgradeCommand implements Callable<Integer> {
                 BatchListener shown = table != null ? live.listener() : listener(out, routers.size());
                 BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, both(shown, recorded.writer()))
                         .journalBeforeCommit(ref -> recorded.writer().awaitPhaseWritten(ref.attemptId(), Phase.COMMIT, RECORD_WAIT));
+                if (operator != null || site != null) {
+                    recorded.writer().labelBatch(runner.batchId(), operator, site, Instant.now());
+                }
                 CompletableFuture<BatchResult> finished = new CompletableFuture<>();
                 Thread onInterrupt = new Thread(() -> interrupted(runner, finished, table, live, recorded), "fleetflash-interrupt");
                 Runtime.getRuntime().addShutdownHook(onInterrupt);

@@ -37,7 +37,7 @@ class UpgradeCommandIT {
             CommandLineJarIT.Run run = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(),
                     "--user", router.user(), "--password-file", pw.toString(), "--accept-new-host-key",
                     "--data-dir", dir.resolve("data").toString(), "--image", image.toString(),
-                    "--layout", "kernel rootfs", "--json-events");
+                    "--layout", "kernel rootfs", "--json-events", "--operator", "Dana Novak", "--site", "Depot 4");
 
             assertThat(run.exit()).as(run.out() + run.err()).isZero();
             ObjectMapper json = new ObjectMapper();
@@ -68,6 +68,16 @@ class UpgradeCommandIT {
             assertThat(attempt.get("outcome").asText()).isEqualTo("SUCCEEDED");
             assertThat(attempt.get("newVersion").asText()).isEqualTo("12.0-cli");
             assertThat(attempt.get("blocksWritten").asLong()).isEqualTo(last.get("blocksWritten").asLong());
+
+            // who ran it and where reach the report
+            Path report = dir.resolve("report.json");
+            CommandLineJarIT.Run exported = CommandLineJarIT.runJar("history", "export", "--format", "json", "--out", report.toString(),
+                    "--data-dir", dir.resolve("data").toString());
+            assertThat(exported.exit()).as(exported.err()).isZero();
+            JsonNode batch = json.readTree(report.toFile()).get("batches").get(0);
+            assertThat(batch.get("batch").asText()).isEqualTo(last.get("batch").asText());
+            assertThat(batch.get("operator").asText()).isEqualTo("Dana Novak");
+            assertThat(batch.get("site").asText()).isEqualTo("Depot 4");
         }
     }
 

@@ -41,6 +41,8 @@ class UpgradeCommandOptionsTest {
         "--ftp-port|-1|--ftp-port: FTP port -1 is not a port",
         "HOST|1.2.3.4.5|1.2.3.4.5",
         "HOST|host:22:1|host:22:1",
+        "--operator|Dana\u001b[2J|--operator must be printable text of at most 200 characters",
+        "--site|Depot\u202e|--site must be printable text of at most 200 characters",
     })
     void isRefusedWithASentenceAndChangesNothing(String option, String value, String expected) throws Exception {
         Path image = Files.write(dir.resolve("fw.bin"), new byte[] {1, 2, 3});

@@ -151,6 +151,28 @@ public final class History implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code data}'s history with {@code query} without opening it for writing, as {@link #readAttempts} does: for
+     * a report while another FleetFlash holds the directory.
+     */
+    public static <T> T read(DataDirectory data, Query<T> query) throws IOException {
+        Database db = Database.openReadOnly(data.history());
+        try (Connection c = db.connect()) {
+            return query.run(c);
+        } catch (SQLException e) {
+            throw new IOException("Cannot read the history " + data.history() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code query} on a connection of its own: for readers that need more of the file than {@link #attempts}. */
+    public <T> T read(Query<T> query) throws IOException {
+        try (Connection c = db.connect()) {
+            return query.run(c);
+        } catch (SQLException e) {
+            throw new IOException("Cannot read the history " + db.file() + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Optional<Phase> phase(String name) {
         try {
             return Optional.of(Phase.valueOf(name));
@@ -176,6 +198,12 @@ public final class History implements AutoCloseable {
     /** Which partition backups may be deleted, and their deletion ({@code fleetflash history prune}). */
     public BackupRetention retention() {
         return new BackupRetention(db, backupsRoot);
+    }
+
+    /** A read of the history on one connection (such as a report's, in one transaction so that it reads one state). */
+    @FunctionalInterface
+    public interface Query<T> {
+        T run(Connection c) throws SQLException;
     }
 
     /** The database file. */
@@ -207,7 +235,11 @@ public final class History implements AutoCloseable {
         }
     }
 
-    private static List<AttemptRecord> attempts(Connection c, AttemptFilter f) throws SQLException {
+    /**
+     * The attempts that match {@code f}, oldest first, read on {@code c}: the one place that turns a filter into SQL,
+     * for {@link #attempts(AttemptFilter)} and for readers that run inside their own {@link #read(Query)}.
+     */
+    public static List<AttemptRecord> attempts(Connection c, AttemptFilter f) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT a.id, a.batch_id, a.try_number, r.host, r.port, r.model, i.file_name, i.sha256, "
                 + "a.old_version, a.new_version, a.started_at, a.ended_at, a.duration_ms, a.phase, a.outcome, a.failure_code, "
                 + "a.failure_message, a.bytes_downloaded, a.blocks_written, a.blocks_unchanged, a.image_forced, a.interrupted_at, "

@@ -1,0 +1,123 @@
+package org.fleetflash.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.history.AttemptFilter;
+import org.fleetflash.core.history.History;
+import org.fleetflash.core.history.InstanceLockedException;
+import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.text.Sanitize;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options that choose attempts of the history, shared by {@code history list} and {@code history export}:
+ * {@code --since --until --outcome --router --batch}, and the data directory.
+ */
+final class HistoryFilterOptions {
+
+    /** The help's sentence on DATE, for every command with these options. */
+    static final String DATE_HELP = "DATE is a day (2026-12-01, from its start with --since, to its end with --until), a local time "
+            + "(2026-12-01T14:30) or an instant (2026-12-01T13:30:00Z); local means this computer's time zone.";
+
+    private static final Set<String> OUTCOMES = Set.of("SUCCEEDED", "FAILED_SAFE", "NEEDS_ATTENTION", "INTERRUPTED", "RUNNING");
+
+    @Option(names = "--since", paramLabel = "DATE", description = "Only attempts started at or after DATE.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "DATE", description = "Only attempts started before the end of DATE.")
+    String until;
+
+    @Option(names = "--outcome", paramLabel = "O", description = "Only this outcome: SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, "
+            + "INTERRUPTED (its FleetFlash died before it ended: see 'fleetflash resume') or RUNNING (under way now).")
+    String outcome;
+
+    @Option(names = "--router", paramLabel = "R", description = "Only this router: HOST (any port) or HOST:PORT.")
+    String router;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Only the attempts of this batch (its id).")
+    String batch;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "FleetFlash's data directory (default: the user's; environment variable FLEETFLASH_DATA_DIR).")
+    Path dataDir;
+
+    ZoneId zone = ZoneId.systemDefault();
+
+    /** What the options select, checked; a bad value is a bad command line. */
+    AttemptFilter filter(CommandSpec spec) {
+        Optional<String> o = Optional.ofNullable(outcome).map(s -> s.strip().toUpperCase(Locale.ROOT));
+        if (o.isPresent() && !OUTCOMES.contains(o.get())) {
+            throw new ParameterException(spec.commandLine(), "Unknown outcome '" + Sanitize.line(outcome, 40)
+                    + "': use SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, INTERRUPTED or RUNNING.");
+        }
+        Optional<String> r = Optional.ofNullable(router);
+        if (r.isPresent()) {
+            try {
+                SshTarget.parse(r.get());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--router: " + e.getMessage());
+            }
+        }
+        return new AttemptFilter(Optional.ofNullable(since).map(s -> instant(spec, "--since", s, false)),
+                Optional.ofNullable(until).map(s -> instant(spec, "--until", s, true)), o, r, Optional.ofNullable(batch));
+    }
+
+    /** A DATE option as an instant; a bare day is its start, or with {@code endOfDay} the start of the next day. */
+    Instant instant(CommandSpec spec, String option, String text, boolean endOfDay) {
+        String s = text.strip();
+        try {
+            if (s.length() == 10) {
+                LocalDate day = LocalDate.parse(s);
+                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
+            }
+            if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) {
+                return OffsetDateTime.parse(s).toInstant();
+            }
+            return LocalDateTime.parse(s).atZone(zone).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new ParameterException(spec.commandLine(), option + ": '" + Sanitize.line(text, 40)
+                    + "' is not a date: write 2026-12-01, 2026-12-01T14:30 or 2026-12-01T13:30:00Z.");
+        }
+    }
+
+    DataDirectory data() {
+        return DataDirectory.forThisUser(Optional.ofNullable(dataDir));
+    }
+
+    /** A read of the history: on the history this process opened, or beside the FleetFlash that holds it. */
+    interface Read<T> {
+        T opened(History history) throws IOException;
+
+        T beside(DataDirectory data) throws IOException;
+    }
+
+    /**
+     * Reads the history with {@code read}: opened when this process may (which also brings its schema up to date),
+     * beside the holder when another FleetFlash has it; {@code nothing} when there is no data directory yet.
+     */
+    <T> T read(CommandSpec spec, Read<T> read, T nothing) throws IOException {
+        DataDirectory data = data();
+        if (!Files.exists(data.history()) && !Files.isDirectory(data.path())) {
+            return nothing;
+        }
+        try (History history = History.open(data)) {
+            Failures.interruptedHint(spec, history);
+            return read.opened(history);
+        } catch (InstanceLockedException e) {
+            return read.beside(data);
+        }
+    }
+}
