@@ -104,10 +104,10 @@ public final class DemoFleet implements AutoCloseable {
         String name = m.router().name();
         if (name.equals(MAIN_PROFILE + "-02")) {
             m.router().setFaults(Faults.none().withExtraRebootDelay(SLOW_RETURN));
-            return new Member(m.router(), Optional.of("returns " + SLOW_RETURN.toSeconds() + " s late after a reboot"));
+            return new Member(m.router(), Optional.of("slow return: +" + SLOW_RETURN.toSeconds() + " s after a reboot"));
         } else if (name.equals(MAIN_PROFILE + "-03")) {
             m.router().setFaults(Faults.none().withRamTakenAtNextMdconfig(RAM_TAKEN_PAGES));
-            return new Member(m.router(), Optional.of("too little RAM left when an upgrade stages"));
+            return new Member(m.router(), Optional.of("low RAM when an upgrade stages"));
         }
         m.router().setFaults(Faults.none());
         return m;

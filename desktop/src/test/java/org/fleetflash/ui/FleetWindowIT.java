@@ -62,7 +62,7 @@ class FleetWindowIT {
 
     @Test
     void listsTheDemoFleetWithTheTableFocusedAndTheBannerShown(FxRobot robot) {
-        TableView<RouterRow> table = table(robot);
+        TableView<RouterRow> table = fleetTable(robot);
         List<String> expected = fixture.fleet.members().stream().map(m -> m.router().address() + ":" + m.router().port()).toList();
         assertThat(table.getItems()).extracting(RouterRow::address).containsExactlyElementsOf(expected);
         assertThat(table.getItems()).extracting(r -> r.nameProperty().get())
@@ -70,12 +70,12 @@ class FleetWindowIT {
         assertThat(table.isFocused()).as("the table has the focus first").isTrue();
         assertThat(robot.lookup(".demo-banner").queryAs(Label.class).isVisible()).isTrue();
         assertThat(stage.getTitle()).isEqualTo("FleetFlash — demo fleet");
-        assertThat(statusOf(table, "tl-wdr3600-02")).contains("returns 30 s late");
+        assertThat(statusOf(table, "tl-wdr3600-02")).contains("slow return: +30 s");
     }
 
     @Test
     void probeWithTheDemoLoginShowsModelFirmwareAndTheFlashLayout(FxRobot robot) {
-        TableView<RouterRow> table = table(robot);
+        TableView<RouterRow> table = fleetTable(robot);
         RouterRow row = rowNamed(table, "tl-wdr3600-01");
         robot.interact(() -> {
             table.getSelectionModel().select(row);
@@ -89,8 +89,8 @@ class FleetWindowIT {
         waitFor(() -> !row.modelProperty().get().isEmpty() || !row.problemProperty().get().isEmpty());
 
         assertThat(row.problemProperty().get()).isEmpty();
-        assertThat(row.modelProperty().get()).isEqualTo("Atheros AR9344 rev 2") // hw.model, what the router says;
-        assertThat(row.firmwareProperty().get()).isEqualTo("wifi-build-20160301");
+        assertThat(row.modelProperty().get()).isEqualTo("Atheros AR9344 rev 2"); // hw.model: what the router says of itself
+        assertThat(row.firmwareProperty().get()).isEqualTo("11.0-r295681");
         assertThat(row.archProperty().get()).isEqualTo("mips");
         assertThat(row.hostKeyProperty().get()).isEqualTo(RouterRow.KEY_PINNED);
         waitFor(() -> !window.layout().shownPartitions().isEmpty());
@@ -102,7 +102,7 @@ class FleetWindowIT {
 
     @Test
     void aWrongPasswordIsOneSentenceAndTheNextProbeAsksAgain(FxRobot robot) {
-        TableView<RouterRow> table = table(robot);
+        TableView<RouterRow> table = fleetTable(robot);
         RouterRow row = rowNamed(table, "tl-wdr3600-stripped-01");
         robot.interact(() -> table.getSelectionModel().select(row));
         robot.clickOn("#probeButton");
@@ -131,7 +131,7 @@ class FleetWindowIT {
     }
 
     @SuppressWarnings("unchecked")
-    static TableView<RouterRow> table(FxRobot robot) {
+    static TableView<RouterRow> fleetTable(FxRobot robot) {
         return robot.lookup("#table").queryAs(TableView.class);
     }
 

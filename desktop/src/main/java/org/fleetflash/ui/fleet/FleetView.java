@@ -74,7 +74,8 @@ public final class FleetView {
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
         table.setPlaceholder(emptyState());
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // columns keep their widths (the status column takes what a 1366-pixel screen leaves); a narrower window scrolls
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         countLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> model.visibleRows().size() + " of " + model.allRows().size() + " routers", model.visibleRows()));
 

@@ -27,7 +27,7 @@ import org.fleetflash.ui.support.ByteSizes;
 public final class FlashLayoutView extends VBox {
 
     /** Narrowest a partition is drawn, so that a 64 KB one keeps its label. */
-    public static final double MIN_SEGMENT_WIDTH = 64;
+    public static final double MIN_SEGMENT_WIDTH = 76;
 
     private final Label heading = new Label();
     private final Label empty = new Label();
@@ -149,7 +149,7 @@ public final class FlashLayoutView extends VBox {
             Label title = new Label(name);
             title.getStyleClass().add("partition-name");
             title.setMinWidth(0);
-            Label detail = new Label(ByteSizes.human(p.size()) + (p.readonly() ? " · ro" : ""));
+            Label detail = new Label(ByteSizes.human(p.size()));
             detail.getStyleClass().add("partition-detail");
             detail.setMinWidth(0);
             VBox text = new VBox(2, title, detail);
