@@ -71,6 +71,50 @@ class FleetWindowIT {
         assertThat(robot.lookup(".demo-banner").queryAs(Label.class).isVisible()).isTrue();
         assertThat(stage.getTitle()).isEqualTo("FleetFlash — demo fleet");
         assertThat(statusOf(table, "tl-wdr3600-02")).contains("slow return: +30 s");
+
+        robot.clickOn("#filterField").write("stripped");
+        assertThat(table.getItems()).extracting(r -> r.nameProperty().get()).containsExactly("tl-wdr3600-stripped-01");
+        robot.interact(() -> window.fleet().filterProperty().set(""));
+        assertThat(table.getItems()).hasSize(expected.size());
+    }
+
+    @Test
+    void addRouterByKeyboardRefusesABadAddressAndListsAGoodOne(FxRobot robot) {
+        TableView<RouterRow> table = fleetTable(robot);
+        robot.interact(table::requestFocus);
+        robot.press(KeyCode.CONTROL, KeyCode.N).release(KeyCode.N, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TextField address = robot.lookup("#addressField").queryAs(javafx.scene.control.TextField.class);
+        robot.interact(() -> address.setText("1.2.3.4.5"));
+        assertThat(robot.lookup("#addOk").query().isDisabled()).isTrue();
+        assertThat(robot.lookup("#addressProblem").queryAs(Label.class).getText()).isNotEmpty().doesNotContain("Exception");
+        robot.interact(() -> address.setText("127.0.31.250:2222"));
+        assertThat(robot.lookup("#addOk").query().isDisabled()).isFalse();
+        robot.clickOn("#addOk");
+        WaitForAsyncUtils.waitForFxEvents();
+
+        RouterRow added = table.getItems().stream().filter(r -> r.address().equals("127.0.31.250:2222")).findFirst().orElseThrow();
+        assertThat(table.getSelectionModel().getSelectedItem()).isSameAs(added);
+        waitFor(() -> added.hostKeyProperty().get().equals(RouterRow.KEY_NOT_PINNED));
+        assertThat(robot.lookup("#message").queryAs(Label.class).getText()).startsWith("Added router 127.0.31.250:2222");
+    }
+
+    @Test
+    void remembersItsSizeAndPlaceForTheNextStart(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            stage.setX(40);
+            stage.setY(30);
+            stage.setWidth(1100);
+            stage.setHeight(700);
+            stage.hide();
+        });
+        Stage next = WaitForAsyncUtils.asyncFx(() -> {
+            Stage s = new Stage();
+            WindowSettings.load(fixture.services.dataDirectory()).place(s);
+            return s;
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(List.of(next.getX(), next.getY(), next.getWidth(), next.getHeight())).containsExactly(40.0, 30.0, 1100.0, 700.0);
+        robot.interact(() -> stage.show());
     }
 
     @Test
