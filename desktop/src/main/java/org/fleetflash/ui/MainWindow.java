@@ -47,6 +47,7 @@ public final class MainWindow implements AutoCloseable {
     private final FlashLayoutView layoutView = new FlashLayoutView();
     private final HistoryView historyView;
     private final Scene scene;
+    private final javafx.beans.value.ChangeListener<DeviceFacts> factsChanged = (o, was, now) -> showCurrentLayout();
 
     @FXML
     private Button addButton;
@@ -117,7 +118,7 @@ public final class MainWindow implements AutoCloseable {
         message.textProperty().bind(fleet.messageProperty());
         message.setTooltip(new Tooltip());
         message.getTooltip().textProperty().bind(fleet.messageProperty());
-        fleet.currentProperty().addListener((o, was, now) -> showLayout(now));
+        fleet.currentProperty().addListener((o, was, now) -> follow(was, now));
         fleet.load(inputs.fleet());
         fleet.tell(inputs.fleet().isEmpty() ? "Add a router by its address (Ctrl+N), then probe it (Ctrl+P)."
                 : inputs.fleet().size() + " routers listed. Check some (or highlight one) and press Probe (Ctrl+P).");
@@ -134,6 +135,21 @@ public final class MainWindow implements AutoCloseable {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), this::onAdd);
     }
 
+    /** Draws the highlighted row's flash, and again whenever a probe gives that row new facts. */
+    private void follow(RouterRow was, RouterRow now) {
+        if (was != null) {
+            was.factsProperty().removeListener(factsChanged);
+        }
+        if (now != null) {
+            now.factsProperty().addListener(factsChanged);
+        }
+        showLayout(now);
+    }
+
+    private void showCurrentLayout() {
+        showLayout(fleet.currentProperty().get());
+    }
+
     private void showLayout(RouterRow row) {
         if (row == null) {
             layoutView.showNothing("Select a router to see its flash layout.");
@@ -142,15 +158,6 @@ public final class MainWindow implements AutoCloseable {
         DeviceFacts facts = row.factsProperty().get();
         if (facts == null) {
             layoutView.showNothing(row.address() + " has not been probed yet: probe it (Ctrl+P) to see its flash layout.");
-            row.factsProperty().addListener(new javafx.beans.value.ChangeListener<>() {
-                @Override
-                public void changed(javafx.beans.value.ObservableValue<? extends DeviceFacts> o, DeviceFacts was, DeviceFacts now) {
-                    o.removeListener(this);
-                    if (fleet.currentProperty().get() == row) {
-                        showLayout(row);
-                    }
-                }
-            });
             return;
         }
         String name = row.nameProperty().get();

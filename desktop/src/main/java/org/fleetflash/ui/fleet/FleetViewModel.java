@@ -60,6 +60,10 @@ public final class FleetViewModel implements AutoCloseable {
     private final UiEventPump<RouterRow, RowUpdate> pump = new UiEventPump<>(this::apply);
     private Optional<Credentials> login = Optional.empty();
     private boolean trustNewHostKeys;
+    /** The probes of the last Probe action: how many, how many ended, how many failed (FX thread). */
+    private int probesAsked;
+    private int probesEnded;
+    private int probesFailed;
 
     public FleetViewModel(RouterProber prober, HostKeyStore hostKeys, AttemptSource history, Background background) {
         this.prober = prober;
@@ -225,6 +229,9 @@ public final class FleetViewModel implements AutoCloseable {
             return;
         }
         tell(targets.size() == 1 ? "Probing " + targets.get(0).address() + "…" : "Probing " + targets.size() + " routers…");
+        probesAsked = targets.size();
+        probesEnded = 0;
+        probesFailed = 0;
         for (RouterRow row : targets) {
             SshTarget target = row.target();
             row.statusProperty().set("probing…");
@@ -254,7 +261,14 @@ public final class FleetViewModel implements AutoCloseable {
 
     private void apply(RouterRow row, RowUpdate u) {
         row.statusProperty().set(u.status());
-        if (u.problem() != null && !u.problem().isEmpty()) {
+        boolean failed = u.problem() != null && !u.problem().isEmpty();
+        probesEnded++;
+        probesFailed += failed ? 1 : 0;
+        if (probesAsked > 1) {
+            tell((probesEnded < probesAsked ? "Probing: " + probesEnded + " of " + probesAsked + " done" : "Probed " + probesAsked
+                    + " routers: " + (probesAsked - probesFailed) + " read") + (probesFailed == 0 ? "." : ", " + probesFailed
+                    + " failed (point at a failed status to see what to do)."));
+        } else if (failed) {
             tell(u.problem());
         } else if (u.facts() != null) {
             tell("Probed " + row.address() + ": " + Sanitize.line(u.facts().model(), 120) + ", firmware "
@@ -276,11 +290,6 @@ public final class FleetViewModel implements AutoCloseable {
         if (u.problem() != null) {
             row.problemProperty().set(u.problem());
         }
-    }
-
-    /** Applies what the pump holds now (for a final flush; the pump's timeline does it otherwise). */
-    void flush() {
-        pump.drain();
     }
 
     @Override

@@ -67,8 +67,8 @@ public final class FlashLayoutView extends VBox {
      * @param layoutNames the partitions an upgrade writes, in flash order (e.g. {@code kernel rootfs})
      */
     public void show(String title, DeviceFacts facts, List<String> layoutNames) {
-        heading.setText(Sanitize.line(title) + " · flash " + Sanitize.line(facts.flashDevice()) + ", " + ByteSizes.human(facts.flashSize())
-                + ", erase block " + ByteSizes.human(facts.eraseBlock()));
+        heading.setText(Sanitize.line(title) + " · " + ByteSizes.human(facts.flashSize()) + " flash (" + Sanitize.line(facts.flashDevice())
+                + "), erase block " + ByteSizes.human(facts.eraseBlock()));
         Set<String> layout = Set.copyOf(layoutNames);
         List<Partition> parts = facts.partitions();
         bar.show(parts, layout);
