@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.fleetflash.app.logging.LogFile;
 import org.fleetflash.cli.Failures;
 import org.fleetflash.cli.FleetFlashCommand;
+import org.fleetflash.cli.WindowLauncher;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.ui.FleetFlashApp;
 import org.slf4j.LoggerFactory;
@@ -31,11 +32,14 @@ public final class Main {
                 System.err.println("fleetflash: no log file for this run (" + e.getMessage() + ")");
             }
             try {
-                FleetFlashApp.showAndWait(java.util.List.of());
+                WindowLauncher.run(DataDirectory.forThisUser(Optional.empty()), java.util.List.of(), false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (FleetFlashApp.NoDisplayException e) {
                 System.err.println("fleetflash: " + e.getMessage() + " See 'fleetflash --help'.");
+                System.exit(1);
+            } catch (java.io.IOException e) {
+                System.err.println("fleetflash: " + org.fleetflash.core.text.Sanitize.line(e.getMessage(), 2000));
                 System.exit(1);
             }
             return;

@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.fleetflash.agent.sim.Profile;
-import org.fleetflash.agent.sim.Shell;
-import org.fleetflash.agent.sim.SimFleet;
 import org.fleetflash.agent.sim.SimRouter;
+import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.demo.DemoFleet;
 import org.fleetflash.ui.FleetFlashApp;
+import org.fleetflash.ui.fleet.KnownRouter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,8 +18,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fleetflash demo}: starts a simulated demo fleet on loopback and opens the window on it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a simulated demo fleet on loopback (127.0.3.x) and opens the application on it.",
-            "The routers keep their flash in the data directory's demo-fleet folder across runs."},
+        description = {"Starts a simulated demo fleet on loopback and opens the application on it: three TL-WDR3600 on 127.0.3.1-3"
+                + " (the second returns late after a reboot, the third has too little RAM to stage an upgrade), then one router of"
+                + " every other built-in profile, all on port 2222 (--port). It prints one line per router:"
+                + " name address:port user password.",
+            "The routers keep their flash and host keys in the data directory's demo-fleet folder across runs."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the demo ended", "2:bad command line", "1:the fleet could not start (see the message)"})
 final class DemoCommand implements Callable<Integer> {
@@ -33,58 +36,55 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-window", description = "Only start the fleet and print it, then run until interrupted.")
     boolean noWindow;
 
+    @Option(names = "--port", defaultValue = "" + DemoFleet.PORT, paramLabel = "PORT",
+            description = "SSH port of every demo router (default: ${DEFAULT-VALUE}; the addresses are always 127.0.3.1 and up).")
+    int port;
+
     @Override
     public Integer call() throws Exception {
-        Path state = DataDirectory.ownerOnlyDirectory(DataDirectory.forThisUser(Optional.ofNullable(dataDir)).ensureExists()
-                .resolve("demo-fleet"));
-        List<SimFleet> fleets = new ArrayList<>();
+        if (port < 1 || port > 65535) {
+            Failures.print(spec.commandLine().getErr(), spec, "--port must be 1..65535, not " + port);
+            return ExitCodes.USAGE;
+        }
+        DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
+        Path state = DataDirectory.ownerOnlyDirectory(data.ensureExists().resolve("demo-fleet"));
+        DemoFleet fleet;
         try {
-            fleets.add(SimFleet.start(state, new SimFleet.Spec(Profile.load("tl-wdr3600"), Shell.DASH, 3,
-                    "127.0.3.1", 0, SimFleet.Vary.ADDRESS, Optional.empty(), Optional.empty())));
-            int next = 4;
-            for (String name : Profile.builtInNames()) {
-                if (!name.equals("tl-wdr3600")) {
-                    fleets.add(SimFleet.start(state, new SimFleet.Spec(Profile.load(name), Shell.DASH, 1,
-                            "127.0.3." + next++, 0, SimFleet.Vary.ADDRESS, Optional.empty(), Optional.empty())));
-                }
-            }
-            List<String> lines = new ArrayList<>();
-            for (SimFleet f : fleets) {
-                for (SimRouter r : f.routers()) {
-                    lines.add(r.describe());
-                    spec.commandLine().getOut().println(r.describe());
-                }
+            fleet = DemoFleet.start(state, DemoFleet.FIRST_ADDRESS, port);
+        } catch (java.io.IOException e) {
+            Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
+            return ExitCodes.OTHER;
+        }
+        try (fleet) {
+            List<KnownRouter> known = new ArrayList<>();
+            for (DemoFleet.Member m : fleet.members()) {
+                SimRouter r = m.router();
+                known.add(new KnownRouter(r.name(), new SshTarget(r.address(), r.port()), Optional.of(r.user()),
+                        Optional.of(r.password()), m.fault()));
+                spec.commandLine().getOut().println(m.describe());
             }
             spec.commandLine().getOut().flush();
             if (noWindow) {
                 spec.commandLine().getErr().println("Demo fleet running. Press Ctrl+C to stop.");
                 java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    closeAll(fleets);
+                    fleet.close();
                     stopped.countDown();
                 }, "demo-shutdown"));
                 stopped.await();
-            } else {
-                try {
-                    FleetFlashApp.showAndWait(lines);
-                } catch (FleetFlashApp.NoDisplayException e) {
-                    Failures.print(spec.commandLine().getErr(), spec, e.getMessage() + " To run only the fleet, add --no-window.");
-                    return ExitCodes.OTHER;
-                }
+                return 0;
             }
-        } finally {
-            closeAll(fleets);
+            try {
+                WindowLauncher.run(data, known, true);
+            } catch (FleetFlashApp.NoDisplayException e) {
+                Failures.print(spec.commandLine().getErr(), spec, e.getMessage() + " To run only the fleet, add --no-window.");
+                return ExitCodes.OTHER;
+            } catch (org.fleetflash.core.history.InstanceLockedException e) {
+                Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
+                return ExitCodes.OTHER;
+            }
         }
         return 0;
     }
 
-    private static void closeAll(List<SimFleet> fleets) {
-        for (SimFleet f : fleets) {
-            try {
-                f.close();
-            } catch (java.io.IOException e) {
-                // stopping anyway: the routers' state stays on disk
-            }
-        }
-    }
 }

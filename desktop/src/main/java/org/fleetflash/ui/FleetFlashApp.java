@@ -1,22 +1,19 @@
 package org.fleetflash.ui;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
-import javafx.collections.FXCollections;
-import javafx.geometry.Insets;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
-import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The JavaFX application. Until the GUI issue lands it shows a placeholder window that lists the
- * demo fleet's routers (when started by {@code fleetflash demo}) and points to the command line. It keeps no
- * static state: what the window shows is handed to it when it opens.
+ * Starts JavaFX for the application and opens its {@link MainWindow}. It keeps no static state: what the window
+ * shows and uses is handed to it in {@link WindowInputs}.
  */
 public final class FleetFlashApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetFlashApp.class);
 
     private FleetFlashApp() {
     }
@@ -32,48 +29,34 @@ public final class FleetFlashApp {
         }
     }
 
-    /**
-     * Starts JavaFX, opens the window listing these routers (one {@code name address:port user password} line
-     * each) and returns when the technician closed it.
-     */
-    public static void showAndWait(List<String> routers) throws InterruptedException, NoDisplayException {
+    /** Starts JavaFX, opens the window and returns when the technician closed it. */
+    public static void showAndWait(WindowInputs inputs) throws InterruptedException, NoDisplayException {
         CountDownLatch closed = new CountDownLatch(1);
-        List<String> fleet = List.copyOf(routers);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
         try {
             Platform.startup(() -> {
-                Stage stage = new Stage();
-                stage.setOnHidden(e -> closed.countDown());
-                show(stage, fleet);
+                try {
+                    Stage stage = new Stage();
+                    stage.setOnHidden(e -> closed.countDown());
+                    show(stage, inputs);
+                } catch (RuntimeException e) {
+                    LOG.error("The window could not be opened", e);
+                    failed.set(e);
+                    closed.countDown();
+                }
             });
         } catch (UnsupportedOperationException | IllegalStateException e) {
             throw new NoDisplayException(e);
         }
         closed.await();
         Platform.exit();
+        if (failed.get() != null) {
+            throw new IllegalStateException("The window could not be opened: " + failed.get().getMessage(), failed.get());
+        }
     }
 
-    /** Builds and shows the window on {@code stage}. */
-    public static void show(Stage stage, List<String> routers) {
-        Label title = new Label("FleetFlash");
-        title.setId("title");
-        title.setStyle("-fx-font-size: 22px; -fx-font-weight: bold;");
-        Label hint = new Label("The fleet view arrives with the GUI issue. Meanwhile use the command line:\n"
-                + "  java -jar desktop/target/fleetflash.jar --help");
-        hint.setId("hint");
-        hint.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
-        VBox root = new VBox(12, title, hint);
-        if (!routers.isEmpty()) {
-            Label fleetTitle = new Label("Simulated demo routers (name, address:port, user, password). Try:\n"
-                    + "  echo fleetflash > pw\n  java -jar desktop/target/fleetflash.jar probe ADDRESS:PORT --user root"
-                    + " --password-file pw --accept-new-host-key");
-            fleetTitle.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
-            ListView<String> fleet = new ListView<>(FXCollections.observableArrayList(routers));
-            fleet.setId("demoFleet");
-            root.getChildren().addAll(fleetTitle, fleet);
-        }
-        root.setPadding(new Insets(24));
-        stage.setTitle("FleetFlash");
-        stage.setScene(new Scene(root, 900, routers.isEmpty() ? 240 : 480));
-        stage.show();
+    /** Builds the window on {@code stage} and shows it. Call on the FX thread. */
+    public static MainWindow show(Stage stage, WindowInputs inputs) {
+        return MainWindow.open(stage, inputs);
     }
 }

@@ -1,0 +1,27 @@
+package org.fleetflash.ui;
+
+import java.util.List;
+import java.util.Objects;
+import org.fleetflash.core.app.AppServices;
+import org.fleetflash.core.device.HostKeyStore;
+import org.fleetflash.ui.fleet.KnownRouter;
+import org.fleetflash.ui.history.AttemptSource;
+
+/**
+ * What the window is opened with, made by the composition root ({@code fleetflash demo} or the application's start):
+ * nothing the window shows comes from static state.
+ *
+ * @param services the application's services (data directory, SSH connector, upgrade services); the caller closes them
+ * @param hostKeys the pinned host keys the probes check against and pin into
+ * @param history  the recorded attempts (the fleet's known routers and the History tab)
+ * @param fleet    the routers to list from the start (the demo fleet)
+ * @param demo     whether this is the demo: a banner says so and the login is pre-filled
+ */
+public record WindowInputs(AppServices services, HostKeyStore hostKeys, AttemptSource history, List<KnownRouter> fleet, boolean demo) {
+    public WindowInputs {
+        Objects.requireNonNull(services, "services");
+        Objects.requireNonNull(hostKeys, "hostKeys");
+        Objects.requireNonNull(history, "history");
+        fleet = List.copyOf(fleet);
+    }
+}

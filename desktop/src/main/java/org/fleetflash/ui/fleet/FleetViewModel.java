@@ -1,0 +1,299 @@
+package org.fleetflash.ui.fleet;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.core.device.AuthenticationFailedException;
+import org.fleetflash.core.device.Credentials;
+import org.fleetflash.core.device.HostKeyChangedException;
+import org.fleetflash.core.device.HostKeyStore;
+import org.fleetflash.core.device.HostKeyUnknownException;
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.history.AttemptRecord;
+import org.fleetflash.core.text.Sanitize;
+import org.fleetflash.ui.history.AttemptSource;
+import org.fleetflash.ui.support.Background;
+import org.fleetflash.ui.support.UiEventPump;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet screen's state: the routers (from the demo fleet, the history, and added by address), the filter, the
+ * row the detail pane follows, the login kept for this session (in memory only), and the probe action. Slow work
+ * runs on {@link Background}; what it finds reaches the rows through a {@link UiEventPump}. Call on the FX thread.
+ */
+public final class FleetViewModel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetViewModel.class);
+    /** The partitions an upgrade writes by default (the upgrade's {@code --layout}). */
+    public static final List<String> DEFAULT_LAYOUT = List.of("kernel", "rootfs");
+
+    /** One probe's newest state for a row, carried by the pump. Null fields leave the row's value as it is. */
+    record RowUpdate(String status, DeviceFacts facts, String hostKey, String problem) {}
+
+    private final RouterProber prober;
+    private final HostKeyStore hostKeys;
+    private final AttemptSource history;
+    private final Background background;
+    private final ObservableList<RouterRow> rows = FXCollections.observableArrayList();
+    private final FilteredList<RouterRow> visible = new FilteredList<>(rows, r -> true);
+    private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
+    private final ObjectProperty<RouterRow> current = new SimpleObjectProperty<>(this, "current");
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final Map<SshTarget, RouterRow> byTarget = new HashMap<>();
+    private final UiEventPump<RouterRow, RowUpdate> pump = new UiEventPump<>(this::apply);
+    private Optional<Credentials> login = Optional.empty();
+    private boolean trustNewHostKeys;
+    /** The probes of the last Probe action: how many, how many ended, how many failed (FX thread). */
+    private int probesAsked;
+    private int probesEnded;
+    private int probesFailed;
+
+    public FleetViewModel(RouterProber prober, HostKeyStore hostKeys, AttemptSource history, Background background) {
+        this.prober = prober;
+        this.hostKeys = hostKeys;
+        this.history = history;
+        this.background = background;
+        filter.addListener((o, was, now) -> {
+            String f = now == null ? "" : now.strip().toLowerCase(Locale.ROOT);
+            visible.setPredicate(r -> r.matches(f));
+        });
+        pump.start(UiEventPump.DEFAULT_PERIOD);
+    }
+
+    /** Every row, filtered by {@link #filterProperty()}. */
+    public ObservableList<RouterRow> visibleRows() {
+        return visible;
+    }
+
+    /** Every row, whatever the filter. */
+    public List<RouterRow> allRows() {
+        return List.copyOf(rows);
+    }
+
+    public StringProperty filterProperty() {
+        return filter;
+    }
+
+    /** The row the detail pane shows (the table's highlighted row). */
+    public ObjectProperty<RouterRow> currentProperty() {
+        return current;
+    }
+
+    /** The last thing the window has to tell: a one-sentence result or problem. */
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    /** Shows {@code sentence} in the status bar. */
+    public void tell(String sentence) {
+        message.set(sentence);
+    }
+
+    /** Adds the demo fleet's routers now, then those the history knows, and each row's host-key state, read in the background. */
+    public void load(List<KnownRouter> known) {
+        for (KnownRouter k : known) {
+            RouterRow row = rowFor(k.target());
+            row.nameProperty().set(k.name());
+            row.noteProperty().set(k.note().orElse(""));
+            row.demoCredentials(k.user(), k.password());
+        }
+        List<SshTarget> targets = rows.stream().map(RouterRow::target).toList();
+        background.supply(() -> readHistoryAndKeys(targets)).whenCompleteAsync((found, failure) -> {
+            if (failure != null) {
+                Throwable cause = Background.unwrap(failure);
+                LOG.warn("Cannot read the history's routers", cause);
+                tell("The history could not be read, so only the demo fleet is listed; details are in the log file.");
+                return;
+            }
+            found.lastAttempts().forEach((target, a) -> {
+                RouterRow row = rowFor(target);
+                a.model().ifPresent(m -> {
+                    if (row.modelProperty().get().isEmpty()) {
+                        row.modelProperty().set(Sanitize.line(m, 120));
+                    }
+                });
+                row.lastOutcomeProperty().set(a.outcomeOrRunning());
+                Optional<String> fw = "SUCCEEDED".equals(a.outcome().orElse("")) ? a.newVersion() : a.oldVersion();
+                fw.ifPresent(v -> {
+                    if (row.firmwareProperty().get().isEmpty()) {
+                        row.firmwareProperty().set(Sanitize.line(v, 120));
+                    }
+                });
+            });
+            found.pinned().forEach((target, pinned) -> {
+                RouterRow row = byTarget.get(target);
+                if (row != null && row.hostKeyProperty().get().isEmpty()) {
+                    row.hostKeyProperty().set(pinned ? RouterRow.KEY_PINNED : RouterRow.KEY_NOT_PINNED);
+                }
+            });
+        }, Platform::runLater);
+    }
+
+    private record Found(Map<SshTarget, AttemptRecord> lastAttempts, Map<SshTarget, Boolean> pinned) {}
+
+    private Found readHistoryAndKeys(List<SshTarget> known) throws java.io.IOException {
+        Map<SshTarget, AttemptRecord> last = new LinkedHashMap<>();
+        List<AttemptRecord> all = new ArrayList<>(history.attempts());
+        all.sort(Comparator.comparing(AttemptRecord::startedAt));
+        for (AttemptRecord a : all) {
+            try {
+                last.put(SshTarget.parse(a.router()), a);
+            } catch (IllegalArgumentException e) {
+                LOG.debug("Skipping a history router that is no address: {}", a.router());
+            }
+        }
+        Map<SshTarget, Boolean> pinned = new LinkedHashMap<>();
+        List<SshTarget> every = new ArrayList<>(known);
+        last.keySet().stream().filter(t -> !every.contains(t)).forEach(every::add);
+        for (SshTarget t : every) {
+            pinned.put(t, hostKeys.pinned(t).isPresent());
+        }
+        return new Found(last, pinned);
+    }
+
+    /** The row of {@code target}, made (and listed) if the fleet has none yet. */
+    public RouterRow rowFor(SshTarget target) {
+        return byTarget.computeIfAbsent(target, t -> {
+            RouterRow row = new RouterRow(t);
+            rows.add(row);
+            return row;
+        });
+    }
+
+    /** Adds a router by address; an existing one is only highlighted. Its host-key state is read in the background. */
+    public RouterRow add(SshTarget target) {
+        boolean existed = byTarget.containsKey(target);
+        RouterRow row = rowFor(target);
+        current.set(row);
+        if (existed) {
+            tell("Router " + target.hostPort() + " is in the fleet already.");
+            return row;
+        }
+        tell("Added router " + target.hostPort() + ": probe it (Ctrl+P) to read its model, firmware and flash.");
+        background.supply(() -> hostKeys.pinned(target).isPresent()).whenCompleteAsync((pinned, failure) -> {
+            if (failure == null && row.hostKeyProperty().get().isEmpty()) {
+                row.hostKeyProperty().set(pinned ? RouterRow.KEY_PINNED : RouterRow.KEY_NOT_PINNED);
+            }
+        }, Platform::runLater);
+        return row;
+    }
+
+    /** The rows an action applies to: the checked ones, or else the highlighted one. */
+    public List<RouterRow> actionRows() {
+        List<RouterRow> checked = rows.stream().filter(r -> r.checkedProperty().get()).toList();
+        if (!checked.isEmpty()) {
+            return checked;
+        }
+        return current.get() == null ? List.of() : List.of(current.get());
+    }
+
+    /** The login kept for this session, if one was given (and not refused since). */
+    public Optional<Credentials> login() {
+        return login;
+    }
+
+    /** Whether routers seen for the first time are trusted (chosen in the login dialog). */
+    public boolean trustNewHostKeys() {
+        return trustNewHostKeys;
+    }
+
+    /** Keeps {@code credentials} in memory for this session's probes. */
+    public void useLogin(Credentials credentials, boolean trustNew) {
+        this.login = Optional.of(credentials);
+        this.trustNewHostKeys = trustNew;
+    }
+
+    /** Probes {@code targets} in the background with the session's login; each row shows its progress and result. */
+    public void probe(List<RouterRow> targets) {
+        Credentials credentials = login.orElseThrow(() -> new IllegalStateException("No login given yet"));
+        boolean trust = trustNewHostKeys;
+        if (targets.isEmpty()) {
+            tell("Check the routers to probe, or highlight one, then press Probe.");
+            return;
+        }
+        tell(targets.size() == 1 ? "Probing " + targets.get(0).address() + "…" : "Probing " + targets.size() + " routers…");
+        probesAsked = targets.size();
+        probesEnded = 0;
+        probesFailed = 0;
+        for (RouterRow row : targets) {
+            SshTarget target = row.target();
+            row.statusProperty().set("probing…");
+            row.problemProperty().set("");
+            background.supply(() -> prober.probe(target, credentials, trust)).whenComplete((facts, failure) -> {
+                if (failure == null) {
+                    pump.offer(row, new RowUpdate("probed", facts, RouterRow.KEY_PINNED, ""));
+                    return;
+                }
+                Throwable cause = Background.unwrap(failure);
+                String sentence = ProbeFailures.sentence(target, cause);
+                LOG.warn("Probe of {} failed: {}", target, cause.toString(), cause);
+                String key = cause instanceof HostKeyChangedException ? RouterRow.KEY_CHANGED
+                        : cause instanceof HostKeyUnknownException ? RouterRow.KEY_NOT_PINNED : null;
+                pump.offer(row, new RowUpdate("probe failed", null, key, sentence));
+                if (cause instanceof AuthenticationFailedException) {
+                    Platform.runLater(this::forgetLogin);
+                }
+            });
+        }
+    }
+
+    /** Forgets the session's login (after a refusal): the next probe asks again. */
+    public void forgetLogin() {
+        login = Optional.empty();
+    }
+
+    private void apply(RouterRow row, RowUpdate u) {
+        row.statusProperty().set(u.status());
+        boolean failed = u.problem() != null && !u.problem().isEmpty();
+        probesEnded++;
+        probesFailed += failed ? 1 : 0;
+        if (probesAsked > 1) {
+            tell((probesEnded < probesAsked ? "Probing: " + probesEnded + " of " + probesAsked + " done" : "Probed " + probesAsked
+                    + " routers: " + (probesAsked - probesFailed) + " read") + (probesFailed == 0 ? "." : ", " + probesFailed
+                    + " failed (point at a failed status to see what to do)."));
+        } else if (failed) {
+            tell(u.problem());
+        } else if (u.facts() != null) {
+            tell("Probed " + row.address() + ": " + Sanitize.line(u.facts().model(), 120) + ", firmware "
+                    + Sanitize.line(u.facts().firmwareVersion().orElse("unknown"), 120) + ".");
+        }
+        if (u.facts() != null) {
+            DeviceFacts f = u.facts();
+            row.modelProperty().set(Sanitize.line(f.model(), 120));
+            row.archProperty().set(Sanitize.line(f.arch(), 40));
+            row.firmwareProperty().set(Sanitize.line(f.firmwareVersion().orElse("unknown"), 120));
+            if (row.nameProperty().get().isEmpty()) {
+                row.nameProperty().set(Sanitize.line(f.hostname(), 64));
+            }
+            row.factsProperty().set(f);
+        }
+        if (u.hostKey() != null) {
+            row.hostKeyProperty().set(u.hostKey());
+        }
+        if (u.problem() != null) {
+            row.problemProperty().set(u.problem());
+        }
+    }
+
+    @Override
+    public void close() {
+        pump.close();
+    }
+}

@@ -1,0 +1,126 @@
+package org.fleetflash.ui.fleet;
+
+import java.util.Optional;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.core.device.SshTarget;
+
+/** One router of the fleet table, as observable properties. Changed on the FX thread only. */
+public final class RouterRow {
+
+    /** The host-key words of the key column. */
+    public static final String KEY_PINNED = "pinned";
+    /** No key pinned yet: the first probe must trust it. */
+    public static final String KEY_NOT_PINNED = "not pinned";
+    /** The router showed another key than the pinned one. */
+    public static final String KEY_CHANGED = "CHANGED";
+
+    private final SshTarget target;
+    private final BooleanProperty checked = new SimpleBooleanProperty(this, "checked", false);
+    private final StringProperty name = new SimpleStringProperty(this, "name", "");
+    private final StringProperty model = new SimpleStringProperty(this, "model", "");
+    private final StringProperty arch = new SimpleStringProperty(this, "arch", "");
+    private final StringProperty firmware = new SimpleStringProperty(this, "firmware", "");
+    private final StringProperty hostKey = new SimpleStringProperty(this, "hostKey", "");
+    private final StringProperty lastOutcome = new SimpleStringProperty(this, "lastOutcome", "");
+    private final StringProperty status = new SimpleStringProperty(this, "status", "not probed");
+    private final StringProperty problem = new SimpleStringProperty(this, "problem", "");
+    private final StringProperty note = new SimpleStringProperty(this, "note", "");
+    private final ObjectProperty<DeviceFacts> facts = new SimpleObjectProperty<>(this, "facts");
+    private Optional<String> demoUser = Optional.empty();
+    private Optional<String> demoPassword = Optional.empty();
+
+    public RouterRow(SshTarget target) {
+        this.target = target;
+    }
+
+    public SshTarget target() {
+        return target;
+    }
+
+    /** The address as the table shows it: {@code host:port}. */
+    public String address() {
+        return target.hostPort();
+    }
+
+    public BooleanProperty checkedProperty() {
+        return checked;
+    }
+
+    public StringProperty nameProperty() {
+        return name;
+    }
+
+    public StringProperty modelProperty() {
+        return model;
+    }
+
+    public StringProperty archProperty() {
+        return arch;
+    }
+
+    public StringProperty firmwareProperty() {
+        return firmware;
+    }
+
+    public StringProperty hostKeyProperty() {
+        return hostKey;
+    }
+
+    public StringProperty lastOutcomeProperty() {
+        return lastOutcome;
+    }
+
+    /** What the router is doing or how its last action ended: {@code not probed}, {@code probing…}, {@code probed}, ... */
+    public StringProperty statusProperty() {
+        return status;
+    }
+
+    /** The sentence that says what went wrong last and what to do; empty when nothing did. */
+    public StringProperty problemProperty() {
+        return problem;
+    }
+
+    /** What is special about the router (a demo fault), shown beside its status. */
+    public StringProperty noteProperty() {
+        return note;
+    }
+
+    /** The facts of the last successful probe, or null. */
+    public ObjectProperty<DeviceFacts> factsProperty() {
+        return facts;
+    }
+
+    /** The demo's credentials of this router, if it is a demo router. */
+    public Optional<String> demoUser() {
+        return demoUser;
+    }
+
+    public Optional<String> demoPassword() {
+        return demoPassword;
+    }
+
+    void demoCredentials(Optional<String> user, Optional<String> password) {
+        this.demoUser = user;
+        this.demoPassword = password;
+    }
+
+    /** True if {@code text} (lower case) occurs in any column the table shows. */
+    boolean matches(String lowerText) {
+        if (lowerText.isEmpty()) {
+            return true;
+        }
+        for (String s : new String[] {address(), name.get(), model.get(), arch.get(), firmware.get(), hostKey.get(), lastOutcome.get(),
+            status.get(), note.get()}) {
+            if (s != null && s.toLowerCase(java.util.Locale.ROOT).contains(lowerText)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

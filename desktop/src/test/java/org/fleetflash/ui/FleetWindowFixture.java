@@ -1,0 +1,58 @@
+package org.fleetflash.ui;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.fleetflash.agent.sim.SimRouter;
+import org.fleetflash.core.app.AppServices;
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.history.AttemptFilter;
+import org.fleetflash.core.history.History;
+import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.upgrade.ImageHosting;
+import org.fleetflash.demo.DemoFleet;
+import org.fleetflash.ui.fleet.KnownRouter;
+
+/** A real demo fleet (simulated routers, real SSH), a real history file and the application's services, as the demo wires them. */
+final class FleetWindowFixture implements AutoCloseable {
+
+    final DemoFleet fleet;
+    final History history;
+    final AppServices services;
+
+    private FleetWindowFixture(DemoFleet fleet, History history, AppServices services) {
+        this.fleet = fleet;
+        this.history = history;
+        this.services = services;
+    }
+
+    static FleetWindowFixture start(Path home, String firstAddress, int port) throws IOException {
+        DemoFleet fleet = DemoFleet.start(home.resolve("demo-fleet"), firstAddress, port);
+        DataDirectory data = DataDirectory.forThisUser(Optional.of(home.resolve("data")));
+        History history = History.open(data);
+        return new FleetWindowFixture(fleet, history, AppServices.start(data.path(), ImageHosting.DEFAULT, history.hostKeys()));
+    }
+
+    WindowInputs inputs() {
+        List<KnownRouter> known = new ArrayList<>();
+        for (DemoFleet.Member m : fleet.members()) {
+            SimRouter r = m.router();
+            known.add(new KnownRouter(r.name(), new SshTarget(r.address(), r.port()), Optional.of(r.user()), Optional.of(r.password()),
+                    m.fault()));
+        }
+        return new WindowInputs(services, history.hostKeys(), () -> history.attempts(AttemptFilter.all()), known, true);
+    }
+
+    SimRouter router(String name) {
+        return fleet.members().stream().map(DemoFleet.Member::router).filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void close() throws IOException {
+        services.close();
+        history.close();
+        fleet.close();
+    }
+}
