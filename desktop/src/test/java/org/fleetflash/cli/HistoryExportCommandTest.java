@@ -136,6 +136,6 @@ class HistoryExportCommandTest {
         assertThat(run("--format", "csv", "--out", outDir.resolve("x.csv").toString(), "--since", "yesterday")).isEqualTo(2);
         assertThat(err.toString()).contains("--since", "2026-12-01");
         assertThat(run("--format", "csv", "--out", outDir.resolve("x.csv").toString(), "--outcome", "BROKEN")).isEqualTo(2);
-        assertThat(err.toString()).contains("SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION or RUNNING");
+        assertThat(err.toString()).contains("SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, INTERRUPTED or RUNNING");
     }
 }

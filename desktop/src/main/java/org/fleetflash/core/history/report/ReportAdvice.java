@@ -25,11 +25,11 @@ public final class ReportAdvice {
             case "SUCCEEDED":
                 return Optional.empty();
             case "FAILED_SAFE":
+                return Optional.of("The router runs its old firmware, untouched. " + code.map(ADVICE::whatToDo)
+                        .orElse("Remove the cause the message names, then upgrade it again."));
             case "NEEDS_ATTENTION":
-                return Optional.of(code.map(ADVICE::whatToDo).orElse("NEEDS_ATTENTION".equals(a.outcome())
-                        ? "Check the router now: it may not run the planned image. Follow the message; the flash backups taken"
-                                + " before writing are listed in the export."
-                        : "The router runs its old firmware, untouched. Remove the cause the message names, then upgrade it again."));
+                return Optional.of(code.map(ADVICE::whatToDo).orElse("Check the router now: it may not run the planned image. Follow"
+                        + " the message; the flash backups taken before writing are listed in the export."));
             case "INTERRUPTED":
                 return Optional.of("FleetFlash stopped before this attempt ended. Run 'fleetflash resume' to check the router from its"
                         + " flash and record what happened.");
