@@ -465,12 +465,9 @@ public final class RouterUpgrade {
             case AUTO -> facts.hasTool("fetch");
         };
         LaptopSide.Listening listening = null;
-        boolean touched = false;
+        boolean[] touched = {false};
         boolean done = false;
         try {
-            AgentLine.Claimed claimed = side.claim();
-            touched = true;
-            LOG.info("{}: claimed by attempt {} since {}", router, claimed.attempt(), claimed.since());
             tracker = new TelemetryTracker(telemetrySink(), plan.blocks());
             listening = laptop.listen(laptopAddress, router, tracker::on);
             Instant start = now();
@@ -488,36 +485,8 @@ public final class RouterUpgrade {
             StageConf conf = new StageConf(plan, useFetch ? StageConf.Transport.FETCH : StageConf.Transport.SSH,
                     served == null ? "" : served.url(), served == null ? "" : served.password(),
                     laptopAddress.getHostAddress(), listening.port(), listening.token(), 1, led, changed);
-            side.configure(conf);
-
-            step(Phase.PREFLIGHT);
-            AgentLine.Prepared prep = side.prepare();
-            note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
-
-            step(Phase.DOWNLOAD);
-            if (useFetch) {
-                side.fetch();
-                bytesDownloaded = served.bytes();
-            } else {
-                String check = side.upload(request.image(), prep.image());
-                bytesDownloaded = plan.imageSize();
-                note(UpgradeEvent.Note.Level.INFO, "Image sent over SSH, checked by " + check);
-                emit(new UpgradeEvent.Transfer(ref, now(), Phase.DOWNLOAD, imageName, plan.imageSize(), plan.imageSize(),
-                        rate(plan.imageSize(), start)));
-            }
-
-            step(Phase.VERIFY_IMAGE);
-            if (useFetch && !facts.hasTool("sha256")) {
-                RouterSide.Digest d = side.readBack(prep.image());
-                if (d.size() != plan.imageSize() || !d.sha256().equals(plan.imageSha256())) {
-                    throw UpgradeFailure.safe(d.size() != plan.imageSize() ? FailureCode.SIZE_MISMATCH
-                            : FailureCode.DIGEST_MISMATCH, "The image staged on the router (" + d.size() + " bytes, SHA-256 "
-                            + d.sha256() + ") is not the image (" + plan.imageSize() + " bytes, " + plan.imageSha256()
-                            + "); nothing was written.");
-                }
-                note(UpgradeEvent.Note.Level.INFO, "Staged image read back and checked here (the router has no sha256)");
-            }
-            AgentLine.Staged sealed = side.seal();
+            AgentLine.Staged sealed = useFetch && facts.hasTool("sha256") ? stageInOneRun(conf, touched)
+                    : stageStepByStep(facts, conf, useFetch, start, imageName, touched);
             if (sealed.sha256().isPresent() && !sealed.sha256().get().equals(plan.imageSha256())) {
                 throw UpgradeFailure.safe(FailureCode.DIGEST_MISMATCH, "The staged image's SHA-256 differs from the image's;"
                         + " nothing was written.");
@@ -528,7 +497,7 @@ public final class RouterUpgrade {
         } catch (UpgradeFailure f) {
             // BUSY: what is staged is not ours to remove; it may belong to an upgrade of this router running now.
             UpgradeFailure g = cancelledOr(f);
-            throw touched && f.code() != FailureCode.BUSY ? undo(g) : g;
+            throw touched[0] && f.code() != FailureCode.BUSY ? undo(g) : g;
         } finally {
             if (!done) {
                 if (served != null) {
@@ -539,6 +508,77 @@ public final class RouterUpgrade {
                 }
             }
         }
+    }
+
+    /**
+     * Claim to seal in one agent run (a router that fetches the image and checks it with its own sha256): the phases
+     * follow the router's answers as they arrive; a cancel aborts the run, which then fails.
+     */
+    private AgentLine.Staged stageInOneRun(StageConf conf, boolean[] touched) throws UpgradeFailure {
+        step(Phase.PREFLIGHT); // a cancel that came before is answered here, before anything is sent
+        AgentLine.Staged sealed = side.stage(conf, new RouterSide.StageProgress() {
+            @Override
+            public void claimed(AgentLine.Claimed claimed) {
+                touched[0] = true;
+                LOG.info("{}: claimed by attempt {} since {}", router, claimed.attempt(), claimed.since());
+            }
+
+            @Override
+            public void configured() {
+                // the stage configuration is on the router; the pre-flight runs next
+            }
+
+            @Override
+            public void prepared(AgentLine.Prepared prep) {
+                note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
+                advanceTo(Phase.DOWNLOAD);
+            }
+
+            @Override
+            public void fetched() {
+                advanceTo(Phase.VERIFY_IMAGE);
+            }
+        });
+        bytesDownloaded = served.bytes();
+        return sealed;
+    }
+
+    /** Claim, configure, prepare, download (or upload), check and seal as separate runs. */
+    private AgentLine.Staged stageStepByStep(DeviceFacts facts, StageConf conf, boolean useFetch, Instant start,
+            String imageName, boolean[] touched) throws UpgradeFailure {
+        AgentLine.Claimed claimed = side.claim();
+        touched[0] = true;
+        LOG.info("{}: claimed by attempt {} since {}", router, claimed.attempt(), claimed.since());
+        side.configure(conf);
+
+        step(Phase.PREFLIGHT);
+        AgentLine.Prepared prep = side.prepare();
+        note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
+
+        step(Phase.DOWNLOAD);
+        if (useFetch) {
+            side.fetch();
+            bytesDownloaded = served.bytes();
+        } else {
+            String check = side.upload(request.image(), prep.image());
+            bytesDownloaded = plan.imageSize();
+            note(UpgradeEvent.Note.Level.INFO, "Image sent over SSH, checked by " + check);
+            emit(new UpgradeEvent.Transfer(ref, now(), Phase.DOWNLOAD, imageName, plan.imageSize(), plan.imageSize(),
+                    rate(plan.imageSize(), start)));
+        }
+
+        step(Phase.VERIFY_IMAGE);
+        if (useFetch && !facts.hasTool("sha256")) {
+            RouterSide.Digest d = side.readBack(prep.image());
+            if (d.size() != plan.imageSize() || !d.sha256().equals(plan.imageSha256())) {
+                throw UpgradeFailure.safe(d.size() != plan.imageSize() ? FailureCode.SIZE_MISMATCH
+                        : FailureCode.DIGEST_MISMATCH, "The image staged on the router (" + d.size() + " bytes, SHA-256 "
+                        + d.sha256() + ") is not the image (" + plan.imageSize() + " bytes, " + plan.imageSha256()
+                        + "); nothing was written.");
+            }
+            note(UpgradeEvent.Note.Level.INFO, "Staged image read back and checked here (the router has no sha256)");
+        }
+        return side.seal();
     }
 
     /**
