@@ -497,6 +497,9 @@ public final class RouterUpgrade {
         } catch (UpgradeFailure f) {
             // BUSY: what is staged is not ours to remove; it may belong to an upgrade of this router running now.
             UpgradeFailure g = cancelledOr(f);
+            if (!touched[0]) {
+                tracker = null; // never claimed: no block counts to report
+            }
             throw touched[0] && f.code() != FailureCode.BUSY ? undo(g) : g;
         } finally {
             if (!done) {
