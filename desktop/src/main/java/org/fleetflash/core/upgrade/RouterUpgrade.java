@@ -296,11 +296,16 @@ public final class RouterUpgrade {
 
     /** Enters a phase before the reroot, unless the technician cancelled. */
     private void step(Phase next) throws UpgradeFailure {
+        stopIfAsked(next);
+        transition(next);
+    }
+
+    /** Ends the attempt before {@code next} if the technician (or the batch) asked it to stop. */
+    private void stopIfAsked(Phase next) throws UpgradeFailure {
         if (cancelRequested) {
             throw cancelledOr(UpgradeFailure.safe(stopCode, stopWhy + " before " + next + ", before the reroot."
                     + (next.compareTo(Phase.PREFLIGHT) < 0 ? " Nothing was changed on the router." : "")));
         }
-        transition(next);
     }
 
     /** Steps into COMMIT unless a cancel came first (then undoes the staging); no cancel is accepted after this. */
@@ -518,7 +523,7 @@ public final class RouterUpgrade {
      * follow the router's answers as they arrive; a cancel aborts the run, which then fails.
      */
     private AgentLine.Staged stageInOneRun(StageConf conf, boolean[] touched) throws UpgradeFailure {
-        step(Phase.PREFLIGHT); // a cancel that came before is answered here, before anything is sent
+        stopIfAsked(Phase.PREFLIGHT); // a cancel that came before is answered here, before anything is sent
         AgentLine.Staged sealed = side.stage(conf, new RouterSide.StageProgress() {
             @Override
             public void claimed(AgentLine.Claimed claimed) {
@@ -528,7 +533,7 @@ public final class RouterUpgrade {
 
             @Override
             public void configured() {
-                // the stage configuration is on the router; the pre-flight runs next
+                advanceTo(Phase.PREFLIGHT); // claimed and configured: the router's pre-flight runs next
             }
 
             @Override
