@@ -5,15 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Waits for a router after its reroot: knocks (an SSH login and a look at its root) every 250 to 500 ms, so a
- * router is noticed within half a second of its SSH server answering, until it answers from its new system or the
+ * Waits for a router after its reroot: knocks (an SSH login and a look at its root) every 250 ms to 1 s, so a
+ * router is noticed within a second of its SSH server answering, until it answers from its new system or the
  * window closes. A refused login or a failed handshake is retried within the window (a router going down or
  * coming up may answer half-way); a changed host key or unusable credentials end it at once.
  */
 final class ReturnWatch {
 
     static final Duration POLL_MIN = Duration.ofMillis(250);
-    static final Duration POLL_MAX = Duration.ofMillis(500);
+    static final Duration POLL_MAX = Duration.ofSeconds(1);
     private static final int MAX_KNOCKS = 100_000;
 
     /** One try to reach the router. */
