@@ -13,7 +13,7 @@
 # Run after `mvn -B -DskipTests package`. Everything binds to 127.0.13.x; nothing else is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=desktop/target/fleetflash.jar
+JAR=${JAR:-desktop/target/fleetflash.jar}
 [ -f "$JAR" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 COUNT=${COUNT:-100}

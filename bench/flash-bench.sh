@@ -16,7 +16,7 @@
 # The simulator and every upgrade it starts are stopped when the script ends, however it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=desktop/target/fleetflash.jar
+JAR=${JAR:-desktop/target/fleetflash.jar}
 [ -f "$JAR" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 WRITE_BPS=${WRITE_BPS:-100000}
 REBOOT_DELAY=${REBOOT_DELAY:-2}

@@ -19,7 +19,9 @@ sim_pid=
 upgrade_pids=()
 cleanup() {
     for pid in "${upgrade_pids[@]}"; do
+        pkill -TERM -P "$pid" 2>/dev/null || true # the upgrade JVM inside the subshell
         kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
     done
     if [ -n "$sim_pid" ]; then
         kill "$sim_pid" 2>/dev/null || true
@@ -28,6 +30,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 java -jar "$JAR" sim image --profile tl-wdr3600 --version parallel-1 --out "$work/fw.bin" >/dev/null
 

@@ -14,14 +14,17 @@ JAR=desktop/target/fleetflash.jar
 RUNS=${RUNS:-1}
 work=$(mktemp -d)
 sim_pid=
+run_pid=
 cleanup() {
-    if [ -n "$sim_pid" ]; then
-        kill "$sim_pid" 2>/dev/null || true
-        wait "$sim_pid" 2>/dev/null || true
-    fi
+    for pid in $run_pid $sim_pid; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     [ -n "${KEEP:-}" ] || rm -rf "$work"; [ -z "${KEEP:-}" ] || echo "kept $work" >&2
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 java -jar "$JAR" sim image --profile tl-wdr3600 --version bench-a --out "$work/a.bin" >/dev/null
 java -jar "$JAR" sim image --profile tl-wdr3600 --version bench-b --out "$work/b.bin" >/dev/null
@@ -45,8 +48,12 @@ printf '%-4s %8s %8s %8s %s\n' run written upgrade FLASH outcome
 for i in $(seq 1 "$RUNS"); do
     if [ $((i % 2)) = 1 ]; then img=$work/a.bin; else img=$work/b.bin; fi
     start=$(date +%s.%N)
+    # the upgrade JVM in the background and waited for, so that the traps can stop exactly it
     java -jar "$JAR" upgrade "$endpoint" --user "$user" --password-file "$work/pw" --accept-new-host-key \
-        --data-dir "$work/data" --image "$img" --layout "kernel rootfs" --json-events >"$work/run$i.json" || true
+        --data-dir "$work/data" --image "$img" --layout "kernel rootfs" --json-events >"$work/run$i.json" &
+    run_pid=$!
+    wait "$run_pid" || true
+    run_pid=
     end=$(date +%s.%N)
     python3 - "$i" "$start" "$end" "$work/run$i.json" <<'PY'
 import json, sys

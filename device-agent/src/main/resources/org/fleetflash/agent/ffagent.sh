@@ -1313,6 +1313,71 @@ TABLE
     done
 }
 
+# digest BLOCKS NAME...: the SHA-256 (and byte count) of the first BLOCKS erase blocks of the named partitions read one after the other
+# (the span an upgrade wrote, checked on the router instead of shipped to the laptop: decision 0010). Every named
+# partition must be a whole number of erase blocks; the names are checked before anything is read.
+ff_digest() {
+    ff_emit "hello agent=$FF_PROTOCOL cmd=digest"
+    _ff_total=${1:-}
+    case $_ff_total in
+        '' | 0 | *[!0-9]*) ff_die USAGE "digest needs a whole number of erase blocks, 1 or more" ;;
+    esac
+    shift
+    [ $# -gt 0 ] || ff_die USAGE "usage: digest BLOCKS PARTITION..."
+    ff_which sha256 >/dev/null || ff_die TOOL_MISSING "the router lacks sha256: read the partitions instead"
+    _ff_table=$(ff_map_table)
+    _ff_left=$_ff_total
+    _ff_bytes=0
+    _ff_plan=
+    for _ff_want in "$@"; do
+        _ff_show=$(ff_cut "$(ff_oneline "$_ff_want")" 64)
+        case $_ff_want in
+            '' | .* | */*) ff_die READ_FAILED "'$_ff_show' is not a partition name" ;;
+        esac
+        _ff_size=
+        while read -r _ff_pn _ff_po _ff_ps; do
+            if [ "$_ff_pn" = "$_ff_want" ]; then _ff_size=$_ff_ps; fi
+        done <<TABLE
+$_ff_table
+TABLE
+        case $_ff_size in
+            '' | *[!0-9]*) ff_die READ_FAILED "there is no partition '$_ff_show' in kern.geom.conftxt" ;;
+        esac
+        _ff_eb=$(ff_erase_of "$_ff_want") || ff_die READ_FAILED "the erase block of '$_ff_show' is unknown"
+        [ $((_ff_size % _ff_eb)) = 0 ] || ff_die READ_FAILED "'$_ff_show' is not a whole number of erase blocks"
+        _ff_n=$((_ff_size / _ff_eb))
+        [ "$_ff_n" -le "$_ff_left" ] || _ff_n=$_ff_left
+        _ff_plan="$_ff_plan$_ff_eb:$_ff_n "
+        _ff_left=$((_ff_left - _ff_n))
+        _ff_bytes=$((_ff_bytes + _ff_n * _ff_eb))
+    done
+    [ "$_ff_left" = 0 ] || ff_die READ_FAILED "the partitions hold fewer than $_ff_total erase blocks"
+    _ff_failed="$FF_SCRATCH.failed"
+    rm -f "$_ff_failed"
+    # sh has no pipefail: a dd that fails leaves its partition's name in a file for after the pipe
+    _ff_sum=$(
+        for _ff_want in "$@"; do
+            _ff_step=${_ff_plan%% *}
+            _ff_plan=${_ff_plan#* }
+            [ "${_ff_step#*:}" = 0 ] && continue
+            if ! dd if="${FF_ROOT}/dev/map/$_ff_want" bs="${_ff_step%:*}" count="${_ff_step#*:}" 2>"$FF_SCRATCH"; then
+                printf '%s: %s\n' "$_ff_want" "$(ff_oneline "$(cat "$FF_SCRATCH")")" >"$_ff_failed"
+                break
+            fi
+        done | sha256
+    )
+    if [ -f "$_ff_failed" ]; then
+        _ff_why=$(cat "$_ff_failed")
+        rm -f "$_ff_failed"
+        ff_die READ_FAILED "dd of /dev/map/$(ff_cut "$(ff_oneline "$_ff_why")" 200)"
+    fi
+    case $_ff_sum in
+        *[!0-9a-f]* | '') ff_die READ_FAILED "sha256 printed '$(ff_cut "$(ff_oneline "$_ff_sum")" 80)'" ;;
+    esac
+    [ "${#_ff_sum}" = 64 ] || ff_die READ_FAILED "sha256 printed '$(ff_cut "$_ff_sum" 80)'"
+    ff_emit "digest blocks=$_ff_total bytes=$_ff_bytes sha256=$_ff_sum"
+}
+
 # ---------------------------------------------------------------- the flasher (/etc/rc of the memory disk)
 
 # Sets the flasher's LED to pattern $1 (led(4)); no LED, no harm.
@@ -1589,9 +1654,13 @@ case ${1:-} in
         shift
         ff_read "$@"
         ;;
+    digest)
+        shift
+        ff_digest "$@"
+        ;;
     autoboot) ff_flash ;;
     *)
         ff_emit "hello agent=$FF_PROTOCOL cmd=${1:-none}"
-        ff_die USAGE "unknown sub-command '$(ff_cut "$(ff_oneline "${1:-}")" 64)'; known: probe claim conf prepare fetch seal stage commit cleanup read"
+        ff_die USAGE "unknown sub-command '$(ff_cut "$(ff_oneline "${1:-}")" 64)'; known: probe claim conf prepare fetch seal stage commit cleanup read digest"
         ;;
 esac

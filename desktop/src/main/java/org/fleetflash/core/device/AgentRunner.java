@@ -53,6 +53,82 @@ public final class AgentRunner {
         return new AgentRunner(session, home, upload);
     }
 
+    /**
+     * Uploads the agent and runs {@code sh ffagent.sh ARGS...} in one exec channel: the router's shell finds the
+     * agent's directory, writes the script under a name of its own, checks its SHA-256 against the one sent with the
+     * command, renames it over the agent and only then runs it, its lines handed to {@code sink}. One round trip
+     * instead of five (home, upload, check, rename, run). A router without {@code sha256} cannot check the copy
+     * itself: it runs nothing, and the agent is then installed the long way ({@link #install}, which reads the copy
+     * back) and run on a channel of its own.
+     *
+     * @return the runner and the sub-command's exit status
+     */
+    public static Installed installAndRun(DeviceSession session, Duration deadline, List<String> args,
+            Consumer<? super AgentLine> sink) throws DeviceException {
+        Objects.requireNonNull(sink, "sink");
+        byte[] script = Agent.script();
+        String sha = sha256Hex(script);
+        String temp = "." + Agent.FILE_NAME + "." + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
+        StringBuilder run = new StringBuilder("sh \"$h\"/").append(Agent.FILE_NAME);
+        for (String a : args) {
+            run.append(' ').append(DeviceSession.shellQuote(a));
+        }
+        // line 1: the agent's directory; line 2: verified (then the agent's own lines), unverified or mismatch HEX
+        String command = DeviceSession.sh("h=\"" + Agent.HOME_EXPRESSION + "\"; printf '%s\\n' \"$h\"; "
+                + "case $h in /*) ;; *) exit 1 ;; esac; t=\"$h\"/" + temp + "; "
+                + "mkdir -p \"$h\" && cat >\"$t\" || exit 1; "
+                + "if command -v sha256 >/dev/null 2>&1; then s=$(sha256 -q \"$t\"); "
+                + "if [ \"$s\" != " + sha + " ]; then rm -f \"$t\"; printf 'mismatch %s\\n' \"$s\"; exit 1; fi; "
+                + "mv -f \"$t\" \"$h\"/" + Agent.FILE_NAME + " || exit 1; printf 'verified\\n'; exec " + run + "; fi; "
+                + "rm -f \"$t\"; printf 'unverified\\n'");
+        List<String> head = new ArrayList<>();
+        StringBuilder installErrors = new StringBuilder();
+        int status = session.stream(command, script, deadline, line -> {
+            if (head.size() >= 2 && "verified".equals(head.get(1))) {
+                sink.accept(toAgentLine(line));
+            } else if (line.stream() == StdStream.STDOUT) {
+                head.add(line.text());
+            } else if (installErrors.length() < 2000) {
+                installErrors.append(line.text()).append('\n');
+            }
+        });
+        String home = head.isEmpty() ? "" : head.get(0).strip();
+        if (!home.startsWith("/")) {
+            throw new RemoteCommandFailedException(session.target(), "find the agent's directory", status, home,
+                    "The router's shell answered oddly; is /bin/sh a POSIX shell?");
+        }
+        String verdict = head.size() < 2 ? "" : head.get(1);
+        if (verdict.startsWith("mismatch")) {
+            String remote = verdict.substring("mismatch".length()).strip();
+            throw new UploadVerificationException(session.target(), home + "/" + temp, UploadCheck.REMOTE_SHA256, "SHA-256 "
+                    + sha, remote.matches("[0-9a-f]{64}") ? "SHA-256 " + remote : "sha256 output \"" + Durations.abbreviate(remote)
+                    + "\"");
+        }
+        if ("unverified".equals(verdict)) {
+            AgentRunner runner = install(session, deadline);
+            return new Installed(runner, runner.run(args, deadline, sink));
+        }
+        if (!"verified".equals(verdict)) {
+            throw new RemoteCommandFailedException(session.target(), "upload the agent to " + home, status,
+                    installErrors.toString(), "Check that the directory is writable and that the router has free space (df -h).");
+        }
+        UploadResult upload = new UploadResult(home + "/" + Agent.FILE_NAME, script.length, sha, UploadCheck.REMOTE_SHA256);
+        LOG.info("Agent on {} at {} ({}), ran {}", session.target(), upload.remotePath(), upload.check().description(), args);
+        return new Installed(new AgentRunner(session, home, upload), status);
+    }
+
+    /** An agent installed by {@link #installAndRun}, and the exit status of the sub-command it ran. */
+    public record Installed(AgentRunner runner, int exitStatus) {
+    }
+
+    private static String sha256Hex(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
     /** A runner for an agent uploaded earlier (e.g. over a session that has since ended). */
     public static AgentRunner installed(DeviceSession session, String home, UploadResult upload) {
         return new AgentRunner(session, home, upload);
@@ -102,6 +178,26 @@ public final class AgentRunner {
             cmd.append(' ').append(DeviceSession.shellQuote(a));
         }
         return DeviceSession.sh(cmd.toString());
+    }
+
+    /**
+     * One remote command line that runs several agent sub-commands one after the other ({@code &&}: the first that
+     * fails ends the chain), each argument quoted as in {@link #command}; a stdin given to it reaches every one.
+     */
+    public String chain(List<List<String>> runs) {
+        StringBuilder cmd = new StringBuilder();
+        for (List<String> args : runs) {
+            cmd.append(cmd.length() == 0 ? "" : " && ").append("sh ").append(DeviceSession.shellQuote(upload.remotePath()));
+            for (String a : args) {
+                cmd.append(' ').append(DeviceSession.shellQuote(a));
+            }
+        }
+        return DeviceSession.sh(cmd.toString());
+    }
+
+    /** One line of a run's output as an agent line (stdout parsed strictly, stderr a log line). */
+    public static AgentLine lineOf(OutputLine line) {
+        return toAgentLine(line);
     }
 
     /** Runs a sub-command and collects its lines. */

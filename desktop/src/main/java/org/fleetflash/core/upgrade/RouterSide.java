@@ -44,6 +44,24 @@ interface RouterSide {
     /** The router's pre-flight, then the memory disk. */
     AgentLine.Prepared prepare() throws UpgradeFailure;
 
+    /**
+     * Claim, configure, prepare, fetch and seal in one agent round trip, for a router that downloads the image itself
+     * and checks it with its own {@code sha256}: what each would answer reaches {@code progress} as it arrives, in
+     * that order, and the seal's answer is returned. A failure says what {@code progress} heard up to it.
+     */
+    AgentLine.Staged stage(StageConf conf, StageProgress progress) throws UpgradeFailure;
+
+    /** What {@link #stage} reports step by step, on the thread that reads the router's answers. */
+    interface StageProgress {
+        void claimed(AgentLine.Claimed claimed);
+
+        void configured();
+
+        void prepared(AgentLine.Prepared prepared);
+
+        void fetched();
+    }
+
     /** The router downloads the image from the laptop's FTP server. */
     void fetch() throws UpgradeFailure;
 

@@ -297,11 +297,16 @@ public final class RouterUpgrade {
 
     /** Enters a phase before the reroot, unless the technician cancelled. */
     private void step(Phase next) throws UpgradeFailure {
+        stopIfAsked(next);
+        transition(next);
+    }
+
+    /** Ends the attempt before {@code next} if the technician (or the batch) asked it to stop. */
+    private void stopIfAsked(Phase next) throws UpgradeFailure {
         if (cancelRequested) {
             throw cancelledOr(UpgradeFailure.safe(stopCode, stopWhy + " before " + next + ", before the reroot."
                     + (next.compareTo(Phase.PREFLIGHT) < 0 ? " Nothing was changed on the router." : "")));
         }
-        transition(next);
     }
 
     /** Steps into COMMIT unless a cancel came first (then undoes the staging); no cancel is accepted after this. */
@@ -466,12 +471,9 @@ public final class RouterUpgrade {
             case AUTO -> facts.hasTool("fetch");
         };
         LaptopSide.Listening listening = null;
-        boolean touched = false;
+        boolean[] touched = {false};
         boolean done = false;
         try {
-            AgentLine.Claimed claimed = side.claim();
-            touched = true;
-            LOG.info("{}: claimed by attempt {} since {}", router, claimed.attempt(), claimed.since());
             tracker = new TelemetryTracker(telemetrySink(), plan.blocks());
             listening = laptop.listen(laptopAddress, router, tracker::on);
             Instant start = now();
@@ -489,36 +491,8 @@ public final class RouterUpgrade {
             StageConf conf = new StageConf(plan, useFetch ? StageConf.Transport.FETCH : StageConf.Transport.SSH,
                     served == null ? "" : served.url(), served == null ? "" : served.password(),
                     laptopAddress.getHostAddress(), listening.port(), listening.token(), 1, led, changed);
-            side.configure(conf);
-
-            step(Phase.PREFLIGHT);
-            AgentLine.Prepared prep = side.prepare();
-            note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
-
-            step(Phase.DOWNLOAD);
-            if (useFetch) {
-                side.fetch();
-                bytesDownloaded = served.bytes();
-            } else {
-                String check = side.upload(request.image(), prep.image());
-                bytesDownloaded = plan.imageSize();
-                note(UpgradeEvent.Note.Level.INFO, "Image sent over SSH, checked by " + check);
-                emit(new UpgradeEvent.Transfer(ref, now(), Phase.DOWNLOAD, imageName, plan.imageSize(), plan.imageSize(),
-                        rate(plan.imageSize(), start)));
-            }
-
-            step(Phase.VERIFY_IMAGE);
-            if (useFetch && !facts.hasTool("sha256")) {
-                RouterSide.Digest d = side.readBack(prep.image());
-                if (d.size() != plan.imageSize() || !d.sha256().equals(plan.imageSha256())) {
-                    throw UpgradeFailure.safe(d.size() != plan.imageSize() ? FailureCode.SIZE_MISMATCH
-                            : FailureCode.DIGEST_MISMATCH, "The image staged on the router (" + d.size() + " bytes, SHA-256 "
-                            + d.sha256() + ") is not the image (" + plan.imageSize() + " bytes, " + plan.imageSha256()
-                            + "); nothing was written.");
-                }
-                note(UpgradeEvent.Note.Level.INFO, "Staged image read back and checked here (the router has no sha256)");
-            }
-            AgentLine.Staged sealed = side.seal();
+            AgentLine.Staged sealed = useFetch && facts.hasTool("sha256") ? stageInOneRun(conf, touched)
+                    : stageStepByStep(facts, conf, useFetch, start, imageName, touched);
             if (sealed.sha256().isPresent() && !sealed.sha256().get().equals(plan.imageSha256())) {
                 throw UpgradeFailure.safe(FailureCode.DIGEST_MISMATCH, "The staged image's SHA-256 differs from the image's;"
                         + " nothing was written.");
@@ -529,7 +503,10 @@ public final class RouterUpgrade {
         } catch (UpgradeFailure f) {
             // BUSY: what is staged is not ours to remove; it may belong to an upgrade of this router running now.
             UpgradeFailure g = cancelledOr(f);
-            throw touched && f.code() != FailureCode.BUSY ? undo(g) : g;
+            if (!touched[0]) {
+                tracker = null; // never claimed: no block counts to report
+            }
+            throw touched[0] && f.code() != FailureCode.BUSY ? undo(g) : g;
         } finally {
             if (!done) {
                 if (served != null) {
@@ -540,6 +517,77 @@ public final class RouterUpgrade {
                 }
             }
         }
+    }
+
+    /**
+     * Claim to seal in one agent run (a router that fetches the image and checks it with its own sha256): the phases
+     * follow the router's answers as they arrive; a cancel aborts the run, which then fails.
+     */
+    private AgentLine.Staged stageInOneRun(StageConf conf, boolean[] touched) throws UpgradeFailure {
+        stopIfAsked(Phase.PREFLIGHT); // a cancel that came before is answered here, before anything is sent
+        AgentLine.Staged sealed = side.stage(conf, new RouterSide.StageProgress() {
+            @Override
+            public void claimed(AgentLine.Claimed claimed) {
+                touched[0] = true;
+                LOG.info("{}: claimed by attempt {} since {}", router, claimed.attempt(), claimed.since());
+            }
+
+            @Override
+            public void configured() {
+                advanceTo(Phase.PREFLIGHT); // claimed and configured: the router's pre-flight runs next
+            }
+
+            @Override
+            public void prepared(AgentLine.Prepared prep) {
+                note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
+                advanceTo(Phase.DOWNLOAD);
+            }
+
+            @Override
+            public void fetched() {
+                advanceTo(Phase.VERIFY_IMAGE);
+            }
+        });
+        bytesDownloaded = served.bytes();
+        return sealed;
+    }
+
+    /** Claim, configure, prepare, download (or upload), check and seal as separate runs. */
+    private AgentLine.Staged stageStepByStep(DeviceFacts facts, StageConf conf, boolean useFetch, Instant start,
+            String imageName, boolean[] touched) throws UpgradeFailure {
+        AgentLine.Claimed claimed = side.claim();
+        touched[0] = true;
+        LOG.info("{}: claimed by attempt {} since {}", router, claimed.attempt(), claimed.since());
+        side.configure(conf);
+
+        step(Phase.PREFLIGHT);
+        AgentLine.Prepared prep = side.prepare();
+        note(UpgradeEvent.Note.Level.INFO, "Memory disk " + prep.md() + " of " + prep.mdSize() + " bytes made");
+
+        step(Phase.DOWNLOAD);
+        if (useFetch) {
+            side.fetch();
+            bytesDownloaded = served.bytes();
+        } else {
+            String check = side.upload(request.image(), prep.image());
+            bytesDownloaded = plan.imageSize();
+            note(UpgradeEvent.Note.Level.INFO, "Image sent over SSH, checked by " + check);
+            emit(new UpgradeEvent.Transfer(ref, now(), Phase.DOWNLOAD, imageName, plan.imageSize(), plan.imageSize(),
+                    rate(plan.imageSize(), start)));
+        }
+
+        step(Phase.VERIFY_IMAGE);
+        if (useFetch && !facts.hasTool("sha256")) {
+            RouterSide.Digest d = side.readBack(prep.image());
+            if (d.size() != plan.imageSize() || !d.sha256().equals(plan.imageSha256())) {
+                throw UpgradeFailure.safe(d.size() != plan.imageSize() ? FailureCode.SIZE_MISMATCH
+                        : FailureCode.DIGEST_MISMATCH, "The image staged on the router (" + d.size() + " bytes, SHA-256 "
+                        + d.sha256() + ") is not the image (" + plan.imageSize() + " bytes, " + plan.imageSha256()
+                        + "); nothing was written.");
+            }
+            note(UpgradeEvent.Note.Level.INFO, "Staged image read back and checked here (the router has no sha256)");
+        }
+        return side.seal();
     }
 
     /**

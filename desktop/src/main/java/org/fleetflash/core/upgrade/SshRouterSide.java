@@ -44,6 +44,8 @@ final class SshRouterSide implements RouterSide {
     private final AgentNotes notes;
     private volatile DeviceSession session;
     private volatile AgentRunner agent;
+    /** The probe's lines from {@link #installAgent()}, until {@link #probe()} takes them. */
+    private volatile List<AgentLine> probeLines;
 
     /** Where the agent's check lines go (the script turns them into notes). */
     @FunctionalInterface
@@ -66,20 +68,24 @@ final class SshRouterSide implements RouterSide {
         return session.hostKeyFingerprint();
     }
 
+    /** Installs the agent and runs its probe on the same channel (one round trip); {@link #probe()} reads the lines. */
     @Override
     public void installAgent() throws UpgradeFailure {
-        agent = call(() -> AgentRunner.install(session, deadline));
+        List<AgentLine> lines = new ArrayList<>();
+        agent = call(() -> AgentRunner.installAndRun(session, deadline, List.of("probe"), lines::add)).runner();
+        probeLines = List.copyOf(lines);
     }
 
     @Override
     public DeviceFacts probe() throws UpgradeFailure {
-        return probeOver(agent);
+        List<AgentLine> lines = probeLines;
+        probeLines = null;
+        return facts(lines != null ? lines : call(() -> agent.runCollecting("probe", deadline)).lines());
     }
 
-    private DeviceFacts probeOver(AgentRunner runner) throws UpgradeFailure {
-        AgentRunner.Result run = call(() -> runner.runCollecting("probe", deadline));
+    private static DeviceFacts facts(List<AgentLine> lines) throws UpgradeFailure {
         DeviceFactsBuilder builder = new DeviceFactsBuilder();
-        run.lines().forEach(builder);
+        lines.forEach(builder);
         try {
             return builder.build();
         } catch (ProbeFailedException e) {
@@ -117,6 +123,29 @@ final class SshRouterSide implements RouterSide {
     @Override
     public AgentLine.Prepared prepare() throws UpgradeFailure {
         return step("prepare", null, AgentLine.Prepared.class, deadline);
+    }
+
+    /** {@code claim && conf && stage} in one exec channel: the chain stops at the first sub-command that fails. */
+    @Override
+    public AgentLine.Staged stage(StageConf conf, StageProgress progress) throws UpgradeFailure {
+        String command = agent.chain(List.of(List.of("claim", attempt), List.of("conf", attempt), List.of("stage", attempt)));
+        List<AgentLine> lines = new ArrayList<>();
+        int status = call(() -> agent.session().stream(command, conf.text().getBytes(StandardCharsets.UTF_8),
+                deadline.multipliedBy(5), raw -> {
+                    AgentLine line = AgentRunner.lineOf(raw);
+                    lines.add(line);
+                    if (line instanceof AgentLine.Claimed c) {
+                        progress.claimed(c);
+                    } else if (line instanceof AgentLine.Done d && "conf".equals(d.cmd())) {
+                        progress.configured();
+                    } else if (line instanceof AgentLine.Prepared p) {
+                        progress.prepared(p);
+                    } else if (line instanceof AgentLine.Fetched) {
+                        progress.fetched();
+                    }
+                    passOn(line);
+                }));
+        return result("stage", lines, status, AgentLine.Staged.class);
     }
 
     @Override
@@ -271,19 +300,28 @@ final class SshRouterSide implements RouterSide {
     private RouterSide.ReturnedRouter returned(DeviceSession s) {
         return new RouterSide.ReturnedRouter() {
             private AgentRunner runner;
+            private DeviceFacts facts;
 
             @Override
             public DeviceFacts probe() throws UpgradeFailure {
-                try {
-                    runner = AgentRunner.install(s, deadline);
-                    return probeOver(runner);
-                } catch (DeviceException e) {
-                    throw failure(e);
-                }
+                List<AgentLine> lines = new ArrayList<>();
+                runner = call(() -> AgentRunner.installAndRun(s, deadline, List.of("probe"), lines::add)).runner();
+                facts = facts(lines);
+                return facts;
             }
 
+            /**
+             * The router's own SHA-256 of the span where it has {@code sha256} (decision 0010: the span does not cross
+             * SSH a second time); else, or when the agent cannot compute it, the span read over SSH and hashed here.
+             */
             @Override
             public String spanSha256(FlashPlan plan) throws UpgradeFailure {
+                if (facts != null && facts.hasTool("sha256") && plan.paddedSize() % plan.eraseBlock() == 0) {
+                    Optional<String> onRouter = routerDigest(plan);
+                    if (onRouter.isPresent()) {
+                        return onRouter.get();
+                    }
+                }
                 MessageDigest sha = Digests.sha256();
                 long[] left = {plan.paddedSize()};
                 call(() -> s.readBinary(readCommand(runner, plan.layout()), deadline.multipliedBy(5), asStream((b, off, len) -> {
@@ -294,6 +332,25 @@ final class SshRouterSide implements RouterSide {
                     }
                 })));
                 return HexFormat.of().formatHex(sha.digest());
+            }
+
+            private Optional<String> routerDigest(FlashPlan plan) throws UpgradeFailure {
+                List<String> args = new ArrayList<>();
+                args.add("digest");
+                args.add(Long.toString(plan.paddedSize() / plan.eraseBlock()));
+                args.addAll(plan.layout());
+                List<AgentLine> lines = new ArrayList<>();
+                int status = call(() -> runner.run(args, deadline.multipliedBy(5), lines::add));
+                long blocks = plan.paddedSize() / plan.eraseBlock();
+                Optional<String> digest = lines.stream().filter(AgentLine.Digest.class::isInstance).map(AgentLine.Digest.class::cast)
+                        .filter(d -> d.blocks() == blocks && d.bytes() == plan.paddedSize()).map(AgentLine.Digest::sha256)
+                        .findFirst();
+                if (status != 0 || digest.isEmpty()) {
+                    LOG.warn("{}: the router could not digest its span (status {}; {}); reading it back instead", router,
+                            status, tail(lines));
+                    return Optional.empty();
+                }
+                return digest;
             }
 
             @Override
@@ -353,12 +410,23 @@ final class SshRouterSide implements RouterSide {
         List<AgentLine> lines = new ArrayList<>();
         int status = call(() -> agent.run(List.of(sub, attempt), stdin, limit, line -> {
             lines.add(line);
-            if (line instanceof AgentLine.Check c) {
-                notes.check(c);
-            } else if (line instanceof AgentLine.Log l && !l.text().isBlank()) {
-                LOG.debug("{} agent: {}", router, l.text());
-            }
+            passOn(line);
         }));
+        return result(sub, lines, status, expected);
+    }
+
+    /** Checks go to the notes, log lines to the log. */
+    private void passOn(AgentLine line) {
+        if (line instanceof AgentLine.Check c) {
+            notes.check(c);
+        } else if (line instanceof AgentLine.Log l && !l.text().isBlank()) {
+            LOG.debug("{} agent: {}", router, l.text());
+        }
+    }
+
+    /** The run's result line of type {@code expected}; the first error (BUSY with its holder) as a failure. */
+    private <T extends AgentLine> T result(String sub, List<AgentLine> lines, int status, Class<T> expected)
+            throws UpgradeFailure {
         T result = null;
         AgentLine.Holder holder = null;
         for (AgentLine l : lines) {

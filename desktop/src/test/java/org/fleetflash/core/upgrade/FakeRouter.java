@@ -175,6 +175,19 @@ final class FakeRouter implements RouterSide {
         step(Step.FETCH);
     }
 
+    /** The steps of {@link #claim} to {@link #seal} in order, each failing or blocking as set, with the progress between. */
+    @Override
+    public AgentLine.Staged stage(StageConf conf, StageProgress progress) throws UpgradeFailure {
+        calls.add("stage");
+        progress.claimed(claim());
+        configure(conf);
+        progress.configured();
+        progress.prepared(prepare());
+        fetch();
+        progress.fetched();
+        return seal();
+    }
+
     @Override
     public String upload(Path image, String remotePath) throws UpgradeFailure {
         step(Step.UPLOAD);

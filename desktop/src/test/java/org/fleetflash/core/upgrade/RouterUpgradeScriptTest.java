@@ -217,6 +217,22 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void aRouterWithFetchAndSha256IsStagedInOneAgentRunAndOneWithoutSha256StepByStep() {
+        UpgradeResult oneRun = run();
+        assertThat(oneRun.outcome()).as(oneRun.message()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(router.calls).containsSubsequence("stage", "claim", "configure", "prepare", "fetch", "seal", "commit")
+                .doesNotContain("read_back");
+
+        FakeRouter fresh = new FakeRouter(FakeRouter.image("11.0-r100"));
+        fresh.newImage = router.newImage;
+        fresh.hasSha256 = false;
+        router = fresh;
+        run();
+        assertThat(router.calls).containsSubsequence("claim", "configure", "prepare", "fetch", "read_back")
+                .doesNotContain("stage");
+    }
+
+    @Test
     void aListenerThatThrowsDoesNotStopTheUpgrade() {
         RouterUpgrade u = new RouterUpgrade(request, router, laptop, delivery, clock, new ReturnWatch(clock, clock::advance),
                 "a", "b", e -> {

@@ -11,7 +11,7 @@ public sealed interface AgentLine {
 
     /** The kind of a line; a {@code switch} expression over it is checked for exhaustiveness. */
     enum Kind { HELLO, FACT, TOOL, LED, RAW, PHASE, CHECK, PREPARED, FETCHED, STAGED, COMMITTED, CLAIMED, HOLDER, UNDONE, DONE,
-        ERROR, LOG }
+        ERROR, LOG, DIGEST }
 
     /** Which of the kinds this line is. */
     Kind kind();
@@ -115,6 +115,21 @@ public sealed interface AgentLine {
         @Override
         public Kind kind() {
             return Kind.PREPARED;
+        }
+    }
+
+    /**
+     * {@code @FF digest blocks=N bytes=B sha256=HEX}: the SHA-256 of the first N erase blocks (B bytes) of the
+     * partitions the {@code digest} sub-command was given, read one after the other on the router.
+     */
+    record Digest(long blocks, long bytes, String sha256) implements AgentLine {
+        public Digest {
+            Objects.requireNonNull(sha256, "sha256");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.DIGEST;
         }
     }
 

@@ -41,6 +41,8 @@ public final class AgentLineParser {
         MD_UNIT("md[0-9]{1,4}"),
         /** A SHA-256 digest in lowercase hex, or the word {@code unavailable}. */
         DIGEST("[0-9a-f]{64}|unavailable"),
+        /** A SHA-256 digest in lowercase hex. */
+        SHA256("[0-9a-f]{64}"),
         YES_NO("yes|no"),
         /** The only status {@code done} has. */
         OK("ok"),
@@ -149,6 +151,9 @@ public final class AgentLineParser {
                     required("image", TokenType.ABSOLUTE_PATH), required("mdsize", TokenType.BYTES)),
             KindSpec.of("fetched", f -> new AgentLine.Fetched(f.bytes("bytes")),
                     required("bytes", TokenType.BYTES)),
+            KindSpec.of("digest", f -> new AgentLine.Digest(f.bytes("blocks"), f.bytes("bytes"), f.text("sha256")),
+                    required("blocks", TokenType.BYTES), required("bytes", TokenType.BYTES),
+                    required("sha256", TokenType.SHA256)),
             KindSpec.of("staged", f -> new AgentLine.Staged(f.text("md"), f.bytes("mdsize"), f.bytes("imagesize"),
                             "unavailable".equals(f.text("sha256")) ? Optional.empty() : Optional.of(f.text("sha256"))),
                     required("md", TokenType.MD_UNIT), required("mdsize", TokenType.BYTES),

@@ -85,7 +85,7 @@ public final class DeviceFactsBuilder implements Consumer<AgentLine> {
             case TOOL -> () -> onTool((AgentLine.Tool) line);
             case LED -> () -> leds.add(((AgentLine.Led) line).name());
             case RAW -> () -> onRaw((AgentLine.Raw) line);
-            case PHASE, CHECK, PREPARED, FETCHED, STAGED, COMMITTED, CLAIMED, HOLDER, UNDONE -> () -> warn("Ignored an upgrade line in a probe: " + line);
+            case PHASE, CHECK, PREPARED, FETCHED, STAGED, COMMITTED, CLAIMED, HOLDER, UNDONE, DIGEST -> () -> warn("Ignored an upgrade line in a probe: " + line);
             case DONE -> () -> onDone((AgentLine.Done) line);
             case ERROR -> () -> error = (AgentLine.Error) line;
             case LOG -> () -> onLog((AgentLine.Log) line);

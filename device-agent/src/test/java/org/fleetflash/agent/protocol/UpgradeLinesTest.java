@@ -24,6 +24,8 @@ class UpgradeLinesTest {
         assertThat(AgentLineParser.parse("@FF staged md=md2 mdsize=1 imagesize=1 sha256=unavailable"))
                 .isEqualTo(new AgentLine.Staged("md2", 1, 1, Optional.empty()));
         assertThat(AgentLineParser.parse("@FF committed md=md2")).isEqualTo(new AgentLine.Committed("md2"));
+        assertThat(AgentLineParser.parse("@FF digest blocks=121 bytes=7929856 sha256=" + hex))
+                .isEqualTo(new AgentLine.Digest(121, 7929856, hex));
     }
 
     @ParameterizedTest
@@ -33,6 +35,8 @@ class UpgradeLinesTest {
         "@FF staged md=md2 mdsize=1 imagesize=1 sha256=ABCDEF",
         "@FF prepared md=md2 mount=relative image=/x mdsize=1",
         "@FF fetched bytes=-1",
+        "@FF digest blocks=1 bytes=65536 sha256=unavailable",
+        "@FF digest blocks=1 sha256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         "@FF check name=ram ok=maybe text=x",
         "@FF phase name=Preflight",
     })

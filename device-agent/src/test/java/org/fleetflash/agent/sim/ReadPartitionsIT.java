@@ -85,6 +85,41 @@ class ReadPartitionsIT extends BenchIT {
         assertThat(both.err() + art.err() + header.err()).isEmpty();
     }
 
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void digestsTheFirstBlocksOfPartitionsReadInOrderOnTheRouter(Shell shell) throws Exception {
+        bench(shell);
+        int eb = bench.router.sandbox().profile().eraseBlock();
+        int kernelBlocks = slice("kernel").length / eb;
+        int blocks = kernelBlocks + 3; // the whole kernel, then the first 3 blocks of rootfs
+
+        UpgradeBench.Run d = bench.agent("digest " + blocks + " kernel rootfs");
+
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        sha.update(slice("kernel"));
+        sha.update(slice("rootfs"), 0, 3 * eb);
+        assertThat(d.exit()).as(d.machine()).isZero();
+        assertThat(d.first(AgentLine.Digest.class)).contains(new AgentLine.Digest(blocks, (long) blocks * eb,
+                java.util.HexFormat.of().formatHex(sha.digest())));
+        assertThat(d.error()).isEmpty();
+    }
+
+    @Test
+    void aDigestOfWhatIsNoPartitionOrBeyondTheirEndIsAnErrorAndNoDigest() throws Exception {
+        bench(Shell.DASH);
+        int eb = bench.router.sandbox().profile().eraseBlock();
+        int spanBlocks = (slice("kernel").length + slice("rootfs").length) / eb;
+
+        for (String args : new String[] {"1 nosuch", "1 '../../etc/rc.conf'", "0 kernel", "x kernel", "1",
+            (spanBlocks + 1) + " kernel rootfs"}) {
+            UpgradeBench.Run d = bench.agent("digest " + args);
+            assertThat(d.exit()).as(args).isEqualTo(1);
+            assertThat(d.first(AgentLine.Digest.class)).as(args).isEmpty();
+            assertThat(d.error()).as(args).isPresent();
+        }
+        assertThat(bench.agent("digest 1 kernel nosuch").error().orElseThrow().text()).contains("no partition 'nosuch'");
+    }
+
     @Test
     void refusesWhatIsNoPartitionWithOneLineAndNothingOnStdout() throws Exception {
         bench(Shell.DASH);
