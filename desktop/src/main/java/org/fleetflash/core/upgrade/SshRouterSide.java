@@ -311,7 +311,7 @@ final class SshRouterSide implements RouterSide {
             }
 
             /**
-             * The router's own SHA-256 of the span where it has {@code sha256} (decision 0010: the span does not cross
+             * The router's own SHA-256 of the span where it has {@code sha256} (decision 0012: the span does not cross
              * SSH a second time); else, or when the agent cannot compute it, the span read over SSH and hashed here.
              */
             @Override
