@@ -30,6 +30,9 @@ final class HumanEvents {
                     + ")");
         }
         if (e instanceof UpgradeEvent.Note n) {
+            if (n.level() == UpgradeEvent.Note.Level.DETAIL) {
+                return null; // the agent's own words: in the history's transcript, not on the terminal
+            }
             return String.format("%s    %s%s", r, n.level() == UpgradeEvent.Note.Level.WARNING ? "warning: " : "",
                     Sanitize.line(n.text(), Failures.MAX_MESSAGE));
         }

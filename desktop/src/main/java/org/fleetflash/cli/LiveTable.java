@@ -152,7 +152,7 @@ final class LiveTable {
             row.perSecond = t.bytesPerSecond();
         } else if (e instanceof UpgradeEvent.BlockFlashed b) {
             blockFlashed(row, b);
-        } else if (e instanceof UpgradeEvent.Note n) {
+        } else if (e instanceof UpgradeEvent.Note n && n.level() != UpgradeEvent.Note.Level.DETAIL) {
             row.note = (n.level() == UpgradeEvent.Note.Level.WARNING ? "warning: " : "") + Sanitize.line(n.text(), 200);
         } else if (e instanceof UpgradeEvent.Finished f) {
             row.outcome = f.result().outcome();

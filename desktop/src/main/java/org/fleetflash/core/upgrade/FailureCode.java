@@ -194,6 +194,8 @@ public enum FailureCode {
     FLASH_MISMATCH,
     /** The returned router's flash could not be read back. */
     VERIFY_FAILED,
+    /** The router could not compute the digest of its flash span for the read-back (the agent's {@code digest}). */
+    READ_FAILED,
     /** FleetFlash was stopped while it waited for the router. */
     INTERRUPTED,
     /** A step did not end within its deadline. */

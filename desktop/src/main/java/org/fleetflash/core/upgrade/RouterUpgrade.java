@@ -109,9 +109,17 @@ public final class RouterUpgrade {
         this.attempt = Objects.requireNonNull(attempt, "attempt");
         this.router = request.target().hostPort();
         this.ref = new AttemptRef(attempt, batchId, RouterId.of(request.target()));
-        this.side = side != null ? side : new SshRouterSide(request, services.connector(), attempt,
-                c -> note(c.ok() ? UpgradeEvent.Note.Level.INFO : UpgradeEvent.Note.Level.WARNING, "check " + c.name() + ": "
-                        + (c.ok() ? "ok" : "FAILED") + (c.text().isEmpty() ? "" : " — " + c.text())));
+        this.side = side != null ? side : new SshRouterSide(request, services.connector(), attempt, this::agentSaid);
+    }
+
+    /** The agent's checks and log lines become the attempt's transcript (notes), so a failure can be understood later. */
+    private void agentSaid(AgentLine line) {
+        if (line instanceof AgentLine.Check c) {
+            note(c.ok() ? UpgradeEvent.Note.Level.INFO : UpgradeEvent.Note.Level.WARNING, "check " + c.name() + ": "
+                    + (c.ok() ? "ok" : "FAILED") + (c.text().isEmpty() ? "" : " — " + c.text()));
+        } else if (line instanceof AgentLine.Log l) {
+            note(UpgradeEvent.Note.Level.DETAIL, "agent: " + l.text());
+        }
     }
 
     /** The answer to {@link #cancel()}. */

@@ -47,10 +47,11 @@ final class SshRouterSide implements RouterSide {
     /** The probe's lines from {@link #installAgent()}, until {@link #probe()} takes them. */
     private volatile List<AgentLine> probeLines;
 
-    /** Where the agent's check lines go (the script turns them into notes). */
+    /** Where the agent's check and log lines go (the script turns them into notes: the attempt's transcript). */
     @FunctionalInterface
     interface AgentNotes {
-        void check(AgentLine.Check check);
+        /** A {@link AgentLine.Check} or a non-blank {@link AgentLine.Log} line of the agent. */
+        void said(AgentLine line);
     }
 
     SshRouterSide(UpgradeRequest request, SshConnector connector, String attempt, AgentNotes notes) {
@@ -415,12 +416,13 @@ final class SshRouterSide implements RouterSide {
         return result(sub, lines, status, expected);
     }
 
-    /** Checks go to the notes, log lines to the log. */
+    /** Checks and log lines go to the notes (the transcript); log lines also to the log. */
     private void passOn(AgentLine line) {
-        if (line instanceof AgentLine.Check c) {
-            notes.check(c);
+        if (line instanceof AgentLine.Check) {
+            notes.said(line);
         } else if (line instanceof AgentLine.Log l && !l.text().isBlank()) {
             LOG.debug("{} agent: {}", router, l.text());
+            notes.said(line);
         }
     }
 

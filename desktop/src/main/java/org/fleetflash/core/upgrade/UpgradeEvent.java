@@ -97,10 +97,13 @@ public sealed interface UpgradeEvent {
     record Returned(AttemptRef attempt, Instant at, Optional<String> firmwareVersion) implements UpgradeEvent {
     }
 
-    /** Something the technician should read (a check's result, a warning). */
+    /** Something to read (a check's result, a warning), or the agent's own words for the transcript. */
     record Note(AttemptRef attempt, Instant at, Phase phase, Level level, String text) implements UpgradeEvent {
-        /** How much it matters. */
-        public enum Level { INFO, WARNING }
+        /**
+         * How much it matters: {@code DETAIL} is the agent's own log line, kept in the attempt's transcript (the
+         * history) for understanding a failure afterwards, not shown while the upgrade runs.
+         */
+        public enum Level { INFO, WARNING, DETAIL }
     }
 
     /** The last event of an attempt, with its result. */

@@ -382,7 +382,8 @@ class BatchRunnerIT {
         SimRouter fine = bench.start(wdr);
 
         BatchResult result = run(List.of(request(hung), request(fine)),
-                BatchSettings.defaults().withStagingDeadline(Duration.ofSeconds(8)), new Recorder());
+                // long enough for the healthy router to stage on a loaded 2-core machine, far shorter than the hung one's backup
+                BatchSettings.defaults().withStagingDeadline(Duration.ofSeconds(30)), new Recorder());
 
         UpgradeResult stuck = result.results().get(0);
         assertThat(stuck.outcome()).as(stuck.message()).isEqualTo(Outcome.FAILED_SAFE);

@@ -227,6 +227,8 @@ class UpgradeEndToEndIT {
         router.setFaults(Faults.none().withDownloadCut(1_000_000, true));
         Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)));
         assertThat(run.result().code()).isEqualTo(FailureCode.DOWNLOAD_FAILED);
+        assertThat(run.events()).as("the agent's own words on the failed download are kept for the transcript").anyMatch(e ->
+                e instanceof UpgradeEvent.Note n && n.level() == UpgradeEvent.Note.Level.DETAIL && n.text().startsWith("agent: "));
         assertLeftAsItWas(router, before, run);
     }
 
