@@ -1256,6 +1256,30 @@ XML
     return 1
 }
 
+# ff_part_size NAME FAIL: sets _ff_size to the size of GEOM_MAP partition NAME in $_ff_table (from ff_map_table) and
+# _ff_show to NAME as it may be printed; calls FAIL with the reason when NAME is no partition name or not in the table.
+# The name is data, compared as a string; it never reaches a command line.
+ff_part_size() {
+    _ff_show=$(ff_cut "$(ff_oneline "$1")" 64)
+    case $1 in
+        '' | .* | */*) "$2" "'$_ff_show' is not a partition name" ;;
+    esac
+    _ff_size=
+    while read -r _ff_pn _ff_po _ff_ps; do
+        if [ "$_ff_pn" = "$1" ]; then _ff_size=$_ff_ps; fi
+    done <<TABLE
+$_ff_table
+TABLE
+    case $_ff_size in
+        '' | *[!0-9]*) "$2" "there is no partition '$_ff_show' in kern.geom.conftxt" ;;
+    esac
+}
+
+# Fails the digest sub-command with READ_FAILED and the reason $1.
+ff_digest_fail() {
+    ff_die READ_FAILED "$1"
+}
+
 # read [--blocks N] NAME...: writes the raw bytes of the named GEOM_MAP partitions, one after the other, to stdout
 # and nothing else; with --blocks, only the first N erase blocks of the first one. Each NAME must be a partition of
 # kern.geom.conftxt, spelled exactly; names are data, never code.
@@ -1272,19 +1296,7 @@ ff_read() {
     _ff_table=$(ff_map_table)
     _ff_plan=
     for _ff_want in "$@"; do
-        _ff_show=$(ff_cut "$(ff_oneline "$_ff_want")" 64)
-        case $_ff_want in
-            '' | .* | */*) ff_read_fail "'$_ff_show' is not a partition name" ;;
-        esac
-        _ff_size=
-        while read -r _ff_pn _ff_po _ff_ps; do
-            if [ "$_ff_pn" = "$_ff_want" ]; then _ff_size=$_ff_ps; fi
-        done <<TABLE
-$_ff_table
-TABLE
-        case $_ff_size in
-            '' | *[!0-9]*) ff_read_fail "there is no partition '$_ff_show' in kern.geom.conftxt" ;;
-        esac
+        ff_part_size "$_ff_want" ff_read_fail
         _ff_eb=$(ff_erase_of "$_ff_want") || ff_read_fail "the erase block of '$_ff_show' is unknown (no stripesize in kern.geom.confxml)"
         if [ -n "$_ff_blocks" ]; then
             [ $((_ff_blocks * _ff_eb)) -le "$_ff_size" ] || ff_read_fail "'$_ff_show' has fewer than $_ff_blocks erase blocks"
@@ -1314,7 +1326,7 @@ TABLE
 }
 
 # digest BLOCKS NAME...: the SHA-256 (and byte count) of the first BLOCKS erase blocks of the named partitions read one after the other
-# (the span an upgrade wrote, checked on the router instead of shipped to the laptop: decision 0010). Every named
+# (the span an upgrade wrote, checked on the router instead of shipped to the laptop: decision 0012). Every named
 # partition must be a whole number of erase blocks; the names are checked before anything is read.
 ff_digest() {
     ff_emit "hello agent=$FF_PROTOCOL cmd=digest"
@@ -1330,19 +1342,7 @@ ff_digest() {
     _ff_bytes=0
     _ff_plan=
     for _ff_want in "$@"; do
-        _ff_show=$(ff_cut "$(ff_oneline "$_ff_want")" 64)
-        case $_ff_want in
-            '' | .* | */*) ff_die READ_FAILED "'$_ff_show' is not a partition name" ;;
-        esac
-        _ff_size=
-        while read -r _ff_pn _ff_po _ff_ps; do
-            if [ "$_ff_pn" = "$_ff_want" ]; then _ff_size=$_ff_ps; fi
-        done <<TABLE
-$_ff_table
-TABLE
-        case $_ff_size in
-            '' | *[!0-9]*) ff_die READ_FAILED "there is no partition '$_ff_show' in kern.geom.conftxt" ;;
-        esac
+        ff_part_size "$_ff_want" ff_digest_fail
         _ff_eb=$(ff_erase_of "$_ff_want") || ff_die READ_FAILED "the erase block of '$_ff_show' is unknown"
         [ $((_ff_size % _ff_eb)) = 0 ] || ff_die READ_FAILED "'$_ff_show' is not a whole number of erase blocks"
         _ff_n=$((_ff_size / _ff_eb))
