@@ -4,12 +4,11 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorCompletionService;
 import org.fleetflash.core.device.Credentials;
 import org.fleetflash.core.device.SshConnector;
 import org.fleetflash.core.history.History;
@@ -111,21 +110,22 @@ final class ResumeCommand implements Callable<Integer> {
                 return t;
             });
             try {
-                List<Future<ResumeCheck.Finding>> findings = new ArrayList<>();
+                // each router's line as soon as it is judged: one still flashing must not hold back the others
+                ExecutorCompletionService<Judged> judged = new ExecutorCompletionService<>(pool);
                 for (InterruptedAttempt a : todo) {
-                    findings.add(pool.submit(() -> {
+                    judged.submit(() -> {
                         ResumeCheck.Finding f = check.check(a);
                         recorded.writer().resumed(a.attemptId(), f, Instant.now());
-                        return f;
-                    }));
+                        return new Judged(a, f);
+                    });
                 }
                 for (int i = 0; i < todo.size(); i++) {
-                    InterruptedAttempt a = todo.get(i);
-                    ResumeCheck.Finding f = findings.get(i).get();
-                    out.println(Sanitize.line(a.router().hostPort(), 80) + "  " + f.outcome().map(Outcome::name).orElse("INTERRUPTED")
-                            + "  attempt " + a.attemptId() + ": " + Sanitize.line(f.message(), Failures.MAX_MESSAGE));
+                    Judged j = judged.take().get();
+                    out.println(Sanitize.line(j.attempt().router().hostPort(), 80) + "  " + j.finding().outcome().map(Outcome::name)
+                            .orElse("INTERRUPTED") + "  attempt " + j.attempt().attemptId() + ": " + Sanitize.line(j.finding().message(),
+                            Failures.MAX_MESSAGE));
                     out.flush();
-                    status = Math.max(status, exitStatus(f));
+                    status = Math.max(status, exitStatus(j.finding()));
                 }
             } finally {
                 pool.shutdownNow();
@@ -143,6 +143,10 @@ final class ResumeCommand implements Callable<Integer> {
             return true;
         }
         return org.fleetflash.core.device.SshTarget.matches(router, a.router().host(), a.router().port());
+    }
+
+    /** An attempt and what resume found. */
+    private record Judged(InterruptedAttempt attempt, ResumeCheck.Finding finding) {
     }
 
     static int exitStatus(ResumeCheck.Finding f) {
