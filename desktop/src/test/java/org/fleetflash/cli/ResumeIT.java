@@ -188,6 +188,8 @@ class ResumeIT {
                 assertThat(a.path("outcome").asText()).isEqualTo("SUCCEEDED");
                 assertThat(a.path("failureCode").asText()).isEqualTo("OK");
                 assertThat(a.path("newVersion").asText()).isEqualTo(VERSION);
+                assertThat(a.path("resumedAt").asText()).as("the outcome was found afterwards, and the report says so").isNotBlank()
+                        .isNotEqualTo("null");
             }
             Run again = resume(committing);
             assertThat(again.status()).isZero();

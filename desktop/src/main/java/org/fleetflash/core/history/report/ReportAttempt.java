@@ -23,7 +23,7 @@ public record ReportAttempt(String attemptId, String batchId, int tryNumber, Str
         Optional<String> newVersion, Instant startedAt, Optional<Instant> endedAt, Optional<Duration> duration, Optional<String> phase,
         String outcome, Optional<String> failureCode, Optional<String> failureMessage, long bytesDownloaded, long blocksWritten,
         long blocksUnchanged, long blocksFailed, boolean imageForced, Optional<String> hostKeyFingerprint, Optional<String> backupDir,
-        List<PhaseTime> phases, List<Backup> backups) {
+        List<PhaseTime> phases, List<Backup> backups, Optional<Instant> resumedAt) {
 
     public ReportAttempt {
         phases = List.copyOf(phases);

@@ -27,7 +27,7 @@ public final class ReportCsv {
     /** The header row. */
     public static final List<String> COLUMNS = List.of("attempt", "batch", "batchOperator", "batchSite", "batchStartedAt", "batchEndedAt",
             "try", "router", "host", "port", "model", "hostname", "architecture", "mac", "serial", "imageFile", "imageSha256", "imageSize",
-            "imageFormat", "imageVersion", "imagePath", "layout", "oldVersion", "newVersion", "startedAt", "endedAt", "durationMs", "phase",
+            "imageFormat", "imageVersion", "imagePath", "layout", "oldVersion", "newVersion", "startedAt", "endedAt", "resumedAt", "durationMs", "phase",
             "outcome", "failureCode", "failureMessage", "whatToDo", "bytesDownloaded", "blocksWritten", "blocksUnchanged", "blocksFailed",
             "imageForced", "hostKeyFingerprint", "hostKeyPinnedByAttempt", "backupDir", "backups", "phases");
 
@@ -73,6 +73,7 @@ public final class ReportCsv {
         r.add(a.newVersion().orElse(null));
         r.add(a.startedAt().toString());
         r.add(a.endedAt().map(Instant::toString).orElse(null));
+        r.add(a.resumedAt().map(Instant::toString).orElse(null));
         r.add(a.duration().map(d -> Long.toString(d.toMillis())).orElse(null));
         r.add(a.phase().orElse(null));
         r.add(a.outcome());

@@ -124,6 +124,7 @@ public final class ReportJson {
         o.put("newVersion", a.newVersion().orElse(null));
         o.put("startedAt", a.startedAt().toString());
         o.put("endedAt", a.endedAt().map(Instant::toString).orElse(null));
+        o.put("resumedAt", a.resumedAt().map(Instant::toString).orElse(null));
         number(o, "durationMs", a.duration().map(Duration::toMillis));
         o.put("phase", a.phase().orElse(null));
         o.put("outcome", a.outcome());

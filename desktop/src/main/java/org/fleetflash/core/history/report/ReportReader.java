@@ -82,7 +82,7 @@ public final class ReportReader {
                     number(rs, 7), text(rs, 8), text(rs, 9), text(rs, 10), text(rs, 11), clean(a.oldVersion()), clean(a.newVersion()),
                     a.startedAt(), a.endedAt(), a.duration(), clean(a.phase()), clean(a.outcomeOrRunning()), clean(a.failureCode()),
                     clean(a.failureMessage()), a.bytesDownloaded(), a.blocksWritten(), a.blocksUnchanged(), rs.getLong(12), a.imageForced(),
-                    text(rs, 13), text(rs, 14), phases(phases, a.attemptId()), backups(backups, a.attemptId()));
+                    text(rs, 13), text(rs, 14), phases(phases, a.attemptId()), backups(backups, a.attemptId()), a.resumedAt());
             routers.putIfAbsent(out.router(), rs.getLong(15));
             return out;
         }

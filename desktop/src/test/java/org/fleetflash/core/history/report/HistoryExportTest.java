@@ -179,7 +179,7 @@ class HistoryExportTest {
                     base.architecture(), base.mac(), base.serial(), base.imageFile(), base.imageSha256(), base.imageSize(), base.imageFormat(),
                     base.imageVersion(), base.imagePath(), base.layout(), Optional.of(huge), Optional.of("11.0-r200"), base.startedAt(),
                     base.endedAt(), base.duration(), base.phase(), i % 3 == 0 ? "INTERRUPTED" : base.outcome(), base.failureCode(),
-                    Optional.of(huge), 0, 0, 0, 0, false, Optional.empty(), Optional.empty(), List.of(), List.of()));
+                    Optional.of(huge), 0, 0, 0, 0, false, Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty()));
         }
         Report big = new Report(NOW, AttemptFilter.all(), many, report.batches(), report.hostKeyChanges());
         for (ReportPdf.Paper paper : ReportPdf.Paper.values()) {

@@ -120,6 +120,6 @@ class ReportPagesIT {
                 Optional.of(7_602_176L), Optional.of("TPLINK"), Optional.of("11.0-r200"), Optional.of("/home/dana/images/fleetflash-11.0-r200-tl-wdr.bin"),
                 Optional.of("kernel,rootfs"), Optional.of(old), newVersion, start, duration.map(start::plus), duration,
                 Optional.of(Report.RUNNING.equals(outcome) ? "FLASH" : "VERIFIED"), outcome, code, message, 7_602_176, 96, 20, 0, false,
-                Optional.empty(), Optional.empty(), List.of(), List.of());
+                Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty());
     }
 }
