@@ -143,13 +143,15 @@ class BatchUpgradeJarIT {
         int table = screen.indexOf("ROUTER");
         assertThat(table).as(screen).isNotNegative();
         assertThat(screen.indexOf("ROUTER", table + 1)).as("the header is drawn once").isNegative();
-        assertThat(screen).contains("PHASE", "router(s):", "succeeded", "\u001b[A");
+        // JLine redraws only the characters that changed, so a line's words need not stand together in the stream
+        assertThat(screen).contains("PHASE", "router(s)", "succeeded").containsPattern("\u001b\\[\\d*A");
         for (SimRouter r : routers) {
             assertThat(screen).contains(r.address() + ":" + r.port());
         }
         // the summary, below the table's last state
         int summary = screen.indexOf("\nBatch ");
-        assertThat(summary).as(screen).isGreaterThan(screen.lastIndexOf("router(s):"));
+        assertThat(summary).as(screen).isGreaterThan(table);
+        assertThat(screen.substring(table, summary)).as("the totals line is part of the table, above the summary").contains("router(s)");
         assertThat(screen.substring(summary)).contains("3 router(s) in", "3 succeeded (0 already up to date), 0 failed safe, 0 need"
                 + " attention");
         assertThat(screen.substring(0, summary)).as("no line-by-line output on a terminal").doesNotContain("  COMMIT\r\n");
