@@ -87,7 +87,7 @@ class SshTargetTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"router,22,router:22", "::1,22,[::1]:22", "10.0.0.1,2222,10.0.0.1:2222"})
+    @CsvSource({"router,22,router:22", "::1,22,[::1]:22", "127.0.0.9,2222,127.0.0.9:2222"})
     void printsHostPortThatParsesBack(String host, int port, String printed) {
         assertThat(new SshTarget(host, port)).hasToString(printed);
     }
