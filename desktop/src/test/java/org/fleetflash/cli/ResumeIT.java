@@ -207,6 +207,13 @@ class ResumeIT {
             awaitEvent(cli, phase(router, "DOWNLOAD"));
             kill(cli);
 
+            Path wrong = Files.writeString(DataDirectory.createOwnerOnlyFile(dir.resolve("wrong-pw")), "not-the-password\n");
+            Run refused = run(router, "resume", "--user", router.user(), "--password-file", wrong.toString());
+            assertThat(refused.status()).as(refused.out() + refused.err()).isEqualTo(ResumeCommand.EXIT_STILL_INTERRUPTED);
+            assertThat(refused.out()).contains("INTERRUPTED", "Cannot log in", "run 'fleetflash resume' again");
+            assertThat(attemptOf(attempts(router), router).path("outcome").asText()).as("a router not judged stays interrupted")
+                    .isEqualTo("INTERRUPTED");
+
             Run resumed = resume(router);
 
             assertThat(resumed.status()).as(resumed.out() + resumed.err()).isEqualTo(UpgradeCommand.EXIT_FAILED_SAFE);
