@@ -175,9 +175,13 @@ public record SshTarget(String host, int port) {
      */
     public static boolean matches(String given, String host, int port) {
         SshTarget t = parse(given);
+        return t.host().equals(host) && (!namesPort(given) || t.port() == port);
+    }
+
+    /** Whether {@code given} (as {@link #parse} reads it) names a port, rather than leaving it to the default. */
+    public static boolean namesPort(String given) {
         String g = given.strip();
-        boolean portGiven = g.startsWith("[") ? g.contains("]:") : g.indexOf(':') >= 0 && g.indexOf(':') == g.lastIndexOf(':');
-        return t.host().equals(host) && (!portGiven || t.port() == port);
+        return g.startsWith("[") ? g.contains("]:") : g.indexOf(':') >= 0 && g.indexOf(':') == g.lastIndexOf(':');
     }
 
     /** {@code host:port}, with brackets around an IPv6 literal: the form {@link #parse} reads back. */

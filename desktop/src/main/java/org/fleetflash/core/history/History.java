@@ -268,9 +268,7 @@ public final class History implements AutoCloseable {
             SshTarget t = SshTarget.parse(r);
             sql.append(" AND r.host = ?");
             args.add(t.host());
-            String given = r.strip();
-            boolean portGiven = given.startsWith("[") ? given.contains("]:") : given.indexOf(':') >= 0 && given.indexOf(':') == given.lastIndexOf(':');
-            if (portGiven) {
+            if (SshTarget.namesPort(r)) {
                 sql.append(" AND r.port = ?");
                 args.add(t.port());
             }

@@ -18,18 +18,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class DeviceUnreachableExceptionTest {
 
-    private static final SshTarget ROUTER = new SshTarget("192.168.1.1", 22);
+    private static final SshTarget ROUTER = new SshTarget("127.0.9.1", 22);
 
     static Stream<Arguments> failures() {
         return Stream.of(
                 Arguments.of(new ConnectException("Connection refused"), Reason.REFUSED, "refused the connection on port 22: nothing listens there"),
                 Arguments.of(new IOException("wrapped", new ConnectException("Connection refused")), Reason.REFUSED, "nothing listens there"),
-                Arguments.of(new NoRouteToHostException("No route to host"), Reason.NO_ROUTE, "There is no network route to router 192.168.1.1:22"),
+                Arguments.of(new NoRouteToHostException("No route to host"), Reason.NO_ROUTE, "There is no network route to router 127.0.9.1:22"),
                 Arguments.of(new IOException("Network is unreachable"), Reason.NO_ROUTE, "check that this computer is on the router's network"),
                 Arguments.of(new UnresolvedAddressException(), Reason.UNKNOWN_HOST, "does not resolve: check the spelling"),
                 Arguments.of(new UnknownHostException("router"), Reason.UNKNOWN_HOST, "use the router's IP address"),
                 Arguments.of(new SocketTimeoutException("connect timed out"), Reason.TIMED_OUT, "did not answer within 3 s while connecting"),
-                Arguments.of(new IOException("something odd"), Reason.NETWORK_ERROR, "Cannot connect to router 192.168.1.1:22"));
+                Arguments.of(new IOException("something odd"), Reason.NETWORK_ERROR, "Cannot connect to router 127.0.9.1:22"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
