@@ -38,20 +38,20 @@ class FileHostKeyStoreTest {
         FileHostKeyStore store = new FileHostKeyStore(dir.resolve("sub/known_hosts"));
         PublicKey a = newKey();
         PublicKey b = newKey();
-        SshTarget on22 = new SshTarget("10.0.0.1", 22);
-        SshTarget on2222 = new SshTarget("10.0.0.1", 2222);
+        SshTarget on22 = new SshTarget("127.0.9.1", 22);
+        SshTarget on2222 = new SshTarget("127.0.9.1", 2222);
 
         assertThat(store.pinIfAbsent(on22, a)).isEqualTo(a);
         assertThat(store.pinIfAbsent(on2222, b)).isEqualTo(b);
 
         List<String> lines = Files.readAllLines(store.file());
         assertThat(lines.get(0)).startsWith("# FleetFlash pinned SSH host keys");
-        assertThat(lines.get(1)).startsWith("10.0.0.1 ecdsa-sha2-nistp256 AAAA");
-        assertThat(lines.get(2)).startsWith("[10.0.0.1]:2222 ecdsa-sha2-nistp256 AAAA");
+        assertThat(lines.get(1)).startsWith("127.0.9.1 ecdsa-sha2-nistp256 AAAA");
+        assertThat(lines.get(2)).startsWith("[127.0.9.1]:2222 ecdsa-sha2-nistp256 AAAA");
         FileHostKeyStore reopened = new FileHostKeyStore(store.file());
         assertThat(reopened.pinned(on22)).hasValueSatisfying(k -> assertThat(KeyUtils.compareKeys(k, a)).isTrue());
         assertThat(reopened.pinned(on2222)).hasValueSatisfying(k -> assertThat(KeyUtils.compareKeys(k, b)).isTrue());
-        assertThat(reopened.pinned(new SshTarget("10.0.0.2", 22))).isEmpty();
+        assertThat(reopened.pinned(new SshTarget("127.0.9.2", 22))).isEmpty();
     }
 
     @Test
@@ -59,7 +59,7 @@ class FileHostKeyStoreTest {
         Path file = dir.resolve("data/known_hosts");
         FileHostKeyStore store = new FileHostKeyStore(file);
 
-        store.pinIfAbsent(new SshTarget("10.0.0.1", 22), newKey());
+        store.pinIfAbsent(new SshTarget("127.0.9.1", 22), newKey());
 
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(dir.resolve("data/known_hosts.lock")))
@@ -67,7 +67,7 @@ class FileHostKeyStoreTest {
         assertThat(Files.getPosixFilePermissions(dir.resolve("data"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
 
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        store.pinIfAbsent(new SshTarget("10.0.0.2", 22), newKey());
+        store.pinIfAbsent(new SshTarget("127.0.9.2", 22), newKey());
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 

@@ -15,7 +15,7 @@ class HostKeysTest {
     @TempDir
     Path dir;
 
-    private final SshTarget router = new SshTarget("192.168.1.1", 22);
+    private final SshTarget router = new SshTarget("127.0.9.1", 22);
 
     @Test
     void fingerprintLooksLikeOpenSsh() throws Exception {
@@ -29,7 +29,7 @@ class HostKeysTest {
 
         assertThatThrownBy(() -> HostKeys.verify(store, router, key, false))
                 .isInstanceOf(HostKeyUnknownException.class)
-                .hasMessage("Router 192.168.1.1:22 is not known yet. Its host key fingerprint is " + HostKeys.fingerprint(key)
+                .hasMessage("Router 127.0.9.1:22 is not known yet. Its host key fingerprint is " + HostKeys.fingerprint(key)
                         + ". Compare it with the router's own (on the router: ssh-keygen -lf /etc/ssh/ssh_host_ecdsa_key.pub), "
                         + "then connect again with --accept-new-host-key to pin it.");
         assertThat(store.pinned(router)).isEmpty();
@@ -58,7 +58,7 @@ class HostKeysTest {
                     assertThat(e.pinnedFingerprint()).isEqualTo(HostKeys.fingerprint(pinned));
                     assertThat(e.presentedFingerprint()).isEqualTo(HostKeys.fingerprint(other));
                 })
-                .hasMessageStartingWith("The host key of router 192.168.1.1:22 has CHANGED: pinned " + HostKeys.fingerprint(pinned)
+                .hasMessageStartingWith("The host key of router 127.0.9.1:22 has CHANGED: pinned " + HostKeys.fingerprint(pinned)
                         + ", presented " + HostKeys.fingerprint(other) + ".");
     }
 }
