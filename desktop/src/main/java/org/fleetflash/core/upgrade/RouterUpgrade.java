@@ -235,6 +235,55 @@ public final class RouterUpgrade {
         return result;
     }
 
+    /**
+     * Runs only the phases that change nothing (connect, agent, probe, plan with the image check) and says whether an
+     * upgrade of this router with this image would be refused there, plus the free RAM the staging will need at least.
+     * Nothing is backed up, claimed or staged; the events go to the listener as in {@link #run()}, but no
+     * {@code Started} or {@code Finished} is sent, so a history listener records nothing. Never throws.
+     */
+    public Preflight preflight() {
+        DeviceFacts facts = null;
+        try {
+            step(Phase.CONNECT);
+            ref = ref.withHostKey(side.connect());
+            step(Phase.UPLOAD_AGENT);
+            side.installAgent();
+            step(Phase.PROBE);
+            facts = side.probe();
+            step(Phase.PLAN);
+            plan = plan(facts);
+            long need = Preflight.leastFreeRamFor(plan);
+            if (facts.freeMemory() < need) {
+                return preflight(Preflight.Verdict.BLOCKED, FailureCode.NO_RAM, "Not enough free RAM: staging needs at least " + need
+                        + " bytes (memory disk for " + plan.paddedSize() + " bytes of image, plus a margin), and "
+                        + facts.freeMemory() + " are free. Free memory or reboot the router, then check again.", facts);
+            }
+            Optional<String> running = facts.firmwareVersion();
+            Optional<String> offered = image == null ? Optional.empty() : image.version();
+            if (running.isPresent() && running.equals(offered)) {
+                return preflight(Preflight.Verdict.PROBABLY_UP_TO_DATE, FailureCode.UP_TO_DATE, "Already runs version "
+                        + running.get() + ": the upgrade compares the flash with the image and leaves the router alone if they"
+                        + " match.", facts);
+            }
+            return preflight(Preflight.Verdict.READY, FailureCode.OK, "Fits: " + plan.imageSize() + " bytes over "
+                    + String.join(" + ", plan.layout()) + ", " + (plan.spanSize() - plan.imageSize()) + " bytes to spare"
+                    + (imageForced ? " (image forced)" : "") + ".", facts);
+        } catch (UpgradeFailure f) {
+            return preflight(Preflight.Verdict.BLOCKED, f.code(), f.getMessage(), facts);
+        } catch (RuntimeException e) {
+            LOG.error("Pre-flight of {} failed unexpectedly in {}", router, phase, e);
+            return preflight(Preflight.Verdict.BLOCKED, FailureCode.INTERNAL, "FleetFlash failed unexpectedly while checking the"
+                    + " router in " + phase + " (details are in the log file). Nothing was changed on the router.", facts);
+        } finally {
+            side.close();
+        }
+    }
+
+    private Preflight preflight(Preflight.Verdict verdict, FailureCode code, String message, DeviceFacts facts) {
+        return new Preflight(ref.router(), verdict, code, message, Optional.ofNullable(facts), Optional.ofNullable(plan),
+                Optional.ofNullable(image));
+    }
+
     private UpgradeResult finish(Instant started, Outcome outcome, FailureCode code, String message) {
         long written = tracker == null ? -1 : tracker.written();
         long same = tracker == null ? -1 : tracker.same();
