@@ -152,7 +152,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null)
                             : null) {
                 BatchListener shown = table != null ? live.listener() : listener(out, routers.size());
-                BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, both(shown, recorded.writer()))
+                BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, BatchListener.both(shown, recorded.writer()))
                         .journalBeforeCommit(ref -> recorded.writer().awaitPhaseWritten(ref.attemptId(), Phase.COMMIT, RECORD_WAIT));
                 if (operator != null || site != null) {
                     recorded.writer().labelBatch(runner.batchId(), operator, site, Instant.now());
@@ -178,23 +178,6 @@ final class UpgradeCommand implements Callable<Integer> {
                 return exitStatus(result);
             }
         }
-    }
-
-    /** Both listeners, the first first: what the technician sees, then the history. */
-    private static BatchListener both(BatchListener first, BatchListener second) {
-        return new BatchListener() {
-            @Override
-            public void on(UpgradeEvent e) {
-                first.on(e);
-                second.on(e);
-            }
-
-            @Override
-            public void onBatch(BatchEvent e) {
-                first.onBatch(e);
-                second.onBatch(e);
-            }
-        };
     }
 
     /** Waits (a little) until the history holds every event; what could not be written is in the log. */

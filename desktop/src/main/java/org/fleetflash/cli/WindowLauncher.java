@@ -3,7 +3,6 @@ package org.fleetflash.cli;
 import java.io.IOException;
 import java.util.List;
 import org.fleetflash.core.app.AppServices;
-import org.fleetflash.core.history.AttemptFilter;
 import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.ImageHosting;
@@ -30,8 +29,7 @@ public final class WindowLauncher {
         data.ensureExists();
         try (History history = History.open(data); AppServices services = AppServices.start(data.path(), ImageHosting.DEFAULT,
                 history.hostKeys())) {
-            FleetFlashApp.showAndWait(new WindowInputs(services, history.hostKeys(), () -> history.attempts(AttemptFilter.all()),
-                    fleet, demo));
+            FleetFlashApp.showAndWait(new WindowInputs(services, history, fleet, demo));
         }
     }
 }

@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.fleetflash.agent.image.UImageHeader;
 import org.fleetflash.agent.sim.Faults;
 import org.fleetflash.agent.sim.Profile;
 import org.fleetflash.agent.sim.Shell;
 import org.fleetflash.agent.sim.SimFleet;
+import org.fleetflash.agent.sim.SimImage;
 import org.fleetflash.agent.sim.SimRouter;
 
 /**
@@ -41,12 +43,28 @@ public final class DemoFleet implements AutoCloseable {
         }
     }
 
+    /** How much the demo's too-large image exceeds a TL-WDR3600's kernel + rootfs. */
+    static final int TOO_LARGE_BY = 64 * 1024;
+    /** The version the demo's new images carry. */
+    public static final String NEW_VERSION = "12.1-demo";
+
+    /**
+     * A ready-made image of the demo, and what it shows.
+     *
+     * @param file    the image file
+     * @param purpose one line: which routers take it, or why none does
+     */
+    public record DemoImage(Path file, String purpose) {
+    }
+
     private final List<SimFleet> fleets;
     private final List<Member> members;
+    private final List<DemoImage> images;
 
-    private DemoFleet(List<SimFleet> fleets, List<Member> members) {
+    private DemoFleet(List<SimFleet> fleets, List<Member> members, List<DemoImage> images) {
         this.fleets = List.copyOf(fleets);
         this.members = List.copyOf(members);
+        this.images = List.copyOf(images);
     }
 
     /** Starts the demo fleet on {@value #FIRST_ADDRESS} and up, port {@value #PORT}. */
@@ -62,21 +80,29 @@ public final class DemoFleet implements AutoCloseable {
      * @throws IOException when a router cannot start; a taken port is named with how to find who holds it
      */
     public static DemoFleet start(Path stateDir, String firstAddress, int port) throws IOException {
+        return start(stateDir, firstAddress, port, false);
+    }
+
+    /**
+     * As {@link #start(Path, String, int)}; with {@code fastFlash} the routers' flash is not slowed to a real SPI NOR
+     * chip's speed (about 100 KB/s, so a demo upgrade writes for over a minute), for tests.
+     */
+    public static DemoFleet start(Path stateDir, String firstAddress, int port, boolean fastFlash) throws IOException {
         List<SimFleet> fleets = new ArrayList<>();
         List<Member> members = new ArrayList<>();
         String next = firstAddress;
         try {
-            next = add(fleets, members, stateDir, MAIN_PROFILE, MAIN_PROFILE_COUNT, next, port);
+            next = add(fleets, members, stateDir, profile(MAIN_PROFILE, fastFlash), MAIN_PROFILE_COUNT, next, port);
             for (String name : Profile.builtInNames()) {
                 if (!name.equals(MAIN_PROFILE)) {
-                    next = add(fleets, members, stateDir, name, 1, next, port);
+                    next = add(fleets, members, stateDir, profile(name, fastFlash), 1, next, port);
                 }
             }
             List<Member> withFaults = new ArrayList<>();
             for (Member m : members) {
                 withFaults.add(withFault(m));
             }
-            return new DemoFleet(fleets, withFaults);
+            return new DemoFleet(fleets, withFaults, writeImages(stateDir.resolve("images")));
         } catch (IOException | RuntimeException e) {
             closeAll(fleets);
             if (isBindFailure(e) && port != 0) {
@@ -88,9 +114,37 @@ public final class DemoFleet implements AutoCloseable {
         }
     }
 
-    private static String add(List<SimFleet> fleets, List<Member> members, Path stateDir, String profile, int count, String first,
+    private static Profile profile(String name, boolean fastFlash) {
+        Profile p = Profile.load(name);
+        return fastFlash ? p.unthrottled() : p;
+    }
+
+    /**
+     * The demo's images, written at every start (so they are always the demo's): one for the TL-WDR3600s, one for the
+     * 16 MiB board, one built for an ARM board (another model, which every demo router refuses), and a TL-WDR3600 image
+     * too large for its flash.
+     */
+    private static List<DemoImage> writeImages(Path dir) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        Profile wdr = Profile.load(MAIN_PROFILE);
+        Path fits = dir.resolve(MAIN_PROFILE + "-" + NEW_VERSION + ".bin");
+        SimImage.write(wdr, NEW_VERSION, 0, fits);
+        Path other = dir.resolve("generic-16m-" + NEW_VERSION + ".bin");
+        SimImage.write(Profile.load("generic-16m"), NEW_VERSION, 4L * 1024 * 1024, other);
+        Path arm = dir.resolve("arm-board-" + NEW_VERSION + ".bin");
+        java.nio.file.Files.write(arm, SimImage.withKernelArch(SimImage.bytes(wdr, NEW_VERSION, 0), UImageHeader.ARCH_ARM));
+        Path large = dir.resolve(MAIN_PROFILE + "-" + NEW_VERSION + "-too-large.bin");
+        byte[] whole = SimImage.bytes(wdr, NEW_VERSION, wdr.spanEnd() - wdr.spanStart());
+        java.nio.file.Files.write(large, java.util.Arrays.copyOf(whole, whole.length + TOO_LARGE_BY));
+        return List.of(new DemoImage(fits, "for the three TL-WDR3600 (the stripped one has no tmpfs and refuses it)"),
+                new DemoImage(other, "for the generic 16 MiB router"),
+                new DemoImage(arm, "for an ARM board: every router of the demo (MIPS) refuses it"),
+                new DemoImage(large, "too large for a TL-WDR3600's flash: every router refuses it"));
+    }
+
+    private static String add(List<SimFleet> fleets, List<Member> members, Path stateDir, Profile profile, int count, String first,
             int port) throws IOException {
-        SimFleet f = SimFleet.start(stateDir, new SimFleet.Spec(Profile.load(profile), Shell.DASH, count, first, port,
+        SimFleet f = SimFleet.start(stateDir, new SimFleet.Spec(profile, Shell.DASH, count, first, port,
                 SimFleet.Vary.ADDRESS, Optional.empty(), Optional.empty()));
         fleets.add(f);
         for (SimRouter r : f.routers()) {
@@ -135,6 +189,16 @@ public final class DemoFleet implements AutoCloseable {
     private static String failedAddress(Throwable e, String otherwise) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("on (127\\.[0-9.]+):").matcher(String.valueOf(e.getMessage()));
         return m.find() ? m.group(1) : otherwise;
+    }
+
+    /** The demo's ready-made images. */
+    public List<DemoImage> images() {
+        return images;
+    }
+
+    /** The folder of the demo's images. */
+    public Path imageDirectory() {
+        return images.get(0).file().getParent();
     }
 
     /** The routers in address order. */

@@ -30,6 +30,9 @@ import org.fleetflash.ui.history.HistoryView;
 import org.fleetflash.ui.layout.FlashLayoutView;
 import org.fleetflash.ui.support.Background;
 import org.fleetflash.ui.support.Views;
+import org.fleetflash.ui.upgrade.ConfirmSheet;
+import org.fleetflash.ui.upgrade.UpgradeViewModel;
+import org.fleetflash.ui.upgrade.Upgrades;
 
 /**
  * The application's one window: the toolbar, the demo banner, the Fleet tab (the router table over the selected
@@ -46,6 +49,9 @@ public final class MainWindow implements AutoCloseable {
     private final FleetView fleetView;
     private final FlashLayoutView layoutView = new FlashLayoutView();
     private final HistoryView historyView;
+    private final UpgradeViewModel upgrades;
+    /** How the window asks for an image file: a file chooser, or a test's answer. */
+    private ImagePicker imagePicker = this::pickImageFile;
     private final Scene scene;
     private final javafx.beans.value.ChangeListener<DeviceFacts> factsChanged = (o, was, now) -> showCurrentLayout();
 
@@ -53,6 +59,16 @@ public final class MainWindow implements AutoCloseable {
     private Button addButton;
     @FXML
     private Button probeButton;
+    @FXML
+    private Label imageLabel;
+    @FXML
+    private Button upgradeButton;
+    @FXML
+    private Button cancelButton;
+    @FXML
+    private Button retryButton;
+    @FXML
+    private Label batchTotals;
     @FXML
     private ToggleButton darkToggle;
     @FXML
@@ -80,6 +96,7 @@ public final class MainWindow implements AutoCloseable {
         this.fleet = new FleetViewModel(probe, inputs.hostKeys(), inputs.history(), background);
         this.fleetView = new FleetView(fleet);
         this.historyView = new HistoryView(inputs.history(), background);
+        this.upgrades = new UpgradeViewModel(new Upgrades(inputs.services(), inputs.store()), fleet);
         Parent root = Views.load(this, "MainWindow.fxml");
         this.scene = new Scene(root);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
@@ -94,6 +111,7 @@ public final class MainWindow implements AutoCloseable {
         stage.setTitle(inputs.demo() ? "FleetFlash — demo fleet" : "FleetFlash");
         stage.setScene(w.scene);
         w.settings.place(stage);
+        stage.setOnCloseRequest(w::onCloseRequest);
         stage.setOnHiding(e -> {
             w.settings.remember(stage);
             w.settings.save();
@@ -123,6 +141,16 @@ public final class MainWindow implements AutoCloseable {
         fleet.tell(inputs.fleet().isEmpty() ? "Add a router by its address (Ctrl+N), then probe it (Ctrl+P)."
                 : inputs.fleet().size() + " routers listed. Check some (or highlight one) and press Probe (Ctrl+P).");
         historyView.refresh();
+        upgrades.setAfterBatch(historyView::refresh);
+        imageLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(this::imageText, upgrades.imageProperty(),
+                upgrades.readingImageProperty()));
+        imageLabel.setTooltip(new Tooltip());
+        imageLabel.getTooltip().textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(this::imageDetail,
+                upgrades.imageProperty()));
+        upgradeButton.disableProperty().bind(upgrades.runningProperty());
+        retryButton.disableProperty().bind(upgrades.runningProperty());
+        cancelButton.disableProperty().bind(upgrades.runningProperty().not());
+        batchTotals.textProperty().bind(upgrades.totalsProperty());
         tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
             if (now == historyTab) {
                 historyView.refresh();
@@ -133,6 +161,167 @@ public final class MainWindow implements AutoCloseable {
     private void installAccelerators() {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN), this::onProbe);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), this::onAdd);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::onChooseImage);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN), this::onUpgrade);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), this::onRetry);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PERIOD, KeyCombination.SHORTCUT_DOWN), this::onCancel);
+        // an image file dropped anywhere on the window becomes the image
+        scene.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1) {
+                e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
+            }
+            e.consume();
+        });
+        scene.setOnDragDropped(e -> {
+            boolean ok = e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1;
+            if (ok) {
+                upgrades.chooseImage(e.getDragboard().getFiles().get(0).toPath());
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+    }
+
+    private String imageText() {
+        if (upgrades.readingImageProperty().get()) {
+            return "Reading the image…";
+        }
+        org.fleetflash.core.upgrade.ImageFile f = upgrades.imageProperty().get();
+        if (f == null) {
+            return "No image: choose one or drop it here";
+        }
+        return org.fleetflash.core.text.Sanitize.line(f.path().getFileName().toString(), 60) + " · "
+                + org.fleetflash.ui.support.ByteSizes.human(f.size()) + f.arch().map(a -> " · " + a).orElse("")
+                + (f.recognised() ? " ✓" : " · not recognised ✗");
+    }
+
+    private String imageDetail() {
+        org.fleetflash.core.upgrade.ImageFile f = upgrades.imageProperty().get();
+        return f == null ? "Choose the firmware image (Ctrl+O), or drop its file on the window."
+                : org.fleetflash.core.text.Sanitize.line(f.path().toString(), 200) + "\n" + UpgradeViewModel.describe(f) + "\nSHA-256 "
+                        + f.sha256();
+    }
+
+    /** How the window asks for an image file (a test answers without a native file dialog). */
+    @FunctionalInterface
+    public interface ImagePicker {
+        /** The chosen file, or empty when the technician cancelled. */
+        Optional<java.nio.file.Path> pick();
+    }
+
+    /** Replaces the file chooser of {@code Image…} (for the tests). */
+    public void useImagePicker(ImagePicker picker) {
+        this.imagePicker = java.util.Objects.requireNonNull(picker, "picker");
+    }
+
+    private Optional<java.nio.file.Path> pickImageFile() {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Choose the firmware image");
+        chooser.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("Firmware images", "*.bin", "*.img", "*.trx",
+                "*.ubi"), new javafx.stage.FileChooser.ExtensionFilter("All files", "*"));
+        return Optional.ofNullable(chooser.showOpenDialog(stage)).map(java.io.File::toPath);
+    }
+
+    @FXML
+    void onChooseImage() {
+        imagePicker.pick().ifPresent(upgrades::chooseImage);
+    }
+
+    /** Asks for the session's login if none was given yet; false when the technician cancelled. */
+    private boolean ensureLogin(List<RouterRow> rows) {
+        if (fleet.login().isPresent()) {
+            return true;
+        }
+        Optional<RouterRow> demo = rows.stream().filter(r -> r.demoUser().isPresent()).findFirst();
+        LoginDialog dialog = new LoginDialog(stage, demo.flatMap(RouterRow::demoUser).orElse("root"),
+                demo.flatMap(RouterRow::demoPassword).orElse(""), inputs.demo());
+        Optional<LoginDialog.Answer> answer = dialog.showAndWait();
+        answer.ifPresent(a -> fleet.useLogin(a.credentials(), a.trustNewHostKeys()));
+        return answer.isPresent();
+    }
+
+    @FXML
+    void onUpgrade() {
+        confirmAndStart(fleet.actionRows(), "Check the routers to upgrade, or highlight one, then press Upgrade.");
+    }
+
+    @FXML
+    void onRetry() {
+        confirmAndStart(upgrades.failedRows(), "No router of the last batch was left untouched for a reason that may pass.");
+    }
+
+    /** Opens the confirmation sheet for {@code rows} (their pre-flight runs as it opens) and starts what it confirms. */
+    private void confirmAndStart(List<RouterRow> rows, String whenNone) {
+        if (upgrades.runningProperty().get()) {
+            fleet.tell("A batch is running: wait for it to end, or cancel it (Ctrl+.), before starting another.");
+            return;
+        }
+        org.fleetflash.core.upgrade.ImageFile image = upgrades.imageProperty().get();
+        if (image == null) {
+            fleet.tell("Choose the firmware image first (Image…, Ctrl+O, or drop its file on the window).");
+            return;
+        }
+        if (rows.isEmpty()) {
+            fleet.tell(whenNone);
+            return;
+        }
+        if (!ensureLogin(rows)) {
+            return;
+        }
+        ConfirmSheet sheet = new ConfirmSheet(stage, rows, image, Upgrades.LAYOUT, org.fleetflash.core.batch.BatchSettings.defaults());
+        for (ConfirmSheet.Item item : sheet.items()) {
+            upgrades.preflight(item.row(), image).whenCompleteAsync((result, failure) -> {
+                if (failure == null) {
+                    item.resultProperty().set(result);
+                }
+            }, javafx.application.Platform::runLater);
+        }
+        openSheet = sheet;
+        Optional<ConfirmSheet.Decision> decision = sheet.showAndWait();
+        openSheet = null;
+        decision.ifPresent(d -> upgrades.start(d.routers(), image, d.settings()));
+    }
+
+    private ConfirmSheet openSheet;
+
+    /** The confirmation sheet while it is open (for the tests). */
+    public Optional<ConfirmSheet> confirmSheet() {
+        return Optional.ofNullable(openSheet);
+    }
+
+    @FXML
+    void onCancel() {
+        upgrades.cancel();
+    }
+
+    @FXML
+    void onResume() {
+        List<RouterRow> rows = fleet.allRows();
+        if (ensureLogin(rows)) {
+            upgrades.resumeInterrupted();
+        }
+    }
+
+    /**
+     * Closing while a batch runs asks first; if the technician confirms, the routers before their reroot are cancelled
+     * and undone, and the window closes once only routers past the point of no return are left (they finish on their
+     * own; the next start offers to check them with Resume).
+     */
+    private void onCloseRequest(javafx.stage.WindowEvent e) {
+        if (!upgrades.runningProperty().get()) {
+            return;
+        }
+        e.consume();
+        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                "Closing FleetFlash cancels the routers that have not reached their reroot: they are left as they were. Routers"
+                        + " past it finish on their own: do not power them off, and press Resume at the next start to check them.",
+                javafx.scene.control.ButtonType.OK, javafx.scene.control.ButtonType.CANCEL);
+        ask.initOwner(stage);
+        ask.setTitle("A batch is running");
+        ask.setHeaderText("Cancel the batch and close?");
+        if (ask.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent()) {
+            upgrades.cancelThen(stage::close);
+        }
     }
 
     /** Draws the highlighted row's flash, and again whenever a probe gives that row new facts. */
@@ -177,17 +366,9 @@ public final class MainWindow implements AutoCloseable {
             fleet.tell("Check the routers to probe, or highlight one, then press Probe.");
             return;
         }
-        if (fleet.login().isEmpty()) {
-            Optional<RouterRow> demo = rows.stream().filter(r -> r.demoUser().isPresent()).findFirst();
-            LoginDialog dialog = new LoginDialog(stage, demo.flatMap(RouterRow::demoUser).orElse("root"),
-                    demo.flatMap(RouterRow::demoPassword).orElse(""), inputs.demo());
-            Optional<LoginDialog.Answer> answer = dialog.showAndWait();
-            if (answer.isEmpty()) {
-                return;
-            }
-            fleet.useLogin(answer.get().credentials(), answer.get().trustNewHostKeys());
+        if (ensureLogin(rows)) {
+            fleet.probe(rows);
         }
-        fleet.probe(rows);
     }
 
     @FXML
@@ -207,6 +388,11 @@ public final class MainWindow implements AutoCloseable {
         return layoutView;
     }
 
+    /** The upgrades' view model (for the tests). */
+    public UpgradeViewModel upgrades() {
+        return upgrades;
+    }
+
     /** The History tab's content. */
     public HistoryView history() {
         return historyView;
@@ -221,6 +407,7 @@ public final class MainWindow implements AutoCloseable {
     /** Stops the window's background threads and event pump; the application's services stay open. */
     @Override
     public void close() {
+        upgrades.close();
         fleet.close();
         background.close();
     }

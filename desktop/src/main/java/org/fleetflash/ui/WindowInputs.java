@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import org.fleetflash.core.app.AppServices;
 import org.fleetflash.core.device.HostKeyStore;
+import org.fleetflash.core.history.AttemptFilter;
+import org.fleetflash.core.history.History;
 import org.fleetflash.ui.fleet.KnownRouter;
 import org.fleetflash.ui.history.AttemptSource;
 
@@ -12,16 +14,25 @@ import org.fleetflash.ui.history.AttemptSource;
  * nothing the window shows comes from static state.
  *
  * @param services the application's services (data directory, SSH connector, upgrade services); the caller closes them
- * @param hostKeys the pinned host keys the probes check against and pin into
- * @param history  the recorded attempts (the fleet's known routers and the History tab)
+ * @param store    the data directory's history, open and locked for this process: the attempts the window lists,
+ *                 the pinned host keys, and the writer that records the window's upgrades; the caller closes it
  * @param fleet    the routers to list from the start (the demo fleet)
  * @param demo     whether this is the demo: a banner says so and the login is pre-filled
  */
-public record WindowInputs(AppServices services, HostKeyStore hostKeys, AttemptSource history, List<KnownRouter> fleet, boolean demo) {
+public record WindowInputs(AppServices services, History store, List<KnownRouter> fleet, boolean demo) {
     public WindowInputs {
         Objects.requireNonNull(services, "services");
-        Objects.requireNonNull(hostKeys, "hostKeys");
-        Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(store, "store");
         fleet = List.copyOf(fleet);
+    }
+
+    /** The pinned host keys the probes and upgrades check against and pin into. */
+    public HostKeyStore hostKeys() {
+        return store.hostKeys();
+    }
+
+    /** Every recorded attempt (the fleet's known routers and the History tab). */
+    public AttemptSource history() {
+        return () -> store.attempts(AttemptFilter.all());
     }
 }

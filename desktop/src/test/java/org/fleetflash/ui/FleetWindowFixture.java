@@ -8,7 +8,6 @@ import java.util.Optional;
 import org.fleetflash.agent.sim.SimRouter;
 import org.fleetflash.core.app.AppServices;
 import org.fleetflash.core.device.SshTarget;
-import org.fleetflash.core.history.AttemptFilter;
 import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.ImageHosting;
@@ -29,7 +28,12 @@ final class FleetWindowFixture implements AutoCloseable {
     }
 
     static FleetWindowFixture start(Path home, String firstAddress, int port) throws IOException {
-        DemoFleet fleet = DemoFleet.start(home.resolve("demo-fleet"), firstAddress, port);
+        return start(home, firstAddress, port, false);
+    }
+
+    /** With {@code fastFlash} the routers write their flash unthrottled (an upgrade in seconds, not minutes). */
+    static FleetWindowFixture start(Path home, String firstAddress, int port, boolean fastFlash) throws IOException {
+        DemoFleet fleet = DemoFleet.start(home.resolve("demo-fleet"), firstAddress, port, fastFlash);
         DataDirectory data = DataDirectory.forThisUser(Optional.of(home.resolve("data")));
         History history = History.open(data);
         return new FleetWindowFixture(fleet, history, AppServices.start(data.path(), ImageHosting.DEFAULT, history.hostKeys()));
@@ -42,7 +46,7 @@ final class FleetWindowFixture implements AutoCloseable {
             known.add(new KnownRouter(r.name(), new SshTarget(r.address(), r.port()), Optional.of(r.user()), Optional.of(r.password()),
                     m.fault()));
         }
-        return new WindowInputs(services, history.hostKeys(), () -> history.attempts(AttemptFilter.all()), known, true);
+        return new WindowInputs(services, history, known, true);
     }
 
     SimRouter router(String name) {

@@ -212,10 +212,14 @@ class FleetWindowIT {
     }
 
     static void waitFor(java.util.concurrent.Callable<Boolean> condition) {
+        waitFor(60, condition);
+    }
+
+    static void waitFor(int seconds, java.util.concurrent.Callable<Boolean> condition) {
         try {
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition);
+            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("Not reached within 60 s", e);
+            throw new AssertionError("Not reached within " + seconds + " s", e);
         }
         WaitForAsyncUtils.waitForFxEvents();
     }

@@ -50,6 +50,8 @@ public final class FleetView {
     @FXML
     private TableColumn<RouterRow, String> outcomeColumn;
     @FXML
+    private TableColumn<RouterRow, Number> progressColumn;
+    @FXML
     private TableColumn<RouterRow, String> statusColumn;
 
     public FleetView(FleetViewModel model) {
@@ -95,8 +97,10 @@ public final class FleetView {
         hostKeyColumn.setCellFactory(c -> new StyledCell("key-", true));
         text(outcomeColumn, RouterRow::lastOutcomeProperty);
         outcomeColumn.setCellFactory(c -> new HistoryView.OutcomeCell<>());
+        progressColumn.setCellValueFactory(f -> f.getValue().progressProperty());
+        progressColumn.setCellFactory(c -> new ProgressCell());
         statusColumn.setCellValueFactory(f -> javafx.beans.binding.Bindings.createStringBinding(() -> statusText(f.getValue()),
-                f.getValue().statusProperty(), f.getValue().noteProperty()));
+                f.getValue().statusProperty(), f.getValue().noteProperty(), f.getValue().safetyProperty()));
         statusColumn.setCellFactory(c -> new StatusCell());
 
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> model.currentProperty().set(now));
@@ -109,8 +113,13 @@ public final class FleetView {
     }
 
     private static String statusText(RouterRow r) {
-        String note = r.noteProperty().get();
-        return note.isEmpty() ? r.statusProperty().get() : r.statusProperty().get() + " · " + note;
+        StringBuilder s = new StringBuilder(r.statusProperty().get());
+        for (String more : new String[] {r.safetyProperty().get(), r.noteProperty().get()}) {
+            if (!more.isEmpty()) {
+                s.append(" · ").append(more);
+            }
+        }
+        return s.toString();
     }
 
     private static void text(TableColumn<RouterRow, String> column, Function<RouterRow, StringProperty> property) {
@@ -174,6 +183,33 @@ public final class FleetView {
         }
     }
 
+    /** The upgrade's bar with its percentage; empty for a row without an upgrade in this session. */
+    private static final class ProgressCell extends TableCell<RouterRow, Number> {
+        private final javafx.scene.control.ProgressBar bar = new javafx.scene.control.ProgressBar();
+        private final Label percent = new Label();
+        private final HBox box = new HBox(6, bar, percent);
+
+        ProgressCell() {
+            bar.setMaxWidth(Double.MAX_VALUE);
+            HBox.setHgrow(bar, Priority.ALWAYS);
+            box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+            percent.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+        }
+
+        @Override
+        protected void updateItem(Number item, boolean empty) {
+            super.updateItem(item, empty);
+            if (empty || item == null || item.doubleValue() < 0) {
+                setGraphic(null);
+                return;
+            }
+            bar.setProgress(item.doubleValue());
+            percent.setText(Math.round(item.doubleValue() * 100) + " %");
+            setGraphic(box);
+        }
+    }
+
     /** The status word, with the row's problem sentence as its tooltip. */
     private static final class StatusCell extends TableCell<RouterRow, String> {
         @Override
@@ -184,7 +220,7 @@ public final class FleetView {
             RouterRow row = empty ? null : getTableRow().getItem();
             String problem = row == null ? "" : row.problemProperty().get();
             setTooltip(problem.isEmpty() ? null : new Tooltip(problem));
-            if (item != null && item.startsWith("probe failed")) {
+            if (item != null && (item.startsWith("probe failed") || item.startsWith("FAILED_SAFE") || item.startsWith("NEEDS_ATTENTION"))) {
                 getStyleClass().add("status-failed");
             } else if (item != null && item.startsWith("probing")) {
                 getStyleClass().add("status-busy");

@@ -220,9 +220,19 @@ public final class FleetViewModel implements AutoCloseable {
         this.trustNewHostKeys = trustNew;
     }
 
+    /**
+     * The login for {@code row}: the session's (one login per session; the one place to change when routers get logins
+     * of their own).
+     *
+     * @throws IllegalStateException when no login was given yet
+     */
+    public Credentials credentialsFor(RouterRow row) {
+        return login.orElseThrow(() -> new IllegalStateException("No login given yet"));
+    }
+
     /** Probes {@code targets} in the background with the session's login; each row shows its progress and result. */
     public void probe(List<RouterRow> targets) {
-        Credentials credentials = login.orElseThrow(() -> new IllegalStateException("No login given yet"));
+        login.orElseThrow(() -> new IllegalStateException("No login given yet"));
         boolean trust = trustNewHostKeys;
         if (targets.isEmpty()) {
             tell("Check the routers to probe, or highlight one, then press Probe.");
@@ -234,6 +244,7 @@ public final class FleetViewModel implements AutoCloseable {
         probesFailed = 0;
         for (RouterRow row : targets) {
             SshTarget target = row.target();
+            Credentials credentials = credentialsFor(row);
             row.statusProperty().set("probing…");
             row.problemProperty().set("");
             background.supply(() -> prober.probe(target, credentials, trust)).whenComplete((facts, failure) -> {

@@ -2,8 +2,10 @@ package org.fleetflash.ui.fleet;
 
 import java.util.Optional;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -19,6 +21,8 @@ public final class RouterRow {
     public static final String KEY_NOT_PINNED = "not pinned";
     /** The router showed another key than the pinned one. */
     public static final String KEY_CHANGED = "CHANGED";
+    /** The progress value of a row without an upgrade bar. */
+    public static final double NO_PROGRESS = -1;
 
     private final SshTarget target;
     private final BooleanProperty checked = new SimpleBooleanProperty(this, "checked", false);
@@ -32,6 +36,8 @@ public final class RouterRow {
     private final StringProperty problem = new SimpleStringProperty(this, "problem", "");
     private final StringProperty note = new SimpleStringProperty(this, "note", "");
     private final ObjectProperty<DeviceFacts> facts = new SimpleObjectProperty<>(this, "facts");
+    private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress", NO_PROGRESS);
+    private final StringProperty safety = new SimpleStringProperty(this, "safety", "");
     private Optional<String> demoUser = Optional.empty();
     private Optional<String> demoPassword = Optional.empty();
 
@@ -96,6 +102,19 @@ public final class RouterRow {
         return facts;
     }
 
+    /** The upgrade's bar, 0..1, or {@link #NO_PROGRESS} when no upgrade of this router ran in this session. */
+    public DoubleProperty progressProperty() {
+        return progress;
+    }
+
+    /**
+     * While an upgrade runs: {@code safe to cancel} before the point of no return, {@code flashing on its own — do not
+     * power off} after it; empty otherwise.
+     */
+    public StringProperty safetyProperty() {
+        return safety;
+    }
+
     /** The demo's credentials of this router, if it is a demo router. */
     public Optional<String> demoUser() {
         return demoUser;
@@ -116,7 +135,7 @@ public final class RouterRow {
             return true;
         }
         for (String s : new String[] {address(), name.get(), model.get(), arch.get(), firmware.get(), hostKey.get(), lastOutcome.get(),
-            status.get(), note.get()}) {
+            status.get(), note.get(), safety.get()}) {
             if (s != null && s.toLowerCase(java.util.Locale.ROOT).contains(lowerText)) {
                 return true;
             }

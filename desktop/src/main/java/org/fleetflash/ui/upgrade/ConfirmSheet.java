@@ -1,0 +1,275 @@
+package org.fleetflash.ui.upgrade;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.IntegerBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.cell.CheckBoxTableCell;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import org.fleetflash.core.batch.BatchSettings;
+import org.fleetflash.core.text.Sanitize;
+import org.fleetflash.core.upgrade.ImageFile;
+import org.fleetflash.core.upgrade.Preflight;
+import org.fleetflash.ui.fleet.RouterRow;
+import org.fleetflash.ui.support.ByteSizes;
+
+/**
+ * The sheet before an upgrade: the image, the layout, and every checked router with its pre-flight (the upgrade's
+ * own checks, run as the sheet opens). The technician may leave routers out; the Upgrade button says how many it will
+ * touch, and stays disabled while a router still being checked, or one that fails pre-flight, is included. The batch
+ * settings (concurrency, canary, failure budget, stage-all-first) are chosen here.
+ */
+public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
+
+    /** What the technician confirmed: the routers to upgrade and how. */
+    public record Decision(List<RouterRow> routers, BatchSettings settings) {
+        public Decision {
+            routers = List.copyOf(routers);
+        }
+    }
+
+    /** One router of the sheet and its pre-flight (null while it is being checked). */
+    public static final class Item {
+        private final RouterRow row;
+        private final BooleanProperty include = new SimpleBooleanProperty(this, "include", true);
+        private final ObjectProperty<Preflight> result = new SimpleObjectProperty<>(this, "result");
+
+        Item(RouterRow row) {
+            this.row = row;
+        }
+
+        public RouterRow row() {
+            return row;
+        }
+
+        public BooleanProperty includeProperty() {
+            return include;
+        }
+
+        public ObjectProperty<Preflight> resultProperty() {
+            return result;
+        }
+
+        /** The short word of the result column. */
+        String word() {
+            Preflight p = result.get();
+            if (p == null) {
+                return "checking…";
+            }
+            return switch (p.verdict()) {
+                case READY -> "fits";
+                case PROBABLY_UP_TO_DATE -> "already up to date";
+                case BLOCKED -> blockedWord(p);
+            };
+        }
+
+        boolean blocked() {
+            return result.get() != null && !result.get().mayUpgrade();
+        }
+
+        boolean checking() {
+            return result.get() == null;
+        }
+    }
+
+    /** A blocked router's reason in a few words, as the sheet's column shows it. */
+    static String blockedWord(Preflight p) {
+        return switch (p.code()) {
+            case IMAGE_TOO_LARGE -> p.plan().isEmpty() && p.facts().isPresent() ? tooLarge(p) : "too large";
+            case WRONG_MODEL, NO_ROOT, NOT_A_KERNEL -> "not for this model";
+            case WRONG_ARCH -> "not for this architecture";
+            case NOT_FIRMWARE, TRUNCATED, HEADER_CRC, DATA_CRC, EMPTY_IMAGE -> "not a valid image";
+            case NO_RAM -> "not enough RAM";
+            case NO_TMPFS -> "no tmpfs";
+            case READONLY_PARTITION -> "read-only partition";
+            case HOST_KEY_CHANGED -> "host key changed";
+            case HOST_KEY_UNKNOWN -> "host key not pinned";
+            case AUTHENTICATION_FAILED -> "login refused";
+            case UNREACHABLE -> "unreachable";
+            default -> p.code().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        };
+    }
+
+    private static String tooLarge(Preflight p) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("too large by ([0-9]+) bytes").matcher(p.message());
+        return m.find() ? "too large by " + m.group(1) + " bytes" : "too large";
+    }
+
+    private final ObservableList<Item> items = FXCollections.observableArrayList(i -> new javafx.beans.Observable[] {
+        i.includeProperty(), i.resultProperty()});
+    private final Spinner<Integer> concurrency;
+    private final Spinner<Integer> canary;
+    private final Spinner<Integer> failureBudget;
+    private final CheckBox stageAllFirst = new CheckBox("_Stage every router before any reroots");
+    private final Label blocker = new Label();
+
+    /**
+     * @param rows     the checked routers
+     * @param image    the chosen image
+     * @param layout   the partitions it goes to
+     * @param defaults the batch settings to start from
+     */
+    public ConfirmSheet(Window owner, List<RouterRow> rows, ImageFile image, List<String> layout, BatchSettings defaults) {
+        initOwner(owner);
+        setTitle("Confirm the upgrade");
+        setResizable(true);
+        rows.forEach(r -> items.add(new Item(r)));
+        setHeaderText("Upgrade with " + Sanitize.line(image.path().getFileName().toString(), 80) + " (" + ByteSizes.human(image.size())
+                + ", SHA-256 " + image.sha256().substring(0, 16) + "…) onto " + String.join(" + ", layout) + ".\n"
+                + Sanitize.line(image.describe(), 160));
+
+        TableView<Item> table = new TableView<>(items);
+        table.setId("preflightTable");
+        table.setEditable(true);
+        table.setPrefHeight(Math.min(360, 60 + 30 * rows.size()));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableColumn<Item, Boolean> include = new TableColumn<>("Include");
+        include.setCellValueFactory(f -> f.getValue().includeProperty());
+        include.setCellFactory(CheckBoxTableCell.forTableColumn(include));
+        include.setEditable(true);
+        include.setPrefWidth(70);
+        TableColumn<Item, String> router = new TableColumn<>("Router");
+        router.setCellValueFactory(f -> new javafx.beans.property.ReadOnlyStringWrapper(name(f.getValue().row())));
+        router.setPrefWidth(220);
+        TableColumn<Item, String> result = new TableColumn<>("Pre-flight");
+        result.setCellValueFactory(f -> Bindings.createStringBinding(f.getValue()::word, f.getValue().resultProperty()));
+        result.setCellFactory(c -> new ResultCell());
+        result.setPrefWidth(170);
+        TableColumn<Item, String> why = new TableColumn<>("What was found");
+        why.setCellValueFactory(f -> Bindings.createStringBinding(() -> f.getValue().resultProperty().get() == null ? ""
+                : Sanitize.line(f.getValue().resultProperty().get().message(), 400), f.getValue().resultProperty()));
+        why.setCellFactory(c -> new SentenceCell());
+        table.getColumns().setAll(List.of(include, router, result, why));
+
+        int n = rows.size();
+        concurrency = new Spinner<>(1, BatchSettings.MAX_CONCURRENCY, Math.min(defaults.concurrency(), Math.max(1, n)));
+        canary = new Spinner<>(0, Math.max(0, n), Math.min(defaults.canary(), n));
+        failureBudget = new Spinner<>(0, Math.max(0, n), Math.min(defaults.maxFailures(), n));
+        concurrency.setId("concurrency");
+        canary.setId("canary");
+        failureBudget.setId("failureBudget");
+        stageAllFirst.setId("stageAllFirst");
+        stageAllFirst.setSelected(defaults.stageAllFirst());
+        for (Spinner<Integer> s : List.of(concurrency, canary, failureBudget)) {
+            s.setEditable(true);
+            s.setPrefWidth(90);
+        }
+        GridPane settings = new GridPane();
+        settings.setHgap(10);
+        settings.setVgap(6);
+        settings.addRow(0, label("_Routers at once:", concurrency), concurrency, label("_Canary (first N must succeed):", canary), canary);
+        settings.addRow(1, label("_Failure budget (0 = none):", failureBudget), failureBudget, stageAllFirst);
+        GridPane.setColumnSpan(stageAllFirst, 2);
+
+        blocker.setId("preflightBlocker");
+        blocker.setWrapText(true);
+        blocker.getStyleClass().add("preflight-blocker");
+        VBox content = new VBox(10, table, blocker, settings);
+        content.setPadding(new Insets(4, 0, 0, 0));
+        VBox.setVgrow(table, Priority.ALWAYS);
+        content.setPrefWidth(900);
+        getDialogPane().setContent(content);
+
+        ButtonType upgrade = new ButtonType("Upgrade", ButtonBar.ButtonData.OK_DONE);
+        getDialogPane().getButtonTypes().setAll(upgrade, ButtonType.CANCEL);
+        Button go = (Button) getDialogPane().lookupButton(upgrade);
+        go.setId("confirmUpgrade");
+        IntegerBinding chosen = Bindings.createIntegerBinding(() -> (int) items.stream().filter(i -> i.includeProperty().get()).count(),
+                items);
+        BooleanBinding mayNot = Bindings.createBooleanBinding(() -> reasonNotToStart().isPresent(), items);
+        go.textProperty().bind(Bindings.createStringBinding(() -> "Upgrade " + chosen.get() + (chosen.get() == 1 ? " router" : " routers"),
+                chosen));
+        go.disableProperty().bind(mayNot);
+        blocker.textProperty().bind(Bindings.createStringBinding(() -> reasonNotToStart().orElse(""), items));
+        Button cancel = (Button) getDialogPane().lookupButton(ButtonType.CANCEL);
+        cancel.setId("confirmCancel");
+        setResultConverter(b -> b == upgrade ? new Decision(items.stream().filter(i -> i.includeProperty().get()).map(Item::row).toList(),
+                defaults.withConcurrency(concurrency.getValue()).withCanary(canary.getValue()).withMaxFailures(failureBudget.getValue())
+                        .withStageAllFirst(stageAllFirst.isSelected())) : null);
+    }
+
+    /** Why the upgrade cannot start yet, in one sentence, or empty when it can. */
+    Optional<String> reasonNotToStart() {
+        List<Item> in = items.stream().filter(i -> i.includeProperty().get()).toList();
+        if (in.isEmpty()) {
+            return Optional.of("No router is included: include at least one.");
+        }
+        long checking = in.stream().filter(Item::checking).count();
+        List<Item> blocked = in.stream().filter(Item::blocked).toList();
+        if (!blocked.isEmpty()) {
+            Item first = blocked.get(0);
+            return Optional.of(blocked.size() + (blocked.size() == 1 ? " router fails" : " routers fail") + " pre-flight ("
+                    + first.row().address() + ": " + first.word() + "). Leave " + (blocked.size() == 1 ? "it" : "them")
+                    + " out (untick Include) to upgrade the others.");
+        }
+        if (checking > 0) {
+            return Optional.of("Checking " + checking + (checking == 1 ? " router" : " routers") + "…");
+        }
+        return Optional.empty();
+    }
+
+    /** The sheet's rows (the window fills in their pre-flight). */
+    public List<Item> items() {
+        return List.copyOf(items);
+    }
+
+    private static String name(RouterRow r) {
+        String n = r.nameProperty().get();
+        return n.isEmpty() ? r.address() : r.address() + "  " + n;
+    }
+
+    private static Label label(String text, javafx.scene.Node target) {
+        Label l = new Label(text);
+        l.setMnemonicParsing(true);
+        l.setLabelFor(target);
+        return l;
+    }
+
+    /** The result word, coloured by what it means, always with the word itself. */
+    private static final class ResultCell extends TableCell<Item, String> {
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            getStyleClass().removeAll("preflight-ok", "preflight-blocked", "preflight-busy");
+            setText(empty ? null : item);
+            Item row = empty || getTableRow() == null ? null : getTableRow().getItem();
+            if (row == null) {
+                return;
+            }
+            getStyleClass().add(row.checking() ? "preflight-busy" : row.blocked() ? "preflight-blocked" : "preflight-ok");
+        }
+    }
+
+    /** A sentence, cut to the column with the whole of it as the tooltip. */
+    private static final class SentenceCell extends TableCell<Item, String> {
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty ? null : item);
+            setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+        }
+    }
+}
