@@ -3,13 +3,13 @@ package org.fleetflash.cli;
 import java.io.IOException;
 import java.util.List;
 import org.fleetflash.core.app.AppServices;
-import org.fleetflash.core.history.AttemptFilter;
 import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.ImageHosting;
 import org.fleetflash.ui.FleetFlashApp;
 import org.fleetflash.ui.WindowInputs;
 import org.fleetflash.ui.fleet.KnownRouter;
+import org.fleetflash.ui.history.AttemptSource;
 
 /**
  * The window's composition root: opens the data directory's history (one FleetFlash at a time) and the
@@ -30,7 +30,7 @@ public final class WindowLauncher {
         data.ensureExists();
         try (History history = History.open(data); AppServices services = AppServices.start(data.path(), ImageHosting.DEFAULT,
                 history.hostKeys())) {
-            FleetFlashApp.showAndWait(new WindowInputs(services, history.hostKeys(), () -> history.attempts(AttemptFilter.all()),
+            FleetFlashApp.showAndWait(new WindowInputs(services, history.hostKeys(), AttemptSource.of(history),
                     fleet, demo));
         }
     }
