@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
+import javafx.geometry.VPos;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
@@ -185,12 +186,11 @@ final class AttemptDetailPane extends SplitPane {
         StringBuilder b = new StringBuilder(a.backupDir().map(d -> "in " + line(d)).orElse("directory not recorded"));
         prunedAt.ifPresent(t -> b.append(", pruned ").append(WHEN.format(t)).append(" (files deleted)"));
         for (ReportAttempt.Backup k : a.backups()) {
-            b.append('\n').append(line(k.partition())).append("  ").append(ByteSizes.human(k.size())).append("  SHA-256 ")
-                    .append(line(k.sha256()));
-            Boolean there = present.get(k.file());
-            if (prunedAt.isEmpty() && Boolean.FALSE.equals(there)) {
+            b.append('\n').append(line(k.partition())).append("  ").append(ByteSizes.human(k.size()));
+            if (prunedAt.isEmpty() && Boolean.FALSE.equals(present.get(k.file()))) {
                 b.append("  (file missing)");
             }
+            b.append("\nSHA-256 ").append(line(k.sha256()));
         }
         return b.toString();
     }
@@ -244,6 +244,7 @@ final class AttemptDetailPane extends SplitPane {
         Label k = new Label(key);
         k.getStyleClass().add("detail-key");
         k.setMinWidth(Label.USE_PREF_SIZE);
+        GridPane.setValignment(k, VPos.TOP);
         facts.add(k, 0, r);
         facts.add(value, 1, r);
         return r + 1;

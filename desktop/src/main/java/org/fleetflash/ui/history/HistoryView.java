@@ -106,7 +106,7 @@ public final class HistoryView extends VBox {
         SplitPane split = new SplitPane(table, detail);
         split.setId("historySplit");
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.42);
+        split.setDividerPositions(0.45);
         VBox.setVgrow(split, Priority.ALWAYS);
         getChildren().setAll(filters, problem, bar, split);
         problem.getStyleClass().add("field-problem");
@@ -124,18 +124,20 @@ public final class HistoryView extends VBox {
         table.setId("historyTable");
         table.setPlaceholder(new Label("No upgrades recorded yet: what FleetFlash does to a router appears here."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Started", 140, a -> WHEN.format(a.startedAt())));
-        table.getColumns().add(column("Router", 140, HistoryRow::router));
-        table.getColumns().add(column("Model", 150, HistoryRow::model));
-        table.getColumns().add(column("Image", 130, HistoryRow::image));
-        table.getColumns().add(column("From", 110, HistoryRow::from));
-        table.getColumns().add(column("To", 110, HistoryRow::to));
-        TableColumn<HistoryRow, String> word = column("Outcome", 130, HistoryRow::outcomeOrRunning);
+        table.getColumns().add(column("Started", 165, a -> WHEN.format(a.startedAt())));
+        table.getColumns().add(column("Router", 125, HistoryRow::router));
+        table.getColumns().add(column("Model", 120, HistoryRow::model));
+        table.getColumns().add(column("Image", 120, HistoryRow::image));
+        table.getColumns().add(column("From", 85, HistoryRow::from));
+        table.getColumns().add(column("To", 85, HistoryRow::to));
+        TableColumn<HistoryRow, String> word = column("Outcome", 170, HistoryRow::outcomeOrRunning);
         word.setCellFactory(c -> new OutcomeCell<>());
         table.getColumns().add(word);
-        table.getColumns().add(column("Code", 120, HistoryRow::code));
+        table.getColumns().add(column("Code", 150, HistoryRow::code));
         table.getColumns().add(column("Written", 80, a -> ByteSizes.human(a.bytesDownloaded())));
-        table.getColumns().add(column("Message", 240, HistoryRow::message));
+        table.getColumns().add(column("Message", 220, HistoryRow::message));
+        table.getColumns().get(0).setMinWidth(160);
+        word.setMinWidth(165);
     }
 
     private FlowPane buildFilters() {
@@ -163,7 +165,7 @@ public final class HistoryView extends VBox {
             }
         });
         for (DatePicker d : List.of(from, to)) {
-            d.setPrefWidth(130);
+            d.setPrefWidth(150);
             d.setPromptText("yyyy-mm-dd");
             d.valueProperty().addListener((o, was, now) -> refresh());
         }
@@ -255,7 +257,8 @@ public final class HistoryView extends VBox {
         rows.setAll(read.rows());
         int n = rows.size();
         boolean filtered = report != null && !report.filter().equals(AttemptFilter.all());
-        status.setText((n == 1 ? "1 attempt" : n + " attempts") + (filtered ? " match the filters." : " recorded."));
+        status.setText(n == 1 ? "1 attempt " + (filtered ? "matches the filters." : "recorded.")
+                : n + " attempts " + (filtered ? "match the filters." : "recorded."));
         rows.stream().filter(r -> r.attemptId().equals(selected)).findFirst().ifPresentOrElse(r -> {
             table.getSelectionModel().select(r);
             showDetail(r);
