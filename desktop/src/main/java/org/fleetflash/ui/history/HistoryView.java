@@ -78,6 +78,7 @@ public final class HistoryView extends VBox {
     private final TableView<HistoryRow> table = new TableView<>(rows);
     private final Label status = new Label();
     private final Label problem = new Label();
+    private final Label exportMessage = new Label();
     private final ComboBox<String> outcome = new ComboBox<>();
     private final TextField router = new TextField();
     private final TextField batch = new TextField();
@@ -192,10 +193,12 @@ public final class HistoryView extends VBox {
         working.setVisible(false);
         Label exportLabel = new Label("Export what is shown:");
         exportLabel.setMinWidth(Region.USE_PREF_SIZE);
-        HBox bar = new HBox(8, status, working);
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        bar.getChildren().addAll(gap, exportLabel);
+        exportMessage.setId("historyExportMessage");
+        exportMessage.setMaxWidth(Double.MAX_VALUE);
+        exportMessage.setTooltip(new Tooltip());
+        exportMessage.getTooltip().textProperty().bind(exportMessage.textProperty());
+        HBox.setHgrow(exportMessage, Priority.ALWAYS);
+        HBox bar = new HBox(8, status, working, exportMessage, exportLabel);
         for (ReportFile.Format f : ReportFile.Format.values()) {
             Button b = new Button(f.name());
             b.setId("historyExport" + f.name());
@@ -341,7 +344,7 @@ public final class HistoryView extends VBox {
             return;
         }
         if (shown == null) {
-            status.setText("Nothing to export yet: the history is still being read.");
+            exportMessage.setText("Nothing to export yet: the history is still being read.");
             return;
         }
         String name = "fleetflash-history-" + LocalDate.now(zone) + "." + format.extension();
@@ -350,43 +353,67 @@ public final class HistoryView extends VBox {
             return;
         }
         Path target = chosen.get().toAbsolutePath().normalize();
-        if (Files.isDirectory(target)) {
-            status.setText(target + " is a folder: export again and give a file name.");
-            return;
-        }
-        boolean replace = false;
-        if (Files.exists(target)) {
-            replace = chooser.replace(getScene() == null ? null : getScene().getWindow(), target);
-            if (!replace) {
-                status.setText(target + " was kept as it is: nothing was exported.");
+        busy(true, "Checking " + target + "…");
+        background.supply(() -> Place.of(target)).whenCompleteAsync((place, failure) -> {
+            if (failure != null) {
+                done(target, Background.unwrap(failure), null);
                 return;
             }
-        }
-        if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
-            status.setText("The folder of " + target + " does not exist: export again into a folder that does.");
-            return;
-        }
-        exporting = true;
-        exports.forEach(b -> b.setDisable(true));
-        working.setVisible(true);
-        status.setText("Writing " + shown.attempts().size() + " attempt(s) as " + format.name() + " to " + target + "…");
-        ReportFile.Body body = ReportFile.body(shown, format, paper(), zone);
-        boolean overwrite = replace;
-        background.supply(() -> {
-            ReportFile.write(target, overwrite, body);
-            return target;
-        }).whenCompleteAsync((done, failure) -> {
-            exporting = false;
-            exports.forEach(b -> b.setDisable(false));
-            working.setVisible(false);
-            if (failure == null) {
-                status.setText("Exported " + shown.attempts().size() + " attempt(s) to " + target + " (" + format.name() + ").");
-                return;
+            switch (place) {
+                case FOLDER -> done(target, null, target + " is a folder: export again and give a file name.");
+                case NO_FOLDER -> done(target, null, "The folder of " + target + " does not exist: export again into a folder that does.");
+                case EXISTS -> {
+                    if (chooser.replace(getScene() == null ? null : getScene().getWindow(), target)) {
+                        write(shown, format, target, true);
+                    } else {
+                        done(target, null, target + " was kept as it is: nothing was exported.");
+                    }
+                }
+                default -> write(shown, format, target, false);
             }
-            Throwable cause = Background.unwrap(failure);
-            LOG.warn("Cannot export the history to {}", target, cause);
-            status.setText(exportFailure(target, cause));
         }, Platform::runLater);
+    }
+
+    /** Where an export would go, as found on a background thread. */
+    private enum Place {
+        FREE, EXISTS, FOLDER, NO_FOLDER;
+
+        static Place of(Path target) {
+            if (Files.isDirectory(target)) {
+                return FOLDER;
+            }
+            if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
+                return NO_FOLDER;
+            }
+            return Files.exists(target) ? EXISTS : FREE;
+        }
+    }
+
+    private void write(Report shown, ReportFile.Format format, Path target, boolean replace) {
+        busy(true, "Writing " + shown.attempts().size() + " attempt(s) as " + format.name() + " to " + target + "…");
+        ReportFile.Body body = ReportFile.body(shown, format, paper(), zone);
+        background.supply(() -> {
+            ReportFile.write(target, replace, body);
+            return target;
+        }).whenCompleteAsync((written, failure) -> done(target, failure == null ? null : Background.unwrap(failure),
+                "Exported " + shown.attempts().size() + " attempt(s) to " + target + " (" + format.name() + ")."), Platform::runLater);
+    }
+
+    private void busy(boolean on, String message) {
+        exporting = on;
+        exports.forEach(b -> b.setDisable(on));
+        working.setVisible(on);
+        exportMessage.setText(message);
+    }
+
+    /** Ends an export: with {@code failure} as a sentence (the details go to the log), else with {@code message}. */
+    private void done(Path target, Throwable failure, String message) {
+        if (failure == null) {
+            busy(false, message);
+            return;
+        }
+        LOG.warn("Cannot export the history to {}", target, failure);
+        busy(false, exportFailure(target, failure));
     }
 
     /** One sentence for a failed export: what stopped it and what to do; nothing was written. */
