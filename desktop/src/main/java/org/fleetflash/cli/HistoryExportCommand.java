@@ -1,26 +1,16 @@
 package org.fleetflash.cli;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.fleetflash.core.history.AttemptFilter;
 import org.fleetflash.core.history.report.Report;
-import org.fleetflash.core.history.report.ReportCsv;
-import org.fleetflash.core.history.report.ReportJson;
+import org.fleetflash.core.history.report.ReportFile;
 import org.fleetflash.core.history.report.ReportPdf;
 import org.fleetflash.core.text.Sanitize;
 import picocli.CommandLine.Command;
@@ -65,12 +55,6 @@ final class HistoryExportCommand implements Callable<Integer> {
     @Option(names = "--paper", defaultValue = "a4", paramLabel = "a4|letter", description = "The PDF's page size (default: ${DEFAULT-VALUE}).")
     String paper;
 
-    /** What a format writes into the temporary file. */
-    @FunctionalInterface
-    private interface Body {
-        void write(OutputStream out) throws IOException;
-    }
-
     @Override
     public Integer call() {
         String f = format.strip().toLowerCase(Locale.ROOT);
@@ -101,17 +85,9 @@ final class HistoryExportCommand implements Callable<Integer> {
             Failures.print(err, spec, e.getMessage());
             return ExitCodes.OTHER;
         }
-        Body body = switch (f) {
-            case "csv" -> o -> {
-                Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8);
-                ReportCsv.write(report, w);
-                w.flush();
-            };
-            case "json" -> o -> o.write((ReportJson.document(report) + "\n").getBytes(StandardCharsets.US_ASCII));
-            default -> o -> ReportPdf.write(report, page, select.zone, o);
-        };
+        ReportFile.Body body = ReportFile.body(report, ReportFile.Format.valueOf(f.toUpperCase(Locale.ROOT)), page, select.zone);
         try {
-            write(target, body);
+            ReportFile.write(target, force, body);
         } catch (FileAlreadyExistsException e) {
             Failures.print(err, spec, target + " appeared while the report was written: give --force to replace it, or another --out."
                     + " Nothing was written.");
@@ -136,45 +112,5 @@ final class HistoryExportCommand implements Callable<Integer> {
             default:
                 throw new ParameterException(spec.commandLine(), "Unknown --paper '" + Sanitize.line(text, 20) + "': use a4 or letter.");
         }
-    }
-
-    /**
-     * Writes {@code body} to a temporary file beside {@code target} (owner-only), forces it to the disk, then puts it in
-     * place at once: without {@code --force} as a new link that fails if the target appeared meanwhile, with it by an
-     * atomic rename over the old file. The temporary file is removed whatever happens.
-     */
-    private void write(Path target, Body body) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream o = new BufferedOutputStream(Channels.newOutputStream(ch))) {
-                body.write(o);
-                o.flush();
-                ch.force(true);
-            }
-            if (force) {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                placeNew(tmp, target);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Puts {@code tmp} at {@code target}, which must not exist: a hard link where the file system has them. */
-    private static void placeNew(Path tmp, Path target) throws IOException {
-        try {
-            Files.createLink(target, tmp);
-            return;
-        } catch (FileAlreadyExistsException e) {
-            throw e;
-        } catch (UnsupportedOperationException | IOException e) {
-            // no hard links here (some network or FAT file systems): a rename, after checking once more
-        }
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString());
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 }

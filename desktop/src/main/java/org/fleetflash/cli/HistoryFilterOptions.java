@@ -9,10 +9,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.history.AttemptFilter;
 import org.fleetflash.core.history.History;
 import org.fleetflash.core.history.InstanceLockedException;
@@ -31,8 +28,6 @@ final class HistoryFilterOptions {
     /** The help's sentence on DATE, for every command with these options. */
     static final String DATE_HELP = "DATE is a day (2026-12-01, from its start with --since, to its end with --until), a local time "
             + "(2026-12-01T14:30) or an instant (2026-12-01T13:30:00Z); local means this computer's time zone.";
-
-    private static final Set<String> OUTCOMES = Set.of("SUCCEEDED", "FAILED_SAFE", "NEEDS_ATTENTION", "INTERRUPTED", "RUNNING");
 
     @Option(names = "--since", paramLabel = "DATE", description = "Only attempts started at or after DATE.")
     String since;
@@ -58,15 +53,16 @@ final class HistoryFilterOptions {
 
     /** What the options select, checked; a bad value is a bad command line. */
     AttemptFilter filter(CommandSpec spec) {
-        Optional<String> o = Optional.ofNullable(outcome).map(s -> s.strip().toUpperCase(Locale.ROOT));
-        if (o.isPresent() && !OUTCOMES.contains(o.get())) {
-            throw new ParameterException(spec.commandLine(), "Unknown outcome '" + Sanitize.line(outcome, 40)
-                    + "': use SUCCEEDED, FAILED_SAFE, NEEDS_ATTENTION, INTERRUPTED or RUNNING.");
+        Optional<String> o;
+        try {
+            o = Optional.ofNullable(outcome).map(AttemptFilter::outcome);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Optional<String> r = Optional.ofNullable(router);
         if (r.isPresent()) {
             try {
-                SshTarget.parse(r.get());
+                AttemptFilter.router(r.get());
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--router: " + e.getMessage());
             }
@@ -81,7 +77,7 @@ final class HistoryFilterOptions {
         try {
             if (s.length() == 10) {
                 LocalDate day = LocalDate.parse(s);
-                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
+                return endOfDay ? AttemptFilter.endOf(day, zone) : AttemptFilter.startOf(day, zone);
             }
             if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) {
                 return OffsetDateTime.parse(s).toInstant();

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Objects;
 import org.fleetflash.core.app.AppServices;
 import org.fleetflash.core.device.HostKeyStore;
-import org.fleetflash.core.history.AttemptFilter;
 import org.fleetflash.core.history.History;
 import org.fleetflash.ui.fleet.KnownRouter;
 import org.fleetflash.ui.history.AttemptSource;
@@ -33,6 +32,6 @@ public record WindowInputs(AppServices services, History store, List<KnownRouter
 
     /** Every recorded attempt (the fleet's known routers and the History tab). */
     public AttemptSource history() {
-        return () -> store.attempts(AttemptFilter.all());
+        return AttemptSource.of(store);
     }
 }

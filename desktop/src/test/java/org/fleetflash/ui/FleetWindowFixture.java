@@ -49,6 +49,11 @@ final class FleetWindowFixture implements AutoCloseable {
         return new WindowInputs(services, history, known, true);
     }
 
+    /** The inputs with the history as the application gives it (filters, details and exports work), and no fleet. */
+    WindowInputs historyInputs() {
+        return new WindowInputs(services, history, List.of(), false);
+    }
+
     SimRouter router(String name) {
         return fleet.members().stream().map(DemoFleet.Member::router).filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }

@@ -42,6 +42,11 @@ public final class ReportReader {
         return History.read(data, c -> read(c, filter, now));
     }
 
+    /** The report of {@code filter} as a read to run on a history the caller has (the window's, opened or beside). */
+    public static History.Query<Report> query(AttemptFilter filter, Instant now) {
+        return c -> read(c, filter, now);
+    }
+
     private static Report read(Connection c, AttemptFilter filter, Instant now) throws SQLException {
         c.setAutoCommit(false); // one read transaction: one state of the file, even while a writer commits beside it
         try {
