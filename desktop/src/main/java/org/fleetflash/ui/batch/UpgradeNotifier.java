@@ -20,6 +20,9 @@ public final class UpgradeNotifier {
     /** How long a success stays; one that needs attention stays until closed. */
     public static final Duration SUCCESS_SHOWN_FOR = Duration.seconds(6);
 
+    private static final String STYLESHEET = Objects.requireNonNull(UpgradeNotifier.class.getResource("/org/fleetflash/ui/progress.css"))
+            .toExternalForm();
+
     private final Window owner;
     private long shown;
 
@@ -57,11 +60,18 @@ public final class UpgradeNotifier {
     }
 
     private void show(String title, String text, boolean attention) {
-        if (!owner.isShowing()) {
+        if (!owner.isShowing() || owner.getScene() == null) {
             return;
+        }
+        // ControlsFX puts its own sheet first in the window's scene; ours comes after it, so its colours are the theme's
+        if (!owner.getScene().getStylesheets().contains(STYLESHEET)) {
+            owner.getScene().getStylesheets().add(STYLESHEET);
         }
         Notifications n = Notifications.create().owner(owner).title(title).text(text).position(Pos.BOTTOM_RIGHT)
                 .hideAfter(attention ? Duration.INDEFINITE : SUCCESS_SHOWN_FOR);
+        if (attention) {
+            n.styleClass("needs-attention");
+        }
         if (attention) {
             n.showError();
         } else {

@@ -58,6 +58,7 @@ public final class BlockGrid extends VBox {
     private Timeline timeline;
     private Snapshot shown;
     private long redraws;
+    private String title = "";
 
     /** An empty grid: no erase blocks until a plan is known. */
     public BlockGrid() {
@@ -121,10 +122,19 @@ public final class BlockGrid extends VBox {
         }
     }
 
+    /** Names the router in the counts' line ({@code tl-wdr3600-01}); empty: its {@code host:port} from the events. */
+    public void setTitle(String title) {
+        this.title = title == null ? "" : Sanitize.line(title, 96);
+        if (shown != null) {
+            show(shown);
+        }
+    }
+
     /** Draws {@code snapshot}. Call on the FX thread. */
     public void show(Snapshot snapshot) {
         shown = snapshot;
-        summary.setText(snapshot.router().isEmpty() ? snapshot.summary() : Sanitize.line(snapshot.router()) + " · " + snapshot.summary());
+        String who = title.isEmpty() ? Sanitize.line(snapshot.router(), 96) : title;
+        summary.setText(who.isEmpty() ? snapshot.summary() : who + " · " + snapshot.summary());
         ledText.setText(Sanitize.line(snapshot.ledLine()));
         ledDot.getStyleClass().removeIf(c -> c.startsWith("led-") && !c.equals("led-dot"));
         ledDot.getStyleClass().add("led-" + snapshot.led().name().toLowerCase(Locale.ROOT).replace('_', '-'));

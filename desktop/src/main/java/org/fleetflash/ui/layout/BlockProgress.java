@@ -16,7 +16,9 @@ import org.fleetflash.core.upgrade.UpgradeResult;
  * {@link UpgradeEvent}s alone: the window forwards every event of the router and draws {@link #snapshot()} a few
  * times a second ({@link BlockGrid}). No JavaFX here.
  *
- * <p>{@code Planned} sets the number of blocks, all pending; each {@code BlockFlashed} sets one block; a
+ * <p>{@code Planned} sets the number of blocks, all pending; each {@code BlockFlashed} sets one block, and an
+ * unchanged one also the pending blocks right before it (the flasher reports a run of blocks it skipped by the run's
+ * last block; a datagram that arrives late still sets its own block right); a
  * {@code Finished} past the point of no return that did not succeed turns the blocks never reported into
  * {@link BlockState#UNKNOWN} (the flash there may be old, new or half-erased); a success turns them into
  * {@link BlockState#CHECKED} (the read-back compared the whole span, but telemetry lost their datagrams). Events of
@@ -239,7 +241,15 @@ public final class BlockProgress {
         } else if (next == BlockState.FAILED && led != LedState.NONE) {
             led = LedState.ERROR;
         }
-        return set((int) b.block(), next);
+        boolean changed = set((int) b.block(), next);
+        if (next == BlockState.SAME) {
+            // the flasher reports a run of blocks it skipped (the desktop knew they equal the image) by its last block
+            // only, and works through the span in order: the pending blocks just before it are that run
+            for (int i = (int) b.block() - 1; i >= 0 && states[i] == BlockState.PENDING; i--) {
+                changed |= set(i, BlockState.SAME);
+            }
+        }
+        return changed;
     }
 
     private void finish(UpgradeResult r) {

@@ -164,6 +164,14 @@ public final class FlashLayoutView extends VBox {
         getChildren().add(getChildren().indexOf(imageFit) + 1, imageParts);
     }
 
+    /** The words on the image's bar (the spare room or the overflow) as shown, in or beside it; empty when none. */
+    public String imageBarWords() {
+        if (!getChildren().contains(imageBar)) {
+            return "";
+        }
+        return imageBar.spareWordsShown() ? imageBar.text("spare") : imageBar.text("overflow");
+    }
+
     /** The sentence under the image (fits and spare room, or too large by how much); empty when no image is shown. */
     public String imageSentence() {
         return getChildren().contains(imageFit) ? imageFit.getText() : "";
@@ -292,6 +300,8 @@ public final class FlashLayoutView extends VBox {
         private final StackPane image = piece("image-piece", "imagePiece");
         private final StackPane spare = piece("image-spare", "imageSpare");
         private final StackPane overflow = piece("image-overflow", "imageOverflow");
+        /** The spare room in words beside the area when its box is too narrow to hold them. */
+        private final Label spareNote = new Label();
 
         ImageBar() {
             getStyleClass().add("image-bar");
@@ -299,7 +309,10 @@ public final class FlashLayoutView extends VBox {
             setMinHeight(30);
             setPrefHeight(30);
             setMaxHeight(30);
-            getChildren().addAll(image, spare, overflow);
+            spareNote.setId("imageSpareNote");
+            spareNote.getStyleClass().add("image-spare-note");
+            spareNote.setManaged(false);
+            getChildren().addAll(image, spare, overflow, spareNote);
         }
 
         private static StackPane piece(String style, String id) {
@@ -323,6 +336,7 @@ public final class FlashLayoutView extends VBox {
             label(spare, "spare " + ByteSizes.human(Math.max(0, end - imageEnd)), (end - first - fits) + " bytes free");
             label(overflow, "too large by " + ByteSizes.human(Math.max(0, imageEnd - end)), (imageEnd - end) + " bytes past "
                     + ByteSizes.hex(end));
+            spareNote.setText(((Label) spare.getChildren().get(0)).getText());
             spare.setVisible(imageEnd < end);
             overflow.setVisible(imageEnd > end);
             requestLayout();
@@ -344,6 +358,11 @@ public final class FlashLayoutView extends VBox {
             return p.isVisible() ? ((Label) p.getChildren().get(0)).getText() : "";
         }
 
+        /** Whether the spare room's words are shown (in its box or beside the area). */
+        boolean spareWordsShown() {
+            return spare.isVisible() && (spare.getChildren().get(0).isVisible() || spareNote.isVisible());
+        }
+
         @Override
         protected void layoutChildren() {
             Insets in = getInsets();
@@ -354,12 +373,24 @@ public final class FlashLayoutView extends VBox {
             double xEnd = FlashScale.x(spanEnd, offsets, sizes, widths);
             double xImage = FlashScale.x(Math.min(imageEnd, spanEnd), offsets, sizes, widths);
             place(image, in, x0, xImage, h);
+            Label inside = (Label) spare.getChildren().get(0);
+            double noteWidth = spareNote.prefWidth(-1);
+            boolean noteInside = xEnd - xImage >= noteWidth + 8;
+            inside.setVisible(noteInside);
+            spareNote.setVisible(false);
             if (imageEnd < spanEnd) {
                 place(spare, in, Math.min(xImage, xEnd - 6), xEnd, h); // a few bytes spare still show
+                if (!noteInside && w - xEnd >= noteWidth + 6) {
+                    spareNote.setVisible(true);
+                    spareNote.resizeRelocate(snapPositionX(in.getLeft() + xEnd + 6), in.getTop() + (h - spareNote.prefHeight(-1)) / 2,
+                            noteWidth, spareNote.prefHeight(-1));
+                }
             } else if (imageEnd > spanEnd) {
-                double xOver = Math.max(FlashScale.x(imageEnd, offsets, sizes, widths), xEnd + 40); // one byte too many shows
-                double from = Math.min(xEnd, w - 40); // no flash after the area: the overflow covers the image's tail
-                place(overflow, in, from, Math.min(w, Math.max(xOver, from + 40)), h);
+                // one byte too many still shows, with its words
+                double least = Math.max(40, overflow.getChildren().get(0).prefWidth(-1) + 10);
+                double xOver = Math.max(FlashScale.x(imageEnd, offsets, sizes, widths), xEnd + least);
+                double from = Math.min(xEnd, w - least); // no flash after the area: the overflow covers the image's tail
+                place(overflow, in, from, Math.min(w, Math.max(xOver, from + least)), h);
             }
         }
 

@@ -210,4 +210,21 @@ class BlockProgressTest {
         assertThat(s.blocks()).isEqualTo(blocks);
         assertThat(s.summary()).isEqualTo("2048 of 2048 blocks: 1536 written, 512 unchanged");
     }
+
+    @Test
+    void aRunOfSkippedBlocksReportedByItsLastBlockFillsTheRunAndALateDatagramStillCounts() {
+        upToFlash(A1, Wdr3600.facts());
+        block(A1, 0, BlockAction.WRITTEN);
+        block(A1, 60, BlockAction.SAME); // blocks 1..60 were known to be the image's already: one report
+        Snapshot s = progress.snapshot();
+        assertThat(s.count(BlockState.SAME)).isEqualTo(60);
+        assertThat(s.state(1)).isEqualTo(BlockState.SAME);
+        assertThat(s.state(61)).isEqualTo(BlockState.PENDING);
+
+        block(A1, 63, BlockAction.WRITTEN); // 61 and 62 arrive late
+        block(A1, 64, BlockAction.SAME);
+        block(A1, 61, BlockAction.WRITTEN);
+        block(A1, 62, BlockAction.WRITTEN);
+        assertThat(progress.snapshot().summary()).isEqualTo("65 of " + plan.blocks() + " blocks: 4 written, 61 unchanged");
+    }
 }
