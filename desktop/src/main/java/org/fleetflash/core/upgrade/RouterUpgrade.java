@@ -544,7 +544,7 @@ public final class RouterUpgrade {
                             + served.sha256() + " served). Nothing was sent; start the batch again with the image you mean.");
                 }
             }
-            String led = facts.leds().contains("SYSTEM") ? "SYSTEM" : facts.leds().isEmpty() ? "" : facts.leds().get(0);
+            String led = FlasherLed.of(facts).orElse("");
             StageConf conf = new StageConf(plan, useFetch ? StageConf.Transport.FETCH : StageConf.Transport.SSH,
                     served == null ? "" : served.url(), served == null ? "" : served.password(),
                     laptopAddress.getHostAddress(), listening.port(), listening.token(), 1, led, changed);

@@ -46,7 +46,9 @@ final class TelemetryTracker {
             case PROGRESS -> {
                 sink.advanceTo(Phase.FLASH);
                 UpgradeEvent.BlockAction action = actionOf(e.fields().getOrDefault("action", ""));
-                long block = e.number("block").orElse(-1);
+                // the flasher counts blocks from 1 (TelemetryKind.PROGRESS); an UpgradeEvent.BlockFlashed names the
+                // block's index in the span, from 0 (docs/events.md)
+                long block = e.number("block").orElse(0) - 1;
                 if (block >= 0 && action != null && blocks.put(block, action) != action) {
                     sink.block(block, e.number("blocks").orElse(planBlocks), action);
                 }

@@ -2,6 +2,8 @@ package org.fleetflash.ui.layout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -13,6 +15,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.protocol.DeviceFacts;
 import org.fleetflash.agent.protocol.Partition;
 import org.fleetflash.core.text.Sanitize;
@@ -34,6 +37,9 @@ public final class FlashLayoutView extends VBox {
     private final PartitionBar bar = new PartitionBar();
     private final Label span = new Label();
     private final GridPane table = new GridPane();
+    private final ImageBar imageBar = new ImageBar();
+    private final Label imageFit = new Label();
+    private final Label imageParts = new Label();
 
     /** An empty pane that asks for a probe. */
     public FlashLayoutView() {
@@ -51,6 +57,13 @@ public final class FlashLayoutView extends VBox {
         table.getStyleClass().add("partition-table");
         table.setHgap(16);
         table.setVgap(4);
+        getStylesheets().add(Objects.requireNonNull(FlashLayoutView.class.getResource("/org/fleetflash/ui/progress.css")).toExternalForm());
+        imageFit.setId("imageFit");
+        imageFit.getStyleClass().add("image-fit");
+        imageFit.setWrapText(true);
+        imageParts.setId("imageParts");
+        imageParts.getStyleClass().add("layout-span");
+        imageParts.setWrapText(true);
         showNothing("Select a router and probe it (Ctrl+P) to see its flash layout.");
     }
 
@@ -86,6 +99,82 @@ public final class FlashLayoutView extends VBox {
                 + ByteSizes.hex(first) + " to " + ByteSizes.hex(end) + ". Hatched partitions are read-only and never written.");
         fillTable(parts, layout);
         getChildren().setAll(heading, bar, span, table);
+    }
+
+    /**
+     * Draws {@code facts}' flash with an image laid over the upgrade area from its start: what it covers, the spare
+     * room left (how many bytes free) or, when it does not fit, the part that overflows in red with "too large by N
+     * bytes" in words. Works before any plan exists, so a technician sees why an image is refused.
+     *
+     * @param imageName the image as the technician chose it (a file name)
+     * @param imageSize its size in bytes
+     */
+    public void showWithImage(String title, DeviceFacts facts, List<String> layoutNames, String imageName, long imageSize) {
+        show(title, facts, layoutNames);
+        Set<String> layout = Set.copyOf(layoutNames);
+        long first = -1;
+        long end = -1;
+        String after = null;
+        for (Partition p : facts.partitions()) {
+            if (layout.contains(p.name())) {
+                first = first < 0 ? p.offset() : Math.min(first, p.offset());
+                end = Math.max(end, p.offset() + p.size());
+            }
+        }
+        for (Partition p : facts.partitions()) {
+            if (end >= 0 && after == null && p.offset() >= end) {
+                after = p.name();
+            }
+        }
+        if (first < 0) {
+            return; // the span sentence already says the layout has no place on this flash
+        }
+        String name = Sanitize.line(imageName, 96);
+        long spanSize = end - first;
+        long spare = spanSize - imageSize;
+        String area = String.join(" + ", layoutNames);
+        imageFit.getStyleClass().removeAll("image-fits", "image-too-large");
+        if (spare >= 0) {
+            imageFit.getStyleClass().add("image-fits");
+            imageFit.setText(String.format(Locale.ROOT, "Fits: %s (%s) leaves %s spare in %s (%,d bytes free).", name,
+                    ByteSizes.human(imageSize), ByteSizes.human(spare), area, spare));
+        } else {
+            imageFit.getStyleClass().add("image-too-large");
+            imageFit.setText(String.format(Locale.ROOT, "Too large by %,d bytes: %s is %s (%,d bytes), %s hold %s (%,d bytes)%s."
+                    + " Choose an image built for this router model.", -spare, name, ByteSizes.human(imageSize), imageSize,
+                    area, ByteSizes.human(spanSize), spanSize, after == null ? "" : "; it would run into " + Sanitize.line(after, 64)));
+        }
+        imageBar.show(facts.partitions(), first, end, imageSize, name);
+        getChildren().setAll(heading, bar, imageBar, imageFit, span, table);
+    }
+
+    /**
+     * As {@link #showWithImage(String, DeviceFacts, List, String, long)} for an image that was planned: also says
+     * how much of it each partition of the layout takes.
+     */
+    public void showWithImage(String title, DeviceFacts facts, FlashPlan plan, String imageName) {
+        showWithImage(title, facts, plan.layout(), imageName, plan.imageSize());
+        List<String> shares = new ArrayList<>();
+        for (FlashPlan.Segment seg : plan.segments()) {
+            shares.add(Sanitize.line(seg.partition(), 64) + " takes " + ByteSizes.human(seg.length()) + " ("
+                    + seg.blocks(plan.eraseBlock()) + " erase blocks)");
+        }
+        imageParts.setText("Planned: " + String.join(", ", shares) + "; " + plan.blocks() + " erase blocks of "
+                + ByteSizes.human(plan.eraseBlock()) + " in all.");
+        getChildren().add(getChildren().indexOf(imageFit) + 1, imageParts);
+    }
+
+    /** The words on the image's bar (the spare room or the overflow) as shown, in or beside it; empty when none. */
+    public String imageBarWords() {
+        if (!getChildren().contains(imageBar)) {
+            return "";
+        }
+        return imageBar.spareWordsShown() ? imageBar.text("spare") : imageBar.text("overflow");
+    }
+
+    /** The sentence under the image (fits and spare room, or too large by how much); empty when no image is shown. */
+    public String imageSentence() {
+        return getChildren().contains(imageFit) ? imageFit.getText() : "";
     }
 
     /** The partition names the bar shows, left to right (what a test or a screen reader checks). */
@@ -194,6 +283,129 @@ public final class FlashLayoutView extends VBox {
         @Override
         protected double computeMinWidth(double height) {
             return 0;
+        }
+    }
+
+    /**
+     * The image laid over the bar, aligned with the partitions under it: the part that fits, the spare room after
+     * it, and what does not fit, past the upgrade area's end.
+     */
+    static final class ImageBar extends Region {
+
+        private long[] offsets = new long[0];
+        private long[] sizes = new long[0];
+        private long spanStart;
+        private long spanEnd;
+        private long imageEnd;
+        private final StackPane image = piece("image-piece", "imagePiece");
+        private final StackPane spare = piece("image-spare", "imageSpare");
+        private final StackPane overflow = piece("image-overflow", "imageOverflow");
+        /** The spare room in words beside the area when its box is too narrow to hold them. */
+        private final Label spareNote = new Label();
+
+        ImageBar() {
+            getStyleClass().add("image-bar");
+            setId("imageBar");
+            setMinHeight(30);
+            setPrefHeight(30);
+            setMaxHeight(30);
+            spareNote.setId("imageSpareNote");
+            spareNote.getStyleClass().add("image-spare-note");
+            spareNote.setManaged(false);
+            getChildren().addAll(image, spare, overflow, spareNote);
+        }
+
+        private static StackPane piece(String style, String id) {
+            Label l = new Label();
+            l.setMinWidth(0);
+            StackPane p = new StackPane(l);
+            p.getStyleClass().addAll("image-segment", style);
+            p.setId(id);
+            p.setMinWidth(0);
+            return p;
+        }
+
+        void show(List<Partition> parts, long first, long end, long imageSize, String name) {
+            offsets = parts.stream().mapToLong(Partition::offset).toArray();
+            sizes = parts.stream().mapToLong(Partition::size).toArray();
+            spanStart = first;
+            spanEnd = end;
+            imageEnd = first + imageSize;
+            long fits = Math.min(imageEnd, end) - first;
+            label(image, name + " · " + ByteSizes.human(imageSize), name + ": " + imageSize + " bytes from " + ByteSizes.hex(first));
+            label(spare, "spare " + ByteSizes.human(Math.max(0, end - imageEnd)), (end - first - fits) + " bytes free");
+            label(overflow, "too large by " + ByteSizes.human(Math.max(0, imageEnd - end)), (imageEnd - end) + " bytes past "
+                    + ByteSizes.hex(end));
+            spareNote.setText(((Label) spare.getChildren().get(0)).getText());
+            spare.setVisible(imageEnd < end);
+            overflow.setVisible(imageEnd > end);
+            requestLayout();
+        }
+
+        private static void label(StackPane p, String text, String tip) {
+            Label l = (Label) p.getChildren().get(0);
+            l.setText(text);
+            Tooltip.install(p, new Tooltip(tip));
+        }
+
+        /** The label of the part that fits, of the spare room or of the overflow. */
+        String text(String which) {
+            StackPane p = switch (which) {
+                case "image" -> image;
+                case "spare" -> spare;
+                default -> overflow;
+            };
+            return p.isVisible() ? ((Label) p.getChildren().get(0)).getText() : "";
+        }
+
+        /** Whether the spare room's words are shown (in its box or beside the area). */
+        boolean spareWordsShown() {
+            return spare.isVisible() && (spare.getChildren().get(0).isVisible() || spareNote.isVisible());
+        }
+
+        @Override
+        protected void layoutChildren() {
+            Insets in = getInsets();
+            double w = getWidth() - in.getLeft() - in.getRight();
+            double h = getHeight() - in.getTop() - in.getBottom();
+            double[] widths = FlashScale.widths(sizes, w, MIN_SEGMENT_WIDTH);
+            double x0 = FlashScale.x(spanStart, offsets, sizes, widths);
+            double xEnd = FlashScale.x(spanEnd, offsets, sizes, widths);
+            double xImage = FlashScale.x(Math.min(imageEnd, spanEnd), offsets, sizes, widths);
+            place(image, in, x0, xImage, h);
+            Label inside = (Label) spare.getChildren().get(0);
+            double noteWidth = spareNote.prefWidth(-1);
+            boolean noteInside = xEnd - xImage >= noteWidth + 8;
+            inside.setVisible(noteInside);
+            spareNote.setVisible(false);
+            if (imageEnd < spanEnd) {
+                place(spare, in, Math.min(xImage, xEnd - 6), xEnd, h); // a few bytes spare still show
+                if (!noteInside && w - xEnd >= noteWidth + 6) {
+                    spareNote.setVisible(true);
+                    spareNote.resizeRelocate(snapPositionX(in.getLeft() + xEnd + 6), in.getTop() + (h - spareNote.prefHeight(-1)) / 2,
+                            noteWidth, spareNote.prefHeight(-1));
+                }
+            } else if (imageEnd > spanEnd) {
+                // one byte too many still shows, with its words
+                double least = Math.max(40, overflow.getChildren().get(0).prefWidth(-1) + 10);
+                double xOver = Math.max(FlashScale.x(imageEnd, offsets, sizes, widths), xEnd + least);
+                double from = Math.min(xEnd, w - least); // no flash after the area: the overflow covers the image's tail
+                place(overflow, in, from, Math.min(w, Math.max(xOver, from + least)), h);
+            }
+        }
+
+        private void place(Node n, Insets in, double from, double to, double h) {
+            n.resizeRelocate(snapPositionX(in.getLeft() + from), in.getTop(), snapSizeX(Math.max(0, to - from)), h);
+        }
+
+        @Override
+        protected double computeMinWidth(double height) {
+            return 0;
+        }
+
+        @Override
+        protected double computePrefWidth(double height) {
+            return sizes.length * MIN_SEGMENT_WIDTH * 2;
         }
     }
 }

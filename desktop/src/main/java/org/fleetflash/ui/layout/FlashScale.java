@@ -60,6 +60,28 @@ public final class FlashScale {
         return w;
     }
 
+    /**
+     * Where byte {@code offset} of the flash falls on the bar: inside a partition, in proportion to its drawn width;
+     * between partitions, at the start of the next one; past the last, at the bar's end.
+     *
+     * @param offsets the partitions' offsets, in flash order
+     * @param sizes   their sizes
+     * @param widths  their drawn widths ({@link #widths})
+     */
+    public static double x(long offset, long[] offsets, long[] sizes, double[] widths) {
+        double x = 0;
+        for (int i = 0; i < offsets.length && i < widths.length; i++) {
+            if (offset <= offsets[i]) {
+                return x;
+            }
+            if (offset < offsets[i] + sizes[i]) {
+                return x + widths[i] * (offset - offsets[i]) / sizes[i];
+            }
+            x += widths[i];
+        }
+        return x;
+    }
+
     private static int countFree(boolean[] pinned) {
         int c = 0;
         for (boolean p : pinned) {

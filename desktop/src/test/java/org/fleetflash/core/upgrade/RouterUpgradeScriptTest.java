@@ -184,8 +184,8 @@ class RouterUpgradeScriptTest {
         router.knocks = List.of(r -> {
             try {
                 laptop.send(TelemetryKind.BEGIN, "blocks", "112");
-                laptop.send(TelemetryKind.PROGRESS, "block", "0", "blocks", "112", "action", "written");
-                laptop.send(TelemetryKind.PROGRESS, "block", "1", "blocks", "112", "action", "same");
+                laptop.send(TelemetryKind.PROGRESS, "block", "1", "blocks", "112", "action", "written");
+                laptop.send(TelemetryKind.PROGRESS, "block", "2", "blocks", "112", "action", "same");
                 laptop.send(TelemetryKind.DONE, "written", "11", "same", "101");
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);

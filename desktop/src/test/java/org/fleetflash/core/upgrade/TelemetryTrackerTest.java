@@ -53,11 +53,11 @@ class TelemetryTrackerTest {
     @Test
     void aLateProgressAfterDoneDoesNotMoveThePhaseBackAndARepeatedBlockIsReportedOnce() {
         send(TelemetryKind.BEGIN, "blocks", "121");
-        send(TelemetryKind.PROGRESS, "block", "0", "blocks", "121", "action", "written");
-        send(TelemetryKind.PROGRESS, "block", "0", "blocks", "121", "action", "written");
+        send(TelemetryKind.PROGRESS, "block", "1", "blocks", "121", "action", "written");
+        send(TelemetryKind.PROGRESS, "block", "1", "blocks", "121", "action", "written");
         send(TelemetryKind.VERIFY_OK);
         send(TelemetryKind.DONE, "written", "1", "same", "120");
-        send(TelemetryKind.PROGRESS, "block", "1", "blocks", "121", "action", "same");
+        send(TelemetryKind.PROGRESS, "block", "2", "blocks", "121", "action", "same");
 
         assertThat(phases).containsExactly(Phase.FLASH, Phase.VERIFY_FLASH, Phase.REBOOT);
         assertThat(blocks).containsExactly("0/121 WRITTEN", "1/121 SAME");
@@ -69,8 +69,8 @@ class TelemetryTrackerTest {
     void withoutDoneTheCountsComeFromTheBlocksAndWithoutAnyTheyAreUnknown() {
         assertThat(tracker.written()).isEqualTo(-1);
         assertThat(tracker.lastWord()).isNull();
-        send(TelemetryKind.PROGRESS, "block", "3", "action", "written");
-        send(TelemetryKind.PROGRESS, "block", "4", "action", "skipped");
+        send(TelemetryKind.PROGRESS, "block", "4", "action", "written");
+        send(TelemetryKind.PROGRESS, "block", "5", "action", "skipped");
         assertThat(tracker.written()).isEqualTo(1);
         assertThat(tracker.same()).isEqualTo(1);
         assertThat(blocks).containsExactly("3/121 WRITTEN", "4/121 SAME");
@@ -89,5 +89,14 @@ class TelemetryTrackerTest {
     void aFlasherErrorIsAWarningWithItsCodeAndWords() {
         send(TelemetryKind.ERROR, "code", "WRITE_FAILED", "text", "block 7 failed 3 tries");
         assertThat(warnings).containsExactly("The flasher reported WRITE_FAILED: block 7 failed 3 tries");
+    }
+
+    @Test
+    void theFlashersBlockNumberCountsFromOneAndTheEventsIndexFromZero() {
+        send(TelemetryKind.BEGIN, "blocks", "121");
+        send(TelemetryKind.PROGRESS, "block", "1", "blocks", "121", "action", "written"); // the span's first block
+        send(TelemetryKind.PROGRESS, "block", "121", "blocks", "121", "action", "same"); // its last
+        send(TelemetryKind.PROGRESS, "block", "0", "blocks", "121", "action", "written"); // no such block
+        assertThat(blocks).containsExactly("0/121 WRITTEN", "120/121 SAME");
     }
 }

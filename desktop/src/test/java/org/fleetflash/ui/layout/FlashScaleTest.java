@@ -39,4 +39,15 @@ class FlashScaleTest {
     void noPartitionsNoWidths() {
         assertThat(FlashScale.widths(new long[0], 500, 64)).isEmpty();
     }
+
+    @Test
+    void anOffsetFallsInItsPartitionInProportionToThatPartitionsWidth() {
+        long[] offsets = {0, 0x20000, 0x150000, 0x7d0000, 0x7e0000, 0x7f0000};
+        double[] w = FlashScale.widths(WDR3600, 1000, 64);
+        assertThat(FlashScale.x(0x20000, offsets, WDR3600, w)).isEqualTo(w[0]);
+        assertThat(FlashScale.x(0x20000 + 0x130000 / 2, offsets, WDR3600, w)).isCloseTo(w[0] + w[1] / 2, within(0.001));
+        assertThat(FlashScale.x(0x7d0000, offsets, WDR3600, w)).isCloseTo(w[0] + w[1] + w[2], within(0.001));
+        assertThat(FlashScale.x(0x800000, offsets, WDR3600, w)).as("the flash's end").isCloseTo(1000, within(0.001));
+        assertThat(FlashScale.x(0x900000, offsets, WDR3600, w)).as("past the flash").isCloseTo(1000, within(0.001));
+    }
 }

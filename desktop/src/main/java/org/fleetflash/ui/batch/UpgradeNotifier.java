@@ -1,0 +1,82 @@
+package org.fleetflash.ui.batch;
+
+import java.util.Objects;
+import javafx.application.Platform;
+import javafx.geometry.Pos;
+import javafx.stage.Window;
+import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
+import org.fleetflash.core.text.Sanitize;
+
+/**
+ * Tells the technician, in a small notification in the window's corner, that a router was upgraded or needs
+ * attention: {@code tl-wdr3600-01 upgraded to 1.2}, {@code tl-wdr3600-03 needs attention: <what to do>}. The
+ * notification belongs to the window (ControlsFX {@link Notifications} with the window as owner), never takes the
+ * keyboard focus, and disappears by itself. Nothing happens while the window is not showing (a closed window, a test
+ * that never opened one), so the engine's listeners may call it at any time from any thread.
+ */
+public final class UpgradeNotifier {
+
+    /** How long a success stays; one that needs attention stays until closed. */
+    public static final Duration SUCCESS_SHOWN_FOR = Duration.seconds(6);
+
+    private static final String STYLESHEET = Objects.requireNonNull(UpgradeNotifier.class.getResource("/org/fleetflash/ui/progress.css"))
+            .toExternalForm();
+
+    private final Window owner;
+    private long shown;
+
+    /** Notifications in {@code owner}'s corner. */
+    public UpgradeNotifier(Window owner) {
+        this.owner = Objects.requireNonNull(owner, "owner");
+    }
+
+    /** Says {@code router upgraded to version}; {@code version} may be empty when the router did not report one. */
+    public void upgraded(String router, String version) {
+        String v = version == null || version.isBlank() ? "" : " to " + Sanitize.line(version, 64);
+        post("Upgraded", Sanitize.line(router, 96) + " upgraded" + v, false);
+    }
+
+    /** Says {@code router needs attention: whatToDo}; stays until the technician closes it. */
+    public void needsAttention(String router, String whatToDo) {
+        post("Needs attention", Sanitize.line(router, 96) + " needs attention: " + Sanitize.line(whatToDo, 400), true);
+    }
+
+    /** How many notifications were shown (on the FX thread), for a test that checks a headless run shows none. */
+    public long shown() {
+        return shown;
+    }
+
+    private void post(String title, String text, boolean attention) {
+        if (Platform.isFxApplicationThread()) {
+            show(title, text, attention);
+            return;
+        }
+        try {
+            Platform.runLater(() -> show(title, text, attention));
+        } catch (IllegalStateException toolkitNotRunning) {
+            // no JavaFX toolkit (a command-line run or a unit test): nothing to show, nothing to do
+        }
+    }
+
+    private void show(String title, String text, boolean attention) {
+        if (!owner.isShowing() || owner.getScene() == null) {
+            return;
+        }
+        // ControlsFX puts its own sheet first in the window's scene; ours comes after it, so its colours are the theme's
+        if (!owner.getScene().getStylesheets().contains(STYLESHEET)) {
+            owner.getScene().getStylesheets().add(STYLESHEET);
+        }
+        Notifications n = Notifications.create().owner(owner).title(title).text(text).position(Pos.BOTTOM_RIGHT)
+                .hideAfter(attention ? Duration.INDEFINITE : SUCCESS_SHOWN_FOR);
+        if (attention) {
+            n.styleClass("needs-attention");
+        }
+        if (attention) {
+            n.showError();
+        } else {
+            n.showInformation();
+        }
+        shown++;
+    }
+}
