@@ -48,6 +48,11 @@ public final class MainWindow implements AutoCloseable {
     private final FleetViewModel fleet;
     private final FleetView fleetView;
     private final FlashLayoutView layoutView = new FlashLayoutView();
+    private final org.fleetflash.ui.layout.BlockGrid blockGrid = new org.fleetflash.ui.layout.BlockGrid();
+    private final org.fleetflash.ui.batch.ThroughputChart chart = new org.fleetflash.ui.batch.ThroughputChart();
+    /** Samples the server's rate for the chart and refreshes the totals and the log while a batch runs. */
+    private final javafx.animation.Timeline ticker = new javafx.animation.Timeline();
+    private long logShown = -2;
     private final HistoryView historyView;
     private final UpgradeViewModel upgrades;
     /** How the window asks for an image file: a file chooser, or a test's answer. */
@@ -69,6 +74,12 @@ public final class MainWindow implements AutoCloseable {
     private Button retryButton;
     @FXML
     private Label batchTotals;
+    @FXML
+    private StackPane chartHolder;
+    @FXML
+    private Tab logTab;
+    @FXML
+    private javafx.scene.control.TextArea routerLog;
     @FXML
     private ToggleButton darkToggle;
     @FXML
@@ -129,7 +140,41 @@ public final class MainWindow implements AutoCloseable {
     @FXML
     private void initialize() {
         fleetHolder.getChildren().setAll(fleetView.root());
-        layoutScroll.setContent(layoutView);
+        blockGrid.setVisible(false);
+        blockGrid.setManaged(false);
+        javafx.scene.layout.VBox flash = new javafx.scene.layout.VBox(8, layoutView, blockGrid);
+        layoutScroll.setContent(flash);
+        chartHolder.getChildren().setAll(chart);
+        upgrades.imageProperty().addListener((o, was, now) -> showCurrentLayout());
+        org.fleetflash.ui.batch.UpgradeNotifier notifier = new org.fleetflash.ui.batch.UpgradeNotifier(stage);
+        org.fleetflash.core.upgrade.FailureAdvice advice = org.fleetflash.core.upgrade.FailureAdvice.forLocale(java.util.Locale.getDefault());
+        upgrades.setOnEnded((row, result) -> {
+            String who = row.nameProperty().get().isEmpty() ? row.address() : row.nameProperty().get();
+            if (result.outcome() == org.fleetflash.core.upgrade.Outcome.SUCCEEDED
+                    && result.code() != org.fleetflash.core.upgrade.FailureCode.UP_TO_DATE) {
+                notifier.upgraded(who, row.firmwareProperty().get());
+            } else if (result.outcome() == org.fleetflash.core.upgrade.Outcome.NEEDS_ATTENTION) {
+                notifier.needsAttention(who, advice.whatToDo(result.code()));
+            }
+            if (row == fleet.currentProperty().get()) {
+                showCurrentLayout();
+            }
+        });
+        upgrades.runningProperty().addListener((o, was, now) -> {
+            if (now) {
+                chart.clear();
+                chartHolder.setManaged(true);
+                chartHolder.setVisible(true);
+                ticker.play();
+                showCurrentLayout();
+            } else {
+                ticker.stop();
+                tick();
+            }
+        });
+        ticker.getKeyFrames().setAll(new javafx.animation.KeyFrame(javafx.util.Duration.millis(500), e -> tick()));
+        ticker.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        logTab.setOnSelectionChanged(e -> showLog());
         historyHolder.getChildren().setAll(historyView);
         demoBanner.setVisible(inputs.demo());
         demoBanner.setManaged(inputs.demo());
@@ -339,7 +384,38 @@ public final class MainWindow implements AutoCloseable {
         showLayout(fleet.currentProperty().get());
     }
 
+    /** Twice a second while a batch runs: the chart's sample, the totals with the rate now, the highlighted router's log. */
+    private void tick() {
+        chart.add(java.time.Instant.now(), upgrades.throughputNow());
+        upgrades.refreshTotals();
+        showLog();
+    }
+
+    /** The highlighted router's upgrade log, redrawn only when it has new lines and the Log tab shows. */
+    private void showLog() {
+        if (!logTab.isSelected()) {
+            return;
+        }
+        RouterRow row = fleet.currentProperty().get();
+        java.util.Map.Entry<Long, List<String>> log = row == null ? java.util.Map.entry(-1L, List.<String>of()) : upgrades.logOf(row);
+        if (log.getKey() == logShown && row != null) {
+            return;
+        }
+        logShown = log.getKey();
+        routerLog.setText(log.getValue().isEmpty() ? (row == null ? "Select a router to see its upgrade log."
+                : "No upgrade of " + row.address() + " in this session. Earlier ones are in the History tab.")
+                : String.join("\n", log.getValue()));
+        routerLog.positionCaret(routerLog.getLength());
+    }
+
     private void showLayout(RouterRow row) {
+        logShown = -2;
+        showLog();
+        java.util.Optional<org.fleetflash.ui.layout.BlockProgress> blocks = row == null ? java.util.Optional.empty()
+                : upgrades.blocksOf(row);
+        blockGrid.follow(blocks.orElse(null));
+        blockGrid.setVisible(blocks.isPresent());
+        blockGrid.setManaged(blocks.isPresent());
         if (row == null) {
             layoutView.showNothing("Select a router to see its flash layout.");
             return;
@@ -350,7 +426,14 @@ public final class MainWindow implements AutoCloseable {
             return;
         }
         String name = row.nameProperty().get();
-        layoutView.show((name.isEmpty() ? "" : name + " ") + row.address(), facts, FleetViewModel.DEFAULT_LAYOUT);
+        String title = (name.isEmpty() ? "" : name + " ") + row.address();
+        blockGrid.setTitle(title);
+        org.fleetflash.core.upgrade.ImageFile image = upgrades.imageProperty().get();
+        if (image == null) {
+            layoutView.show(title, facts, FleetViewModel.DEFAULT_LAYOUT);
+        } else {
+            layoutView.showWithImage(title, facts, FleetViewModel.DEFAULT_LAYOUT, image.path().getFileName().toString(), image.size());
+        }
     }
 
     @FXML
@@ -393,6 +476,11 @@ public final class MainWindow implements AutoCloseable {
         return upgrades;
     }
 
+    /** The erase-block grid under the flash layout. */
+    public org.fleetflash.ui.layout.BlockGrid blockGrid() {
+        return blockGrid;
+    }
+
     /** The History tab's content. */
     public HistoryView history() {
         return historyView;
@@ -407,6 +495,8 @@ public final class MainWindow implements AutoCloseable {
     /** Stops the window's background threads and event pump; the application's services stay open. */
     @Override
     public void close() {
+        ticker.stop();
+        blockGrid.follow(null);
         upgrades.close();
         fleet.close();
         background.close();

@@ -24,6 +24,7 @@ import org.fleetflash.core.history.AttemptFilter;
 import org.fleetflash.core.history.AttemptRecord;
 import org.fleetflash.demo.DemoFleet;
 import org.fleetflash.ui.fleet.RouterRow;
+import org.fleetflash.ui.layout.BlockProgress;
 import org.fleetflash.ui.upgrade.ConfirmSheet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -211,7 +212,17 @@ class UpgradeWindowIT {
         for (String name : List.of("tl-wdr3600-01", "tl-wdr3600-02", "tl-wdr3600-03")) {
             assertThat(fixture.router(name).runningVersion()).contains(DemoFleet.NEW_VERSION);
         }
-        assertThat(robot.lookup("#batchTotals").queryAs(Label.class).getText()).startsWith("Last batch: 3 of 3 done · 3 upgraded");
+        assertThat(robot.lookup("#batchTotals").queryAs(Label.class).getText()).startsWith("Last batch: 3 of 3 routers done: 3 upgraded");
+        // the highlighted router's erase blocks: every one of the span written or found unchanged, none pending or failed
+        robot.interact(() -> table.getSelectionModel().select(three.get(0)));
+        waitFor(() -> window.blockGrid().isVisible() && window.blockGrid().shown() != null
+                && window.blockGrid().shown().count(BlockProgress.BlockState.PENDING) == 0);
+        BlockProgress.Snapshot grid = window.blockGrid().shown();
+        assertThat(grid.blocks()).isEqualTo((0x7d0000 - 0x020000) / 0x10000);
+        assertThat(grid.count(BlockProgress.BlockState.WRITTEN) + grid.count(BlockProgress.BlockState.SAME)
+                + grid.count(BlockProgress.BlockState.CHECKED)).isEqualTo(grid.blocks());
+        assertThat(grid.count(BlockProgress.BlockState.WRITTEN)).isPositive();
+        assertThat(grid.count(BlockProgress.BlockState.FAILED)).isZero();
         List<AttemptRecord> succeeded = fixture.history.attempts(AttemptFilter.all()).stream()
                 .filter(a -> a.outcome().orElse("").equals("SUCCEEDED")).toList();
         assertThat(succeeded).extracting(AttemptRecord::router).containsExactlyInAnyOrderElementsOf(three.stream()

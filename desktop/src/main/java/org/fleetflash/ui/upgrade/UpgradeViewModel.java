@@ -32,8 +32,11 @@ import org.fleetflash.core.upgrade.ResumeCheck;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeRequest;
 import org.fleetflash.core.upgrade.UpgradeResult;
+import org.fleetflash.ui.batch.BatchLine;
+import org.fleetflash.ui.batch.ServerThroughput;
 import org.fleetflash.ui.fleet.FleetViewModel;
 import org.fleetflash.ui.fleet.RouterRow;
+import org.fleetflash.ui.layout.BlockProgress;
 import org.fleetflash.ui.support.Background;
 import org.fleetflash.ui.support.UiEventPump;
 import org.slf4j.Logger;
@@ -60,11 +63,16 @@ public final class UpgradeViewModel implements AutoCloseable {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ReadOnlyStringWrapper totals = new ReadOnlyStringWrapper(this, "totals", "");
     private final UiEventPump<RouterRow, RouterProgress.Snapshot> pump = new UiEventPump<>(this::apply);
+    private final ServerThroughput throughput = new ServerThroughput();
+    private final Map<RouterRow, BlockProgress> blocks = new HashMap<>();
+    private final Map<RouterRow, RouterLog> logs = new HashMap<>();
+    /** Per router ({@code host:port}), the image bytes it still has to download; routers not yet there count a whole image. */
+    private final Map<String, Long> toDownload = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile BatchTotals lastTotals;
     private volatile BatchRunner runner;
     private List<RouterRow> lastBatch = List.of();
     private final Map<RouterRow, UpgradeResult> lastResults = new HashMap<>();
     private Runnable afterBatch = () -> { };
-    private BiConsumer<RouterRow, UpgradeEvent> eventTap = (row, e) -> { };
     private BiConsumer<RouterRow, UpgradeResult> onEnded = (row, r) -> { };
 
     public UpgradeViewModel(Upgrades engine, FleetViewModel fleet) {
@@ -96,11 +104,6 @@ public final class UpgradeViewModel implements AutoCloseable {
     /** Called on the FX thread after a batch or a resume ended (the History tab refreshes). */
     public void setAfterBatch(Runnable r) {
         this.afterBatch = Objects.requireNonNull(r, "r");
-    }
-
-    /** Called with every engine event of a batch's router, on the engine's event thread (the flash view follows blocks). */
-    public void setEventTap(BiConsumer<RouterRow, UpgradeEvent> tap) {
-        this.eventTap = Objects.requireNonNull(tap, "tap");
     }
 
     /** Called on the FX thread when a router's upgrade ended (a notification). */
@@ -160,16 +163,25 @@ public final class UpgradeViewModel implements AutoCloseable {
             return;
         }
         Map<String, RouterRow> byRouter = new LinkedHashMap<>();
+        Map<String, BlockProgress> blocksOf = new HashMap<>();
+        Map<String, RouterLog> logOf = new HashMap<>();
         List<UpgradeRequest> requests = new ArrayList<>();
+        toDownload.clear();
+        lastTotals = null;
         for (RouterRow row : rows) {
             byRouter.put(row.address(), row);
+            blocks.put(row, new BlockProgress());
+            logs.put(row, new RouterLog());
+            blocksOf.put(row.address(), blocks.get(row));
+            logOf.put(row.address(), logs.get(row));
+            toDownload.put(row.address(), with.size());
             requests.add(request(row, with));
             row.progressProperty().set(0);
             row.statusProperty().set("waiting to start");
             row.safetyProperty().set("safe to cancel");
             row.problemProperty().set("");
         }
-        BatchRunner r = engine.batch(requests, settings, new Shown(Map.copyOf(byRouter)));
+        BatchRunner r = engine.batch(requests, settings, new Shown(Map.copyOf(byRouter), Map.copyOf(blocksOf), Map.copyOf(logOf)));
         runner = r;
         lastBatch = List.copyOf(rows);
         lastResults.clear();
@@ -183,10 +195,14 @@ public final class UpgradeViewModel implements AutoCloseable {
     /** What the engine says while the batch runs, carried to the rows. Called on the engine's event thread. */
     private final class Shown implements BatchListener {
         private final Map<String, RouterRow> rows;
+        private final Map<String, BlockProgress> blocksOf;
+        private final Map<String, RouterLog> logOf;
         private final Map<String, RouterProgress> progress = new HashMap<>();
 
-        Shown(Map<String, RouterRow> rows) {
+        Shown(Map<String, RouterRow> rows, Map<String, BlockProgress> blocksOf, Map<String, RouterLog> logOf) {
             this.rows = rows;
+            this.blocksOf = blocksOf;
+            this.logOf = logOf;
         }
 
         @Override
@@ -195,7 +211,15 @@ public final class UpgradeViewModel implements AutoCloseable {
             if (row == null) {
                 return;
             }
-            eventTap.accept(row, e);
+            blocksOf.get(e.router()).accept(e);
+            logOf.get(e.router()).add(e);
+            throughput.accept(e);
+            if (e instanceof UpgradeEvent.Transfer t && t.phase() == org.fleetflash.core.upgrade.Phase.DOWNLOAD) {
+                toDownload.put(e.router(), Math.max(0, t.total() - t.bytes()));
+            } else if (e instanceof UpgradeEvent.PhaseChanged p && p.to().compareTo(org.fleetflash.core.upgrade.Phase.DOWNLOAD) > 0
+                    || e instanceof UpgradeEvent.Finished) {
+                toDownload.put(e.router(), 0L);
+            }
             progress.computeIfAbsent(e.router(), k -> new RouterProgress()).on(e).ifPresent(s -> pump.offer(row, s));
             if (e instanceof UpgradeEvent.Finished f) {
                 Platform.runLater(() -> {
@@ -208,6 +232,7 @@ public final class UpgradeViewModel implements AutoCloseable {
         @Override
         public void onBatch(BatchEvent e) {
             if (e instanceof BatchEvent.Totals t) {
+                lastTotals = t.totals();
                 String line = totalsLine(t.totals());
                 Platform.runLater(() -> totals.set(line));
             } else if (e instanceof BatchEvent.Halted h) {
@@ -217,22 +242,34 @@ public final class UpgradeViewModel implements AutoCloseable {
         }
     }
 
-    /** {@code 2 of 3 done · 1 upgraded · 0 need attention · 1 untouched · 1 running · ETA 12 s}. */
-    static String totalsLine(BatchTotals t) {
-        StringBuilder s = new StringBuilder().append(t.finished()).append(" of ").append(t.routers()).append(" done · ")
-                .append(t.succeeded()).append(" upgraded");
-        if (t.upToDate() > 0) {
-            s.append(" (").append(t.upToDate()).append(" already up to date)");
+    /** The status bar's line: {@code 2/3 done · 2 ✓ 1 ⚠ 0 ✗ · 1.2 MB/s · ETA 12 s} (see {@link BatchLine}). */
+    private String totalsLine(BatchTotals t) {
+        long left = toDownload.values().stream().mapToLong(Long::longValue).sum();
+        return BatchLine.line(t, throughput.total(java.time.Instant.now()), left);
+    }
+
+    /** The image server's summed download rate now, in bytes per second (the throughput chart samples it). */
+    public long throughputNow() {
+        return throughput.total(java.time.Instant.now());
+    }
+
+    /** Refreshes the totals line with the current download rate (the window calls it while a batch runs). */
+    public void refreshTotals() {
+        BatchTotals t = lastTotals;
+        if (t != null && running.get()) {
+            totals.set(totalsLine(t));
         }
-        s.append(" · ").append(t.needsAttention()).append(" need attention · ").append(t.failedSafe()).append(" untouched");
-        if (t.running() > 0) {
-            s.append(" · ").append(t.running()).append(" running");
-        }
-        if (t.waiting() > 0) {
-            s.append(" · ").append(t.waiting()).append(" waiting");
-        }
-        t.eta().ifPresent(eta -> s.append(" · ETA ").append(RouterProgress.duration(eta)));
-        return s.toString();
+    }
+
+    /** The erase blocks of {@code row}'s upgrade in this session, if it had one. */
+    public java.util.Optional<BlockProgress> blocksOf(RouterRow row) {
+        return java.util.Optional.ofNullable(blocks.get(row));
+    }
+
+    /** The log lines of {@code row}'s upgrade in this session (empty without one) and a version that changes with them. */
+    public java.util.Map.Entry<Long, List<String>> logOf(RouterRow row) {
+        RouterLog log = logs.get(row);
+        return log == null ? java.util.Map.entry(-1L, List.of()) : java.util.Map.entry(log.version(), log.lines());
     }
 
     /** The row's problem first: the status cell reads it as its tooltip when the status changes. */
@@ -256,7 +293,7 @@ public final class UpgradeViewModel implements AutoCloseable {
             fleet.tell("The batch stopped unexpectedly; details are in the log file. Check the routers' rows, then Resume interrupted.");
         } else {
             BatchTotals t = result.totals();
-            totals.set("Last batch: " + totalsLine(t));
+            totals.set("Last batch: " + BatchLine.words(t));
             fleet.tell(t.needsAttention() > 0 ? t.needsAttention() + " router(s) need attention: point at their status to see what to do."
                     : t.failedSafe() > 0 ? t.failedSafe() + " router(s) were left untouched (see their status); Retry failed tries them again."
                     : "Every router of the batch is upgraded.");

@@ -39,7 +39,7 @@ public final class Upgrades {
     /** How long a resume check waits for a router still flashing on its own to come back. */
     static final Duration RESUME_WAIT = Duration.ofMinutes(5);
     /** The partitions an upgrade writes. */
-    public static final List<String> LAYOUT = List.of("kernel", "rootfs");
+    public static final List<String> LAYOUT = org.fleetflash.ui.fleet.FleetViewModel.DEFAULT_LAYOUT;
 
     private final AppServices services;
     private final History store;
