@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import org.fleetflash.core.app.AppServices;
 import org.fleetflash.core.device.HostKeyStore;
+import org.fleetflash.core.settings.SettingsStore;
 import org.fleetflash.ui.fleet.KnownRouter;
 import org.fleetflash.ui.history.AttemptSource;
 
@@ -16,12 +17,22 @@ import org.fleetflash.ui.history.AttemptSource;
  * @param history  the recorded attempts (the fleet's known routers and the History tab)
  * @param fleet    the routers to list from the start (the demo fleet)
  * @param demo     whether this is the demo: a banner says so and the login is pre-filled
+ * @param store    where the Settings tab saves
+ * @param settings the settings read at the start (those the services were started with), with what could not be read
  */
-public record WindowInputs(AppServices services, HostKeyStore hostKeys, AttemptSource history, List<KnownRouter> fleet, boolean demo) {
+public record WindowInputs(AppServices services, HostKeyStore hostKeys, AttemptSource history, List<KnownRouter> fleet, boolean demo,
+        SettingsStore store, SettingsStore.Loaded settings) {
     public WindowInputs {
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(hostKeys, "hostKeys");
         Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(settings, "settings");
         fleet = List.copyOf(fleet);
+    }
+
+    /** With the user's settings store and the settings of the services' data directory, read now. */
+    public WindowInputs(AppServices services, HostKeyStore hostKeys, AttemptSource history, List<KnownRouter> fleet, boolean demo) {
+        this(services, hostKeys, history, fleet, demo, SettingsStore.forThisUser(), SettingsStore.forThisUser().load(services.dataDirectory()));
     }
 }

@@ -1,6 +1,7 @@
 package org.fleetflash.core.app;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import org.fleetflash.core.batch.BatchSettings;
@@ -60,9 +61,19 @@ public record EngineSettings(Settings settings) {
      * @param secret the password, or the key's passphrase (empty: the key has none); copied, never kept in the settings
      */
     public Credentials login(String user, char[] secret) {
-        if (settings.identityFile().isPresent()) {
+        return login(user, settings.identityFile(), secret);
+    }
+
+    /**
+     * The login for {@code user}: with {@code keyFile} when given (as the command line's {@code --identity} makes it:
+     * the key file and where its passphrase comes from), else with {@code secret} as the password.
+     *
+     * @param secret the password, or the key's passphrase (empty: the key has none); copied
+     */
+    public static Credentials login(String user, Optional<Path> keyFile, char[] secret) {
+        if (keyFile.isPresent()) {
             KeyPassphrase passphrase = secret.length == 0 ? KeyPassphrase.NONE : KeyPassphrase.of(secret, "the login dialog");
-            return new Credentials.PrivateKey(user, settings.identityFile().get(), passphrase);
+            return new Credentials.PrivateKey(user, keyFile.get(), passphrase);
         }
         return new Credentials.Password(user, secret);
     }

@@ -11,10 +11,13 @@ import java.net.SocketException;
 @FunctionalInterface
 public interface LocalInterfaces {
 
-    /** This computer's interfaces, as the operating system lists them now. */
+    /**
+     * This computer's interfaces, as the operating system lists them now; every loopback address counts (Linux answers
+     * the whole of 127.0.0.0/8 on its loopback interface, which lists only 127.0.0.1).
+     */
     LocalInterfaces SYSTEM = address -> {
         try {
-            return NetworkInterface.getByInetAddress(address) != null;
+            return address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null;
         } catch (SocketException e) {
             return false;
         }
