@@ -88,7 +88,7 @@ public final class MainWindow implements AutoCloseable {
         this.inputs = inputs;
         this.settings = WindowSettings.load(inputs.services().dataDirectory());
         this.settingsModel = new SettingsViewModel(inputs.store(), inputs.services().dataDirectory(), carryOverTheme(inputs, settings),
-                LocalInterfaces.SYSTEM);
+                LocalInterfaces.SYSTEM, background);
         this.settingsView = new SettingsView(settingsModel);
         DeviceProber prober = new DeviceProber(inputs.services().connector());
         RouterProber probe = (target, credentials, trust) -> prober.probe(target, credentials,

@@ -149,7 +149,7 @@ class SettingsWindowIT {
         assertThat(visibleProblems(robot)).isEmpty();
 
         robot.clickOn("#settingsApply");
-        assertThat(text(robot, "#settingsMessage")).startsWith("Applied and saved.")
+        assertThat(savedMessage(robot)).startsWith("Applied and saved.")
                 .contains("the image server's address, the FTP port, the passive ports take effect when FleetFlash starts again");
         assertThat(window.batchDefaults()).isEqualTo(BatchSettings.defaults().withConcurrency(4).withCanary(1).withMaxFailures(2)
                 .withStageAllFirst(true));
@@ -207,6 +207,7 @@ class SettingsWindowIT {
         robot.clickOn("Settings");
         type(robot, "#settingsUser", router().user());
         robot.clickOn("#settingsApply");
+        assertThat(savedMessage(robot)).startsWith("Applied and saved");
         robot.clickOn("Fleet");
         probeWithDialog(robot, dialog -> {
             assertThat(robot.lookup("#userField").queryAs(TextField.class).getText()).as("the user comes from the settings")
@@ -216,8 +217,7 @@ class SettingsWindowIT {
         robot.clickOn("Settings");
         type(robot, "#settingsConcurrency", "3");
         robot.press(KeyCode.ALT, KeyCode.L).release(KeyCode.L, KeyCode.ALT); // Apply by its mnemonic
-        WaitForAsyncUtils.waitForFxEvents();
-        assertThat(text(robot, "#settingsMessage")).startsWith("Applied and saved");
+        assertThat(savedMessage(robot)).startsWith("Applied and saved");
         robot.interact(() -> stage.hide());
         session.close();
         session = null;
@@ -358,6 +358,12 @@ class SettingsWindowIT {
         robot.write(value);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(f.getText()).isEqualTo(value);
+    }
+
+    /** The message once the Apply was written (or refused). */
+    private static String savedMessage(FxRobot robot) {
+        FleetWindowIT.waitFor(() -> !robot.lookup("#settingsMessage").queryAs(Label.class).getText().startsWith("Saving"));
+        return text(robot, "#settingsMessage");
     }
 
     private static String fieldText(FxRobot robot, String query) {

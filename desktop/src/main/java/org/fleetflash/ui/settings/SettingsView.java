@@ -65,7 +65,7 @@ public final class SettingsView {
         collect(settingsScroll);
         fields.forEach(this::bind);
         settingsMessage.textProperty().bind(model.message());
-        settingsApply.disableProperty().bind(model.changed().not());
+        settingsApply.disableProperty().bind(model.changed().not().or(model.saving()));
         settingsRevert.disableProperty().bind(model.changed().not());
     }
 

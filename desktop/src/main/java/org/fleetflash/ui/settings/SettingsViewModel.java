@@ -1,13 +1,14 @@
 package org.fleetflash.ui.settings;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -22,13 +23,15 @@ import org.fleetflash.core.settings.LocalInterfaces;
 import org.fleetflash.core.settings.SettingKey;
 import org.fleetflash.core.settings.Settings;
 import org.fleetflash.core.settings.SettingsStore;
+import org.fleetflash.ui.support.Background;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Settings tab's state: the text of every field, what is wrong with it (checked as it is typed), whether it
  * differs from the settings in use, and Apply (check, save, use) and Revert. The settings in use are
- * {@link #applied()}; the rest of the window reads them from there.
+ * {@link #applied()}; the rest of the window reads them from there. Files are written on the window's background
+ * threads, one save after the other; the FX thread never waits for the disk.
  */
 public final class SettingsViewModel {
 
@@ -43,15 +46,22 @@ public final class SettingsViewModel {
     private final ReadOnlyBooleanWrapper changed = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper saving = new ReadOnlyBooleanWrapper();
     private final List<Consumer<Settings.Appearance>> themeWatchers = new ArrayList<>();
+    private final Background background;
+    /** The last save asked for: the next one starts after it, so the newest settings are written last. */
+    private CompletableFuture<?> lastSave = CompletableFuture.completedFuture(null);
 
     /**
      * @param store                where Apply writes
      * @param currentDataDirectory the data directory this window opened (its settings file is written on Apply)
      * @param loaded               the settings read at the start, with the sentences about what could not be used
+     * @param background           where the files are written
      */
-    public SettingsViewModel(SettingsStore store, Path currentDataDirectory, SettingsStore.Loaded loaded, LocalInterfaces local) {
+    public SettingsViewModel(SettingsStore store, Path currentDataDirectory, SettingsStore.Loaded loaded, LocalInterfaces local,
+            Background background) {
         this.store = Objects.requireNonNull(store, "store");
+        this.background = Objects.requireNonNull(background, "background");
         this.currentDataDirectory = Objects.requireNonNull(currentDataDirectory, "currentDataDirectory");
         this.local = Objects.requireNonNull(local, "local");
         applied.set(loaded.settings());
@@ -99,6 +109,11 @@ public final class SettingsViewModel {
         return valid.getReadOnlyProperty();
     }
 
+    /** Whether an Apply is being written. */
+    public ReadOnlyBooleanProperty saving() {
+        return saving.getReadOnlyProperty();
+    }
+
     /** One or two sentences about the last Apply (or what the start could not read). */
     public ReadOnlyStringProperty message() {
         return message.getReadOnlyProperty();
@@ -110,8 +125,8 @@ public final class SettingsViewModel {
     }
 
     /**
-     * Checks every field and, when all are good, saves and uses them; when one is bad nothing is saved and the message
-     * says so. Returns whether the settings were applied.
+     * Checks every field and, when all are good, saves them in the background and uses them once saved (the message
+     * says so); when one is bad nothing is saved and the message says why. Returns whether they are being saved.
      */
     public boolean apply() {
         Settings.Checked checked = check();
@@ -123,15 +138,24 @@ public final class SettingsViewModel {
             return false;
         }
         Settings next = checked.settings().orElseThrow();
-        Settings before = applied.get();
-        try {
-            store.save(next, currentDataDirectory);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Cannot save the settings", e);
-            message.set("Not applied: the settings could not be saved (" + e.getMessage() + "). Check that the data directory is "
-                    + "writable.");
-            return false;
-        }
+        Map<SettingKey, String> typed = typed();
+        saving.set(true);
+        message.set("Saving the settings…");
+        save(next).whenCompleteAsync((ok, failure) -> {
+            saving.set(false);
+            if (failure != null) {
+                Throwable why = Background.unwrap(failure);
+                LOG.warn("Cannot save the settings", why);
+                message.set("Not applied: the settings could not be saved (" + why.getMessage() + "). Check that the data directory"
+                        + " is writable.");
+                return;
+            }
+            applied(applied.get(), next, typed);
+        }, Platform::runLater);
+        return true;
+    }
+
+    private void applied(Settings before, Settings next, Map<SettingKey, String> typed) {
         applied.set(next);
         List<String> later = new ArrayList<>();
         Map<SettingKey, String> was = before.text();
@@ -140,11 +164,14 @@ public final class SettingsViewModel {
                 later.add(label(k));
             }
         });
-        reset(next);
+        if (typed.equals(typed())) {
+            reset(next); // the fields as the settings write them ("Dark" becomes "dark")
+        } else {
+            recheck(); // typed on while it was saved: keep that
+        }
         message.set(later.isEmpty() ? "Applied and saved; in use now."
                 : "Applied and saved. " + String.join(", ", later) + (later.size() == 1 ? " takes" : " take")
                         + " effect when FleetFlash starts again; the rest is in use now.");
-        return true;
     }
 
     /** Puts every field back to the settings in use. */
@@ -156,11 +183,11 @@ public final class SettingsViewModel {
     /** Uses {@code theme} at once and saves it (the toolbar's switch), leaving the other fields as they are. */
     public void useTheme(Settings.Appearance theme) {
         Settings next = applied.get().withTheme(theme);
-        try {
-            store.save(next, currentDataDirectory);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Cannot save the theme", e);
-        }
+        save(next).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.warn("Cannot save the theme", Background.unwrap(failure));
+            }
+        });
         applied.set(next);
         text.get(SettingKey.THEME).set(next.text().get(SettingKey.THEME));
         recheck();
@@ -187,15 +214,29 @@ public final class SettingsViewModel {
         };
     }
 
+    /** Writes {@code s} after the saves asked for before. */
+    private CompletableFuture<Settings> save(Settings s) {
+        CompletableFuture<Settings> next = lastSave.handle((r, e) -> null).thenCompose(x -> background.supply(() -> {
+            store.save(s, currentDataDirectory);
+            return s;
+        }));
+        lastSave = next;
+        return next;
+    }
+
+    private Map<SettingKey, String> typed() {
+        Map<SettingKey, String> now = new EnumMap<>(SettingKey.class);
+        text.forEach((k, p) -> now.put(k, p.get() == null ? "" : p.get()));
+        return now;
+    }
+
     private void reset(Settings s) {
         s.text().forEach((k, v) -> text.get(k).set(v));
         recheck();
     }
 
     private Settings.Checked check() {
-        Map<SettingKey, String> now = new EnumMap<>(SettingKey.class);
-        text.forEach((k, p) -> now.put(k, p.get() == null ? "" : p.get()));
-        return Settings.check(now, applied.get(), local);
+        return Settings.check(typed(), applied.get(), local);
     }
 
     private void recheck() {
