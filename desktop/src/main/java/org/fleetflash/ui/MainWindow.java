@@ -19,8 +19,8 @@ import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.fleetflash.agent.protocol.DeviceFacts;
-import org.fleetflash.core.device.DeviceProber;
 import org.fleetflash.core.batch.BatchSettings;
+import org.fleetflash.core.device.DeviceProber;
 import org.fleetflash.core.device.SshOptions;
 import org.fleetflash.core.settings.LocalInterfaces;
 import org.fleetflash.core.settings.Settings;
@@ -76,8 +76,6 @@ public final class MainWindow implements AutoCloseable {
     private ScrollPane layoutScroll;
     @FXML
     private StackPane historyHolder;
-    @FXML
-    private Tab settingsTab;
     @FXML
     private StackPane settingsHolder;
     @FXML
