@@ -1,18 +1,25 @@
 package org.fleetflash.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.fleetflash.core.app.AppServices;
+import org.fleetflash.core.app.EngineSettings;
 import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
-import org.fleetflash.core.upgrade.ImageHosting;
+import org.fleetflash.core.settings.SettingsStore;
 import org.fleetflash.ui.FleetFlashApp;
 import org.fleetflash.ui.WindowInputs;
 import org.fleetflash.ui.fleet.KnownRouter;
 
 /**
- * The window's composition root: opens the data directory's history (one FleetFlash at a time) and the
- * application's services, hands them to the window, and closes them when the window closes.
+ * The window's composition root: finds the data directory (the one named on the command line or in the environment,
+ * else the one chosen in the Settings tab, else the platform's), reads its settings, opens its history (one
+ * FleetFlash at a time) and the application's services with the image server set as the settings say, hands them to
+ * the window, and closes them when the window closes.
  */
 public final class WindowLauncher {
 
@@ -20,16 +27,79 @@ public final class WindowLauncher {
     }
 
     /**
+     * What the window runs on, opened: the history and the services over the settings' data directory. Closing it
+     * closes them.
+     */
+    public static final class Session implements AutoCloseable {
+        private final History history;
+        private final AppServices services;
+        private final WindowInputs inputs;
+
+        private Session(History history, AppServices services, WindowInputs inputs) {
+            this.history = history;
+            this.services = services;
+            this.inputs = inputs;
+        }
+
+        public WindowInputs inputs() {
+            return inputs;
+        }
+
+        public AppServices services() {
+            return services;
+        }
+
+        public History history() {
+            return history;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                services.close();
+            } finally {
+                history.close();
+            }
+        }
+    }
+
+    /**
      * Opens the window over {@code data} with {@code fleet} listed, and returns when it was closed.
      *
+     * @param data the data directory the start resolved; the platform's default gives way to the one chosen in the
+     *             Settings tab
      * @throws org.fleetflash.core.history.InstanceLockedException another FleetFlash uses the data directory
      */
     public static void run(DataDirectory data, List<KnownRouter> fleet, boolean demo)
             throws IOException, InterruptedException, FleetFlashApp.NoDisplayException {
-        data.ensureExists();
-        try (History history = History.open(data); AppServices services = AppServices.start(data.path(), ImageHosting.DEFAULT,
-                history.hostKeys())) {
-            FleetFlashApp.showAndWait(new WindowInputs(services, history, fleet, demo));
+        SettingsStore store = SettingsStore.forThisUser();
+        try (Session session = open(store.dataDirectory(data, platformDefault()), store, fleet, demo)) {
+            FleetFlashApp.showAndWait(session.inputs());
         }
+    }
+
+    /**
+     * Reads the settings of {@code data} and opens its history and the services they configure (the image server's
+     * port and passive ports; its address is the settings' {@code ftpBind}, given to each upgrade).
+     */
+    public static Session open(DataDirectory data, SettingsStore store, List<KnownRouter> fleet, boolean demo) throws IOException {
+        data.ensureExists();
+        SettingsStore.Loaded settings = store.load(data.path());
+        History history = History.open(data);
+        try {
+            AppServices services = AppServices.start(data.path(), new EngineSettings(settings.settings()).imageHosting(), history.hostKeys());
+            return new Session(history, services, new WindowInputs(services, history, fleet, demo, store, settings));
+        } catch (RuntimeException e) {
+            history.close();
+            throw e;
+        }
+    }
+
+    /** The platform's data directory, as if neither {@code --data-dir} nor {@code FLEETFLASH_DATA_DIR} were given. */
+    private static Path platformDefault() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove(DataDirectory.ENV);
+        return DataDirectory.resolve(Optional.empty(), env, System.getProperty("os.name", ""), Path.of(System.getProperty("user.home")))
+                .path();
     }
 }

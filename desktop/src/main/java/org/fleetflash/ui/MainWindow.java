@@ -1,5 +1,6 @@
 package org.fleetflash.ui;
 
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import javafx.fxml.FXML;
@@ -18,8 +19,12 @@ import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.device.DeviceProber;
 import org.fleetflash.core.device.SshOptions;
+import org.fleetflash.core.settings.LocalInterfaces;
+import org.fleetflash.core.settings.Settings;
+import org.fleetflash.core.settings.SettingsStore;
 import org.fleetflash.ui.fleet.AddRouterDialog;
 import org.fleetflash.ui.fleet.FleetView;
 import org.fleetflash.ui.fleet.FleetViewModel;
@@ -28,6 +33,8 @@ import org.fleetflash.ui.fleet.RouterProber;
 import org.fleetflash.ui.fleet.RouterRow;
 import org.fleetflash.ui.history.HistoryView;
 import org.fleetflash.ui.layout.FlashLayoutView;
+import org.fleetflash.ui.settings.SettingsView;
+import org.fleetflash.ui.settings.SettingsViewModel;
 import org.fleetflash.ui.support.Background;
 import org.fleetflash.ui.support.Views;
 import org.fleetflash.ui.upgrade.ConfirmSheet;
@@ -36,7 +43,7 @@ import org.fleetflash.ui.upgrade.Upgrades;
 
 /**
  * The application's one window: the toolbar, the demo banner, the Fleet tab (the router table over the selected
- * router's flash layout), the History tab and the status bar. It wires the screens to their view models and owns
+ * router's flash layout), the History tab, the Settings tab and the status bar. It wires the screens to their view models and owns
  * the background threads; closing it stops them (the services stay the caller's).
  */
 public final class MainWindow implements AutoCloseable {
@@ -57,6 +64,8 @@ public final class MainWindow implements AutoCloseable {
     private final UpgradeViewModel upgrades;
     /** How the window asks for an image file: a file chooser, or a test's answer. */
     private ImagePicker imagePicker = this::pickImageFile;
+    private final SettingsViewModel settingsModel;
+    private final SettingsView settingsView;
     private final Scene scene;
     private final javafx.beans.value.ChangeListener<DeviceFacts> factsChanged = (o, was, now) -> showCurrentLayout();
 
@@ -95,19 +104,24 @@ public final class MainWindow implements AutoCloseable {
     @FXML
     private StackPane historyHolder;
     @FXML
+    private StackPane settingsHolder;
+    @FXML
     private Label message;
 
     private MainWindow(Stage stage, WindowInputs inputs) {
         this.stage = stage;
         this.inputs = inputs;
         this.settings = WindowSettings.load(inputs.services().dataDirectory());
+        this.settingsModel = new SettingsViewModel(inputs.store(), inputs.services().dataDirectory(), carryOverTheme(inputs, settings),
+                LocalInterfaces.SYSTEM, background);
+        this.settingsView = new SettingsView(settingsModel);
         DeviceProber prober = new DeviceProber(inputs.services().connector());
-        RouterProber probe = (target, credentials, trust) ->
-                prober.probe(target, credentials, SshOptions.DEFAULTS.withAcceptNewHostKey(trust), inputs.hostKeys()).facts();
+        RouterProber probe = (target, credentials, trust) -> prober.probe(target, credentials,
+                settingsModel.engine().ssh(SshOptions.DEFAULTS.withAcceptNewHostKey(trust)), inputs.hostKeys()).facts();
         this.fleet = new FleetViewModel(probe, inputs.hostKeys(), inputs.history(), background);
         this.fleetView = new FleetView(fleet);
         this.historyView = new HistoryView(inputs.history(), background);
-        this.upgrades = new UpgradeViewModel(new Upgrades(inputs.services(), inputs.store()), fleet);
+        this.upgrades = new UpgradeViewModel(new Upgrades(inputs.services(), inputs.records(), settingsModel::engine), fleet);
         Parent root = Views.load(this, "MainWindow.fxml");
         this.scene = new Scene(root);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
@@ -117,8 +131,9 @@ public final class MainWindow implements AutoCloseable {
     /** Builds the window on {@code stage} and shows it; the table has the focus. Call on the FX thread. */
     public static MainWindow open(Stage stage, WindowInputs inputs) {
         MainWindow w = new MainWindow(stage, inputs);
-        w.settings.theme().apply();
-        w.darkToggle.setSelected(w.settings.theme() == Theme.DARK);
+        Theme theme = Theme.of(w.settingsModel.applied().get().theme());
+        theme.apply();
+        w.darkToggle.setSelected(theme == Theme.DARK);
         stage.setTitle(inputs.demo() ? "FleetFlash — demo fleet" : "FleetFlash");
         stage.setScene(w.scene);
         w.settings.place(stage);
@@ -176,6 +191,16 @@ public final class MainWindow implements AutoCloseable {
         ticker.setCycleCount(javafx.animation.Animation.INDEFINITE);
         logTab.setOnSelectionChanged(e -> showLog());
         historyHolder.getChildren().setAll(historyView);
+        settingsHolder.getChildren().setAll(settingsView.root());
+        settingsModel.onTheme(a -> {
+            Theme.of(a).apply();
+            darkToggle.setSelected(a == Settings.Appearance.DARK);
+        });
+        settingsModel.applied().addListener((o, was, now) -> {
+            if (was != null && (!was.user().equals(now.user()) || !was.identityFile().equals(now.identityFile()))) {
+                fleet.forgetLogin(); // the next probe asks with the new user or key
+            }
+        });
         demoBanner.setVisible(inputs.demo());
         demoBanner.setManaged(inputs.demo());
         message.textProperty().bind(fleet.messageProperty());
@@ -185,6 +210,9 @@ public final class MainWindow implements AutoCloseable {
         fleet.load(inputs.fleet());
         fleet.tell(inputs.fleet().isEmpty() ? "Add a router by its address (Ctrl+N), then probe it (Ctrl+P)."
                 : inputs.fleet().size() + " routers listed. Check some (or highlight one) and press Probe (Ctrl+P).");
+        if (!inputs.settings().notes().isEmpty()) {
+            fleet.tell(inputs.settings().notes().get(0) + " See the Settings tab.");
+        }
         historyView.refresh();
         upgrades.setAfterBatch(historyView::refresh);
         imageLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(this::imageText, upgrades.imageProperty(),
@@ -278,8 +306,9 @@ public final class MainWindow implements AutoCloseable {
             return true;
         }
         Optional<RouterRow> demo = rows.stream().filter(r -> r.demoUser().isPresent()).findFirst();
-        LoginDialog dialog = new LoginDialog(stage, demo.flatMap(RouterRow::demoUser).orElse("root"),
-                demo.flatMap(RouterRow::demoPassword).orElse(""), inputs.demo());
+        Settings in = settingsModel.applied().get();
+        LoginDialog dialog = new LoginDialog(stage, demo.flatMap(RouterRow::demoUser).orElse(in.user()),
+                in.identityFile().isPresent() ? "" : demo.flatMap(RouterRow::demoPassword).orElse(""), inputs.demo(), in.identityFile());
         Optional<LoginDialog.Answer> answer = dialog.showAndWait();
         answer.ifPresent(a -> fleet.useLogin(a.credentials(), a.trustNewHostKeys()));
         return answer.isPresent();
@@ -313,7 +342,7 @@ public final class MainWindow implements AutoCloseable {
         if (!ensureLogin(rows)) {
             return;
         }
-        ConfirmSheet sheet = new ConfirmSheet(stage, rows, image, Upgrades.LAYOUT, org.fleetflash.core.batch.BatchSettings.defaults());
+        ConfirmSheet sheet = new ConfirmSheet(stage, rows, image, Upgrades.LAYOUT, batchDefaults());
         for (ConfirmSheet.Item item : sheet.items()) {
             upgrades.preflight(item.row(), image).whenCompleteAsync((result, failure) -> {
                 if (failure == null) {
@@ -458,12 +487,36 @@ public final class MainWindow implements AutoCloseable {
     void onTheme() {
         Theme t = darkToggle.isSelected() ? Theme.DARK : Theme.LIGHT;
         t.apply();
-        settings.theme(t);
+        settingsModel.useTheme(t.appearance());
+    }
+
+    /** The settings read at the start; while none were ever saved, with the theme the window kept before. */
+    private static SettingsStore.Loaded carryOverTheme(WindowInputs inputs, WindowSettings window) {
+        SettingsStore.Loaded loaded = inputs.settings();
+        if (Files.exists(inputs.services().dataDirectory().resolve(SettingsStore.SETTINGS_FILE))) {
+            return loaded;
+        }
+        return new SettingsStore.Loaded(loaded.settings().withTheme(window.theme().appearance()), loaded.notes());
     }
 
     /** The fleet's view model (for the tests and the screens that come later). */
     public FleetViewModel fleet() {
         return fleet;
+    }
+
+    /** The Settings tab's view model: the settings in use ({@code applied()}), Apply and Revert. */
+    public SettingsViewModel settings() {
+        return settingsModel;
+    }
+
+    /** A batch's defaults from the settings in use, for the upgrade flow. */
+    public BatchSettings batchDefaults() {
+        return settingsModel.batchDefaults();
+    }
+
+    /** The Settings tab's controls. */
+    public SettingsView settingsView() {
+        return settingsView;
     }
 
     /** The flash layout pane. */

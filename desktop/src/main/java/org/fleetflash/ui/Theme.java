@@ -18,6 +18,16 @@ public enum Theme {
         this.userAgentStylesheet = userAgentStylesheet;
     }
 
+    /** The look the settings name. */
+    public static Theme of(org.fleetflash.core.settings.Settings.Appearance appearance) {
+        return appearance == org.fleetflash.core.settings.Settings.Appearance.DARK ? DARK : LIGHT;
+    }
+
+    /** This look as the settings name it. */
+    public org.fleetflash.core.settings.Settings.Appearance appearance() {
+        return this == DARK ? org.fleetflash.core.settings.Settings.Appearance.DARK : org.fleetflash.core.settings.Settings.Appearance.LIGHT;
+    }
+
     /** Makes this the look of every window of the application. Call on the FX thread. */
     public void apply() {
         Application.setUserAgentStylesheet(userAgentStylesheet);

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The window's place, size and theme, kept in {@code window.properties} in the data directory (mode 600) so the
- * next start opens where the technician left it. A place that is no longer on any screen (a monitor unplugged) is
+ * The window's place and size, kept in {@code window.properties} in the data directory (mode 600) so the next start
+ * opens where the technician left it. The theme is one of the settings ({@code settings.properties}); the one this
+ * file held before is only read, to carry it over. A place that is no longer on any screen (a monitor unplugged) is
  * ignored; a missing or damaged file means the defaults.
  */
 public final class WindowSettings {
@@ -49,13 +50,9 @@ public final class WindowSettings {
         return s;
     }
 
-    /** The theme last chosen (light the first time). */
+    /** The theme this file held before the settings kept it (light when none): carried over while there are no settings yet. */
     public Theme theme() {
         return "DARK".equals(values.getProperty("theme")) ? Theme.DARK : Theme.LIGHT;
-    }
-
-    public void theme(Theme theme) {
-        values.setProperty("theme", theme.name());
     }
 
     /** Gives {@code stage} the remembered size and place, or the default size centred, always within a screen. */
@@ -99,7 +96,7 @@ public final class WindowSettings {
             Files.deleteIfExists(tmp);
             DataDirectory.createOwnerOnlyFile(tmp);
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                values.store(out, "FleetFlash window: place, size, theme");
+                values.store(out, "FleetFlash window: place and size");
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {

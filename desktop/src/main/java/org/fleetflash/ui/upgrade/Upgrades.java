@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.fleetflash.core.app.AppServices;
+import org.fleetflash.core.app.EngineSettings;
 import org.fleetflash.core.batch.BatchListener;
 import org.fleetflash.core.batch.BatchRunner;
 import org.fleetflash.core.batch.BatchSettings;
@@ -44,17 +45,25 @@ public final class Upgrades {
     private final AppServices services;
     private final History store;
     private final Path backups;
+    private final java.util.function.Supplier<EngineSettings> settings;
 
-    public Upgrades(AppServices services, History store) {
+    /** @param settings the settings as applied now (SSH deadlines, the address routers download from) */
+    public Upgrades(AppServices services, History store, java.util.function.Supplier<EngineSettings> settings) {
         this.services = Objects.requireNonNull(services, "services");
         this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.backups = DataDirectory.forThisUser(Optional.of(services.dataDirectory())).backups();
     }
 
     /** The request to upgrade {@code target} with {@code image} over {@link #LAYOUT}. */
     public UpgradeRequest request(SshTarget target, Credentials credentials, boolean trustNewHostKeys, Path image) {
-        return new UpgradeRequest(target, credentials, SshOptions.DEFAULTS.withAcceptNewHostKey(trustNewHostKeys), store.hostKeys(),
-                image, LAYOUT, Optional.empty(), UpgradeRequest.Transport.AUTO, UpgradeRequest.DEFAULT_RETURN_TIMEOUT, backups);
+        EngineSettings now = settings.get();
+        return new UpgradeRequest(target, credentials, ssh(now, trustNewHostKeys), store.hostKeys(), image, LAYOUT, now.bindAddress(),
+                UpgradeRequest.Transport.AUTO, UpgradeRequest.DEFAULT_RETURN_TIMEOUT, backups);
+    }
+
+    private static SshOptions ssh(EngineSettings now, boolean trustNewHostKeys) {
+        return now.ssh(SshOptions.DEFAULTS.withAcceptNewHostKey(trustNewHostKeys));
     }
 
     /** The upgrade's own checks of {@code request}, changing nothing on the router and recording nothing. */
@@ -79,7 +88,7 @@ public final class Upgrades {
     /** Checks one interrupted attempt on its router and records what was found (see {@code fleetflash resume}). */
     public ResumeCheck.Finding resume(InterruptedAttempt attempt, Function<RouterId, Credentials> credentials, boolean trustNewHostKeys)
             throws InterruptedException {
-        ResumeCheck check = new ResumeCheck(services.connector(), credentials, SshOptions.DEFAULTS.withAcceptNewHostKey(trustNewHostKeys),
+        ResumeCheck check = new ResumeCheck(services.connector(), credentials, ssh(settings.get(), trustNewHostKeys),
                 store.hostKeys(), RESUME_WAIT, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
         ResumeCheck.Finding f = check.check(attempt);
         store.writer().resumed(attempt.attemptId(), f, Instant.now());
