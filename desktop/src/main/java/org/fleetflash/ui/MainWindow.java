@@ -28,6 +28,11 @@ import org.fleetflash.ui.fleet.RouterProber;
 import org.fleetflash.ui.fleet.RouterRow;
 import org.fleetflash.ui.history.HistoryView;
 import org.fleetflash.ui.layout.FlashLayoutView;
+import org.fleetflash.ui.scan.FleetMerge;
+import org.fleetflash.ui.scan.IdentifyAction;
+import org.fleetflash.ui.scan.ScanDialog;
+import org.fleetflash.ui.scan.ScanTargets;
+import org.fleetflash.ui.scan.ScanViewModel;
 import org.fleetflash.ui.support.Background;
 import org.fleetflash.ui.support.Views;
 
@@ -48,6 +53,10 @@ public final class MainWindow implements AutoCloseable {
     private final HistoryView historyView;
     private final Scene scene;
     private final javafx.beans.value.ChangeListener<DeviceFacts> factsChanged = (o, was, now) -> showCurrentLayout();
+    /** Scan and Identify (decision 0013): the scan starts and stops its job on a thread of its own, never queued behind probes. */
+    private final Background scanBackground = Background.threads("fleetflash-ui-scan", 1);
+    private final IdentifyAction identify;
+    private ScanDialog scanDialog;
 
     @FXML
     private Button addButton;
@@ -80,6 +89,9 @@ public final class MainWindow implements AutoCloseable {
         this.fleet = new FleetViewModel(probe, inputs.hostKeys(), inputs.history(), background);
         this.fleetView = new FleetView(fleet);
         this.historyView = new HistoryView(inputs.history(), background);
+        org.fleetflash.core.device.RouterIdentify blinker = new org.fleetflash.core.device.RouterIdentify(inputs.services().connector());
+        this.identify = new IdentifyAction(fleet, background, (target, credentials, trust, seconds, started) -> blinker.identify(target,
+                credentials, SshOptions.DEFAULTS.withAcceptNewHostKey(trust), inputs.hostKeys(), seconds, started));
         Parent root = Views.load(this, "MainWindow.fxml");
         this.scene = new Scene(root);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
@@ -133,6 +145,8 @@ public final class MainWindow implements AutoCloseable {
     private void installAccelerators() {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN), this::onProbe);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), this::onAdd);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), this::onScan);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN), this::onIdentify);
     }
 
     /** Draws the highlighted row's flash, and again whenever a probe gives that row new facts. */
@@ -177,17 +191,52 @@ public final class MainWindow implements AutoCloseable {
             fleet.tell("Check the routers to probe, or highlight one, then press Probe.");
             return;
         }
+        if (!haveLogin(rows)) {
+            return;
+        }
+        fleet.probe(rows);
+    }
+
+    /** Asks for the session's login if none is kept yet (pre-filled from a demo router of {@code rows}); false if refused. */
+    private boolean haveLogin(List<RouterRow> rows) {
         if (fleet.login().isEmpty()) {
             Optional<RouterRow> demo = rows.stream().filter(r -> r.demoUser().isPresent()).findFirst();
             LoginDialog dialog = new LoginDialog(stage, demo.flatMap(RouterRow::demoUser).orElse("root"),
                     demo.flatMap(RouterRow::demoPassword).orElse(""), inputs.demo());
             Optional<LoginDialog.Answer> answer = dialog.showAndWait();
             if (answer.isEmpty()) {
-                return;
+                return false;
             }
             fleet.useLogin(answer.get().credentials(), answer.get().trustNewHostKeys());
         }
-        fleet.probe(rows);
+        return true;
+    }
+
+    /** Opens the Scan window (or brings it forward), prefilled; nothing is scanned before its Start. */
+    @FXML
+    void onScan() {
+        if (scanDialog != null && scanDialog.stage().isShowing()) {
+            scanDialog.stage().toFront();
+            return;
+        }
+        ScanViewModel model = new ScanViewModel(scanBackground, new FleetMerge(fleet));
+        scanDialog = new ScanDialog(stage, model, Theme.APP_STYLESHEET);
+        scanBackground.supply(() -> ScanTargets.suggest(inputs.fleet(), inputs.demo(), ScanTargets::laptopSubnets))
+                .thenAcceptAsync(model::prefill, javafx.application.Platform::runLater);
+        scanDialog.show();
+    }
+
+    /** Blinks the LED of the checked routers, or of the highlighted one. */
+    @FXML
+    void onIdentify() {
+        List<RouterRow> rows = fleet.actionRows();
+        if (rows.isEmpty()) {
+            fleet.tell("Check the routers to identify, or highlight one, then press Identify.");
+            return;
+        }
+        if (haveLogin(rows)) {
+            identify.identify(rows);
+        }
     }
 
     @FXML
@@ -218,10 +267,26 @@ public final class MainWindow implements AutoCloseable {
         onTheme();
     }
 
+    /** The Scan window last opened, if any (for the tests). */
+    public Optional<ScanDialog> scanDialog() {
+        return Optional.ofNullable(scanDialog);
+    }
+
+    /** The Identify action (for the tests: how long an LED blinks). */
+    public IdentifyAction identifyAction() {
+        return identify;
+    }
+
     /** Stops the window's background threads and event pump; the application's services stay open. */
     @Override
     public void close() {
+        if (scanDialog != null) {
+            scanDialog.stage().hide();
+            scanDialog.model().close();
+        }
+        identify.close();
         fleet.close();
         background.close();
+        scanBackground.close();
     }
 }

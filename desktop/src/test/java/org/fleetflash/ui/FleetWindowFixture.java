@@ -45,6 +45,15 @@ final class FleetWindowFixture implements AutoCloseable {
         return new WindowInputs(services, history.hostKeys(), () -> history.attempts(AttemptFilter.all()), known, true);
     }
 
+    /** The window's inputs listing only the demo routers {@code listed} accepts (the others are there for a scan to find). */
+    WindowInputs inputs(java.util.function.Predicate<DemoFleet.Member> listed) {
+        WindowInputs all = inputs();
+        java.util.Set<SshTarget> keep = fleet.members().stream().filter(listed)
+                .map(m -> new SshTarget(m.router().address(), m.router().port())).collect(java.util.stream.Collectors.toSet());
+        return new WindowInputs(all.services(), all.hostKeys(), all.history(),
+                all.fleet().stream().filter(k -> keep.contains(k.target())).toList(), all.demo());
+    }
+
     SimRouter router(String name) {
         return fleet.members().stream().map(DemoFleet.Member::router).filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
