@@ -221,6 +221,24 @@ class ScanAndIdentifyIT {
         assertThat(Duration.between(seen.get(0).at(), seen.get(1).at())).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
     }
 
+    @Test
+    void identifyingARouterThatDoesNotAnswerIsOneSentence(FxRobot robot) throws Exception {
+        String nobody = "127.0.51.40";
+        RouterRow row = WaitForAsyncUtils.asyncFx(() -> window.fleet().add(new org.fleetflash.core.device.SshTarget(nobody, PORT)))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        robot.clickOn("#identifyButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.PasswordField password = robot.lookup("#passwordField").queryAs(javafx.scene.control.PasswordField.class);
+        robot.interact(() -> password.setText("any"));
+        robot.clickOn("#loginOk");
+        FleetWindowIT.waitFor(() -> row.statusProperty().get().equals(IdentifyAction.FAILED));
+
+        String sentence = "Router " + nobody + ":" + PORT + " could not be reached: check that it is powered on and on this network,"
+                + " then identify again.";
+        assertThat(row.problemProperty().get()).isEqualTo(sentence);
+        assertThat(robot.lookup("#message").queryAs(Label.class).getText()).isEqualTo(sentence).doesNotContain("Exception");
+    }
+
     private void openScan(FxRobot robot) {
         robot.interact(() -> FleetWindowIT.fleetTable(robot).requestFocus());
         robot.press(KeyCode.CONTROL, KeyCode.F).release(KeyCode.F, KeyCode.CONTROL);
