@@ -35,6 +35,11 @@ import org.fleetflash.ui.history.HistoryView;
 import org.fleetflash.ui.layout.FlashLayoutView;
 import org.fleetflash.ui.settings.SettingsView;
 import org.fleetflash.ui.settings.SettingsViewModel;
+import org.fleetflash.ui.scan.FleetMerge;
+import org.fleetflash.ui.scan.IdentifyAction;
+import org.fleetflash.ui.scan.ScanDialog;
+import org.fleetflash.ui.scan.ScanTargets;
+import org.fleetflash.ui.scan.ScanViewModel;
 import org.fleetflash.ui.support.Background;
 import org.fleetflash.ui.support.Views;
 import org.fleetflash.ui.upgrade.ConfirmSheet;
@@ -68,6 +73,10 @@ public final class MainWindow implements AutoCloseable {
     private final SettingsView settingsView;
     private final Scene scene;
     private final javafx.beans.value.ChangeListener<DeviceFacts> factsChanged = (o, was, now) -> showCurrentLayout();
+    /** Scan and Identify (decision 0015): the scan starts and stops its job on a thread of its own, never queued behind probes. */
+    private final Background scanBackground = Background.threads("fleetflash-ui-scan", 1);
+    private final IdentifyAction identify;
+    private ScanDialog scanDialog;
 
     @FXML
     private Button addButton;
@@ -122,6 +131,9 @@ public final class MainWindow implements AutoCloseable {
         this.fleetView = new FleetView(fleet);
         this.historyView = new HistoryView(inputs.history(), background);
         this.upgrades = new UpgradeViewModel(new Upgrades(inputs.services(), inputs.records(), settingsModel::engine), fleet);
+        org.fleetflash.core.device.RouterIdentify blinker = new org.fleetflash.core.device.RouterIdentify(inputs.services().connector());
+        this.identify = new IdentifyAction(fleet, background, (target, credentials, trust, seconds, started) -> blinker.identify(target,
+                credentials, SshOptions.DEFAULTS.withAcceptNewHostKey(trust), inputs.hostKeys(), seconds, started));
         Parent root = Views.load(this, "MainWindow.fxml");
         this.scene = new Scene(root);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
@@ -234,6 +246,8 @@ public final class MainWindow implements AutoCloseable {
     private void installAccelerators() {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN), this::onProbe);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), this::onAdd);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), this::onScan);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN), this::onIdentify);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::onChooseImage);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN), this::onUpgrade);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), this::onRetry);
@@ -483,6 +497,33 @@ public final class MainWindow implements AutoCloseable {
         }
     }
 
+    /** Opens the Scan window (or brings it forward), prefilled; nothing is scanned before its Start. */
+    @FXML
+    void onScan() {
+        if (scanDialog != null && scanDialog.stage().isShowing()) {
+            scanDialog.stage().toFront();
+            return;
+        }
+        ScanViewModel model = new ScanViewModel(scanBackground, new FleetMerge(fleet));
+        scanDialog = new ScanDialog(stage, model, Theme.APP_STYLESHEET);
+        scanBackground.supply(() -> ScanTargets.suggest(inputs.fleet(), inputs.demo(), ScanTargets::laptopSubnets))
+                .thenAcceptAsync(model::prefill, javafx.application.Platform::runLater);
+        scanDialog.show();
+    }
+
+    /** Blinks the LED of the checked routers, or of the highlighted one. */
+    @FXML
+    void onIdentify() {
+        List<RouterRow> rows = fleet.actionRows();
+        if (rows.isEmpty()) {
+            fleet.tell("Check the routers to identify, or highlight one, then press Identify.");
+            return;
+        }
+        if (ensureLogin(rows)) {
+            identify.identify(rows);
+        }
+    }
+
     @FXML
     void onTheme() {
         Theme t = darkToggle.isSelected() ? Theme.DARK : Theme.LIGHT;
@@ -545,13 +586,29 @@ public final class MainWindow implements AutoCloseable {
         onTheme();
     }
 
+    /** The Scan window last opened, if any (for the tests). */
+    public Optional<ScanDialog> scanDialog() {
+        return Optional.ofNullable(scanDialog);
+    }
+
+    /** The Identify action (for the tests: how long an LED blinks). */
+    public IdentifyAction identifyAction() {
+        return identify;
+    }
+
     /** Stops the window's background threads and event pump; the application's services stay open. */
     @Override
     public void close() {
         ticker.stop();
         blockGrid.follow(null);
         upgrades.close();
+        if (scanDialog != null) {
+            scanDialog.stage().hide();
+            scanDialog.model().close();
+        }
+        identify.close();
         fleet.close();
         background.close();
+        scanBackground.close();
     }
 }

@@ -31,11 +31,6 @@ public record WindowInputs(AppServices services, History records, List<KnownRout
         fleet = List.copyOf(fleet);
     }
 
-    /** With the user's settings store and the settings of the services' data directory, read now. */
-    public WindowInputs(AppServices services, History records, List<KnownRouter> fleet, boolean demo) {
-        this(services, records, fleet, demo, SettingsStore.forThisUser(), SettingsStore.forThisUser().load(services.dataDirectory()));
-    }
-
     /** The pinned host keys the probes and upgrades check against and pin into. */
     public HostKeyStore hostKeys() {
         return records.hostKeys();

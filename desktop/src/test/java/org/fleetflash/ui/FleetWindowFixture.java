@@ -20,11 +20,14 @@ final class FleetWindowFixture implements AutoCloseable {
     final DemoFleet fleet;
     final History history;
     final AppServices services;
+    /** The settings' configuration folder: under the test's home, not the user's. */
+    final Path config;
 
-    private FleetWindowFixture(DemoFleet fleet, History history, AppServices services) {
+    private FleetWindowFixture(DemoFleet fleet, History history, AppServices services, Path config) {
         this.fleet = fleet;
         this.history = history;
         this.services = services;
+        this.config = config;
     }
 
     static FleetWindowFixture start(Path home, String firstAddress, int port) throws IOException {
@@ -36,7 +39,8 @@ final class FleetWindowFixture implements AutoCloseable {
         DemoFleet fleet = DemoFleet.start(home.resolve("demo-fleet"), firstAddress, port, fastFlash);
         DataDirectory data = DataDirectory.forThisUser(Optional.of(home.resolve("data")));
         History history = History.open(data);
-        return new FleetWindowFixture(fleet, history, AppServices.start(data.path(), ImageHosting.DEFAULT, history.hostKeys()));
+        return new FleetWindowFixture(fleet, history, AppServices.start(data.path(), ImageHosting.DEFAULT, history.hostKeys()),
+                home.resolve("config"));
     }
 
     WindowInputs inputs() {
@@ -46,12 +50,27 @@ final class FleetWindowFixture implements AutoCloseable {
             known.add(new KnownRouter(r.name(), new SshTarget(r.address(), r.port()), Optional.of(r.user()), Optional.of(r.password()),
                     m.fault()));
         }
-        return new WindowInputs(services, history, known, true);
+        return withSettings(known, true);
+    }
+
+    /** Inputs whose settings live under the test's home, never in the user's own configuration. */
+    private WindowInputs withSettings(List<KnownRouter> known, boolean demo) {
+        org.fleetflash.core.settings.SettingsStore store = new org.fleetflash.core.settings.SettingsStore(config,
+                org.fleetflash.core.settings.LocalInterfaces.SYSTEM, java.time.Clock.systemUTC());
+        return new WindowInputs(services, history, known, demo, store, store.load(services.dataDirectory()));
     }
 
     /** The inputs with the history as the application gives it (filters, details and exports work), and no fleet. */
     WindowInputs historyInputs() {
-        return new WindowInputs(services, history, List.of(), false);
+        return withSettings(List.of(), false);
+    }
+
+    /** The window's inputs listing only the demo routers {@code listed} accepts (the others are there for a scan to find). */
+    WindowInputs inputs(java.util.function.Predicate<DemoFleet.Member> listed) {
+        WindowInputs all = inputs();
+        java.util.Set<SshTarget> keep = fleet.members().stream().filter(listed)
+                .map(m -> new SshTarget(m.router().address(), m.router().port())).collect(java.util.stream.Collectors.toSet());
+        return withSettings(all.fleet().stream().filter(k -> keep.contains(k.target())).toList(), all.demo());
     }
 
     SimRouter router(String name) {

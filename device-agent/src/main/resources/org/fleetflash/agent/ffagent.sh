@@ -1378,6 +1378,73 @@ ff_digest() {
     ff_emit "digest blocks=$_ff_total bytes=$_ff_bytes sha256=$_ff_sum"
 }
 
+# ---------------------------------------------------------------- identify: blink an LED so the box can be found
+
+# The led(4) pattern identify blinks: f2, 0.2 s off and 0.2 s on, the kernel repeating it by itself.
+FF_ID_PATTERN=f2
+FF_ID_LED=
+
+# Switches the LED identify blinks off again, if it started one; never fails.
+ff_identify_off() {
+    [ -n "$FF_ID_LED" ] || return 0
+    printf '0\n' >"$FF_ID_LED" 2>/dev/null
+    FF_ID_LED=
+    return 0
+}
+
+# Prints the name of the LED identify blinks: a system or status LED if there is one, else a power LED, else the
+# first; names that could not be a protocol field are passed over. Prints nothing when the router has no LED.
+ff_identify_pick() {
+    for _ff_pass in 1 2 3; do
+        for _ff_led in "${FF_ROOT}"/dev/led/*; do
+            [ -e "$_ff_led" ] || continue
+            _ff_n=${_ff_led##*/}
+            case $_ff_n in
+                '' | [!A-Za-z0-9_]* | *[!A-Za-z0-9_.+-]*) continue ;;
+            esac
+            case $_ff_pass:$_ff_n in
+                1:*[Ss][Yy][Ss]* | 1:*[Ss][Tt][Aa][Tt][Uu][Ss]* | 2:*[Pp][Oo][Ww][Ee][Rr]* | 3:*)
+                    printf '%s\n' "$_ff_n"
+                    return 0
+                    ;;
+            esac
+        done
+    done
+    return 0
+}
+
+# identify SECONDS: blinks one LED for SECONDS (1 to 60) so the technician finds the box, then switches it off.
+# led(4) cannot be read back, so the state before is unknown; off is the state gpioled gives an LED at boot.
+# A hang-up or signal while it blinks switches the LED off too (within a second: the wait is one-second steps).
+ff_identify() {
+    ff_emit "hello agent=$FF_PROTOCOL cmd=identify"
+    case ${1:-} in
+        [1-9] | [1-5][0-9] | 60) ;;
+        *) ff_die USAGE "identify needs a whole number of seconds from 1 to 60, not '$(ff_cut "$(ff_oneline "${1:-}")" 16)'" ;;
+    esac
+    _ff_name=$(ff_identify_pick)
+    [ -n "$_ff_name" ] || ff_die NO_LED "this router has no LED under /dev/led, so none can blink; find it by its label or cable instead"
+    trap 'ff_identify_off; rm -f "$FF_SCRATCH"; exit 129' HUP
+    trap 'ff_identify_off; rm -f "$FF_SCRATCH"; exit 130' INT
+    trap 'ff_identify_off; rm -f "$FF_SCRATCH"; exit 143' TERM
+    trap 'ff_identify_off; rm -f "$FF_SCRATCH"; exit 141' PIPE
+    if ! printf '%s\n' "$FF_ID_PATTERN" >"${FF_ROOT}/dev/led/$_ff_name" 2>"$FF_SCRATCH"; then
+        ff_die LED_FAILED "cannot write to /dev/led/$_ff_name: $(ff_oneline "$(cat "$FF_SCRATCH")")"
+    fi
+    FF_ID_LED="${FF_ROOT}/dev/led/$_ff_name"
+    ff_emit "led name=$_ff_name"
+    ff_fact identify.pattern "$FF_ID_PATTERN"
+    ff_fact identify.seconds "$1"
+    _ff_i=0
+    while [ "$_ff_i" -lt "$1" ]; do
+        sleep 1
+        _ff_i=$((_ff_i + 1))
+    done
+    ff_identify_off
+    ff_fact identify.after 0
+    ff_emit "done cmd=identify status=ok"
+}
+
 # ---------------------------------------------------------------- the flasher (/etc/rc of the memory disk)
 
 # Sets the flasher's LED to pattern $1 (led(4)); no LED, no harm.
@@ -1659,8 +1726,9 @@ case ${1:-} in
         ff_digest "$@"
         ;;
     autoboot) ff_flash ;;
+    identify) ff_identify "${2:-}" ;;
     *)
         ff_emit "hello agent=$FF_PROTOCOL cmd=${1:-none}"
-        ff_die USAGE "unknown sub-command '$(ff_cut "$(ff_oneline "${1:-}")" 64)'; known: probe claim conf prepare fetch seal stage commit cleanup read digest"
+        ff_die USAGE "unknown sub-command '$(ff_cut "$(ff_oneline "${1:-}")" 64)'; known: probe claim conf prepare fetch seal stage commit cleanup read digest identify"
         ;;
 esac

@@ -160,6 +160,10 @@ public enum FailureCode {
     AGENT_DIED,
     /** The agent refused how it was called (a FleetFlash defect). */
     USAGE,
+    /** Identify (not an upgrade): the router has no LED to blink. */
+    NO_LED,
+    /** Identify (not an upgrade): the router's LED could not be set. */
+    LED_FAILED,
     /** The agent reported an error code this version of FleetFlash does not know. */
     AGENT_ERROR,
     /** The image server or the telemetry receiver on the laptop could not be used. */

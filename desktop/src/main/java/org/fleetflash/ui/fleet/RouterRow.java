@@ -129,6 +129,32 @@ public final class RouterRow {
         this.demoPassword = password;
     }
 
+    // ---------------------------------------------------------------- what the last scan said (Scan dialog)
+
+    /** The scan word of a router the fleet did not list before a scan found it. */
+    public static final String SCAN_NEW = "new";
+    /** The scan word of a listed router inside a finished scan's range that did not answer. */
+    public static final String SCAN_MISSING = "missing";
+
+    private final StringProperty scanMark = new SimpleStringProperty(this, "scanMark", "");
+
+    /** {@link #SCAN_NEW}, {@link #SCAN_MISSING} or empty; shown first in the note (the status column). */
+    public javafx.beans.property.ReadOnlyStringProperty scanMarkProperty() {
+        return scanMark;
+    }
+
+    /** Sets the scan's word for this router ({@code ""} clears it) and shows it at the front of the note. */
+    public void markScan(String mark) {
+        String old = scanMark.get();
+        String rest = note.get();
+        if (!old.isEmpty() && rest.startsWith(old)) {
+            rest = rest.substring(old.length());
+            rest = rest.startsWith(" · ") ? rest.substring(3) : rest;
+        }
+        scanMark.set(mark);
+        note.set(mark.isEmpty() ? rest : rest.isEmpty() ? mark : mark + " · " + rest);
+    }
+
     /** True if {@code text} (lower case) occurs in any column the table shows. */
     boolean matches(String lowerText) {
         if (lowerText.isEmpty()) {
