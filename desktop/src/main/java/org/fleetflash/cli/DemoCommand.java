@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Starts a simulated demo fleet on loopback and opens the application on it: three TL-WDR3600 on 127.0.3.1-3"
                 + " (the second returns late after a reboot, the third has too little RAM to stage an upgrade), then one router of"
                 + " every other built-in profile, all on port 2222 (--port). It prints one line per router:"
-                + " name address:port user password.",
+                + " name address:port user password; then one line per ready-made demo image: image FILE # what it is for.",
             "The routers keep their flash and host keys in the data directory's demo-fleet folder across runs."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the demo ended", "2:bad command line", "1:the fleet could not start (see the message)"})
@@ -47,7 +47,8 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
-        Path state = DataDirectory.ownerOnlyDirectory(data.ensureExists().resolve("demo-fleet"));
+        data.ensureExists();
+        Path state = DataDirectory.ownerOnlyDirectory(data.demoFleet());
         DemoFleet fleet;
         try {
             fleet = DemoFleet.start(state, DemoFleet.FIRST_ADDRESS, port);
@@ -62,6 +63,9 @@ final class DemoCommand implements Callable<Integer> {
                 known.add(new KnownRouter(r.name(), new SshTarget(r.address(), r.port()), Optional.of(r.user()),
                         Optional.of(r.password()), m.fault()));
                 spec.commandLine().getOut().println(m.describe());
+            }
+            for (DemoFleet.DemoImage image : fleet.images()) {
+                spec.commandLine().getOut().println("image " + image.file() + "  # " + image.purpose());
             }
             spec.commandLine().getOut().flush();
             if (noWindow) {

@@ -43,6 +43,8 @@ public final class DemoFleet implements AutoCloseable {
         }
     }
 
+    /** The folder of the demo's images inside its state directory (as {@code DataDirectory.demoImages()} names it). */
+    static final String IMAGES = "images";
     /** How much the demo's too-large image exceeds a TL-WDR3600's kernel + rootfs. */
     static final int TOO_LARGE_BY = 64 * 1024;
     /** The version the demo's new images carry. */
@@ -102,7 +104,7 @@ public final class DemoFleet implements AutoCloseable {
             for (Member m : members) {
                 withFaults.add(withFault(m));
             }
-            return new DemoFleet(fleets, withFaults, writeImages(stateDir.resolve("images")));
+            return new DemoFleet(fleets, withFaults, writeImages(stateDir.resolve(IMAGES)));
         } catch (IOException | RuntimeException e) {
             closeAll(fleets);
             if (isBindFailure(e) && port != 0) {

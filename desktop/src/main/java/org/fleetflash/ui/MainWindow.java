@@ -304,6 +304,11 @@ public final class MainWindow implements AutoCloseable {
     private Optional<java.nio.file.Path> pickImageFile() {
         javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
         chooser.setTitle("Choose the firmware image");
+        java.nio.file.Path demoImages = org.fleetflash.core.settings.DataDirectory.forThisUser(Optional.of(inputs.services().dataDirectory()))
+                .demoImages();
+        if (inputs.demo() && java.nio.file.Files.isDirectory(demoImages)) {
+            chooser.setInitialDirectory(demoImages.toFile()); // the demo's ready-made images
+        }
         chooser.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("Firmware images", "*.bin", "*.img", "*.trx",
                 "*.ubi"), new javafx.stage.FileChooser.ExtensionFilter("All files", "*"));
         return Optional.ofNullable(chooser.showOpenDialog(stage)).map(java.io.File::toPath);

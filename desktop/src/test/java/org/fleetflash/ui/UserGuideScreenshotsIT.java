@@ -106,6 +106,42 @@ class UserGuideScreenshotsIT {
         }
     }
 
+    @Test
+    void confirmationSheetAndTheBatchMidFlash(FxRobot robot) throws Exception {
+        TableView<RouterRow> table = FleetWindowIT.fleetTable(robot);
+        List<RouterRow> chosen = List.of(FleetWindowIT.rowNamed(table, "tl-wdr3600-01"), FleetWindowIT.rowNamed(table, "tl-wdr3600-02"),
+                FleetWindowIT.rowNamed(table, "tl-wdr3600-stripped-01"));
+        Path image = fixture.fleet.images().get(0).file();
+        robot.interact(() -> {
+            window.useImagePicker(() -> java.util.Optional.of(image));
+            chosen.forEach(r -> r.checkedProperty().set(true));
+            table.getSelectionModel().select(chosen.get(0));
+        });
+        robot.clickOn("#chooseImageButton");
+        FleetWindowIT.waitFor(() -> window.upgrades().imageProperty().get() != null);
+        robot.clickOn("#upgradeButton");
+        FleetWindowIT.waitFor(() -> window.confirmSheet().isPresent() || robot.lookup("#loginOk").tryQuery().isPresent());
+        if (window.confirmSheet().isEmpty()) {
+            robot.clickOn("#loginOk");
+        }
+        FleetWindowIT.waitFor(() -> window.confirmSheet().isPresent());
+        org.fleetflash.ui.upgrade.ConfirmSheet sheet = window.confirmSheet().orElseThrow();
+        FleetWindowIT.waitFor(120, () -> sheet.items().stream().allMatch(i -> i.resultProperty().get() != null));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#confirmUpgrade").queryButton().isDisabled()).as("the stripped router has no tmpfs").isTrue();
+        write(snapshot(sheet.getDialogPane().getScene().getRoot()), "upgrade-confirm.png");
+
+        // leave the router that cannot take it out, and upgrade the other two
+        robot.interact(() -> sheet.items().stream().filter(i -> !i.resultProperty().get().mayUpgrade())
+                .forEach(i -> i.includeProperty().set(false)));
+        robot.clickOn("#confirmUpgrade");
+        RouterRow first = chosen.get(0);
+        FleetWindowIT.waitFor(180, () -> window.blockGrid().shown() != null
+                && window.blockGrid().shown().count(org.fleetflash.ui.layout.BlockProgress.BlockState.WRITTEN) >= 12);
+        assertThat(first.safetyProperty().get()).isEqualTo("flashing on its own — do not power off");
+        write(snapshot(stage.getScene().getRoot()), "upgrade-dashboard.png");
+    }
+
     static WritableImage snapshot(Node node) throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> node.snapshot(null, null)).get();
     }

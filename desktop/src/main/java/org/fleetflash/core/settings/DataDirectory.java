@@ -88,6 +88,16 @@ public final class DataDirectory {
         return path.resolve("backups");
     }
 
+    /** Where the demo fleet keeps its routers' state (flash, host keys) across runs. */
+    public Path demoFleet() {
+        return path.resolve("demo-fleet");
+    }
+
+    /** The demo fleet's ready-made images (written by the demo at every start). */
+    public Path demoImages() {
+        return demoFleet().resolve("images");
+    }
+
     /** The directory of FleetFlash's log files. */
     public Path logs() {
         return path.resolve("logs");

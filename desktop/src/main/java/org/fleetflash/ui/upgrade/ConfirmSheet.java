@@ -31,6 +31,8 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.text.Sanitize;
+import org.fleetflash.core.upgrade.FailureAdvice;
+import org.fleetflash.core.upgrade.FailureCode;
 import org.fleetflash.core.upgrade.ImageFile;
 import org.fleetflash.core.upgrade.Preflight;
 import org.fleetflash.ui.fleet.RouterRow;
@@ -77,11 +79,11 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         String word() {
             Preflight p = result.get();
             if (p == null) {
-                return "checking…";
+                return "Checking…";
             }
             return switch (p.verdict()) {
-                case READY -> "fits";
-                case PROBABLY_UP_TO_DATE -> "already up to date";
+                case READY -> "Fits";
+                case PROBABLY_UP_TO_DATE -> ADVICE.title(FailureCode.UP_TO_DATE);
                 case BLOCKED -> blockedWord(p);
             };
         }
@@ -95,27 +97,20 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         }
     }
 
-    /** A blocked router's reason in a few words, as the sheet's column shows it. */
-    static String blockedWord(Preflight p) {
-        return switch (p.code()) {
-            case IMAGE_TOO_LARGE -> p.plan().isEmpty() && p.facts().isPresent() ? tooLarge(p) : "too large";
-            case WRONG_MODEL, NO_ROOT, NOT_A_KERNEL -> "not for this model";
-            case WRONG_ARCH -> "not for this architecture";
-            case NOT_FIRMWARE, TRUNCATED, HEADER_CRC, DATA_CRC, EMPTY_IMAGE -> "not a valid image";
-            case NO_RAM -> "not enough RAM";
-            case NO_TMPFS -> "no tmpfs";
-            case READONLY_PARTITION -> "read-only partition";
-            case HOST_KEY_CHANGED -> "host key changed";
-            case HOST_KEY_UNKNOWN -> "host key not pinned";
-            case AUTHENTICATION_FAILED -> "login refused";
-            case UNREACHABLE -> "unreachable";
-            default -> p.code().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        };
-    }
+    private static final FailureAdvice ADVICE = FailureAdvice.forLocale(Locale.getDefault());
 
-    private static String tooLarge(Preflight p) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("too large by ([0-9]+) bytes").matcher(p.message());
-        return m.find() ? "too large by " + m.group(1) + " bytes" : "too large";
+    /**
+     * A blocked router's reason in a few words, as the sheet's column shows it: the failure code's title from the one
+     * bundle of failure advice, with the exact overflow for an image too large.
+     */
+    static String blockedWord(Preflight p) {
+        if (p.code() == FailureCode.IMAGE_TOO_LARGE) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("too large by ([0-9]+) bytes").matcher(p.message());
+            if (m.find()) {
+                return "Too large by " + m.group(1) + " bytes";
+            }
+        }
+        return ADVICE.title(p.code());
     }
 
     private final ObservableList<Item> items = FXCollections.observableArrayList(i -> new javafx.beans.Observable[] {
