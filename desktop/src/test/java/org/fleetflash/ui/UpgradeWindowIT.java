@@ -183,10 +183,45 @@ class UpgradeWindowIT {
             assertThat(a.outcome()).contains("FAILED_SAFE");
             assertThat(a.router()).isEqualTo(slow.address() + ":" + slow.port());
         });
+
+        // Retry failed offers exactly the router the cancel left untouched
+        robot.clickOn("#retryButton");
+        waitFor(() -> window.confirmSheet().isPresent());
+        ConfirmSheet retry = window.confirmSheet().orElseThrow();
+        assertThat(retry.items()).extracting(i -> i.row().address()).containsExactly(row.address());
+        robot.clickOn("#confirmCancel");
     }
 
     @Test
-    @Order(3)
+    @Order(4)
+    void closingTheWindowMidBatchAsksThenCancelsAndLeavesTheRouterUntouched(FxRobot robot) throws Exception {
+        byte[] before = Files.readAllBytes(slow.sandbox().flashFile());
+        RouterRow[] added = new RouterRow[1];
+        robot.interact(() -> added[0] = window.fleet().add(new SshTarget(slow.address(), slow.port())));
+        RouterRow row = added[0];
+        chooseImage(robot, demoImage(Profile.load("tl-wdr3600").name() + "-" + DemoFleet.NEW_VERSION + ".bin"));
+        openSheet(robot, List.of(row));
+        robot.clickOn("#confirmUpgrade");
+        waitFor(() -> row.statusProperty().get().startsWith("BACKUP"));
+        Stage stage = (Stage) robot.lookup("#table").query().getScene().getWindow();
+
+        // as the window manager's close button does; not through interact(), which would wait for the question's answer
+        javafx.application.Platform.runLater(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        waitFor(() -> robot.lookup("Cancel the batch and close?").tryQuery().isPresent());
+        assertThat(stage.isShowing()).as("nothing closes before the technician confirms").isTrue();
+        robot.clickOn("OK");
+        waitFor(120, () -> !stage.isShowing());
+
+        assertThat(row.lastOutcomeProperty().get()).isEqualTo("FAILED_SAFE");
+        assertThat(Files.readAllBytes(slow.sandbox().flashFile())).isEqualTo(before);
+        assertThat(slow.sandbox().root().resolve("tmp/fleetflash/claim")).doesNotExist();
+        assertThat(fixture.history.attempts(AttemptFilter.all())).filteredOn(a -> a.router().equals(row.address()))
+                .allSatisfy(a -> assertThat(a.outcome()).contains("FAILED_SAFE"));
+    }
+
+    @Test
+    @Order(5)
     void upgradesThreeRoutersToSucceededAndTheHistoryListsThem(FxRobot robot) throws Exception {
         TableView<RouterRow> table = fleetTable(robot);
         List<RouterRow> three = List.of(rowNamed(table, "tl-wdr3600-01"), rowNamed(table, "tl-wdr3600-02"),

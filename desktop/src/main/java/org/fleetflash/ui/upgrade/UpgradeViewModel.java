@@ -341,6 +341,7 @@ public final class UpgradeViewModel implements AutoCloseable {
             if (failure != null) {
                 LOG.error("Cancelling before closing failed", Background.unwrap(failure));
             }
+            pump.drain(); // the rows show how their routers were left before the window goes
             then.run();
         }, Platform::runLater);
     }
