@@ -65,37 +65,43 @@ class UserGuideCommandsIT {
         assertThat(commands.get(0).keepsRunning()).as("the guide starts the demo fleet before its first command").isTrue();
         prepare();
 
-        List<Process> running = new ArrayList<>();
-        try (DemoPortLock turn = DemoPortLock.acquire(Duration.ofMinutes(20))) {
-            try {
-                int lastStatus = 0;
-                GuideExamples.Command last = null;
-                for (int i = 0; i < commands.size(); i++) {
-                    GuideExamples.Command c = commands.get(i);
-                    if (c.keepsRunning()) {
-                        running.add(start(c));
-                        continue;
-                    }
-                    if (c.isExitStatus()) {
-                        assertThat(last).as("%s has no command before it", c).isNotNull();
-                        assertThat(c.required()).as("%s must show one exit status", c).hasSize(1);
-                        assertThat(String.valueOf(lastStatus)).as("the exit status of %s", last).isEqualTo(c.required().get(0).strip());
-                        continue;
-                    }
-                    Run run = run(c);
-                    boolean statusShown = i + 1 < commands.size() && commands.get(i + 1).isExitStatus();
-                    if (!statusShown) {
-                        assertThat(run.status()).as("the exit status of %s, which printed:%n%s", c, run.text()).isZero();
-                    }
-                    assertThat(GuideExamples.differences(c, run.lines())).as("what %s printed, as the guide shows it; it printed:%n%s",
-                            c, run.text()).isEmpty();
-                    last = c;
-                    lastStatus = run.status();
+        // the lock first, so that the fleet stops (and its failure to stop is reported) before the port's turn passes on
+        try (DemoPortLock turn = DemoPortLock.acquire(Duration.ofMinutes(20)); Background running = new Background()) {
+            int lastStatus = 0;
+            GuideExamples.Command last = null;
+            for (int i = 0; i < commands.size(); i++) {
+                GuideExamples.Command c = commands.get(i);
+                if (c.keepsRunning()) {
+                    running.processes.add(start(c));
+                    continue;
                 }
-            } finally {
-                for (Process p : running) {
-                    stop(p);
+                if (c.isExitStatus()) {
+                    assertThat(last).as("%s has no command before it", c).isNotNull();
+                    assertThat(c.required()).as("%s must show one exit status", c).hasSize(1);
+                    assertThat(String.valueOf(lastStatus)).as("the exit status of %s", last).isEqualTo(c.required().get(0).strip());
+                    continue;
                 }
+                Run run = run(c);
+                boolean statusShown = i + 1 < commands.size() && commands.get(i + 1).isExitStatus();
+                if (!statusShown) {
+                    assertThat(run.status()).as("the exit status of %s, which printed:%n%s", c, run.text()).isZero();
+                }
+                assertThat(GuideExamples.differences(c, run.lines())).as("what %s printed, as the guide shows it; it printed:%n%s",
+                        c, run.text()).isEmpty();
+                last = c;
+                lastStatus = run.status();
+            }
+        }
+    }
+
+    /** The commands that run until stopped; closing stops them (a failure to stop is added to the test's own failure). */
+    private static final class Background implements AutoCloseable {
+        final List<Process> processes = new ArrayList<>();
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Process p : processes) {
+                stop(p);
             }
         }
     }
