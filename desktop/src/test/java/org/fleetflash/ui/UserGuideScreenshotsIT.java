@@ -14,6 +14,7 @@ import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.fleetflash.demo.DemoFleet;
+import org.fleetflash.testsupport.DemoPortLock;
 import org.fleetflash.ui.fleet.RouterRow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,8 @@ import org.testfx.util.WaitForAsyncUtils;
 /**
  * Makes the user guide's screenshots from the real window on the real demo fleet (its fixed addresses and port, as
  * {@code fleetflash demo} starts it), at 1366×768, in the light and the dark theme. Needs port 2222 on 127.0.3.x free:
- * stop a running demo first.
+ * stop a running demo first. Takes turns on that port with the other tests that need it (UserGuideCommandsIT) through
+ * {@link DemoPortLock}, since failsafe runs test classes in two JVMs at once.
  */
 @ExtendWith(ApplicationExtension.class)
 class UserGuideScreenshotsIT {
@@ -41,19 +43,27 @@ class UserGuideScreenshotsIT {
     @TempDir
     static Path home;
     static FleetWindowFixture fixture;
+    static DemoPortLock portTurn;
 
     private MainWindow window;
     private Stage stage;
 
     @BeforeAll
     static void startFleet() throws Exception {
+        portTurn = DemoPortLock.acquire(java.time.Duration.ofMinutes(20));
         fixture = FleetWindowFixture.start(home, DemoFleet.FIRST_ADDRESS, DemoFleet.PORT);
     }
 
     @AfterAll
     static void stopFleet() throws Exception {
-        if (fixture != null) {
-            fixture.close();
+        try {
+            if (fixture != null) {
+                fixture.close();
+            }
+        } finally {
+            if (portTurn != null) {
+                portTurn.close();
+            }
         }
     }
 
