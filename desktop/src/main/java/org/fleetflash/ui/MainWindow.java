@@ -221,7 +221,13 @@ public final class MainWindow implements AutoCloseable {
         fleet.currentProperty().addListener((o, was, now) -> follow(was, now));
         fleet.load(inputs.fleet());
         fleet.tell(inputs.fleet().isEmpty() ? "Add a router by its address (Ctrl+N), then probe it (Ctrl+P)."
-                : inputs.fleet().size() + " routers listed. Check some (or highlight one) and press Probe (Ctrl+P).");
+                : inputs.fleet().size() + (inputs.fleet().size() == 1 ? " router" : " routers") + " listed. Check some (or highlight one)"
+                        + " and press Probe (Ctrl+P).");
+        int interrupted = inputs.records().interruptedAtOpen();
+        if (interrupted > 0) {
+            fleet.tell(interrupted + (interrupted == 1 ? " upgrade was" : " upgrades were") + " interrupted when FleetFlash last stopped:"
+                    + " press Resume (Alt+M) to check " + (interrupted == 1 ? "it on its router." : "them on their routers."));
+        }
         if (!inputs.settings().notes().isEmpty()) {
             fleet.tell(inputs.settings().notes().get(0) + " See the Settings tab.");
         }
