@@ -33,8 +33,12 @@ public final class SimRouter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimRouter.class);
     private static final Duration POLL = Duration.ofMillis(50);
-    /** How long FreeBSD's rc.shutdown takes before init kills the sessions, in the simulator. */
-    private static final Duration SHUTDOWN_GRACE = Duration.ofMillis(300);
+    /**
+     * How long rc.shutdown runs after {@code reboot -r} returned before init kills the sessions: on a real router the
+     * session drops "within seconds", so the agent's last lines get out. Shorter than that, a slow shell (a loaded
+     * laptop) could lose them where a router would not.
+     */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofMillis(1500);
     private static final Pattern MD_ROOT = Pattern.compile("ufs:(?:/dev/)?md([0-9]{1,4})");
 
     /** Where the router is in its life. */
