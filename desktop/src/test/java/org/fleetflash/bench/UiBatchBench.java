@@ -57,6 +57,8 @@ public final class UiBatchBench {
     private static final long BEAT_MS = 10;
     private static final long STALL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long IDLE_MS = 5000;
+    /** The window's pre-flights at once (UpgradeViewModel.PARALLEL_CHECKS, package-private there). */
+    private static final int PREFLIGHTS_AT_ONCE = 6;
     private static final long OPEN_LIMIT_S = 600;
     private static final Duration STEP = Duration.ofSeconds(60);
 
@@ -70,6 +72,12 @@ public final class UiBatchBench {
     private volatile Thread fxThread;
     private int stallSamples;
     private double openSeconds;
+    private int routers;
+    private int concurrency;
+    private double minutes;
+    private String preflightLine = "not reached";
+    private String batchLine = "not reached";
+    private String stoppedEarly;
     private volatile String phase = "";
     /** The FX thread's stack deepest into the longest stall sampled, and how far into it. */
     private StackTraceElement[] longestStack;
@@ -137,8 +145,20 @@ public final class UiBatchBench {
             }
             openSeconds = (System.nanoTime() - opening) / 1e9;
             startHeartbeat();
+            this.routers = fleet.size();
+            this.concurrency = concurrency;
+            this.minutes = minutes;
             try {
-                return drive(fleet.size(), image, concurrency, minutes, user, password);
+                drive(image, user, password);
+            } catch (Exception e) {
+                stoppedEarly = e.toString();
+            }
+            try {
+                mark("end");
+                timer.shutdownNow();
+                Thread.sleep(3 * BEAT_MS); // the last heartbeats posted reach the FX thread
+                report(onFx(() -> List.copyOf(beats)));
+                return stoppedEarly == null ? 0 : 2;
             } finally {
                 timer.shutdownNow();
                 onFx(() -> {
@@ -149,7 +169,8 @@ public final class UiBatchBench {
         }
     }
 
-    private int drive(int n, Path image, int concurrency, double minutes, String user, String password) throws Exception {
+    private void drive(Path image, String user, String password) throws Exception {
+        int n = routers;
         mark("open window");
         Thread.sleep(IDLE_MS / 2); // the window settles
         mark("idle window");
@@ -190,19 +211,35 @@ public final class UiBatchBench {
             return null;
         });
         long preflightStart = System.nanoTime();
-        waitUntil("every pre-flight", Duration.ofMinutes(15), () -> sheet.items().stream().allMatch(i -> i.resultProperty().get() != null));
+        long preflightEnd = preflightStart + (long) (minutes * 60e9);
+        long nextNote = preflightStart + TimeUnit.SECONDS.toNanos(30);
+        int answered = 0;
+        while (answered < n && System.nanoTime() < preflightEnd) {
+            answered = onFx(() -> (int) sheet.items().stream().filter(i -> i.resultProperty().get() != null).count());
+            if (System.nanoTime() >= nextNote) {
+                System.err.printf(Locale.ROOT, "  pre-flight %3.0f s: %d of %d answered%n", (System.nanoTime() - preflightStart) / 1e9, answered, n);
+                nextNote += TimeUnit.SECONDS.toNanos(30);
+            }
+            Thread.sleep(500); // polling the pre-flights, bounded by the run's minutes
+        }
         double preflightSeconds = (System.nanoTime() - preflightStart) / 1e9;
         Map<String, Integer> verdicts = onFx(() -> {
             Map<String, Integer> v = new TreeMap<>();
-            sheet.items().forEach(i -> v.merge(verdictWord(i.resultProperty().get()), 1, Integer::sum));
+            sheet.items().forEach(i -> v.merge(i.resultProperty().get() == null ? "not answered" : verdictWord(i.resultProperty().get()), 1,
+                    Integer::sum));
             return v;
         });
+        preflightLine = String.format(Locale.ROOT, "%.1f s for %d routers (%d at once): %s", preflightSeconds, n, PREFLIGHTS_AT_ONCE, verdicts);
+        if (answered < n) {
+            Platform.runLater(() -> find("#confirmCancel").map(Button.class::cast).ifPresent(Button::fire));
+            throw new IllegalStateException("the pre-flight did not end within " + minutes + " min");
+        }
         boolean blocked = onFx(() -> ((Button) find("#confirmUpgrade").orElseThrow()).isDisabled());
         if (blocked) {
-            System.out.println("pre-flight blocks the batch: " + verdicts + "; " + onFx(() -> sheet.items().stream()
-                    .map(i -> i.resultProperty().get()).filter(p -> !p.mayUpgrade()).findFirst().map(Preflight::message).orElse("")));
+            String why = onFx(() -> sheet.items().stream().map(i -> i.resultProperty().get()).filter(p -> !p.mayUpgrade()).findFirst()
+                    .map(Preflight::message).orElse(""));
             Platform.runLater(() -> ((Button) find("#confirmCancel").orElseThrow()).fire());
-            return 2;
+            throw new IllegalStateException("the pre-flight blocks the batch: " + why);
         }
 
         mark("batch");
@@ -232,18 +269,14 @@ public final class UiBatchBench {
             Thread.sleep(500); // polling the batch's end, bounded by the deadline above
         }
         double batchSeconds = (System.nanoTime() - batchStart) / 1e9;
-        mark("end");
-        timer.shutdownNow();
-        Thread.sleep(3 * BEAT_MS); // the last heartbeats posted reach the FX thread
         Map<String, Integer> outcomes = onFx(() -> {
             Map<String, Integer> o = new TreeMap<>();
             window.fleet().allRows().forEach(r -> o.merge(r.lastOutcomeProperty().get().isEmpty() ? "not finished"
                     : r.lastOutcomeProperty().get(), 1, Integer::sum));
             return o;
         });
-        List<long[]> copy = onFx(() -> List.copyOf(beats));
-        report(copy, n, concurrency, preflightSeconds, verdicts, batchSeconds, cancelled, minutes, outcomes);
-        return 0;
+        batchLine = String.format(Locale.ROOT, "%.1f s%s: %s", batchSeconds,
+                cancelled ? " (cancelled after " + minutes + " min, then waited for its end)" : "", outcomes);
     }
 
     private static String verdictWord(Preflight p) {
@@ -254,15 +287,16 @@ public final class UiBatchBench {
         return onFx(() -> (int) window.fleet().allRows().stream().filter(r -> !r.lastOutcomeProperty().get().isEmpty()).count());
     }
 
-    private void report(List<long[]> all, int n, int concurrency, double preflightSeconds, Map<String, Integer> verdicts,
-            double batchSeconds, boolean cancelled, double minutes, Map<String, Integer> outcomes) {
-        System.out.printf(Locale.ROOT, "routers                   %d listed, concurrency %d, %d cores%n", n, concurrency,
+    private void report(List<long[]> all) {
+        System.out.printf(Locale.ROOT, "routers                   %d listed, Routers at once %d, %d cores%n", routers, concurrency,
                 Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "window                    opened in %.1f s with the %d routers listed (JavaFX start-up included)%n",
-                openSeconds, n);
-        System.out.printf(Locale.ROOT, "pre-flight                %.1f s for %d routers: %s%n", preflightSeconds, n, verdicts);
-        System.out.printf(Locale.ROOT, "batch                     %.1f s%s: %s%n", batchSeconds,
-                cancelled ? " (cancelled after " + minutes + " min, then waited for its end)" : "", outcomes);
+                openSeconds, routers);
+        System.out.println("pre-flight                " + preflightLine);
+        System.out.println("batch                     " + batchLine);
+        if (stoppedEarly != null) {
+            System.out.println("stopped early             " + stoppedEarly + "; the figures below cover what ran");
+        }
         List<String> names = new ArrayList<>(marks.keySet());
         System.out.println("FX thread, heartbeat every " + BEAT_MS + " ms (late = when it ran minus when it was posted):");
         for (int i = 0; i < names.size() - 1; i++) {
