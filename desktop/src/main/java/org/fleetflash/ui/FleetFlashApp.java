@@ -14,6 +14,11 @@ import org.slf4j.LoggerFactory;
 public final class FleetFlashApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetFlashApp.class);
+    /**
+     * When this system property is {@code true}, the first frame laid out after the window opened prints
+     * {@code fleetflash-window-shown <epoch milliseconds>} on stdout ({@code bench/ui-bench.sh} times the start by it). Off by default.
+     */
+    public static final String PRINT_SHOWN_PROPERTY = "fleetflash.printWindowShown";
 
     private FleetFlashApp() {
     }
@@ -57,6 +62,16 @@ public final class FleetFlashApp {
 
     /** Builds the window on {@code stage} and shows it. Call on the FX thread. */
     public static MainWindow show(Stage stage, WindowInputs inputs) {
-        return MainWindow.open(stage, inputs);
+        MainWindow window = MainWindow.open(stage, inputs);
+        if (Boolean.getBoolean(PRINT_SHOWN_PROPERTY)) {
+            Runnable[] once = new Runnable[1];
+            once[0] = () -> {
+                stage.getScene().removePostLayoutPulseListener(once[0]);
+                System.out.println("fleetflash-window-shown " + System.currentTimeMillis());
+                System.out.flush();
+            };
+            stage.getScene().addPostLayoutPulseListener(once[0]);
+        }
+        return window;
     }
 }

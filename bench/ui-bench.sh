@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The window, headless (Monocle, as the window's tests run it): how long it takes to open, and how long its FX thread
+# stalls while a batch of many routers reports at once.
+#
+# 1. Start-up: runs the application as a user starts it (`fleetflash` without arguments: org.fleetflash.app.Main on the
+#    desktop module's classes and dependencies, with a data directory and configuration of its own under a temporary
+#    directory) RUNS times (default 5) after one untimed warm-up, and times each from the command to the first frame
+#    laid out after the window opened (the application prints that moment when -Dfleetflash.printWindowShown=true).
+#    Prints min and median. Target: median <= 1.5 s.
+# 2. FX pauses: starts ROUTERS (default 200) simulated TL-WDR3600 in one simulator JVM (127.0.58.1 and up, flash
+#    writes unthrottled, reboot delay 1 s), opens the real window on them in another JVM
+#    (org.fleetflash.bench.UiBatchBench, test scope) and upgrades them all as a technician would: image, every router
+#    checked, Upgrade, login, pre-flight, Routers at once = CONCURRENCY (default 16), confirm. After MINUTES
+#    (default 5) the batch is cancelled; the figures cover what ran. A heartbeat posted to the FX thread every 10 ms
+#    measures how late it runs: the longest, the 99th percentile and the stalls over 100 ms, per phase; the FX thread's
+#    stack is sampled while it is late. Also the longest GC pause and the heap. Target: no stall over 100 ms.
+#
+# Usage: bench/ui-bench.sh [--routers N] [--minutes M] [--concurrency C] [--runs R] [--no-build]
+#   --routers 0 skips the batch; --runs 0 skips the start-up. Without --no-build it builds first with
+#   mvn $MVN_FLAGS -pl desktop -am test-compile dependency:build-classpath (MVN_FLAGS defaults to "-q -o").
+# Exit status: 0 when both targets are met, 1 when one is missed, 2 when the bench could not run.
+# Everything binds to 127.0.58.x (routers) and loopback (the image server); nothing else is contacted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUTERS=200
+MINUTES=5
+CONCURRENCY=16
+RUNS=5
+BUILD=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --routers) ROUTERS=$2; shift 2 ;;
+        --minutes) MINUTES=$2; shift 2 ;;
+        --concurrency) CONCURRENCY=$2; shift 2 ;;
+        --runs) RUNS=$2; shift 2 ;;
+        --no-build) BUILD=; shift ;;
+        *) echo "usage: $0 [--routers N] [--minutes M] [--concurrency C] [--runs R] [--no-build]" >&2; exit 2 ;;
+    esac
+done
+[ "$ROUTERS" -ge 0 ] && [ "$ROUTERS" -le 254 ] || { echo "--routers must be 0..254 (127.0.58.1 and up)" >&2; exit 2; }
+
+if [ -n "$BUILD" ]; then
+    # shellcheck disable=SC2086
+    mvn ${MVN_FLAGS:--q -o} -pl desktop -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2 \
+        || { echo "the build failed" >&2; exit 2; }
+fi
+[ -f desktop/target/bench.classpath ] && [ -d desktop/target/test-classes ] \
+    || { echo "build first: mvn -q -pl desktop -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath" >&2; exit 2; }
+CP="desktop/target/test-classes:desktop/target/classes:$(cat desktop/target/bench.classpath)"
+# the window's tests' JVM flags (the parent pom's test.jvm.args and the desktop pom's failsafe geometry)
+FX=(-Dtestfx.headless=true -Dprism.order=sw -Dglass.platform=Monocle -Dmonocle.platform=Headless -Djava.awt.headless=true
+    -Dheadless.geometry=1366x768-32 -Djavafx.cachedir="$PWD/desktop/target/javafx-cache")
+
+work=$(mktemp -d)
+app_pid=
+sim_pid=
+bench_pid=
+cleanup() {
+    for pid in $app_pid $bench_pid $sim_pid; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    [ -n "${KEEP:-}" ] || rm -rf "$work"; [ -z "${KEEP:-}" ] || echo "kept $work" >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+status=0
+echo "FleetFlash window bench, headless (Monocle, software rendering), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- 1. from the command to the first frame of the window
+if [ "$RUNS" -gt 0 ]; then
+    mkdir -p "$work/config"
+    : >"$work/start.times"
+    for i in $(seq 0 "$RUNS"); do # run 0 is the warm-up: the history is created, JavaFX's natives are unpacked
+        start_ms=$(date +%s%3N)
+        FLEETFLASH_DATA_DIR="$work/start-data" XDG_CONFIG_HOME="$work/config" \
+            java "${FX[@]}" -Dfleetflash.printWindowShown=true -cp "$CP" org.fleetflash.app.Main >"$work/app.out" 2>"$work/app.err" &
+        app_pid=$!
+        for _ in $(seq 1 600); do
+            grep -q '^fleetflash-window-shown ' "$work/app.out" && break
+            kill -0 "$app_pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        shown_ms=$(sed -n 's/^fleetflash-window-shown //p' "$work/app.out")
+        kill "$app_pid" 2>/dev/null || true
+        wait "$app_pid" 2>/dev/null || true
+        app_pid=
+        [ -n "$shown_ms" ] || { echo "the window did not open within 30 s:" >&2; cat "$work/app.err" >&2; exit 2; }
+        [ "$i" -eq 0 ] || echo $((shown_ms - start_ms)) >>"$work/start.times"
+    done
+    min_ms=$(sort -n "$work/start.times" | head -n 1)
+    med_ms=$(median <"$work/start.times")
+    printf 'start-up                  min %.2f s, median %.2f s of %d runs (%s ms; after one warm-up); target <= 1.50 s: %s\n' \
+        "$(awk -v v="$min_ms" 'BEGIN { print v / 1000 }')" "$(awk -v v="$med_ms" 'BEGIN { print v / 1000 }')" "$RUNS" \
+        "$(paste -sd' ' "$work/start.times")" "$([ "$med_ms" -le 1500 ] && echo met || echo MISSED)"
+    [ "$med_ms" -le 1500 ] || status=1
+fi
+
+# ---- 2. the FX thread while a batch of ROUTERS reports
+if [ "$ROUTERS" -gt 0 ]; then
+    java -cp "$CP" org.fleetflash.app.Main sim image --profile tl-wdr3600 --version ui-bench-2 --out "$work/fw.bin" >/dev/null
+    java -cp "$CP" org.fleetflash.app.Main sim --profile tl-wdr3600 --count "$ROUTERS" --address 127.0.58.1 --port 0 \
+        --state-dir "$work/state" --flash-write-bps 0 --reboot-delay 1 >"$work/sim.out" 2>"$work/sim.err" &
+    sim_pid=$!
+    for _ in $(seq 1 1200); do
+        [ "$(wc -l <"$work/sim.out")" -ge "$ROUTERS" ] && break
+        kill -0 "$sim_pid" 2>/dev/null || { echo "the simulator stopped:" >&2; cat "$work/sim.err" >&2; exit 2; }
+        sleep 0.5
+    done
+    [ "$(wc -l <"$work/sim.out")" -ge "$ROUTERS" ] || { echo "the simulator did not start $ROUTERS routers in 600 s" >&2; exit 2; }
+
+    echo "batch: $ROUTERS simulated tl-wdr3600 (unthrottled flash), Routers at once $CONCURRENCY, cancelled after $MINUTES min"
+    java "${FX[@]}" -Xlog:gc:file="$work/gc.log" -cp "$CP" org.fleetflash.bench.UiBatchBench "$work/sim.out" "$work/fw.bin" \
+        "$CONCURRENCY" "$MINUTES" "$work/data" "$work/config" >"$work/bench.out" 2>"$work/bench.err" &
+    bench_pid=$!
+    tail -f --pid="$bench_pid" "$work/bench.err" >&2 &
+    bench_status=0
+    wait "$bench_pid" || bench_status=$?
+    bench_pid=
+    cat "$work/bench.out"
+    [ -s "$work/bench.out" ] || { echo "the window bench failed (status $bench_status)" >&2; exit 2; }
+    # "... Pause Young (Normal) (G1 Evacuation Pause) 50M->12M(256M) 4.321ms"
+    gc_max=$(grep -oE 'Pause.* [0-9.]+ms$' "$work/gc.log" | grep -oE '[0-9.]+ms$' | tr -d ms | sort -g | tail -n 1)
+    gc_peak=$(grep -oE '[0-9]+M->[0-9]+M' "$work/gc.log" | sed -E 's/.*->([0-9]+)M/\1/' | sort -n | tail -n 1)
+    printf 'GC                        longest pause %s ms, %d pauses; peak heap after GC %s MiB\n' "${gc_max:-?}" \
+        "$(grep -c 'Pause' "$work/gc.log" || true)" "${gc_peak:-?}"
+    longest=$(sed -n 's/^  whole run .* longest *\([0-9.]*\) ms.*/\1/p' "$work/bench.out")
+    if awk -v l="${longest:-1e9}" 'BEGIN { exit !(l <= 100) }'; then
+        echo "target: no FX stall over 100 ms: met (longest ${longest} ms)"
+    else
+        echo "target: no FX stall over 100 ms: MISSED (longest ${longest:-?} ms)"
+        status=1
+    fi
+    [ "$bench_status" -eq 0 ] || { echo "the window bench stopped early (status $bench_status): see 'stopped early' above" >&2; status=2; }
+fi
+exit "$status"
