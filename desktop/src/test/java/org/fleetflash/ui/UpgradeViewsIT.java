@@ -288,6 +288,19 @@ class UpgradeViewsIT {
         assertThat(typing.isFocused()).as("the technician keeps typing where they were").isTrue();
         assertThat(stage.getScene().getFocusOwner()).isSameAs(typing);
 
+        // a wave of routers that end together is one notification, not one pop-up per router
+        UpgradeNotifier wave = new UpgradeNotifier(stage);
+        CompletableFuture.runAsync(() -> {
+            for (int i = 1; i <= 16; i++) {
+                wave.upgraded(String.format("tl-wdr3600-%02d", i), "1.2");
+            }
+        }).get(10, TimeUnit.SECONDS);
+        FleetWindowIT.waitFor(() -> wave.shown() == 1);
+        FleetWindowIT.waitFor(() -> popupTexts().stream().anyMatch(t -> t.startsWith("16 routers upgraded: ")));
+        assertThat(popupTexts()).anyMatch(t -> t.equals("16 routers upgraded: tl-wdr3600-01, tl-wdr3600-02, tl-wdr3600-03,"
+                + " tl-wdr3600-04 and 12 more."));
+        assertThat(wave.shown()).isEqualTo(1);
+
         UpgradeNotifier closed = new UpgradeNotifier(WaitForAsyncUtils.asyncFx(() -> new Stage()).get());
         closed.upgraded("tl-wdr3600-02", "1.2");
         WaitForAsyncUtils.waitForFxEvents();

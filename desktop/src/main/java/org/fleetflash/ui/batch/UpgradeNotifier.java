@@ -23,8 +23,15 @@ public final class UpgradeNotifier {
     private static final String STYLESHEET = Objects.requireNonNull(UpgradeNotifier.class.getResource("/org/fleetflash/ui/progress.css"))
             .toExternalForm();
 
+    /** Notifications of routers that end together are gathered for this long and shown as one. */
+    public static final Duration GATHER = Duration.seconds(1);
+
     private final Window owner;
     private long shown;
+    /** What ended since the last notification (FX thread): each a router's line, with whether it needs attention. */
+    private final java.util.List<String> upgraded = new java.util.ArrayList<>();
+    private final java.util.List<String> attention = new java.util.ArrayList<>();
+    private javafx.animation.PauseTransition gathering;
 
     /** Notifications in {@code owner}'s corner. */
     public UpgradeNotifier(Window owner) {
@@ -34,12 +41,12 @@ public final class UpgradeNotifier {
     /** Says {@code router upgraded to version}; {@code version} may be empty when the router did not report one. */
     public void upgraded(String router, String version) {
         String v = version == null || version.isBlank() ? "" : " to " + Sanitize.line(version, 64);
-        post("Upgraded", Sanitize.line(router, 96) + " upgraded" + v, false);
+        post(Sanitize.line(router, 96) + " upgraded" + v, false);
     }
 
     /** Says {@code router needs attention: whatToDo}; stays until the technician closes it. */
     public void needsAttention(String router, String whatToDo) {
-        post("Needs attention", Sanitize.line(router, 96) + " needs attention: " + Sanitize.line(whatToDo, 400), true);
+        post(Sanitize.line(router, 96) + " needs attention: " + Sanitize.line(whatToDo, 400), true);
     }
 
     /** How many notifications were shown (on the FX thread), for a test that checks a headless run shows none. */
@@ -47,16 +54,52 @@ public final class UpgradeNotifier {
         return shown;
     }
 
-    private void post(String title, String text, boolean attention) {
+    private void post(String line, boolean needsAttention) {
         if (Platform.isFxApplicationThread()) {
-            show(title, text, attention);
+            gather(line, needsAttention);
             return;
         }
         try {
-            Platform.runLater(() -> show(title, text, attention));
+            Platform.runLater(() -> gather(line, needsAttention));
         } catch (IllegalStateException toolkitNotRunning) {
             // no JavaFX toolkit (a command-line run or a unit test): nothing to show, nothing to do
         }
+    }
+
+    /**
+     * Keeps {@code line} for the next notification: routers that end within {@link #GATHER} of each other share one (a
+     * wave of a batch ends together, and one pop-up per router would stall the window while each is laid out).
+     */
+    private void gather(String line, boolean needsAttention) {
+        (needsAttention ? attention : upgraded).add(line);
+        if (gathering == null) {
+            gathering = new javafx.animation.PauseTransition(GATHER);
+            gathering.setOnFinished(e -> flush());
+        }
+        if (gathering.getStatus() != javafx.animation.Animation.Status.RUNNING) {
+            gathering.playFromStart();
+        }
+    }
+
+    /** Shows what was gathered: one notification for the successes, one for the routers that need attention. */
+    void flush() {
+        if (!attention.isEmpty()) {
+            show("Needs attention", attention.size() == 1 ? attention.get(0) : attention.size() + " routers need attention (point at"
+                    + " their status for what to do): " + names(attention), true);
+        }
+        if (!upgraded.isEmpty()) {
+            show("Upgraded", upgraded.size() == 1 ? upgraded.get(0) : upgraded.size() + " routers upgraded: " + names(upgraded), false);
+        }
+        attention.clear();
+        upgraded.clear();
+    }
+
+    /** The routers of {@code lines} (the words before " upgraded" or " needs"), at most a few, then how many more. */
+    private static String names(java.util.List<String> lines) {
+        java.util.List<String> names = lines.stream().map(l -> l.replaceFirst(" (upgraded|needs attention).*$", "")).toList();
+        int shownNames = Math.min(4, names.size());
+        return String.join(", ", names.subList(0, shownNames)) + (names.size() > shownNames ? " and " + (names.size() - shownNames)
+                + " more" : "") + ".";
     }
 
     private void show(String title, String text, boolean attention) {
