@@ -116,6 +116,20 @@ class UpgradeWindowIT {
         return sheet;
     }
 
+    /** Adds the slow router by its address, upgrades it alone with the fitting image, and waits until it backs up. */
+    RouterRow startSlowRouterUntilBackup(FxRobot robot) {
+        RouterRow[] added = new RouterRow[1];
+        robot.interact(() -> added[0] = window.fleet().add(new SshTarget(slow.address(), slow.port())));
+        RouterRow row = added[0];
+        chooseImage(robot, demoImage(Profile.load("tl-wdr3600").name() + "-" + DemoFleet.NEW_VERSION + ".bin"));
+        openSheet(robot, List.of(row));
+        assertThat(robot.lookup("#confirmUpgrade").queryButton().getText()).isEqualTo("Upgrade 1 router");
+        robot.clickOn("#confirmUpgrade");
+        waitFor(() -> row.statusProperty().get().startsWith("BACKUP"));
+        assertThat(row.safetyProperty().get()).isEqualTo("safe to cancel");
+        return row;
+    }
+
     static String blocker(FxRobot robot) {
         return robot.lookup("#preflightBlocker").queryAs(Label.class).getText();
     }
@@ -160,15 +174,7 @@ class UpgradeWindowIT {
     @Order(2)
     void cancellingBeforeTheRerootLeavesTheRouterUntouched(FxRobot robot) throws Exception {
         byte[] before = Files.readAllBytes(slow.sandbox().flashFile());
-        RouterRow[] added = new RouterRow[1];
-        robot.interact(() -> added[0] = window.fleet().add(new SshTarget(slow.address(), slow.port())));
-        RouterRow row = added[0];
-        chooseImage(robot, demoImage(Profile.load("tl-wdr3600").name() + "-" + DemoFleet.NEW_VERSION + ".bin"));
-        openSheet(robot, List.of(row));
-        assertThat(robot.lookup("#confirmUpgrade").queryButton().getText()).isEqualTo("Upgrade 1 router");
-        robot.clickOn("#confirmUpgrade");
-        waitFor(() -> row.statusProperty().get().startsWith("BACKUP"));
-        assertThat(row.safetyProperty().get()).isEqualTo("safe to cancel");
+        RouterRow row = startSlowRouterUntilBackup(robot);
 
         robot.clickOn("#cancelButton");
         waitFor(() -> !window.upgrades().runningProperty().get());
@@ -196,13 +202,7 @@ class UpgradeWindowIT {
     @Order(4)
     void closingTheWindowMidBatchAsksThenCancelsAndLeavesTheRouterUntouched(FxRobot robot) throws Exception {
         byte[] before = Files.readAllBytes(slow.sandbox().flashFile());
-        RouterRow[] added = new RouterRow[1];
-        robot.interact(() -> added[0] = window.fleet().add(new SshTarget(slow.address(), slow.port())));
-        RouterRow row = added[0];
-        chooseImage(robot, demoImage(Profile.load("tl-wdr3600").name() + "-" + DemoFleet.NEW_VERSION + ".bin"));
-        openSheet(robot, List.of(row));
-        robot.clickOn("#confirmUpgrade");
-        waitFor(() -> row.statusProperty().get().startsWith("BACKUP"));
+        RouterRow row = startSlowRouterUntilBackup(robot);
         Stage stage = (Stage) robot.lookup("#table").query().getScene().getWindow();
 
         // as the window manager's close button does; not through interact(), which would wait for the question's answer
