@@ -281,7 +281,7 @@ public final class MainWindow implements AutoCloseable {
         }
         org.fleetflash.core.upgrade.ImageFile f = upgrades.imageProperty().get();
         if (f == null) {
-            return "No image: choose one or drop it here";
+            return "No image chosen";
         }
         return org.fleetflash.core.text.Sanitize.line(f.path().getFileName().toString(), 60) + " · "
                 + org.fleetflash.ui.support.ByteSizes.human(f.size()) + f.arch().map(a -> " · " + a).orElse("")
