@@ -59,11 +59,16 @@ class CommitKillIT {
         return image;
     }
 
-    /** Live processes whose arguments are exactly an agent sub-command {@code sub} (commit, commit-run). */
-    private static List<ProcessHandle> agentProcesses(String sub) {
+    /**
+     * Live processes of this test's router whose arguments are exactly an agent sub-command {@code sub} (commit,
+     * commit-run): its agent is the one under its own sandbox, so another router's commit (another test running at the
+     * same time, in another JVM) is not counted.
+     */
+    private List<ProcessHandle> agentProcesses(String sub) {
+        String agent = bench.router.sandbox().root().resolve("tmp/fleetflash/ffagent.sh").toString();
         return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().arguments().map(a -> a.length >= 2 && a[a.length - 2].equals(sub)
-                        && Arrays.stream(a).anyMatch(x -> x.endsWith("/ffagent.sh"))).orElse(false))
+                        && Arrays.asList(a).contains(agent)).orElse(false))
                 .toList();
     }
 
