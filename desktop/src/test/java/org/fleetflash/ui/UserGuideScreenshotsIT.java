@@ -34,6 +34,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * {@link DemoPortLock}, since failsafe runs test classes in two JVMs at once.
  */
 @ExtendWith(ApplicationExtension.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class UserGuideScreenshotsIT {
 
     static final Path IMAGES = Path.of("..", "docs", "images");
@@ -87,6 +88,7 @@ class UserGuideScreenshotsIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void fleetAndFlashLayoutInBothThemes(FxRobot robot) throws Exception {
         TableView<RouterRow> table = FleetWindowIT.fleetTable(robot);
         List<RouterRow> root = table.getItems().stream().filter(r -> r.demoUser().orElse("").equals("root")).toList();
@@ -116,7 +118,9 @@ class UserGuideScreenshotsIT {
         }
     }
 
+    /** Last: the upgraded routers are still flashing (at a real chip's speed) when it ends, and answer no probe then. */
     @Test
+    @org.junit.jupiter.api.Order(2)
     void confirmationSheetAndTheBatchMidFlash(FxRobot robot) throws Exception {
         TableView<RouterRow> table = FleetWindowIT.fleetTable(robot);
         List<RouterRow> chosen = List.of(FleetWindowIT.rowNamed(table, "tl-wdr3600-01"), FleetWindowIT.rowNamed(table, "tl-wdr3600-02"),

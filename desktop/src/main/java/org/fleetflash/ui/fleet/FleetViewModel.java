@@ -286,14 +286,7 @@ public final class FleetViewModel implements AutoCloseable {
                     + Sanitize.line(u.facts().firmwareVersion().orElse("unknown"), 120) + ".");
         }
         if (u.facts() != null) {
-            DeviceFacts f = u.facts();
-            row.modelProperty().set(Sanitize.line(f.model(), 120));
-            row.archProperty().set(Sanitize.line(f.arch(), 40));
-            row.firmwareProperty().set(Sanitize.line(f.firmwareVersion().orElse("unknown"), 120));
-            if (row.nameProperty().get().isEmpty()) {
-                row.nameProperty().set(Sanitize.line(f.hostname(), 64));
-            }
-            row.factsProperty().set(f);
+            showFacts(row, u.facts());
         }
         if (u.hostKey() != null) {
             row.hostKeyProperty().set(u.hostKey());
@@ -301,6 +294,17 @@ public final class FleetViewModel implements AutoCloseable {
         if (u.problem() != null) {
             row.problemProperty().set(u.problem());
         }
+    }
+
+    /** Fills {@code row} with what a probe (the window's, or an upgrade's own) read of its router. Call on the FX thread. */
+    public void showFacts(RouterRow row, DeviceFacts f) {
+        row.modelProperty().set(Sanitize.line(f.model(), 120));
+        row.archProperty().set(Sanitize.line(f.arch(), 40));
+        row.firmwareProperty().set(Sanitize.line(f.firmwareVersion().orElse("unknown"), 120));
+        if (row.nameProperty().get().isEmpty()) {
+            row.nameProperty().set(Sanitize.line(f.hostname(), 64));
+        }
+        row.factsProperty().set(f);
     }
 
     @Override

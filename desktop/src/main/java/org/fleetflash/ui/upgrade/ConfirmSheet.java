@@ -139,7 +139,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         TableView<Item> table = new TableView<>(items);
         table.setId("preflightTable");
         table.setEditable(true);
-        table.setPrefHeight(Math.min(360, 60 + 30 * rows.size()));
+        table.setPrefHeight(Math.max(200, Math.min(380, 70 + 36 * rows.size())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         TableColumn<Item, Boolean> include = new TableColumn<>("Include");
         include.setCellValueFactory(f -> f.getValue().includeProperty());
@@ -148,11 +148,11 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         include.setPrefWidth(70);
         TableColumn<Item, String> router = new TableColumn<>("Router");
         router.setCellValueFactory(f -> new javafx.beans.property.ReadOnlyStringWrapper(name(f.getValue().row())));
-        router.setPrefWidth(220);
+        router.setPrefWidth(250);
         TableColumn<Item, String> result = new TableColumn<>("Pre-flight");
         result.setCellValueFactory(f -> Bindings.createStringBinding(f.getValue()::word, f.getValue().resultProperty()));
         result.setCellFactory(c -> new ResultCell());
-        result.setPrefWidth(170);
+        result.setPrefWidth(200);
         TableColumn<Item, String> why = new TableColumn<>("What was found");
         why.setCellValueFactory(f -> Bindings.createStringBinding(() -> f.getValue().resultProperty().get() == null ? ""
                 : Sanitize.line(f.getValue().resultProperty().get().message(), 400), f.getValue().resultProperty()));
@@ -181,12 +181,16 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
 
         blocker.setId("preflightBlocker");
         blocker.setWrapText(true);
+        blocker.setMaxWidth(Double.MAX_VALUE);
+        blocker.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         blocker.getStyleClass().add("preflight-blocker");
         VBox content = new VBox(10, table, blocker, settings);
         content.setPadding(new Insets(4, 0, 0, 0));
         VBox.setVgrow(table, Priority.ALWAYS);
-        content.setPrefWidth(900);
+        content.setPrefWidth(960);
         getDialogPane().setContent(content);
+        getDialogPane().setPrefWidth(1000); // the routers' sentences need the room; a 1366-pixel screen has it
+        getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         ButtonType upgrade = new ButtonType("Upgrade", ButtonBar.ButtonData.OK_DONE);
         getDialogPane().getButtonTypes().setAll(upgrade, ButtonType.CANCEL);

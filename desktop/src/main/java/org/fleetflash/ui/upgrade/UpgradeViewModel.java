@@ -221,6 +221,9 @@ public final class UpgradeViewModel implements AutoCloseable {
                 toDownload.put(e.router(), 0L);
             }
             progress.computeIfAbsent(e.router(), k -> new RouterProgress()).on(e).ifPresent(s -> pump.offer(row, s));
+            if (e instanceof UpgradeEvent.Probed p) {
+                Platform.runLater(() -> fleet.showFacts(row, p.facts())); // the upgrade's own probe is the newest reading
+            }
             if (e instanceof UpgradeEvent.Finished f) {
                 Platform.runLater(() -> {
                     lastResults.put(row, f.result());
