@@ -169,7 +169,8 @@ public final class MainWindow implements AutoCloseable {
         fleetHolder.getChildren().setAll(fleetView.root());
         blockGrid.setVisible(false);
         blockGrid.setManaged(false);
-        javafx.scene.layout.VBox flash = new javafx.scene.layout.VBox(8, layoutView, blockGrid);
+        // while a router upgrades, its erase blocks come first; the layout (with the image over it) follows
+        javafx.scene.layout.VBox flash = new javafx.scene.layout.VBox(8, blockGrid, layoutView);
         layoutScroll.setContent(flash);
         chartHolder.getChildren().setAll(chart);
         upgrades.imageProperty().addListener((o, was, now) -> showCurrentLayout());

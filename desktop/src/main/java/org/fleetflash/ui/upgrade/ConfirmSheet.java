@@ -190,6 +190,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         content.setPrefWidth(960);
         getDialogPane().setContent(content);
         getDialogPane().setPrefWidth(1000); // the routers' sentences need the room; a 1366-pixel screen has it
+        getDialogPane().setMinWidth(960);
         getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         ButtonType upgrade = new ButtonType("Upgrade", ButtonBar.ButtonData.OK_DONE);
