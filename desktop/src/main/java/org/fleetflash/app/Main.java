@@ -25,6 +25,13 @@ public final class Main {
 
     public static void main(String[] args) {
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
+        if (Boolean.getBoolean(org.fleetflash.ui.FleetFlashApp.PRINT_SHOWN_PROPERTY)) {
+            // bench/ui-bench.sh reads this line: the time from the command to the first shown window
+            org.fleetflash.ui.FleetFlashApp.onFirstShown(ms -> {
+                System.out.println("fleetflash-window-shown " + ms);
+                System.out.flush();
+            });
+        }
         if (args.length == 0) {
             try {
                 LogFile.start(DataDirectory.forThisUser(Optional.empty()));

@@ -15,8 +15,9 @@ public final class FleetFlashApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetFlashApp.class);
     /**
-     * When this system property is {@code true}, the first frame laid out after the window opened prints
-     * {@code fleetflash-window-shown <epoch milliseconds>} on stdout ({@code bench/ui-bench.sh} times the start by it). Off by default.
+     * When this system property is {@code true}, {@code fleetflash} (its {@code Main}) prints {@code fleetflash-window-shown
+     * <epoch milliseconds>} on stdout at the first frame laid out after the window opened, through {@link #onFirstShown}
+     * ({@code bench/ui-bench.sh} times the start by it). Off by default.
      */
     public static final String PRINT_SHOWN_PROPERTY = "fleetflash.printWindowShown";
 
@@ -60,15 +61,23 @@ public final class FleetFlashApp {
         }
     }
 
+    /** Told the time (epoch ms) of the window's first laid-out frame, when set (the start-up benchmark's hook). */
+    private static volatile java.util.function.LongConsumer onFirstShown;
+
+    /** Sets who is told when the window's first frame was laid out (see {@link #PRINT_SHOWN_PROPERTY}); null for nobody. */
+    public static void onFirstShown(java.util.function.LongConsumer listener) {
+        onFirstShown = listener;
+    }
+
     /** Builds the window on {@code stage} and shows it. Call on the FX thread. */
     public static MainWindow show(Stage stage, WindowInputs inputs) {
         MainWindow window = MainWindow.open(stage, inputs);
-        if (Boolean.getBoolean(PRINT_SHOWN_PROPERTY)) {
+        java.util.function.LongConsumer shown = onFirstShown;
+        if (shown != null) {
             Runnable[] once = new Runnable[1];
             once[0] = () -> {
                 stage.getScene().removePostLayoutPulseListener(once[0]);
-                System.out.println("fleetflash-window-shown " + System.currentTimeMillis());
-                System.out.flush();
+                shown.accept(System.currentTimeMillis());
             };
             stage.getScene().addPostLayoutPulseListener(once[0]);
         }
