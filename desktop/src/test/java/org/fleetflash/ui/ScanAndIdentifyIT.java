@@ -93,7 +93,7 @@ class ScanAndIdentifyIT {
         assertThat(window.fleet().allRows()).hasSize(listed);
         assertThat(robot.lookup("#scanStatus").queryAs(Label.class).getText()).contains("Nothing is sent before");
 
-        robot.interact(() -> scan.targetsProperty().set("10.0.0.0/8"));
+        robot.interact(() -> scan.targetsProperty().set("127.0.0.0/8") /* too wide, and loopback even if the refusal ever failed */);
         robot.clickOn("#scanStart");
         WaitForAsyncUtils.waitForFxEvents();
         String problem = robot.lookup("#scanProblem").queryAs(Label.class).getText();
