@@ -575,7 +575,7 @@ public final class Sandbox implements AutoCloseable {
             return;
         }
         Files.writeString(simDir().resolve("watchdogd.run"), "");
-        watchdog = new ProcessBuilder("/bin/sh", simDir().resolve("watchdogd.sh").toString())
+        watchdog = new ProcessBuilder(BootProcess.command(List.of("/bin/sh", simDir().resolve("watchdogd.sh").toString())))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)

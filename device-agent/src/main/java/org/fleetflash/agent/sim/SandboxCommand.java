@@ -15,7 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -84,7 +86,7 @@ final class SandboxCommand implements Command {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.workingDirectory().toFile());
+        ProcessBuilder pb = new ProcessBuilder(BootProcess.command(argv)).directory(spec.workingDirectory().toFile());
         Map<String, String> penv = pb.environment();
         penv.clear();
         penv.putAll(spec.environment());
@@ -193,24 +195,48 @@ final class SandboxCommand implements Command {
         }
     }
 
-    /** After the grace, kills the command's shell and every process that still holds one of the session's pipes. */
+    /**
+     * Gives the hung-up foreground its grace, then kills what is left of it: the command's shell and every process
+     * that still holds one of the session's pipes. The grace runs until every such process has ended or the time is
+     * up, not only until the command's first shell ends: that shell dies of the SIGHUP at once, while the script it
+     * started is still running its hang-up trap (an agent switching its LED off, removing its scratch files).
+     */
     private void reap(Process p, List<ProcessHandle> tree) {
+        long deadline = System.nanoTime() + HANGUP_GRACE.toNanos();
         try {
             p.waitFor(HANGUP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            for (ProcessHandle h : foreground(p, tree)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                h.onExit().get(left, TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.trace("{}: grace of {} over: {}", routerName, commandText, e.toString());
         }
+        for (ProcessHandle h : foreground(p, tree)) {
+            LOG.debug("{}: killing pid {} of {}, still on the closed session", routerName, h.pid(), commandText);
+            h.destroyForcibly();
+        }
+    }
+
+    /** The live processes of the command that are still on the session: its shell and holders of the session's pipes. */
+    private List<ProcessHandle> foreground(Process p, List<ProcessHandle> tree) {
         Set<Long> seen = new HashSet<>();
-        List<ProcessHandle> left = new ArrayList<>(tree);
+        List<ProcessHandle> all = new ArrayList<>(tree);
         if (p.isAlive()) {
-            p.descendants().forEach(left::add);
+            p.descendants().forEach(all::add);
         }
-        for (ProcessHandle h : left) {
+        List<ProcessHandle> out = new ArrayList<>();
+        for (ProcessHandle h : all) {
             if (seen.add(h.pid()) && h.isAlive() && (h.pid() == p.pid() || holdsSessionPipe(h.pid()))) {
-                LOG.debug("{}: killing pid {} of {}, still on the closed session", routerName, h.pid(), commandText);
-                h.destroyForcibly();
+                out.add(h);
             }
         }
+        return out;
     }
 
     private boolean holdsSessionPipe(long pid) {

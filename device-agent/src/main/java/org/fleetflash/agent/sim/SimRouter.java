@@ -384,8 +384,8 @@ public final class SimRouter implements AutoCloseable {
 
     private void startFlasher(Path newRoot) throws IOException {
         String r = newRoot.toString();
-        ProcessBuilder pb = new ProcessBuilder(newRoot.resolve("bin/sh").toString(), newRoot.resolve("etc/rc").toString(),
-                "autoboot").directory(newRoot.toFile());
+        ProcessBuilder pb = new ProcessBuilder(BootProcess.command(List.of(newRoot.resolve("bin/sh").toString(),
+                newRoot.resolve("etc/rc").toString(), "autoboot"))).directory(newRoot.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", r + "/bin:" + r + "/sbin:" + r + "/usr/bin:" + r + "/usr/sbin");
