@@ -8,7 +8,8 @@ import java.time.Instant;
  * Waits for a router after its reroot: knocks (an SSH login and a look at its root) every 250 ms to 1 s, so a
  * router is noticed within a second of its SSH server answering, until it answers from its new system or the
  * window closes. A refused login or a failed handshake is retried within the window (a router going down or
- * coming up may answer half-way); a changed host key or unusable credentials end it at once.
+ * coming up may answer half-way); a changed host key or unusable credentials end it at once. When the window ends,
+ * a failed login is the reason only if it was the router's latest answer.
  */
 final class ReturnWatch {
 
@@ -87,6 +88,10 @@ final class ReturnWatch {
             }
             if (a instanceof Answer.LoginFailed f) {
                 lastLoginFailure = f;
+            } else if (a instanceof Answer.Silent) {
+                // a login that failed before the router went quiet was its old system going down (sshd lives until
+                // rc.shutdown ends it), not a router that came back and refuses us: only the latest answer counts
+                lastLoginFailure = null;
             }
             betweenKnocks.run();
             try {

@@ -517,6 +517,16 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void aLoginThatFailedWhileTheOldSystemWentDownIsNotTheReasonWhenTheRouterThenStaysSilent() {
+        router.knocks = List.of(r -> new ReturnWatch.Answer.LoginFailed(FailureCode.UNREACHABLE, "The connection was lost"
+                + " during the login."), r -> new ReturnWatch.Answer.Silent("connection refused"));
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(result.code()).isEqualTo(FailureCode.NO_RETURN);
+        assertThat(result.message()).contains("did not answer SSH").doesNotContain("could not log in");
+    }
+
+    @Test
     void aChangedHostKeyAtTheReturnEndsTheWaitAtOnce() {
         Instant start = clock.instant();
         router.knocks = List.of(r -> new ReturnWatch.Answer.Refused(FailureCode.HOST_KEY_CHANGED, "The key changed."));
