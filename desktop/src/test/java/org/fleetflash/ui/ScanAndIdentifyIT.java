@@ -233,8 +233,8 @@ class ScanAndIdentifyIT {
         robot.clickOn("#loginOk");
         FleetWindowIT.waitFor(() -> row.statusProperty().get().equals(IdentifyAction.FAILED));
 
-        String sentence = "Router " + nobody + ":" + PORT + " could not be reached: check that it is powered on and on this network,"
-                + " then identify again.";
+        String sentence = "Router " + nobody + ":" + PORT + " could not be reached: check that it is powered on, on this network and"
+                + " that the port is right, then identify again.";
         assertThat(row.problemProperty().get()).isEqualTo(sentence);
         assertThat(robot.lookup("#message").queryAs(Label.class).getText()).isEqualTo(sentence).doesNotContain("Exception");
     }

@@ -54,7 +54,7 @@ public final class AddRouterDialog extends Dialog<SshTarget> {
             SshTarget.parse(text.strip());
             return Optional.empty();
         } catch (IllegalArgumentException e) {
-            return Optional.of(ProbeFailures.firstSentence(e.getMessage()) + ".");
+            return Optional.of(org.fleetflash.ui.support.RouterFailures.firstSentence(e.getMessage()) + ".");
         }
     }
 }

@@ -29,6 +29,7 @@ import org.fleetflash.core.history.AttemptRecord;
 import org.fleetflash.core.text.Sanitize;
 import org.fleetflash.ui.history.AttemptSource;
 import org.fleetflash.ui.support.Background;
+import org.fleetflash.ui.support.RouterFailures;
 import org.fleetflash.ui.support.UiEventPump;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -253,7 +254,7 @@ public final class FleetViewModel implements AutoCloseable {
                     return;
                 }
                 Throwable cause = Background.unwrap(failure);
-                String sentence = ProbeFailures.sentence(target, cause);
+                String sentence = RouterFailures.sentence(RouterFailures.Action.PROBE, target, cause);
                 LOG.warn("Probe of {} failed: {}", target, cause.toString(), cause);
                 String key = cause instanceof HostKeyChangedException ? RouterRow.KEY_CHANGED
                         : cause instanceof HostKeyUnknownException ? RouterRow.KEY_NOT_PINNED : null;
