@@ -30,6 +30,7 @@ import org.fleetflash.core.discovery.Ipv4Address;
 import org.fleetflash.core.discovery.Neighbour;
 import org.fleetflash.core.discovery.NeighbourCache;
 import org.fleetflash.core.upgrade.AttemptRef;
+import org.fleetflash.core.upgrade.FailureCode;
 import org.fleetflash.core.upgrade.Phase;
 import org.fleetflash.core.upgrade.ResumeCheck;
 import org.fleetflash.core.upgrade.UpgradeEvent;
@@ -425,10 +426,13 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         boolean failed = !r.code().success();
         Rows.update(c, "UPDATE attempts SET ended_at = ?, phase = COALESCE(?, phase), outcome = ?, failure_code = ?, failure_message = ?, "
                 + "bytes_downloaded = ?, blocks_written = ?, blocks_unchanged = ?, blocks_failed = ?, image_forced = ?, "
-                + "host_key_fingerprint = COALESCE(?, host_key_fingerprint), backup_dir = COALESCE(?, backup_dir), duration_ms = ? "
+                + "host_key_fingerprint = COALESCE(?, host_key_fingerprint), backup_dir = COALESCE(?, backup_dir), duration_ms = ?, "
+                // a router already up to date runs the image's version: its new version is its old one, not unknown
+                + "new_version = CASE WHEN ? THEN COALESCE(new_version, old_version) ELSE new_version END "
                 + "WHERE id = ?", f.at(), r.phase() == null ? null : r.phase().name(), r.outcome().name(), r.code().name(),
                 failed ? Rows.routerText(r.message()) : null, bytes, written, same, p == null ? 0 : p.failed, r.imageForced(),
-                r.attempt().router().hostKey().orElse(null), r.backup().map(Path::toString).orElse(null), r.elapsed().toMillis(), id);
+                r.attempt().router().hostKey().orElse(null), r.backup().map(Path::toString).orElse(null), r.elapsed().toMillis(),
+                r.code() == FailureCode.UP_TO_DATE, id);
         if (r.image().isPresent()) {
             describeImage(c, id, r.image().get());
         }

@@ -97,6 +97,23 @@ public final class AttemptEvents {
         return e;
     }
 
+    /** An attempt that found the image already in the router's flash: nothing written, no reboot. */
+    public static List<UpgradeEvent> alreadyUpToDate(AttemptRef ref, Instant start, Path image) {
+        List<UpgradeEvent> e = new ArrayList<>();
+        Clock t = new Clock(start);
+        e.add(new UpgradeEvent.Started(ref, t.next(), image, List.of("kernel", "rootfs")));
+        phase(e, ref, t, null, Phase.CONNECT);
+        phase(e, ref, t, Phase.CONNECT, Phase.PROBE);
+        e.add(new UpgradeEvent.Probed(ref, t.next(), facts("TL-WDR3600", "11.0-r200")));
+        phase(e, ref, t, Phase.PROBE, Phase.PLAN);
+        e.add(new UpgradeEvent.Planned(ref, t.next(), plan(), Optional.of(imageInfo("11.0-r200")), false));
+        Instant end = t.next();
+        e.add(new UpgradeEvent.Finished(ref, end, new UpgradeResult(ref, Outcome.SUCCEEDED, Phase.PLAN, FailureCode.UP_TO_DATE,
+                "the image is already in the flash", Optional.of(plan()), Optional.empty(), 0, 16, Optional.of(imageInfo("11.0-r200")),
+                false, 0, Duration.between(start, end))));
+        return e;
+    }
+
     /** An attempt that failed safe during the download: the router unreachable. */
     public static List<UpgradeEvent> failedInDownload(AttemptRef ref, Instant start, Path image) {
         List<UpgradeEvent> e = new ArrayList<>();

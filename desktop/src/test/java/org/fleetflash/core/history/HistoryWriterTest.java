@@ -111,6 +111,20 @@ class HistoryWriterTest {
     }
 
     @Test
+    void aRouterAlreadyUpToDateIsRecordedOnItsVersionNotAnUnknownOne() throws Exception {
+        Path image = Files.write(dir.resolve("fw-11.0-r200.bin"), new byte[] {1, 2, 3, 4});
+        try (History history = History.open(data())) {
+            HistoryWriter w = history.writer();
+            AttemptEvents.alreadyUpToDate(AttemptEvents.ref("att-9", "batch-9", "192.0.2.12", 22), T0, image).forEach(w::on);
+            assertThat(w.awaitWritten(Duration.ofSeconds(20))).isTrue();
+            AttemptRecord same = history.attempts(AttemptFilter.all()).get(0);
+            assertThat(same.failureCode()).contains("UP_TO_DATE");
+            assertThat(same.oldVersion()).contains("11.0-r200");
+            assertThat(same.newVersion()).as("the version it runs, for the reports' old -> new").contains("11.0-r200");
+        }
+    }
+
+    @Test
     void theEngineNeverWaitsForTheFileEvenWhileAnotherWriterHoldsIt() throws Exception {
         Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
         try (History history = History.open(data());
