@@ -1,9 +1,10 @@
 #!/bin/sh
-# Builds FleetFlash if needed, starts a simulated demo fleet on loopback, then opens the application.
+# Builds FleetFlash if needed (missing or older than its sources), starts a simulated demo fleet on loopback, then opens the application.
 set -eu
 cd "$(dirname "$0")"
 jar=desktop/target/fleetflash.jar
-if [ ! -f "$jar" ]; then
+# built when missing, and again when a source or a pom changed since (a pulled or edited checkout)
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     mvn -B -q -DskipTests package
 fi
 exec java -jar "$jar" demo "$@"
