@@ -233,7 +233,12 @@ public final class MainWindow implements AutoCloseable {
             fleet.tell(inputs.settings().notes().get(0) + " See the Settings tab.");
         }
         historyView.refresh();
-        upgrades.setAfterBatch(historyView::refresh);
+        // after a batch the History tab reads the file again only if it shows; selecting it reads it anyway
+        upgrades.setAfterBatch(() -> {
+            if (historyTab.isSelected()) {
+                historyView.refresh();
+            }
+        });
         imageLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(this::imageText, upgrades.imageProperty(),
                 upgrades.readingImageProperty()));
         imageLabel.setTooltip(new Tooltip());

@@ -186,6 +186,14 @@ class FleetWindowIT {
         assertThat(message).doesNotContain("Exception").doesNotContain("\n").doesNotContain("\tat ");
         assertThat(row.statusProperty().get()).isEqualTo("probe failed");
         assertThat(row.modelProperty().get()).isEmpty();
+        // off the highlighted row, the failed status is in the danger colour, unlike the row's address
+        robot.interact(() -> table.getSelectionModel().select(rowNamed(table, "tl-wdr3600-01")));
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TableCell<?, ?> status = cellOf(robot, row, "probe failed");
+        javafx.scene.control.TableCell<?, ?> address = cellOf(robot, row, row.address());
+        assertThat(status.getPseudoClassStates()).extracting(Object::toString).contains("status-failed");
+        assertThat(status.getTextFill()).as("the failed status stands out").isNotEqualTo(address.getTextFill());
+        robot.interact(() -> table.getSelectionModel().select(row));
 
         robot.clickOn("#probeButton");
         WaitForAsyncUtils.waitForFxEvents();
@@ -204,6 +212,13 @@ class FleetWindowIT {
 
     static RouterRow rowNamed(TableView<RouterRow> table, String name) {
         return table.getItems().stream().filter(r -> r.nameProperty().get().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The fleet table's cell that shows {@code text} on {@code row}. */
+    static javafx.scene.control.TableCell<?, ?> cellOf(FxRobot robot, RouterRow row, String text) {
+        return robot.lookup("#table .table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()
+                .filter(c -> c.getTableRow() != null && c.getTableRow().getItem() == row && text.equals(c.getText()))
+                .findFirst().orElseThrow(() -> new AssertionError("no cell shows '" + text + "' on " + row.address()));
     }
 
     static String statusOf(TableView<RouterRow> table, String name) {

@@ -17,6 +17,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import java.util.function.Function;
 import org.fleetflash.ui.history.HistoryView;
+import org.fleetflash.ui.support.CellState;
 import org.fleetflash.ui.support.Views;
 
 /** The fleet table's controller: binds {@code FleetView.fxml} to a {@link FleetViewModel} and delegates to it. */
@@ -94,7 +95,7 @@ public final class FleetView {
         text(archColumn, RouterRow::archProperty);
         text(firmwareColumn, RouterRow::firmwareProperty);
         text(hostKeyColumn, RouterRow::hostKeyProperty);
-        hostKeyColumn.setCellFactory(c -> new StyledCell("key-", true));
+        hostKeyColumn.setCellFactory(c -> new StyledCell("key-"));
         text(outcomeColumn, RouterRow::lastOutcomeProperty);
         outcomeColumn.setCellFactory(c -> new HistoryView.OutcomeCell<>());
         progressColumn.setCellValueFactory(f -> f.getValue().progressProperty());
@@ -159,27 +160,18 @@ public final class FleetView {
     /** A cell whose text also becomes a style class ({@code key-pinned}), so the word can carry a colour. */
     private static final class StyledCell extends TableCell<RouterRow, String> {
         private final String prefix;
-        private final boolean lower;
-        private String applied;
+        private final CellState state = new CellState();
 
-        StyledCell(String prefix, boolean lower) {
+        StyledCell(String prefix) {
             this.prefix = prefix;
-            this.lower = lower;
         }
 
         @Override
         protected void updateItem(String item, boolean empty) {
             super.updateItem(item, empty);
-            if (applied != null) {
-                getStyleClass().remove(applied);
-                applied = null;
-            }
             setText(empty ? null : item);
-            if (!empty && item != null && !item.isEmpty()) {
-                String word = lower ? item.toLowerCase(java.util.Locale.ROOT) : item;
-                applied = prefix + word.replaceAll("[^a-z0-9]+", "-");
-                getStyleClass().add(applied);
-            }
+            boolean shown = !empty && item != null && !item.isEmpty();
+            state.show(this, shown ? CellState.name(prefix, item) : null);
         }
     }
 
@@ -212,18 +204,27 @@ public final class FleetView {
 
     /** The status word, with the row's problem sentence as its tooltip. */
     private static final class StatusCell extends TableCell<RouterRow, String> {
+        private final CellState state = new CellState();
+        private final Tooltip tip = new Tooltip();
+
         @Override
         protected void updateItem(String item, boolean empty) {
             super.updateItem(item, empty);
-            getStyleClass().removeAll("status-failed", "status-busy");
             setText(empty ? null : item);
             RouterRow row = empty ? null : getTableRow().getItem();
             String problem = row == null ? "" : row.problemProperty().get();
-            setTooltip(problem.isEmpty() ? null : new Tooltip(problem));
+            if (problem.isEmpty()) {
+                setTooltip(null);
+            } else {
+                tip.setText(problem);
+                setTooltip(tip);
+            }
             if (item != null && (item.startsWith("probe failed") || item.startsWith("FAILED_SAFE") || item.startsWith("NEEDS_ATTENTION"))) {
-                getStyleClass().add("status-failed");
+                state.show(this, "status-failed");
             } else if (item != null && item.startsWith("probing")) {
-                getStyleClass().add("status-busy");
+                state.show(this, "status-busy");
+            } else {
+                state.show(this, null);
             }
         }
     }

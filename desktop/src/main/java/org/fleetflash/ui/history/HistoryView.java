@@ -475,22 +475,13 @@ public final class HistoryView extends VBox {
 
     /** An outcome word with its colour (the word is always there: colour only adds to it). */
     public static final class OutcomeCell<S> extends TableCell<S, String> {
-        private static final List<String> CLASSES = List.of("outcome-succeeded", "outcome-failed-safe", "outcome-needs-attention",
-                "outcome-running", "outcome-interrupted");
+        private final org.fleetflash.ui.support.CellState state = new org.fleetflash.ui.support.CellState();
 
         @Override
         protected void updateItem(String item, boolean empty) {
             super.updateItem(item, empty);
-            getStyleClass().removeAll(CLASSES);
-            if (empty || item == null) {
-                setText(null);
-                return;
-            }
-            setText(item);
-            String cls = outcomeClass(item);
-            if (cls != null) {
-                getStyleClass().add(cls);
-            }
+            setText(empty || item == null ? null : item);
+            state.show(this, empty || item == null ? null : outcomeClass(item));
         }
 
         /** The style class of an outcome word, or null for a word without colour. */

@@ -250,16 +250,14 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
 
     /** The result word, coloured by what it means, always with the word itself. */
     private static final class ResultCell extends TableCell<Item, String> {
+        private final org.fleetflash.ui.support.CellState state = new org.fleetflash.ui.support.CellState();
+
         @Override
         protected void updateItem(String item, boolean empty) {
             super.updateItem(item, empty);
-            getStyleClass().removeAll("preflight-ok", "preflight-blocked", "preflight-busy");
             setText(empty ? null : item);
             Item row = empty || getTableRow() == null ? null : getTableRow().getItem();
-            if (row == null) {
-                return;
-            }
-            getStyleClass().add(row.checking() ? "preflight-busy" : row.blocked() ? "preflight-blocked" : "preflight-ok");
+            state.show(this, row == null ? null : row.checking() ? "preflight-busy" : row.blocked() ? "preflight-blocked" : "preflight-ok");
         }
     }
 
