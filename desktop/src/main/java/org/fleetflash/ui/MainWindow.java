@@ -137,6 +137,7 @@ public final class MainWindow implements AutoCloseable {
         Parent root = Views.load(this, "MainWindow.fxml");
         this.scene = new Scene(root);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
+        org.fleetflash.ui.batch.UpgradeNotifier.styleFor(scene);
         installAccelerators();
     }
 

@@ -233,10 +233,16 @@ class UpgradeWindowIT {
         Button go = robot.lookup("#confirmUpgrade").queryButton();
         assertThat(go.getText()).isEqualTo("Upgrade 3 routers");
         assertThat(go.isDisabled()).isFalse();
+        javafx.scene.Scene scene = table.getScene();
+        List<String> sheets = List.copyOf(scene.getStylesheets());
         robot.clickOn("#confirmUpgrade");
 
         waitFor(() -> window.upgrades().runningProperty().get() || three.stream().allMatch(r -> !r.lastOutcomeProperty().get().isEmpty()));
         waitFor(240, () -> !window.upgrades().runningProperty().get());
+        // the notifications' style sheets were there from the start: a first notification that added them restyled the
+        // whole window while the batch ran
+        waitFor(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
+        assertThat(scene.getStylesheets()).isEqualTo(sheets);
 
         for (RouterRow r : three) {
             assertThat(r.lastOutcomeProperty().get()).as(r.address() + ": " + r.problemProperty().get()).isEqualTo("SUCCEEDED");

@@ -33,6 +33,21 @@ public final class UpgradeNotifier {
     private final java.util.List<String> attention = new java.util.ArrayList<>();
     private javafx.animation.PauseTransition gathering;
 
+    /**
+     * Puts the notifications' style sheets on {@code scene} (ControlsFX's first, ours after it, as ControlsFX itself would
+     * on the first notification). Call while the window is built: added later, they make JavaFX restyle the whole window
+     * at the first notification, which stalled it for seconds when a batch's first routers ended.
+     */
+    public static void styleFor(javafx.scene.Scene scene) {
+        String controls = org.controlsfx.control.Notifications.class.getResource("notificationpopup.css").toExternalForm();
+        if (!scene.getStylesheets().contains(controls)) {
+            scene.getStylesheets().add(0, controls);
+        }
+        if (!scene.getStylesheets().contains(STYLESHEET)) {
+            scene.getStylesheets().add(STYLESHEET);
+        }
+    }
+
     /** Notifications in {@code owner}'s corner. */
     public UpgradeNotifier(Window owner) {
         this.owner = Objects.requireNonNull(owner, "owner");
@@ -106,10 +121,7 @@ public final class UpgradeNotifier {
         if (!owner.isShowing() || owner.getScene() == null) {
             return;
         }
-        // ControlsFX puts its own sheet first in the window's scene; ours comes after it, so its colours are the theme's
-        if (!owner.getScene().getStylesheets().contains(STYLESHEET)) {
-            owner.getScene().getStylesheets().add(STYLESHEET);
-        }
+        styleFor(owner.getScene()); // nothing to do when the window was built with them
         Notifications n = Notifications.create().owner(owner).title(title).text(text).position(Pos.BOTTOM_RIGHT)
                 .hideAfter(attention ? Duration.INDEFINITE : SUCCESS_SHOWN_FOR);
         if (attention) {
