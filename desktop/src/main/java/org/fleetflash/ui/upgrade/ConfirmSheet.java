@@ -263,11 +263,19 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
 
     /** A sentence, cut to the column with the whole of it as the tooltip. */
     private static final class SentenceCell extends TableCell<Item, String> {
+        /** One tooltip per cell, its text replaced: a new one per update made every pre-flight answer cost a control. */
+        private final Tooltip tip = new Tooltip();
+
         @Override
         protected void updateItem(String item, boolean empty) {
             super.updateItem(item, empty);
             setText(empty ? null : item);
-            setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+            if (empty || item == null || item.isEmpty()) {
+                setTooltip(null);
+            } else {
+                tip.setText(item);
+                setTooltip(tip);
+            }
         }
     }
 }
