@@ -682,7 +682,9 @@ public final class RouterUpgrade {
                 RouterSide.ReturnedRouter back = watch.await(side.knock(staged.md()), request.returnTimeout(), () -> {
                     if (phase.compareTo(Phase.REBOOT) >= 0) {
                         advanceTo(Phase.RETURN); // the flasher said it is rebooting: now we are waiting for the return
+                        return true;
                     }
+                    return false;
                 }, tracker::lastWord, String.valueOf(backup))) {
             advanceTo(Phase.RETURN);
             transition(Phase.READ_BACK);

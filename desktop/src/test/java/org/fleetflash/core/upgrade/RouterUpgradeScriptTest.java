@@ -543,6 +543,28 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void onceTheFlasherSaysItRebootsTheReturnIsNoticedWithinAQuarterOfASecond() {
+        ReturnWatch.Answer.Silent down = new ReturnWatch.Answer.Silent("connection refused");
+        router.knocks = List.of(r -> down, r -> down, r -> down, r -> {
+            try {
+                laptop.send(TelemetryKind.DONE, "written", "11", "same", "101");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return down;
+        }, r -> down, r -> down, r -> new ReturnWatch.Answer.Back(r.returned()));
+        List<Duration> naps = new ArrayList<>();
+        RouterUpgrade u = new RouterUpgrade(request, router, laptop, delivery, clock, new ReturnWatch(clock, d -> {
+            naps.add(d);
+            clock.advance(d);
+        }), "a", "b", events::add);
+        assertThat(u.run().code()).isEqualTo(FailureCode.OK);
+        // while it flashes: backing off to a knock a second; from the flasher's last word on: every 250 ms
+        assertThat(naps).containsExactly(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofMillis(250), Duration.ofMillis(250), Duration.ofMillis(250));
+    }
+
+    @Test
     void aCommitThatUndidItselfOnTheRouterIsSafeWithItsOwnCode() {
         router.knocks = List.of(r -> {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.KENV_FAILED, "kenv failed; put back.");
