@@ -698,7 +698,7 @@ public final class RouterUpgrade {
         DeviceFacts after;
         String hex;
         try {
-            after = back.probe();
+            after = back.probe(plan);
             emit(new UpgradeEvent.Returned(ref, now(), after.firmwareVersion()));
             long spanSize = 0;
             long spanOffset = -1;
