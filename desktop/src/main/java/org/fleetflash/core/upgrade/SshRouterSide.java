@@ -46,6 +46,8 @@ final class SshRouterSide implements RouterSide {
     private volatile AgentRunner agent;
     /** The probe's lines from {@link #installAgent()}, until {@link #probe()} takes them. */
     private volatile List<AgentLine> probeLines;
+    /** The knock's exit status when the router still has the commit's record (commit.log): /tmp was not cleared. */
+    private static final int COMMIT_LOG_FOUND = 3;
     /** Whether the router had sha256 before the reroot: its return's probe then digests the span in the same run. */
     private volatile boolean hadSha256;
 
@@ -279,8 +281,15 @@ final class SshRouterSide implements RouterSide {
             }
             boolean keep = false;
             try {
-                String root = s.exec(DeviceSession.sh("kenv -q vfs.root.mountfrom"), quick.commandDeadline()).stdout().strip();
-                if (root.endsWith("/dev/" + md) || root.endsWith(":" + md) || stillBeforeReroot(s)) {
+                // one exec: the root device (first line), then the commit's record if there is one (exit status 3)
+                ExecResult look = s.exec(DeviceSession.sh("printf '%s\\n' \"$(kenv -q vfs.root.mountfrom)\"; cat "
+                        + DeviceSession.shellQuote(agent.home() + "/commit.log") + " 2>/dev/null && exit " + COMMIT_LOG_FOUND
+                        + "; exit 0"), quick.commandDeadline());
+                String out = look.stdout();
+                int eol = out.indexOf('\n');
+                String root = (eol < 0 ? out : out.substring(0, eol)).strip();
+                if (root.endsWith("/dev/" + md) || root.endsWith(":" + md)
+                        || look.exitStatus() == COMMIT_LOG_FOUND && stillBeforeReroot(s, eol < 0 ? "" : out.substring(eol + 1))) {
                     return new ReturnWatch.Answer.OldSystem();
                 }
                 keep = true;
@@ -299,20 +308,17 @@ final class SshRouterSide implements RouterSide {
      * Whether the router answering now is still the system that ran the commit (it never rebooted): a reboot
      * clears /tmp, so the commit's own record there tells. Such a router either still runs the detached commit
      * (then: wait) or undid it (then it is cleaned up and the result is what the commit said).
+     *
+     * @param commitLog the commit's record on the router, which the knock found
      */
-    private boolean stillBeforeReroot(DeviceSession s) throws DeviceException, UpgradeFailure {
-        String log = agent.home() + "/commit.log";
-        ExecResult trace = s.exec(DeviceSession.sh("cat " + DeviceSession.shellQuote(log) + " 2>/dev/null"), deadline);
-        if (trace.exitStatus() != 0) {
-            return false; // no record of the commit: /tmp was cleared by a reboot
-        }
+    private boolean stillBeforeReroot(DeviceSession s, String commitLog) throws DeviceException, UpgradeFailure {
         AgentRunner here = AgentRunner.installed(s, agent.home(), agent.upload());
         List<AgentLine> lines = new ArrayList<>();
         here.run(List.of("cleanup", attempt), deadline, lines::add);
         if (lines.stream().anyMatch(l -> l instanceof AgentLine.Error e && "COMMITTING".equals(e.code()))) {
             return true;
         }
-        AgentLine.Error said = trace.stdout().lines().map(AgentLineParser::parse).filter(AgentLine.Error.class::isInstance)
+        AgentLine.Error said = commitLog.lines().map(AgentLineParser::parse).filter(AgentLine.Error.class::isInstance)
                 .map(AgentLine.Error.class::cast).reduce((a, b) -> b)
                 .orElse(new AgentLine.Error("COMMIT_LOST", "The commit ended on the router without rerooting it."));
         boolean cleaned = lines.stream().anyMatch(AgentLine.Done.class::isInstance);
