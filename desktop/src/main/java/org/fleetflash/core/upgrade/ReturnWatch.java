@@ -91,6 +91,10 @@ final class ReturnWatch {
             }
             if (a instanceof Answer.LoginFailed f) {
                 lastLoginFailure = f;
+            } else if (a instanceof Answer.Silent) {
+                // it stopped answering since: a login cut while the old system went down for the reroot is not what
+                // the window ends on (the router may never have come back)
+                lastLoginFailure = null;
             }
             boolean rebooting = betweenKnocks.getAsBoolean();
             if (rebooting && a instanceof Answer.Silent) {

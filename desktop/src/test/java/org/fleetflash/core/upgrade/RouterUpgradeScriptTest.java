@@ -543,6 +543,16 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void aLoginCutWhileTheOldSystemWentDownIsNotTheVerdictWhenTheRouterThenNeverAnswers() {
+        router.knocks = List.of(r -> new ReturnWatch.Answer.LoginFailed(FailureCode.UNREACHABLE, "The session dropped."),
+                r -> new ReturnWatch.Answer.Silent("connection refused"));
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(result.code()).isEqualTo(FailureCode.NO_RETURN);
+        assertThat(result.message()).contains("did not answer SSH");
+    }
+
+    @Test
     void onceTheFlasherSaysItRebootsTheReturnIsNoticedWithinAQuarterOfASecond() {
         ReturnWatch.Answer.Silent down = new ReturnWatch.Answer.Silent("connection refused");
         router.knocks = List.of(r -> down, r -> down, r -> down, r -> {
