@@ -1516,15 +1516,15 @@ ff_flash_block() {
     return 1
 }
 
-# Reports span blocks $1..$2 (0-based) with action $3: one PROGRESS per block, or with $4 = last only the last one.
+# Reports span blocks $1..$2 (0-based) with action $3 in one PROGRESS (from=first block, when more than one), or with
+# $4 = last only the last one. One datagram for a run: the run's blocks are done together, and each nc is a process.
 ff_progress() {
     if [ "$3" = written ]; then _ff_written=$((_ff_written + $2 - $1 + 1)); else _ff_same=$((_ff_same + $2 - $1 + 1)); fi
-    _ff_k=$(($1 + 1))
-    [ "${4:-}" = last ] && _ff_k=$(($2 + 1))
-    while [ "$_ff_k" -le $(($2 + 1)) ]; do
-        ff_tele bg PROGRESS "block=$_ff_k" "blocks=$_ff_blocks" "action=$3"
-        _ff_k=$((_ff_k + 1))
-    done
+    if [ "$1" = "$2" ] || [ "${4:-}" = last ]; then
+        ff_tele bg PROGRESS "block=$(($2 + 1))" "blocks=$_ff_blocks" "action=$3"
+    else
+        ff_tele bg PROGRESS "block=$(($2 + 1))" "blocks=$_ff_blocks" "action=$3" "from=$(($1 + 1))"
+    fi
 }
 
 # With runs of $1 blocks in the scratch files new (image) and cur (flash at partition _ff_part, block _ff_pblock):

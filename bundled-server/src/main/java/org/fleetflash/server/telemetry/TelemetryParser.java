@@ -146,6 +146,16 @@ public final class TelemetryParser {
                         problem = "block must be 1..blocks";
                     }
                 }
+                if (problem == null && fields.containsKey("from")) {
+                    // a run of blocks done together, reported in one datagram: from..block
+                    problem = count(fields, "from");
+                    if (problem == null) {
+                        long from = Long.parseLong(fields.get("from"));
+                        if (from < 1 || from > Long.parseLong(fields.get("block"))) {
+                            problem = "from must be 1..block";
+                        }
+                    }
+                }
                 if (problem == null && !("written".equals(fields.get("action")) || "same".equals(fields.get("action")))) {
                     problem = "action must be written or same";
                 }

@@ -33,6 +33,13 @@ class TelemetryParserTest {
     }
 
     @Test
+    void parsesProgressOfARunOfBlocks() {
+        TelemetryMessage message = accepted("FFT1 " + TOKEN + " 4 PROGRESS block=32 blocks=121 action=written from=17\n");
+
+        assertThat(message.fields()).containsEntry("block", "32").containsEntry("from", "17").containsEntry("action", "written");
+    }
+
+    @Test
     void textFieldTakesTheRestOfTheLineWithSpaces() {
         TelemetryMessage message = accepted("FFT1 " + TOKEN + " 9 ERROR code=VERIFY_MISMATCH text=block 7 differs = bad");
 
@@ -85,6 +92,9 @@ class TelemetryParserTest {
         "FFT1 %s 1 PROGRESS block=0 blocks=2 action=written",
         "FFT1 %s 1 PROGRESS block=1 blocks=2 action=skipped",
         "FFT1 %s 1 PROGRESS block=1 blocks=2",
+        "FFT1 %s 1 PROGRESS block=2 blocks=4 action=written from=3",
+        "FFT1 %s 1 PROGRESS block=2 blocks=4 action=written from=0",
+        "FFT1 %s 1 PROGRESS block=2 blocks=4 action=written from=one",
         "FFT1 %s 1 ERROR",
         "FFT1 %s 1 ERROR code=lowercase",
         "FFT1 %s 1 HELLO\u0007",

@@ -65,13 +65,31 @@ public final class AgentRunner {
      */
     public static Installed installAndRun(DeviceSession session, Duration deadline, List<String> args,
             Consumer<? super AgentLine> sink) throws DeviceException {
+        return installAndChain(session, deadline, List.of(args), sink);
+    }
+
+    /**
+     * As {@link #installAndRun(DeviceSession, Duration, List, Consumer)}, with several sub-commands run one after the
+     * other once the agent is verified ({@code &&}: the first that fails ends the chain); their lines follow each
+     * other, each run's starting with its {@code hello}. The exit status is the last run's that ran.
+     */
+    public static Installed installAndChain(DeviceSession session, Duration deadline, List<List<String>> runs,
+            Consumer<? super AgentLine> sink) throws DeviceException {
         Objects.requireNonNull(sink, "sink");
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no sub-command to run");
+        }
         byte[] script = Agent.script();
         String sha = sha256Hex(script);
         String temp = "." + Agent.FILE_NAME + "." + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
-        StringBuilder run = new StringBuilder("sh \"$h\"/").append(Agent.FILE_NAME);
-        for (String a : args) {
-            run.append(' ').append(DeviceSession.shellQuote(a));
+        StringBuilder run = new StringBuilder();
+        for (int i = 0; i < runs.size(); i++) {
+            // the last run replaces the shell (exec), as a single one always did
+            run.append(i == 0 ? "" : " && ").append(i == runs.size() - 1 ? "exec " : "").append("sh \"$h\"/")
+                    .append(Agent.FILE_NAME);
+            for (String a : runs.get(i)) {
+                run.append(' ').append(DeviceSession.shellQuote(a));
+            }
         }
         // line 1: the agent's directory; line 2: verified (then the agent's own lines), unverified or mismatch HEX
         String command = DeviceSession.sh("h=\"" + Agent.HOME_EXPRESSION + "\"; printf '%s\\n' \"$h\"; "
@@ -79,7 +97,7 @@ public final class AgentRunner {
                 + "mkdir -p \"$h\" && cat >\"$t\" || exit 1; "
                 + "if command -v sha256 >/dev/null 2>&1; then s=$(sha256 -q \"$t\"); "
                 + "if [ \"$s\" != " + sha + " ]; then rm -f \"$t\"; printf 'mismatch %s\\n' \"$s\"; exit 1; fi; "
-                + "mv -f \"$t\" \"$h\"/" + Agent.FILE_NAME + " || exit 1; printf 'verified\\n'; exec " + run + "; fi; "
+                + "mv -f \"$t\" \"$h\"/" + Agent.FILE_NAME + " || exit 1; printf 'verified\\n'; " + run + "; fi; "
                 + "rm -f \"$t\"; printf 'unverified\\n'");
         List<String> head = new ArrayList<>();
         StringBuilder installErrors = new StringBuilder();
@@ -106,14 +124,21 @@ public final class AgentRunner {
         }
         if ("unverified".equals(verdict)) {
             AgentRunner runner = install(session, deadline);
-            return new Installed(runner, runner.run(args, deadline, sink));
+            int last = 0;
+            for (List<String> args : runs) {
+                last = runner.run(args, deadline, sink);
+                if (last != 0) {
+                    break;
+                }
+            }
+            return new Installed(runner, last);
         }
         if (!"verified".equals(verdict)) {
             throw new RemoteCommandFailedException(session.target(), "upload the agent to " + home, status,
                     installErrors.toString(), "Check that the directory is writable and that the router has free space (df -h).");
         }
         UploadResult upload = new UploadResult(home + "/" + Agent.FILE_NAME, script.length, sha, UploadCheck.REMOTE_SHA256);
-        LOG.info("Agent on {} at {} ({}), ran {}", session.target(), upload.remotePath(), upload.check().description(), args);
+        LOG.info("Agent on {} at {} ({}), ran {}", session.target(), upload.remotePath(), upload.check().description(), runs);
         return new Installed(new AgentRunner(session, home, upload), status);
     }
 

@@ -7,15 +7,18 @@ import java.time.Instant;
 /**
  * Waits for a router after its reroot: knocks (an SSH login and a look at its root) every 250 ms to 1 s, so a
  * router is noticed within a second of its SSH server answering, until it answers from its new system or the
- * window closes. A refused login or a failed handshake is retried within the window (a router going down or
- * coming up may answer half-way); a changed host key or unusable credentials end it at once. When the window ends,
- * a failed login is the reason only if it was the router's latest answer.
+ * window closes. Once the flasher said it reboots, a knock that finds nothing listening (a refused or unanswered
+ * connection, which costs the router nothing) is followed by the next one after 250 ms: the router is then noticed
+ * within a quarter of a second of its return. A refused login or a failed handshake is retried within the window (a
+ * router going down or coming up may answer half-way); a changed host key or unusable credentials end it at once. When
+ * the window ends, a failed login is the reason only if it was the router's latest answer.
  */
 final class ReturnWatch {
 
     static final Duration POLL_MIN = Duration.ofMillis(250);
     static final Duration POLL_MAX = Duration.ofSeconds(1);
-    private static final int MAX_KNOCKS = 100_000;
+    /** A 24-hour window knocked every {@link #POLL_MIN} is 345 600 knocks. */
+    private static final int MAX_KNOCKS = 400_000;
 
     /** One try to reach the router. */
     @FunctionalInterface
@@ -67,11 +70,12 @@ final class ReturnWatch {
     /**
      * Knocks until the router is back or {@code window} has passed.
      *
-     * @param betweenKnocks run after every knock that did not find it back (the script advances its phase)
+     * @param betweenKnocks run after every knock that did not find it back (the script advances its phase); true
+     *                      when the router said it reboots now (its flasher's last report), so its return is near
      * @param lastWord      what the router last reported (telemetry), for the message when it never returns
      * @param backup        where its backup is, for that message
      */
-    RouterSide.ReturnedRouter await(Knock knock, Duration window, Runnable betweenKnocks,
+    RouterSide.ReturnedRouter await(Knock knock, Duration window, java.util.function.BooleanSupplier betweenKnocks,
             java.util.function.Supplier<String> lastWord, String backup) throws UpgradeFailure {
         Instant until = clock.instant().plus(window);
         Duration wait = POLL_MIN;
@@ -89,11 +93,14 @@ final class ReturnWatch {
             if (a instanceof Answer.LoginFailed f) {
                 lastLoginFailure = f;
             } else if (a instanceof Answer.Silent) {
-                // a login that failed before the router went quiet was its old system going down (sshd lives until
-                // rc.shutdown ends it), not a router that came back and refuses us: only the latest answer counts
+                // it stopped answering since: a login cut while the old system went down for the reroot is not what
+                // the window ends on (the router may never have come back)
                 lastLoginFailure = null;
             }
-            betweenKnocks.run();
+            boolean rebooting = betweenKnocks.getAsBoolean();
+            if (rebooting && a instanceof Answer.Silent) {
+                wait = POLL_MIN; // nothing listens yet: a connection attempt costs the returning router nothing
+            }
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {

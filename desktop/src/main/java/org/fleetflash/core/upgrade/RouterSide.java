@@ -127,7 +127,11 @@ interface RouterSide {
 
     /** Reads the layout's span from a returned router: its facts and the SHA-256 of the plan's padded image length. */
     interface ReturnedRouter extends AutoCloseable {
-        DeviceFacts probe() throws UpgradeFailure;
+        /**
+         * The returned router's facts. Where it can, the router also computes its SHA-256 of the plan's span in the
+         * same agent run (one round trip), which {@link #spanSha256} then uses once the facts have been checked.
+         */
+        DeviceFacts probe(FlashPlan plan) throws UpgradeFailure;
 
         String spanSha256(FlashPlan plan) throws UpgradeFailure;
 

@@ -682,7 +682,9 @@ public final class RouterUpgrade {
                 RouterSide.ReturnedRouter back = watch.await(side.knock(staged.md()), request.returnTimeout(), () -> {
                     if (phase.compareTo(Phase.REBOOT) >= 0) {
                         advanceTo(Phase.RETURN); // the flasher said it is rebooting: now we are waiting for the return
+                        return true;
                     }
+                    return false;
                 }, tracker::lastWord, String.valueOf(backup))) {
             advanceTo(Phase.RETURN);
             transition(Phase.READ_BACK);
@@ -696,7 +698,7 @@ public final class RouterUpgrade {
         DeviceFacts after;
         String hex;
         try {
-            after = back.probe();
+            after = back.probe(plan);
             emit(new UpgradeEvent.Returned(ref, now(), after.firmwareVersion()));
             long spanSize = 0;
             long spanOffset = -1;

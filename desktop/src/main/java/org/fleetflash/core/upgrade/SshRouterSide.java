@@ -46,6 +46,10 @@ final class SshRouterSide implements RouterSide {
     private volatile AgentRunner agent;
     /** The probe's lines from {@link #installAgent()}, until {@link #probe()} takes them. */
     private volatile List<AgentLine> probeLines;
+    /** The knock's exit status when the router still has the commit's record (commit.log): /tmp was not cleared. */
+    private static final int COMMIT_LOG_FOUND = 3;
+    /** Whether the router had sha256 before the reroot: its return's probe then digests the span in the same run. */
+    private volatile boolean hadSha256;
 
     /** Where the agent's check and log lines go (the script turns them into notes: the attempt's transcript). */
     @FunctionalInterface
@@ -81,7 +85,29 @@ final class SshRouterSide implements RouterSide {
     public DeviceFacts probe() throws UpgradeFailure {
         List<AgentLine> lines = probeLines;
         probeLines = null;
-        return facts(lines != null ? lines : call(() -> agent.runCollecting("probe", deadline)).lines());
+        DeviceFacts facts = facts(lines != null ? lines : call(() -> agent.runCollecting("probe", deadline)).lines());
+        hadSha256 = facts.hasTool("sha256");
+        return facts;
+    }
+
+    /** The agent's {@code digest BLOCKS NAME...} of the plan's padded image length over its layout. */
+    private static List<String> digestArgs(FlashPlan plan) {
+        List<String> args = new ArrayList<>();
+        args.add("digest");
+        args.add(Long.toString(plan.paddedSize() / plan.eraseBlock()));
+        args.addAll(plan.layout());
+        return args;
+    }
+
+    /** Where the second run of a chain begins (its hello), or -1. */
+    private static int secondHello(List<AgentLine> lines) {
+        int hellos = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i) instanceof AgentLine.Hello && ++hellos == 2) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static DeviceFacts facts(List<AgentLine> lines) throws UpgradeFailure {
@@ -255,8 +281,15 @@ final class SshRouterSide implements RouterSide {
             }
             boolean keep = false;
             try {
-                String root = s.exec(DeviceSession.sh("kenv -q vfs.root.mountfrom"), quick.commandDeadline()).stdout().strip();
-                if (root.endsWith("/dev/" + md) || root.endsWith(":" + md) || stillBeforeReroot(s)) {
+                // one exec: the root device (first line), then the commit's record if there is one (exit status 3)
+                ExecResult look = s.exec(DeviceSession.sh("printf '%s\\n' \"$(kenv -q vfs.root.mountfrom)\"; cat "
+                        + DeviceSession.shellQuote(agent.home() + "/commit.log") + " 2>/dev/null && exit " + COMMIT_LOG_FOUND
+                        + "; exit 0"), quick.commandDeadline());
+                String out = look.stdout();
+                int eol = out.indexOf('\n');
+                String root = (eol < 0 ? out : out.substring(0, eol)).strip();
+                if (root.endsWith("/dev/" + md) || root.endsWith(":" + md)
+                        || look.exitStatus() == COMMIT_LOG_FOUND && stillBeforeReroot(s, eol < 0 ? "" : out.substring(eol + 1))) {
                     return new ReturnWatch.Answer.OldSystem();
                 }
                 keep = true;
@@ -275,20 +308,17 @@ final class SshRouterSide implements RouterSide {
      * Whether the router answering now is still the system that ran the commit (it never rebooted): a reboot
      * clears /tmp, so the commit's own record there tells. Such a router either still runs the detached commit
      * (then: wait) or undid it (then it is cleaned up and the result is what the commit said).
+     *
+     * @param commitLog the commit's record on the router, which the knock found
      */
-    private boolean stillBeforeReroot(DeviceSession s) throws DeviceException, UpgradeFailure {
-        String log = agent.home() + "/commit.log";
-        ExecResult trace = s.exec(DeviceSession.sh("cat " + DeviceSession.shellQuote(log) + " 2>/dev/null"), deadline);
-        if (trace.exitStatus() != 0) {
-            return false; // no record of the commit: /tmp was cleared by a reboot
-        }
+    private boolean stillBeforeReroot(DeviceSession s, String commitLog) throws DeviceException, UpgradeFailure {
         AgentRunner here = AgentRunner.installed(s, agent.home(), agent.upload());
         List<AgentLine> lines = new ArrayList<>();
         here.run(List.of("cleanup", attempt), deadline, lines::add);
         if (lines.stream().anyMatch(l -> l instanceof AgentLine.Error e && "COMMITTING".equals(e.code()))) {
             return true;
         }
-        AgentLine.Error said = trace.stdout().lines().map(AgentLineParser::parse).filter(AgentLine.Error.class::isInstance)
+        AgentLine.Error said = commitLog.lines().map(AgentLineParser::parse).filter(AgentLine.Error.class::isInstance)
                 .map(AgentLine.Error.class::cast).reduce((a, b) -> b)
                 .orElse(new AgentLine.Error("COMMIT_LOST", "The commit ended on the router without rerooting it."));
         boolean cleaned = lines.stream().anyMatch(AgentLine.Done.class::isInstance);
@@ -302,12 +332,29 @@ final class SshRouterSide implements RouterSide {
         return new RouterSide.ReturnedRouter() {
             private AgentRunner runner;
             private DeviceFacts facts;
+            /** The digest run's lines when it ran with the probe, else null; and its exit status. */
+            private List<AgentLine> digestLines;
+            private int digestStatus;
 
+            /**
+             * Installs the agent and probes; where the router had {@code sha256} before the reroot, the same run then
+             * digests the span (decision 0012), whose lines are kept apart for {@link #spanSha256}: they are used only
+             * after the probe's facts (the layout) have been checked, as a digest run of its own would be.
+             */
             @Override
-            public DeviceFacts probe() throws UpgradeFailure {
+            public DeviceFacts probe(FlashPlan plan) throws UpgradeFailure {
                 List<AgentLine> lines = new ArrayList<>();
-                runner = call(() -> AgentRunner.installAndRun(s, deadline, List.of("probe"), lines::add)).runner();
-                facts = facts(lines);
+                boolean digest = hadSha256 && plan.paddedSize() % plan.eraseBlock() == 0;
+                List<List<String>> runs = digest ? List.of(List.of("probe"), digestArgs(plan)) : List.of(List.of("probe"));
+                AgentRunner.Installed run = call(() -> AgentRunner.installAndChain(s, digest ? deadline.multipliedBy(6)
+                        : deadline, runs, lines::add));
+                runner = run.runner();
+                int split = secondHello(lines);
+                facts = facts(split < 0 ? lines : lines.subList(0, split));
+                if (split >= 0) {
+                    digestLines = List.copyOf(lines.subList(split, lines.size()));
+                    digestStatus = run.exitStatus();
+                }
                 return facts;
             }
 
@@ -336,12 +383,15 @@ final class SshRouterSide implements RouterSide {
             }
 
             private Optional<String> routerDigest(FlashPlan plan) throws UpgradeFailure {
-                List<String> args = new ArrayList<>();
-                args.add("digest");
-                args.add(Long.toString(plan.paddedSize() / plan.eraseBlock()));
-                args.addAll(plan.layout());
+                List<String> args = digestArgs(plan);
                 List<AgentLine> lines = new ArrayList<>();
-                int status = call(() -> runner.run(args, deadline.multipliedBy(5), lines::add));
+                int status;
+                if (digestLines != null) {
+                    lines.addAll(digestLines); // it ran with the probe
+                    status = digestStatus;
+                } else {
+                    status = call(() -> runner.run(args, deadline.multipliedBy(5), lines::add));
+                }
                 long blocks = plan.paddedSize() / plan.eraseBlock();
                 Optional<String> digest = lines.stream().filter(AgentLine.Digest.class::isInstance).map(AgentLine.Digest.class::cast)
                         .filter(d -> d.blocks() == blocks && d.bytes() == plan.paddedSize()).map(AgentLine.Digest::sha256)

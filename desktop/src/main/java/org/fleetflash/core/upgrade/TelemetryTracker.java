@@ -49,8 +49,13 @@ final class TelemetryTracker {
                 // the flasher counts blocks from 1 (TelemetryKind.PROGRESS); an UpgradeEvent.BlockFlashed names the
                 // block's index in the span, from 0 (docs/events.md)
                 long block = e.number("block").orElse(0) - 1;
-                if (block >= 0 && action != null && blocks.put(block, action) != action) {
-                    sink.block(block, e.number("blocks").orElse(planBlocks), action);
+                // a run of blocks done together comes as one datagram with from= its first block (the parser checked
+                // 1 <= from <= block <= blocks)
+                long from = Math.max(0, Math.min(block, e.number("from").orElse(block + 1) - 1));
+                for (long b = from; b <= block && action != null; b++) {
+                    if (blocks.put(b, action) != action) {
+                        sink.block(b, e.number("blocks").orElse(planBlocks), action);
+                    }
                 }
             }
             case VERIFY_OK -> sink.advanceTo(Phase.VERIFY_FLASH);

@@ -254,7 +254,7 @@ final class FakeRouter implements RouterSide {
     ReturnedRouter returned() {
         return new ReturnedRouter() {
             @Override
-            public DeviceFacts probe() throws UpgradeFailure {
+            public DeviceFacts probe(FlashPlan plan) throws UpgradeFailure {
                 step(Step.RETURN_PROBE);
                 return facts();
             }

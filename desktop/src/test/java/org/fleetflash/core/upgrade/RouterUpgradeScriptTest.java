@@ -517,16 +517,6 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
-    void aLoginThatFailedWhileTheOldSystemWentDownIsNotTheReasonWhenTheRouterThenStaysSilent() {
-        router.knocks = List.of(r -> new ReturnWatch.Answer.LoginFailed(FailureCode.UNREACHABLE, "The connection was lost"
-                + " during the login."), r -> new ReturnWatch.Answer.Silent("connection refused"));
-        UpgradeResult result = run();
-        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
-        assertThat(result.code()).isEqualTo(FailureCode.NO_RETURN);
-        assertThat(result.message()).contains("did not answer SSH").doesNotContain("could not log in");
-    }
-
-    @Test
     void aChangedHostKeyAtTheReturnEndsTheWaitAtOnce() {
         Instant start = clock.instant();
         router.knocks = List.of(r -> new ReturnWatch.Answer.Refused(FailureCode.HOST_KEY_CHANGED, "The key changed."));
@@ -550,6 +540,38 @@ class RouterUpgradeScriptTest {
         }), "a", "b", events::add);
         assertThat(u.run().code()).isEqualTo(FailureCode.OK);
         assertThat(naps).allMatch(d -> d.compareTo(Duration.ofSeconds(1)) <= 0).hasSize(5);
+    }
+
+    @Test
+    void aLoginCutWhileTheOldSystemWentDownIsNotTheVerdictWhenTheRouterThenNeverAnswers() {
+        router.knocks = List.of(r -> new ReturnWatch.Answer.LoginFailed(FailureCode.UNREACHABLE, "The session dropped."),
+                r -> new ReturnWatch.Answer.Silent("connection refused"));
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(result.code()).isEqualTo(FailureCode.NO_RETURN);
+        assertThat(result.message()).contains("did not answer SSH");
+    }
+
+    @Test
+    void onceTheFlasherSaysItRebootsTheReturnIsNoticedWithinAQuarterOfASecond() {
+        ReturnWatch.Answer.Silent down = new ReturnWatch.Answer.Silent("connection refused");
+        router.knocks = List.of(r -> down, r -> down, r -> down, r -> {
+            try {
+                laptop.send(TelemetryKind.DONE, "written", "11", "same", "101");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return down;
+        }, r -> down, r -> down, r -> new ReturnWatch.Answer.Back(r.returned()));
+        List<Duration> naps = new ArrayList<>();
+        RouterUpgrade u = new RouterUpgrade(request, router, laptop, delivery, clock, new ReturnWatch(clock, d -> {
+            naps.add(d);
+            clock.advance(d);
+        }), "a", "b", events::add);
+        assertThat(u.run().code()).isEqualTo(FailureCode.OK);
+        // while it flashes: backing off to a knock a second; from the flasher's last word on: every 250 ms
+        assertThat(naps).containsExactly(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofMillis(250), Duration.ofMillis(250), Duration.ofMillis(250));
     }
 
     @Test

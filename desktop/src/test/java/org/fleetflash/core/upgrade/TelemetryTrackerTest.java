@@ -66,6 +66,17 @@ class TelemetryTrackerTest {
     }
 
     @Test
+    void aRunReportedInOneDatagramIsEveryBlockOfTheRunOnce() {
+        send(TelemetryKind.PROGRESS, "block", "3", "blocks", "121", "action", "written");
+        send(TelemetryKind.PROGRESS, "block", "5", "blocks", "121", "action", "written", "from", "3");
+        send(TelemetryKind.PROGRESS, "block", "121", "blocks", "121", "action", "same", "from", "121");
+
+        assertThat(blocks).containsExactly("2/121 WRITTEN", "3/121 WRITTEN", "4/121 WRITTEN", "120/121 SAME");
+        assertThat(tracker.written()).isEqualTo(3);
+        assertThat(tracker.same()).isEqualTo(1);
+    }
+
+    @Test
     void withoutDoneTheCountsComeFromTheBlocksAndWithoutAnyTheyAreUnknown() {
         assertThat(tracker.written()).isEqualTo(-1);
         assertThat(tracker.lastWord()).isNull();
