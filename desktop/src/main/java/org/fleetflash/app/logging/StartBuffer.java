@@ -7,13 +7,13 @@ import java.util.List;
 
 /**
  * Holds what is logged before the log file is ready (the window opens while the log file is set up on another
- * thread), so that {@link LogFile#start} can write it to the file instead of losing it. The default configuration
- * ({@code logback.xml}) sends everything here; it keeps the first {@value #CAPACITY} events and counts the rest. Nothing
+ * thread), so that {@link LogFile#start} can write it to the file instead of losing it. The configuration until then
+ * ({@link HoldingConfigurator}) sends everything here; it keeps the first {@value #CAPACITY} events and counts the rest. Nothing
  * here ever reaches the console.
  */
 public final class StartBuffer extends AppenderBase<ILoggingEvent> {
 
-    /** Its name in {@code logback.xml}. */
+    /** Its name on the root logger. */
     static final String NAME = "HELD";
     /** How many early events are kept. */
     static final int CAPACITY = 2000;
