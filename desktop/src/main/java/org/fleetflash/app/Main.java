@@ -39,15 +39,15 @@ public final class Main {
     }
 
     /**
-     * The window (decision 0017): the log file is set up on a thread of its own while the window opens (what is
-     * logged meanwhile is held and written to it once it is ready; JavaFX's java.util.logging never reaches the
-     * console).
+     * The window (decision 0017): JavaFX starts on a thread of its own; the log file is set up on another once the
+     * window's first frame is out (what is logged until then is held and written to it once it is ready; JavaFX's
+     * java.util.logging never reaches the console).
      */
     private static void openWindow() {
         LogFile.holdUntilStarted();
         FleetFlashApp.Toolkit toolkit = FleetFlashApp.Toolkit.start();
-        // SLF4J and logback's default set-up (events held in memory), here and once: were it started by two threads at
-        // once, SLF4J would print a notice about the calls it replayed onto the console
+        // SLF4J and logback's first configuration (events held in memory), here and once: were it started by two
+        // threads at once, SLF4J would print a notice about the calls it replayed onto the console
         LoggerFactory.getILoggerFactory();
         Thread logFile = new Thread(() -> {
             try {
@@ -57,23 +57,26 @@ public final class Main {
             }
         }, "fleetflash-log-file");
         logFile.setDaemon(true);
-        logFile.start();
+        java.util.concurrent.atomic.AtomicBoolean logStarted = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable startLogFile = () -> {
+            if (logStarted.compareAndSet(false, true)) {
+                logFile.start();
+            }
+        };
+        int status = -1;
         try {
-            WindowLauncher.run(toolkit, DataDirectory.forThisUser(Optional.empty()), java.util.List.of(), false);
+            WindowLauncher.run(toolkit, DataDirectory.forThisUser(Optional.empty()), java.util.List.of(), false, startLogFile);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (FleetFlashApp.NoDisplayException e) {
             System.err.println("fleetflash: " + e.getMessage() + " See 'fleetflash --help'.");
-            exitAfter(logFile, 1);
+            status = 1;
         } catch (java.io.IOException e) {
             System.err.println("fleetflash: " + org.fleetflash.core.text.Sanitize.line(e.getMessage(), 2000));
-            exitAfter(logFile, 1);
+            status = 1;
         }
-        exitAfter(logFile, -1);
-    }
-
-    /** Lets the log file's set-up finish (what was held is written), then exits with {@code status} unless it is -1. */
-    private static void exitAfter(Thread logFile, int status) {
+        // the log file gets what was held, also when no window showed
+        startLogFile.run();
         try {
             logFile.join(10_000);
         } catch (InterruptedException e) {

@@ -72,8 +72,8 @@ public final class WindowLauncher {
     /**
      * Opens the window over {@code data} with {@code fleet} listed, and returns when it was closed. The window opens
      * first (decision 0017): JavaFX starts on a thread of its own while this one reads the settings and takes the data
-     * directory's lock; the window shows at once with its actions disabled while the history and the services open on
-     * another thread, then becomes the full window.
+     * directory's lock; the window shows at once with its actions disabled, then the history and the services open on
+     * another thread, and it becomes the full window.
      *
      * @param data the data directory the start resolved; the platform's default gives way to the one chosen in the
      *             Settings tab
@@ -83,11 +83,16 @@ public final class WindowLauncher {
      */
     public static void run(DataDirectory data, List<KnownRouter> fleet, boolean demo)
             throws IOException, InterruptedException, FleetFlashApp.NoDisplayException {
-        run(FleetFlashApp.Toolkit.start(), data, fleet, demo);
+        run(FleetFlashApp.Toolkit.start(), data, fleet, demo, () -> { });
     }
 
-    /** Opens the window as {@link #run(DataDirectory, List, boolean)} does, on JavaFX the caller started already. */
-    public static void run(FleetFlashApp.Toolkit toolkit, DataDirectory data, List<KnownRouter> fleet, boolean demo)
+    /**
+     * Opens the window as {@link #run(DataDirectory, List, boolean)} does, on JavaFX the caller started already.
+     *
+     * @param whenShown run on the FX thread once the window's first frame is out, beside the opening of the history
+     *                  and the services (it must not block): the caller's own heavy start-up work (the log file)
+     */
+    public static void run(FleetFlashApp.Toolkit toolkit, DataDirectory data, List<KnownRouter> fleet, boolean demo, Runnable whenShown)
             throws IOException, InterruptedException, FleetFlashApp.NoDisplayException {
         SettingsStore store = SettingsStore.forThisUser();
         DataDirectory dir = store.dataDirectory(data, platformDefault());
@@ -97,11 +102,11 @@ public final class WindowLauncher {
         try {
             dir.ensureExists();
             settings = store.load(dir.path());
-            // one FleetFlash at a time: refused here, as before, without a window
-            lock = InstanceLock.acquire(dir);
             WindowSettings place = WindowSettings.load(dir.path());
             Theme theme = Files.exists(dir.path().resolve(SettingsStore.SETTINGS_FILE)) ? Theme.of(settings.settings().theme()) : place.theme();
             look = new OpeningWindow.Look(demo ? "FleetFlash — demo fleet" : "FleetFlash", theme, place);
+            // one FleetFlash at a time: refused here, as before, without a window
+            lock = InstanceLock.acquire(dir);
         } catch (IOException | RuntimeException e) {
             toolkit.stop();
             throw e;
@@ -114,22 +119,35 @@ public final class WindowLauncher {
                 opening.completeExceptionally(e);
             }
         }, "fleetflash-open");
-        opener.start();
+        // the history and the services open once the window's first frame is out: on two cores, opening them at the
+        // same time only delays that frame (decision 0017); started once, or abandoned if the window never showed
+        java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            FleetFlashApp.showAndWait(toolkit, look, opening.thenApply(Session::inputs));
+            FleetFlashApp.showAndWait(toolkit, look, opening.thenApply(Session::inputs), () -> {
+                if (decided.compareAndSet(false, true)) {
+                    opener.start();
+                    whenShown.run();
+                }
+            });
         } finally {
-            opener.join(); // the history and the services are closed here, even when the window closed before they were ready
-            if (!opening.isCompletedExceptionally()) {
-                opening.join().close();
+            if (decided.compareAndSet(false, true)) {
+                lock.close(); // no window: nothing was opened under the lock
+            } else {
+                opener.join(); // the history and the services are closed here, even when the window closed before they were ready
+                if (!opening.isCompletedExceptionally()) {
+                    opening.join().close();
+                }
             }
         }
-        try {
-            opening.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
+        if (opening.isCompletedExceptionally()) {
+            try {
+                opening.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw e;
             }
-            throw e;
         }
     }
 

@@ -47,7 +47,10 @@ public final class FleetFlashApp {
         private Toolkit() {
         }
 
-        /** Starts JavaFX now, on a thread of its own; {@link FleetFlashApp#showAndWait(Toolkit, OpeningWindow.Look, CompletionStage)} waits for it. */
+        /**
+         * Starts JavaFX now, on a thread of its own;
+         * {@link FleetFlashApp#showAndWait(Toolkit, OpeningWindow.Look, CompletionStage, Runnable)} waits for it.
+         */
         public static Toolkit start() {
             Toolkit t = new Toolkit();
             Thread starter = new Thread(() -> {
@@ -87,8 +90,11 @@ public final class FleetFlashApp {
      * Opens the window as soon as {@code toolkit} has started, before its inputs are ready: the opening window
      * ({@link OpeningWindow}) becomes the full window when {@code inputs} complete, or says why they failed. Returns when
      * the technician closed it, and stops JavaFX.
+     *
+     * @param shown run on the FX thread once the opening window's first frame was laid out (it must not block): the
+     *              time to start opening what {@code inputs} waits for
      */
-    public static void showAndWait(Toolkit toolkit, OpeningWindow.Look look, CompletionStage<WindowInputs> inputs)
+    public static void showAndWait(Toolkit toolkit, OpeningWindow.Look look, CompletionStage<WindowInputs> inputs, Runnable shown)
             throws InterruptedException, NoDisplayException {
         toolkit.await();
         CountDownLatch closed = new CountDownLatch(1);
@@ -98,7 +104,13 @@ public final class FleetFlashApp {
                 Stage stage = new Stage();
                 stage.setOnHidden(e -> closed.countDown());
                 OpeningWindow.show(stage, look, inputs, w -> whenLaidOut(stage, onReady));
-                whenLaidOut(stage, onFirstShown);
+                java.util.function.LongConsumer bench = onFirstShown;
+                whenLaidOut(stage, ms -> {
+                    if (bench != null) {
+                        bench.accept(ms);
+                    }
+                    shown.run();
+                });
             } catch (RuntimeException e) {
                 LoggerFactory.getLogger(FleetFlashApp.class).error("The window could not be opened", e);
                 failed.set(e);
