@@ -6,7 +6,9 @@
 #    desktop module's classes and dependencies, with a data directory and configuration of its own under a temporary
 #    directory) RUNS times (default 5) after one untimed warm-up, and times each from the command to the first frame
 #    laid out after the window opened (the application prints that moment when -Dfleetflash.printWindowShown=true).
-#    Prints min and median. Target: median <= 1.5 s.
+#    Prints min and median. Target: median <= 1.5 s. The window opens before its history and services (decision 0017);
+#    the time to the first frame of the full window (history and services attached, every action enabled) is printed
+#    too, for information.
 # 2. FX pauses: starts ROUTERS (default 200) simulated TL-WDR3600 in one simulator JVM (127.0.58.1 and up, flash
 #    writes unthrottled, reboot delay 1 s), opens the real window on them in another JVM
 #    (org.fleetflash.bench.UiBatchBench, test scope) and upgrades them all as a technician would: image, every router
@@ -74,6 +76,7 @@ echo "FleetFlash window bench, headless (Monocle, software rendering), $(nproc) 
 if [ "$RUNS" -gt 0 ]; then
     mkdir -p "$work/config"
     : >"$work/start.times"
+    : >"$work/ready.times"
     for i in $(seq 0 "$RUNS"); do # run 0 is the warm-up: the history is created, JavaFX's natives are unpacked
         start_ms=$(date +%s%3N)
         FLEETFLASH_DATA_DIR="$work/start-data" XDG_CONFIG_HOME="$work/config" \
@@ -85,17 +88,30 @@ if [ "$RUNS" -gt 0 ]; then
             sleep 0.05
         done
         shown_ms=$(sed -n 's/^fleetflash-window-shown //p' "$work/app.out")
+        if [ -n "$shown_ms" ]; then
+            for _ in $(seq 1 1200); do
+                grep -q '^fleetflash-window-ready ' "$work/app.out" && break
+                kill -0 "$app_pid" 2>/dev/null || break
+                sleep 0.05
+            done
+        fi
+        ready_ms=$(sed -n 's/^fleetflash-window-ready //p' "$work/app.out")
         kill "$app_pid" 2>/dev/null || true
         wait "$app_pid" 2>/dev/null || true
         app_pid=
         [ -n "$shown_ms" ] || { echo "the window did not open within 30 s:" >&2; cat "$work/app.err" >&2; exit 2; }
+        [ -n "$ready_ms" ] || { echo "the window did not become the full window within 60 s:" >&2; cat "$work/app.err" >&2; exit 2; }
         [ "$i" -eq 0 ] || echo $((shown_ms - start_ms)) >>"$work/start.times"
+        [ "$i" -eq 0 ] || echo $((ready_ms - start_ms)) >>"$work/ready.times"
     done
     min_ms=$(sort -n "$work/start.times" | head -n 1)
     med_ms=$(median <"$work/start.times")
     printf 'start-up                  min %.2f s, median %.2f s of %d runs (%s ms; after one warm-up); target <= 1.50 s: %s\n' \
         "$(awk -v v="$min_ms" 'BEGIN { print v / 1000 }')" "$(awk -v v="$med_ms" 'BEGIN { print v / 1000 }')" "$RUNS" \
         "$(paste -sd' ' "$work/start.times")" "$([ "$med_ms" -le 1500 ] && echo met || echo MISSED)"
+    printf 'full window (information)  min %.2f s, median %.2f s (%s ms)\n' \
+        "$(awk -v v="$(sort -n "$work/ready.times" | head -n 1)" 'BEGIN { print v / 1000 }')" \
+        "$(awk -v v="$(median <"$work/ready.times")" 'BEGIN { print v / 1000 }')" "$(paste -sd' ' "$work/ready.times")"
     [ "$med_ms" -le 1500 ] || status=1
 fi
 

@@ -25,33 +25,71 @@ public final class Main {
 
     public static void main(String[] args) {
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
-        if (Boolean.getBoolean(org.fleetflash.ui.FleetFlashApp.PRINT_SHOWN_PROPERTY)) {
-            // bench/ui-bench.sh reads this line: the time from the command to the first shown window
-            org.fleetflash.ui.FleetFlashApp.onFirstShown(ms -> {
-                System.out.println("fleetflash-window-shown " + ms);
-                System.out.flush();
-            });
+        if (Boolean.getBoolean(FleetFlashApp.PRINT_SHOWN_PROPERTY)) {
+            // bench/ui-bench.sh reads these lines: the time from the command to the first shown window, then to the
+            // full window (its history and services attached)
+            FleetFlashApp.onFirstShown(ms -> printLine("fleetflash-window-shown " + ms));
+            FleetFlashApp.onReady(ms -> printLine("fleetflash-window-ready " + ms));
         }
         if (args.length == 0) {
+            openWindow();
+            return;
+        }
+        System.exit(FleetFlashCommand.run(args));
+    }
+
+    /**
+     * The window (decision 0017): JavaFX starts on a thread of its own; the log file is set up on another once the
+     * window's first frame is out (what is logged until then is held and written to it once it is ready; JavaFX's
+     * java.util.logging never reaches the console).
+     */
+    private static void openWindow() {
+        LogFile.holdUntilStarted();
+        FleetFlashApp.Toolkit toolkit = FleetFlashApp.Toolkit.start();
+        // SLF4J and logback's first configuration (events held in memory), here and once: were it started by two
+        // threads at once, SLF4J would print a notice about the calls it replayed onto the console
+        LoggerFactory.getILoggerFactory();
+        Thread logFile = new Thread(() -> {
             try {
                 LogFile.start(DataDirectory.forThisUser(Optional.empty()));
             } catch (java.io.IOException | RuntimeException e) {
                 System.err.println("fleetflash: no log file for this run (" + e.getMessage() + ")");
             }
-            try {
-                WindowLauncher.run(DataDirectory.forThisUser(Optional.empty()), java.util.List.of(), false);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (FleetFlashApp.NoDisplayException e) {
-                System.err.println("fleetflash: " + e.getMessage() + " See 'fleetflash --help'.");
-                System.exit(1);
-            } catch (java.io.IOException e) {
-                System.err.println("fleetflash: " + org.fleetflash.core.text.Sanitize.line(e.getMessage(), 2000));
-                System.exit(1);
+        }, "fleetflash-log-file");
+        logFile.setDaemon(true);
+        java.util.concurrent.atomic.AtomicBoolean logStarted = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable startLogFile = () -> {
+            if (logStarted.compareAndSet(false, true)) {
+                logFile.start();
             }
-            return;
+        };
+        int status = -1;
+        try {
+            WindowLauncher.run(toolkit, DataDirectory.forThisUser(Optional.empty()), java.util.List.of(), false, startLogFile);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (FleetFlashApp.NoDisplayException e) {
+            System.err.println("fleetflash: " + e.getMessage() + " See 'fleetflash --help'.");
+            status = 1;
+        } catch (java.io.IOException e) {
+            System.err.println("fleetflash: " + org.fleetflash.core.text.Sanitize.line(e.getMessage(), 2000));
+            status = 1;
         }
-        System.exit(FleetFlashCommand.run(args));
+        // the log file gets what was held, also when no window showed
+        startLogFile.run();
+        try {
+            logFile.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (status >= 0) {
+            System.exit(status);
+        }
+    }
+
+    private static void printLine(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 
     /** One sentence on stderr, the stack trace in the log file. */

@@ -1,18 +1,24 @@
 package org.fleetflash.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.fleetflash.core.app.AppServices;
 import org.fleetflash.core.app.EngineSettings;
 import org.fleetflash.core.history.History;
+import org.fleetflash.core.history.InstanceLock;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.settings.SettingsStore;
 import org.fleetflash.ui.FleetFlashApp;
+import org.fleetflash.ui.OpeningWindow;
+import org.fleetflash.ui.Theme;
 import org.fleetflash.ui.WindowInputs;
+import org.fleetflash.ui.WindowSettings;
 import org.fleetflash.ui.fleet.KnownRouter;
 
 /**
@@ -64,17 +70,97 @@ public final class WindowLauncher {
     }
 
     /**
-     * Opens the window over {@code data} with {@code fleet} listed, and returns when it was closed.
+     * Opens the window over {@code data} with {@code fleet} listed, and returns when it was closed. The window opens
+     * first (decision 0017): JavaFX starts on a thread of its own while this one reads the settings and takes the data
+     * directory's lock; the window shows at once with its actions disabled, then the history and the services open on
+     * another thread, and it becomes the full window.
      *
      * @param data the data directory the start resolved; the platform's default gives way to the one chosen in the
      *             Settings tab
-     * @throws org.fleetflash.core.history.InstanceLockedException another FleetFlash uses the data directory
+     * @throws org.fleetflash.core.history.InstanceLockedException another FleetFlash uses the data directory (found
+     *             before any window shows)
+     * @throws IOException the history or the services could not be opened (the window said so until it was closed)
      */
     public static void run(DataDirectory data, List<KnownRouter> fleet, boolean demo)
             throws IOException, InterruptedException, FleetFlashApp.NoDisplayException {
+        run(FleetFlashApp.Toolkit.start(), data, fleet, demo, () -> { });
+    }
+
+    /**
+     * Opens the window as {@link #run(DataDirectory, List, boolean)} does, on JavaFX the caller started already.
+     *
+     * @param whenShown run on the FX thread once the window's first frame is out, beside the opening of the history
+     *                  and the services (it must not block): the caller's own heavy start-up work (the log file)
+     */
+    public static void run(FleetFlashApp.Toolkit toolkit, DataDirectory data, List<KnownRouter> fleet, boolean demo, Runnable whenShown)
+            throws IOException, InterruptedException, FleetFlashApp.NoDisplayException {
         SettingsStore store = SettingsStore.forThisUser();
-        try (Session session = open(store.dataDirectory(data, platformDefault()), store, fleet, demo)) {
-            FleetFlashApp.showAndWait(session.inputs());
+        DataDirectory dir = store.dataDirectory(data, platformDefault());
+        InstanceLock lock;
+        SettingsStore.Loaded settings;
+        OpeningWindow.Look look;
+        try {
+            dir.ensureExists();
+            settings = store.load(dir.path());
+            WindowSettings place = WindowSettings.load(dir.path());
+            Theme theme = Files.exists(dir.path().resolve(SettingsStore.SETTINGS_FILE)) ? Theme.of(settings.settings().theme()) : place.theme();
+            look = new OpeningWindow.Look(demo ? "FleetFlash — demo fleet" : "FleetFlash", theme, place);
+            // one FleetFlash at a time: refused here, as before, without a window
+            lock = InstanceLock.acquire(dir);
+        } catch (IOException | RuntimeException e) {
+            toolkit.stop();
+            throw e;
+        }
+        CompletableFuture<Session> opening = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                opening.complete(open(dir, lock, store, settings, fleet, demo));
+            } catch (IOException | RuntimeException e) {
+                opening.completeExceptionally(e);
+            }
+        }, "fleetflash-open");
+        // the history and the services open once the window's first frame is out: on two cores, opening them at the
+        // same time only delays that frame (decision 0017); started once, or abandoned if the window never showed
+        java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            FleetFlashApp.showAndWait(toolkit, look, opening.thenApply(Session::inputs), () -> {
+                if (decided.compareAndSet(false, true)) {
+                    opener.start();
+                    whenShown.run();
+                }
+            });
+        } finally {
+            if (decided.compareAndSet(false, true)) {
+                lock.close(); // no window: nothing was opened under the lock
+            } else {
+                opener.join(); // the history and the services are closed here, even when the window closed before they were ready
+                if (!opening.isCompletedExceptionally()) {
+                    opening.join().close();
+                }
+            }
+        }
+        if (opening.isCompletedExceptionally()) {
+            try {
+                opening.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Opens the history of {@code data} under {@code lock} (closed on failure) and the services its settings configure. */
+    private static Session open(DataDirectory data, InstanceLock lock, SettingsStore store, SettingsStore.Loaded settings,
+            List<KnownRouter> fleet, boolean demo) throws IOException {
+        History history = History.open(data, lock);
+        try {
+            AppServices services = AppServices.start(data.path(), new EngineSettings(settings.settings()).imageHosting(), history.hostKeys());
+            return new Session(history, services, new WindowInputs(services, history, fleet, demo, store, settings));
+        } catch (RuntimeException e) {
+            history.close();
+            throw e;
         }
     }
 

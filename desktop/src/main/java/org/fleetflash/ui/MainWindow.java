@@ -65,12 +65,14 @@ public final class MainWindow implements AutoCloseable {
     /** Samples the server's rate for the chart and refreshes the totals and the log while a batch runs. */
     private final javafx.animation.Timeline ticker = new javafx.animation.Timeline();
     private long logShown = -2;
-    private final HistoryView historyView;
+    /** Built when the History tab is first selected (decision 0017): nothing of it is needed for the first frame. */
+    private HistoryView historyView;
     private final UpgradeViewModel upgrades;
     /** How the window asks for an image file: a file chooser, or a test's answer. */
     private ImagePicker imagePicker = this::pickImageFile;
     private final SettingsViewModel settingsModel;
-    private final SettingsView settingsView;
+    /** Built when the Settings tab is first selected (decision 0017). */
+    private SettingsView settingsView;
     private final Scene scene;
     private final javafx.beans.value.ChangeListener<DeviceFacts> factsChanged = (o, was, now) -> showCurrentLayout();
     /** Scan and Identify (decision 0015): the scan starts and stops its job on a thread of its own, never queued behind probes. */
@@ -107,6 +109,8 @@ public final class MainWindow implements AutoCloseable {
     @FXML
     private Tab historyTab;
     @FXML
+    private Tab settingsTab;
+    @FXML
     private StackPane fleetHolder;
     @FXML
     private ScrollPane layoutScroll;
@@ -123,13 +127,11 @@ public final class MainWindow implements AutoCloseable {
         this.settings = WindowSettings.load(inputs.services().dataDirectory());
         this.settingsModel = new SettingsViewModel(inputs.store(), inputs.services().dataDirectory(), carryOverTheme(inputs, settings),
                 LocalInterfaces.SYSTEM, background);
-        this.settingsView = new SettingsView(settingsModel);
         DeviceProber prober = new DeviceProber(inputs.services().connector());
         RouterProber probe = (target, credentials, trust) -> prober.probe(target, credentials,
                 settingsModel.engine().ssh(SshOptions.DEFAULTS.withAcceptNewHostKey(trust)), inputs.hostKeys()).facts();
         this.fleet = new FleetViewModel(probe, inputs.hostKeys(), inputs.history(), background);
         this.fleetView = new FleetView(fleet);
-        this.historyView = new HistoryView(inputs.history(), background);
         this.upgrades = new UpgradeViewModel(new Upgrades(inputs.services(), inputs.records(), settingsModel::engine), fleet);
         org.fleetflash.core.device.RouterIdentify blinker = new org.fleetflash.core.device.RouterIdentify(inputs.services().connector());
         this.identify = new IdentifyAction(fleet, background, (target, credentials, trust, seconds, started) -> blinker.identify(target,
@@ -204,8 +206,6 @@ public final class MainWindow implements AutoCloseable {
         ticker.getKeyFrames().setAll(new javafx.animation.KeyFrame(javafx.util.Duration.millis(500), e -> tick()));
         ticker.setCycleCount(javafx.animation.Animation.INDEFINITE);
         logTab.setOnSelectionChanged(e -> showLog());
-        historyHolder.getChildren().setAll(historyView);
-        settingsHolder.getChildren().setAll(settingsView.root());
         settingsModel.onTheme(a -> {
             Theme.of(a).apply();
             darkToggle.setSelected(a == Settings.Appearance.DARK);
@@ -233,10 +233,9 @@ public final class MainWindow implements AutoCloseable {
         if (!inputs.settings().notes().isEmpty()) {
             fleet.tell(inputs.settings().notes().get(0) + " See the Settings tab.");
         }
-        historyView.refresh();
-        // after a batch the History tab reads the file again only if it shows; selecting it reads it anyway
+        // after a batch the History tab reads the file again only if it was built and shows; selecting it reads it anyway
         upgrades.setAfterBatch(() -> {
-            if (historyTab.isSelected()) {
+            if (historyView != null && historyTab.isSelected()) {
                 historyView.refresh();
             }
         });
@@ -250,8 +249,12 @@ public final class MainWindow implements AutoCloseable {
         cancelButton.disableProperty().bind(upgrades.runningProperty().not());
         batchTotals.textProperty().bind(upgrades.totalsProperty());
         tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
-            if (now == historyTab) {
+            if (now == historyTab && historyView != null) {
                 historyView.refresh();
+            } else if (now == historyTab) {
+                history(); // built and read for the first time
+            } else if (now == settingsTab) {
+                settingsView();
             }
         });
     }
@@ -573,8 +576,12 @@ public final class MainWindow implements AutoCloseable {
         return settingsModel.batchDefaults();
     }
 
-    /** The Settings tab's controls. */
+    /** The Settings tab's controls, built now if its tab was never selected (call on the FX thread). */
     public SettingsView settingsView() {
+        if (settingsView == null) {
+            settingsView = new SettingsView(settingsModel);
+            settingsHolder.getChildren().setAll(settingsView.root());
+        }
         return settingsView;
     }
 
@@ -593,8 +600,13 @@ public final class MainWindow implements AutoCloseable {
         return blockGrid;
     }
 
-    /** The History tab's content. */
+    /** The History tab's content, built now if its tab was never selected (call on the FX thread). */
     public HistoryView history() {
+        if (historyView == null) {
+            historyView = new HistoryView(inputs.history(), background);
+            historyHolder.getChildren().setAll(historyView);
+            historyView.refresh();
+        }
         return historyView;
     }
 

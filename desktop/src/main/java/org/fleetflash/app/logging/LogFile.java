@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the application's log goes: a rolling file {@code logs/fleetflash.log} in the data directory, owner-only, with
- * control characters escaped; never the console. Until {@link #start} (and in tests that never call it) logging is
- * silent. The level is INFO, or what the environment variable {@code FLEETFLASH_LOG} says (e.g. {@code debug}).
+ * control characters escaped; never the console. What is logged before {@link #start} is held in memory
+ * ({@link StartBuffer}, and java.util.logging's records after {@link #holdUntilStarted}) and written to the file when it
+ * starts, so the window can open while the log file is still being set up; in tests that never call it, nothing is
+ * written. The level is INFO, or what the environment variable {@code FLEETFLASH_LOG} says (e.g. {@code debug}).
  */
 public final class LogFile {
 
@@ -24,10 +26,26 @@ public final class LogFile {
     public static final String LEVEL_ENV = "FLEETFLASH_LOG";
     /** The logger context property that holds the log file's path (used by {@code logback-file.xml}). */
     static final String FILE_PROPERTY = "FLEETFLASH_LOG_FILE";
+    /** The name of the file's appender in {@code logback-file.xml}. */
+    private static final String FILE_APPENDER = "FILE";
 
     private static Path current;
+    private static HeldJulRecords heldJul;
 
     private LogFile() {
+    }
+
+    /**
+     * Keeps java.util.logging (JavaFX logs through it) off the console from now on: its records are held until
+     * {@link #start} hands them to the log file. Cheap (no logback, no SLF4J): call it first, before JavaFX starts.
+     */
+    public static synchronized void holdUntilStarted() {
+        java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        heldJul = new HeldJulRecords();
+        root.addHandler(heldJul);
     }
 
     /**
@@ -48,11 +66,26 @@ public final class LogFile {
         if (config == null) {
             throw new IOException("The logging configuration logback-file.xml is missing from the application.");
         }
-        context.reset();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        // other threads log meanwhile (the window opens while the file is set up): what they log is held, never dropped
+        if (root.getAppender(StartBuffer.NAME) == null) {
+            StartBuffer holding = new StartBuffer();
+            holding.setName(StartBuffer.NAME);
+            holding.setContext(context);
+            holding.start();
+            root.addAppender(holding);
+        }
+        ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent> earlier = root.getAppender(FILE_APPENDER);
+        if (earlier != null) { // a log file started before in this JVM
+            root.detachAppender(earlier);
+            earlier.stop();
+        }
         context.putProperty(FILE_PROPERTY, file.toString());
         // JavaFX (and any other library) logging through java.util.logging goes to the same file, not to stderr
+        java.util.List<java.util.logging.LogRecord> earlyJul = heldJul == null ? java.util.List.of() : heldJul.drain();
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();
+        heldJul = null;
         long since = System.currentTimeMillis();
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
@@ -70,6 +103,27 @@ public final class LogFile {
             throw new IOException("Cannot start the log file " + file + ": " + problems);
         }
         current = file;
+        // from now on the file; then what was held before it was ready, in its order
+        ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent> held = root.getAppender(StartBuffer.NAME);
+        if (held != null) {
+            root.detachAppender(held);
+            held.stop();
+        }
+        for (ch.qos.logback.classic.spi.ILoggingEvent e : StartBuffer.drain()) {
+            ch.qos.logback.classic.Logger logger = context.getLogger(e.getLoggerName());
+            if (logger.isEnabledFor(e.getLevel())) {
+                logger.callAppenders(e);
+            }
+        }
+        long earlyDropped = StartBuffer.drainDropped();
+        if (earlyDropped > 0) {
+            context.getLogger(LogFile.class).warn("{} events logged before the log file was ready were not kept", earlyDropped);
+        }
+        java.util.logging.Handler bridge = java.util.Arrays.stream(java.util.logging.LogManager.getLogManager().getLogger("")
+                .getHandlers()).filter(h -> h instanceof org.slf4j.bridge.SLF4JBridgeHandler).findFirst().orElse(null);
+        if (bridge != null) {
+            earlyJul.forEach(bridge::publish);
+        }
         return file;
     }
 

@@ -66,7 +66,19 @@ public final class History implements AutoCloseable {
     /** Opens the history as {@link #open(DataDirectory)} does, learning routers' MAC addresses from {@code macs}. */
     public static History open(DataDirectory data, HistoryWriter.MacLookup macs) throws IOException {
         data.ensureExists();
-        InstanceLock lock = InstanceLock.acquire(data);
+        return open(data, InstanceLock.acquire(data), macs);
+    }
+
+    /**
+     * Opens the history as {@link #open(DataDirectory)} does under {@code lock}, the data directory's lock the caller
+     * took (the window takes it before it shows, so a second FleetFlash is refused at once); the history owns it from
+     * now on and releases it when closed, or now when it cannot be opened.
+     */
+    public static History open(DataDirectory data, InstanceLock lock) throws IOException {
+        return open(data, lock, HistoryWriter.MacLookup.local());
+    }
+
+    private static History open(DataDirectory data, InstanceLock lock, HistoryWriter.MacLookup macs) throws IOException {
         History history = null;
         try {
             Database db = Database.openOrCreate(data.history());
