@@ -105,12 +105,22 @@ public final class FleetFlashApp {
                 stage.setOnHidden(e -> closed.countDown());
                 OpeningWindow.show(stage, look, inputs, w -> whenLaidOut(stage, onReady));
                 java.util.function.LongConsumer bench = onFirstShown;
+                java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable startOnce = () -> {
+                    if (started.compareAndSet(false, true)) {
+                        shown.run();
+                    }
+                };
                 whenLaidOut(stage, ms -> {
                     if (bench != null) {
                         bench.accept(ms);
                     }
-                    shown.run();
+                    startOnce.run();
                 });
+                // should no frame be laid out (a window that opens minimised on some desktop), the history and services
+                // still open, a little later
+                java.util.concurrent.CompletableFuture.delayedExecutor(OPEN_ANYWAY_AFTER.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> Platform.runLater(startOnce));
             } catch (RuntimeException e) {
                 LoggerFactory.getLogger(FleetFlashApp.class).error("The window could not be opened", e);
                 failed.set(e);
@@ -123,6 +133,9 @@ public final class FleetFlashApp {
             throw new IllegalStateException("The window could not be opened: " + failed.get().getMessage(), failed.get());
         }
     }
+
+    /** How long after the opening window was shown its inputs start opening even if it laid out no frame yet. */
+    static final java.time.Duration OPEN_ANYWAY_AFTER = java.time.Duration.ofSeconds(3);
 
     /** Told the time (epoch ms) of the full window's first laid-out frame, when set (the start-up benchmark's hook). */
     private static volatile java.util.function.LongConsumer onReady;
