@@ -154,14 +154,7 @@ public final class WindowLauncher {
     /** Opens the history of {@code data} under {@code lock} (closed on failure) and the services its settings configure. */
     private static Session open(DataDirectory data, InstanceLock lock, SettingsStore store, SettingsStore.Loaded settings,
             List<KnownRouter> fleet, boolean demo) throws IOException {
-        History history = History.open(data, lock);
-        try {
-            AppServices services = AppServices.start(data.path(), new EngineSettings(settings.settings()).imageHosting(), history.hostKeys());
-            return new Session(history, services, new WindowInputs(services, history, fleet, demo, store, settings));
-        } catch (RuntimeException e) {
-            history.close();
-            throw e;
-        }
+        return withServices(History.open(data, lock), data, store, settings, fleet, demo);
     }
 
     /**
@@ -171,7 +164,12 @@ public final class WindowLauncher {
     public static Session open(DataDirectory data, SettingsStore store, List<KnownRouter> fleet, boolean demo) throws IOException {
         data.ensureExists();
         SettingsStore.Loaded settings = store.load(data.path());
-        History history = History.open(data);
+        return withServices(History.open(data), data, store, settings, fleet, demo);
+    }
+
+    /** Starts the services {@code settings} configure over the open {@code history}; closes it if they cannot start. */
+    private static Session withServices(History history, DataDirectory data, SettingsStore store, SettingsStore.Loaded settings,
+            List<KnownRouter> fleet, boolean demo) throws IOException {
         try {
             AppServices services = AppServices.start(data.path(), new EngineSettings(settings.settings()).imageHosting(), history.hostKeys());
             return new Session(history, services, new WindowInputs(services, history, fleet, demo, store, settings));
