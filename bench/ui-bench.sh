@@ -68,6 +68,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# app_line KEY TRIES: the value of the application's "KEY value" line, waiting up to TRIES x 50 ms while it runs
+app_line() {
+    for _ in $(seq 1 "$2"); do
+        grep -q "^$1 " "$work/app.out" && break
+        kill -0 "$app_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    sed -n "s/^$1 //p" "$work/app.out"
+}
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 status=0
 echo "FleetFlash window bench, headless (Monocle, software rendering), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -82,20 +91,9 @@ if [ "$RUNS" -gt 0 ]; then
         FLEETFLASH_DATA_DIR="$work/start-data" XDG_CONFIG_HOME="$work/config" \
             java "${FX[@]}" -Dfleetflash.printWindowShown=true -cp "$CP" org.fleetflash.app.Main >"$work/app.out" 2>"$work/app.err" &
         app_pid=$!
-        for _ in $(seq 1 600); do
-            grep -q '^fleetflash-window-shown ' "$work/app.out" && break
-            kill -0 "$app_pid" 2>/dev/null || break
-            sleep 0.05
-        done
-        shown_ms=$(sed -n 's/^fleetflash-window-shown //p' "$work/app.out")
-        if [ -n "$shown_ms" ]; then
-            for _ in $(seq 1 1200); do
-                grep -q '^fleetflash-window-ready ' "$work/app.out" && break
-                kill -0 "$app_pid" 2>/dev/null || break
-                sleep 0.05
-            done
-        fi
-        ready_ms=$(sed -n 's/^fleetflash-window-ready //p' "$work/app.out")
+        shown_ms=$(app_line fleetflash-window-shown 600)
+        ready_ms=
+        [ -z "$shown_ms" ] || ready_ms=$(app_line fleetflash-window-ready 1200)
         kill "$app_pid" 2>/dev/null || true
         wait "$app_pid" 2>/dev/null || true
         app_pid=
