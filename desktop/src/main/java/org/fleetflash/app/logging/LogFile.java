@@ -1,12 +1,9 @@
 package org.fleetflash.app.logging;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusUtil;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.fleetflash.core.settings.DataDirectory;
@@ -24,10 +21,6 @@ public final class LogFile {
 
     /** Environment variable that sets the level of the log file: error, warn, info, debug or trace. */
     public static final String LEVEL_ENV = "FLEETFLASH_LOG";
-    /** The logger context property that holds the log file's path (used by {@code logback-file.xml}). */
-    static final String FILE_PROPERTY = "FLEETFLASH_LOG_FILE";
-    /** The name of the file's appender in {@code logback-file.xml}. */
-    private static final String FILE_APPENDER = "FILE";
 
     private static Path current;
     private static HeldJulRecords heldJul;
@@ -62,10 +55,6 @@ public final class LogFile {
         if (!(factory instanceof LoggerContext context)) {
             throw new IOException("Logging is not done by logback here (" + factory.getClass().getName() + "): no log file.");
         }
-        URL config = LogFile.class.getResource("logback-file.xml");
-        if (config == null) {
-            throw new IOException("The logging configuration logback-file.xml is missing from the application.");
-        }
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         // other threads log meanwhile (the window opens while the file is set up): what they log is held, never dropped
         if (root.getAppender(StartBuffer.NAME) == null) {
@@ -75,25 +64,19 @@ public final class LogFile {
             holding.start();
             root.addAppender(holding);
         }
-        ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent> earlier = root.getAppender(FILE_APPENDER);
+        ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent> earlier =
+                root.getAppender(LogFileConfiguration.FILE_APPENDER);
         if (earlier != null) { // a log file started before in this JVM
             root.detachAppender(earlier);
             earlier.stop();
         }
-        context.putProperty(FILE_PROPERTY, file.toString());
         // JavaFX (and any other library) logging through java.util.logging goes to the same file, not to stderr
         java.util.List<java.util.logging.LogRecord> earlyJul = heldJul == null ? java.util.List.of() : heldJul.drain();
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();
         heldJul = null;
         long since = System.currentTimeMillis();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        try {
-            configurator.doConfigure(config);
-        } catch (JoranException e) {
-            throw new IOException("Cannot start the log file " + file + ": " + e.getMessage(), e);
-        }
+        LogFileConfiguration.apply(context, file, System.getenv(LEVEL_ENV));
         StatusUtil status = new StatusUtil(context);
         if (status.getHighestLevel(since) >= Status.WARN) {
             String problems = context.getStatusManager().getCopyOfStatusList().stream()

@@ -3,7 +3,6 @@ package org.fleetflash.app.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 
-/** The application's real log configuration (logback-file.xml), in a logger context of its own. */
+/** The application's real log configuration ({@link LogFileConfiguration}), in a logger context of its own. */
 class EscapingConverterTest {
 
     @TempDir
@@ -23,10 +22,7 @@ class EscapingConverterTest {
     private LoggerContext contextWritingTo(Path file) throws Exception {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-        context.putProperty(LogFile.FILE_PROPERTY, file.toString());
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(LogFile.class.getResource("logback-file.xml"));
+        LogFileConfiguration.apply(context, file, null);
         assertThat(new ch.qos.logback.core.status.StatusUtil(context).getHighestLevel(0)).as(context.getStatusManager().getCopyOfStatusList().toString())
                 .isLessThan(ch.qos.logback.core.status.Status.WARN);
         return context;
@@ -51,5 +47,25 @@ class EscapingConverterTest {
         assertThat(text).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("not at the default level");
         assertThat(text.split("java.io.IOException", -1)).as("the stack trace is written once").hasSize(2);
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void theSshAndFtpLibrariesOnlyWarnWhileFleetFlashLogsAtInfoOrTheLevelAsked() throws Exception {
+        Path file = DataDirectory.ownerOnlyDirectory(dir.resolve("logs")).resolve("fleetflash.log");
+        LoggerContext context = contextWritingTo(file);
+        context.getLogger("org.apache.sshd.client.session.ClientSessionImpl").info("sshd chatter");
+        context.getLogger("org.apache.sshd.client.session.ClientSessionImpl").warn("sshd warning");
+        context.getLogger("org.apache.ftpserver.impl.PassivePorts").warn("passive ports any");
+        context.getLogger("org.fleetflash.core.upgrade.RouterUpgrade").info("upgrade info");
+        context.stop();
+        assertThat(Files.readString(file)).contains("sshd warning", "upgrade info").doesNotContain("sshd chatter", "passive ports any");
+
+        Path debugFile = DataDirectory.ownerOnlyDirectory(dir.resolve("debug")).resolve("fleetflash.log");
+        LoggerContext debug = new LoggerContext();
+        debug.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        LogFileConfiguration.apply(debug, debugFile, "debug");
+        debug.getLogger("org.fleetflash.core.upgrade.RouterUpgrade").debug("upgrade detail");
+        debug.stop();
+        assertThat(Files.readString(debugFile)).contains("upgrade detail");
     }
 }
