@@ -275,7 +275,12 @@ class UpgradeEndToEndIT {
         Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)), Duration.ofSeconds(10));
         assertThat(run.result().outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
         assertThat(run.result().code()).isEqualTo(FailureCode.NO_RETURN);
-        assertThat(run.result().message()).contains("DONE");
+        // the message names what the router last reported: DONE when its flasher finished within the window (the
+        // REBOOT phase follows DONE), an earlier report (or none) when a loaded machine flashed slower than the window
+        assertThat(run.result().message()).containsAnyOf("its last report was", "and sent no telemetry");
+        if (run.phases().contains(Phase.REBOOT)) {
+            assertThat(run.result().message()).contains("DONE");
+        }
     }
 
     @Test
