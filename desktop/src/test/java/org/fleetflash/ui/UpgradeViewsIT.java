@@ -158,6 +158,18 @@ class UpgradeViewsIT {
             WaitForAsyncUtils.waitForFxEvents();
             UserGuideScreenshotsIT.write(UserGuideScreenshotsIT.snapshot(content), "layout-image-overlay" + suffix(theme) + ".png");
         }
+
+        // the same router shown again (a batch does, as it probes, reboots and ends it) is not built again; another image is
+        Node segment = robot.from(refused).lookup(".partition-segment").query();
+        robot.interact(() -> refused.showWithImage("tl-wdr3600-03", facts, List.of("kernel", "rootfs"), tooLarge.getFileName().toString(),
+                big.length));
+        Node again = robot.from(refused).lookup(".partition-segment").query();
+        assertThat(again).isSameAs(segment);
+        assertThat(refused.imageSentence()).startsWith("Too large by 123,457 bytes");
+        robot.interact(() -> refused.showWithImage("tl-wdr3600-03", facts, List.of("kernel", "rootfs"), image.getFileName().toString(),
+                plan.imageSize()));
+        assertThat(refused.imageSentence()).startsWith("Fits: fw-11.0-r300.bin");
+        assertThat(refused.imageBarWords()).isEqualTo("spare 139 KB");
     }
 
     @Test
