@@ -266,6 +266,24 @@ class UpgradeWindowIT {
         for (String name : List.of("tl-wdr3600-01", "tl-wdr3600-02", "tl-wdr3600-03")) {
             assertThat(fixture.router(name).runningVersion()).contains(DemoFleet.NEW_VERSION);
         }
+        // the progress column: a bar with its percentage on a row with progress, nothing on one without
+        Map<RouterRow, String> percents = WaitForAsyncUtils.asyncFx(() -> {
+            Map<RouterRow, String> m = new HashMap<>();
+            for (javafx.scene.Node n : robot.lookup("#table .table-cell").queryAll()) {
+                if (n instanceof javafx.scene.control.TableCell<?, ?> cell && cell.getTableColumn() != null
+                        && "Progress".equals(cell.getTableColumn().getText()) && cell.getTableRow() != null
+                        && cell.getTableRow().getItem() instanceof RouterRow r) {
+                    javafx.scene.Node shown = cell.getGraphic();
+                    m.put(r, shown == null || !shown.isVisible() ? "" : shown.lookupAll(".label").stream().map(l -> ((Label) l).getText())
+                            .filter(t -> t.endsWith(" %")).findFirst().orElse("?"));
+                }
+            }
+            return m;
+        }).get();
+        assertThat(percents).containsEntry(three.get(0), "100 %").containsEntry(three.get(1), "100 %").containsEntry(three.get(2), "100 %");
+        assertThat(percents).allSatisfy((r, text) -> assertThat(text).as(r.address())
+                .isEqualTo(r.progressProperty().get() < 0 ? "" : Math.round(r.progressProperty().get() * 100) + " %"));
+        assertThat(percents.values()).as("a row that was never upgraded has no bar").contains("");
         assertThat(robot.lookup("#batchTotals").queryAs(Label.class).getText()).startsWith("Last batch: 3 of 3 routers done: 3 upgraded");
         // the highlighted router's erase blocks: every one of the span written or found unchanged, none pending or failed
         robot.interact(() -> table.getSelectionModel().select(three.get(0)));
