@@ -120,6 +120,10 @@ public final class MainWindow implements AutoCloseable {
     private StackPane settingsHolder;
     @FXML
     private Label message;
+    @FXML
+    private javafx.scene.layout.VBox bottomBox;
+    /** The notifications' strip above the status bar. */
+    private final org.fleetflash.ui.batch.UpgradeNotifier notifier = new org.fleetflash.ui.batch.UpgradeNotifier();
 
     private MainWindow(Stage stage, WindowInputs inputs) {
         this.stage = stage;
@@ -140,6 +144,7 @@ public final class MainWindow implements AutoCloseable {
         this.scene = new Scene(root);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
         org.fleetflash.ui.batch.UpgradeNotifier.styleFor(scene);
+        notifier.dismissOnEscape(scene);
         installAccelerators();
     }
 
@@ -177,7 +182,7 @@ public final class MainWindow implements AutoCloseable {
         layoutScroll.setContent(flash);
         chartHolder.getChildren().setAll(chart);
         upgrades.imageProperty().addListener((o, was, now) -> showCurrentLayout());
-        org.fleetflash.ui.batch.UpgradeNotifier notifier = new org.fleetflash.ui.batch.UpgradeNotifier(stage);
+        bottomBox.getChildren().add(0, notifier.root());
         org.fleetflash.core.upgrade.FailureAdvice advice = org.fleetflash.core.upgrade.FailureAdvice.forLocale(java.util.Locale.getDefault());
         upgrades.setOnEnded((row, result) -> {
             String who = row.nameProperty().get().isEmpty() ? row.address() : row.nameProperty().get();

@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.Group;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.stage.Stage;
@@ -156,6 +158,18 @@ class UpgradeViewsIT {
             WaitForAsyncUtils.waitForFxEvents();
             UserGuideScreenshotsIT.write(UserGuideScreenshotsIT.snapshot(content), "layout-image-overlay" + suffix(theme) + ".png");
         }
+
+        // the same router shown again (a batch does, as it probes, reboots and ends it) is not built again; another image is
+        Node segment = robot.from(refused).lookup(".partition-segment").query();
+        robot.interact(() -> refused.showWithImage("tl-wdr3600-03", facts, List.of("kernel", "rootfs"), tooLarge.getFileName().toString(),
+                big.length));
+        Node again = robot.from(refused).lookup(".partition-segment").query();
+        assertThat(again).isSameAs(segment);
+        assertThat(refused.imageSentence()).startsWith("Too large by 123,457 bytes");
+        robot.interact(() -> refused.showWithImage("tl-wdr3600-03", facts, List.of("kernel", "rootfs"), image.getFileName().toString(),
+                plan.imageSize()));
+        assertThat(refused.imageSentence()).startsWith("Fits: fw-11.0-r300.bin");
+        assertThat(refused.imageBarWords()).isEqualTo("spare 139 KB");
     }
 
     @Test
@@ -262,64 +276,104 @@ class UpgradeViewsIT {
     }
 
     @Test
-    void aNotificationSaysWhatHappenedWithoutTakingTheFocus(FxRobot robot) throws Exception {
+    void notificationsShowInTheWindowGatherAndGoAwayByKeyboardWithoutTakingTheFocus(FxRobot robot) throws Exception {
         TextField typing = new TextField();
         typing.setId("typing");
-        showAll(robot, typing);
+        Button elsewhere = new Button("Elsewhere"); // a control that is not a text field, as the fleet table
+        elsewhere.setId("elsewhere");
+        UpgradeNotifier notifier = WaitForAsyncUtils.asyncFx(UpgradeNotifier::new).get();
+        robot.interact(() -> {
+            UpgradeNotifier.styleFor(stage.getScene());
+            notifier.dismissOnEscape(stage.getScene());
+        });
+        showAll(robot, typing, elsewhere, notifier.root());
+        assertThat(notifier.root().isVisible()).as("nothing to say: the strip takes no room").isFalse();
+        assertThat(notifier.root().isManaged()).isFalse();
         robot.clickOn("#typing");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(typing.isFocused()).isTrue();
-        UpgradeNotifier notifier = new UpgradeNotifier(stage);
-        int windowsBefore = Window.getWindows().size();
+        List<Window> windowsBefore = WaitForAsyncUtils.asyncFx(() -> List.copyOf(Window.getWindows())).get();
         CompletableFuture.runAsync(() -> {
             notifier.upgraded("tl-wdr3600-01", "1.2");
             notifier.needsAttention("tl-wdr3600-03", "it did not answer after its reboot. Check its LEDs; a console may be needed.");
         }).get(10, TimeUnit.SECONDS);
         FleetWindowIT.waitFor(() -> notifier.shown() == 2);
-        FleetWindowIT.waitFor(() -> popupTexts().stream().anyMatch(t -> t.contains("tl-wdr3600-03 needs attention")));
-        assertThat(popupTexts()).anyMatch(t -> t.equals("tl-wdr3600-01 upgraded to 1.2"));
-        assertThat(Window.getWindows().size()).isGreaterThan(windowsBefore);
-        int n = 0;
-        for (Window w : WaitForAsyncUtils.asyncFx(() -> List.copyOf(Window.getWindows())).get()) {
-            if (w != stage && w.getScene() != null) {
-                lookAt(w.getScene().getRoot(), "notification-" + n++ + ".png");
-            }
-        }
+        assertThat(notices(notifier)).containsExactly(
+                "Needs attention: tl-wdr3600-03 needs attention: it did not answer after its reboot. Check its LEDs; a console may be needed.",
+                "Upgraded: tl-wdr3600-01 upgraded to 1.2");
+        assertThat(WaitForAsyncUtils.asyncFx(() -> List.copyOf(Window.getWindows())).get()).as("shown in the window, no pop-up")
+                .isEqualTo(windowsBefore);
+        lookAt(notifier.root(), "notifications.png");
         assertThat(typing.isFocused()).as("the technician keeps typing where they were").isTrue();
         assertThat(stage.getScene().getFocusOwner()).isSameAs(typing);
 
-        // a wave of routers that end together is one notification, not one pop-up per router
-        UpgradeNotifier wave = new UpgradeNotifier(stage);
+        // a wave of routers that end together is one notification; it replaces the last upgraded ones, while the routers
+        // that need attention gather until the technician dismisses them
         CompletableFuture.runAsync(() -> {
-            for (int i = 1; i <= 16; i++) {
-                wave.upgraded(String.format("tl-wdr3600-%02d", i), "1.2");
+            for (int i = 4; i <= 19; i++) {
+                notifier.upgraded(String.format("tl-wdr3600-%02d", i), "1.2");
             }
+            notifier.needsAttention("tl-wdr3600-20", "it refused the login.");
         }).get(10, TimeUnit.SECONDS);
-        FleetWindowIT.waitFor(() -> wave.shown() == 1);
-        FleetWindowIT.waitFor(() -> popupTexts().stream().anyMatch(t -> t.startsWith("16 routers upgraded: ")));
-        assertThat(popupTexts()).anyMatch(t -> t.equals("16 routers upgraded: tl-wdr3600-01, tl-wdr3600-02, tl-wdr3600-03,"
-                + " tl-wdr3600-04 and 12 more."));
-        assertThat(wave.shown()).isEqualTo(1);
+        FleetWindowIT.waitFor(() -> notifier.shown() == 4);
+        assertThat(notices(notifier)).containsExactly(
+                "Needs attention: 2 routers need attention (point at their status for what to do): tl-wdr3600-03, tl-wdr3600-20.",
+                "Upgraded: 16 routers upgraded: tl-wdr3600-04, tl-wdr3600-05, tl-wdr3600-06, tl-wdr3600-07 and 12 more.");
 
-        UpgradeNotifier closed = new UpgradeNotifier(WaitForAsyncUtils.asyncFx(() -> new Stage()).get());
-        closed.upgraded("tl-wdr3600-02", "1.2");
+        // Escape dismisses them, from anywhere but a field being typed in
+        robot.clickOn("#elsewhere");
+        robot.type(KeyCode.ESCAPE);
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(closed.shown()).as("a window that is not showing gets no notification").isZero();
+        assertThat(notices(notifier)).isEmpty();
+        assertThat(notifier.root().isManaged()).as("the strip gives its room back").isFalse();
+        assertThat(elsewhere.isFocused()).isTrue();
+
+        // a dismissed line starts again from the next router; its Dismiss button is reached with Tab and pressed with Space
+        notifier.needsAttention("tl-wdr3600-21", "it refused the login.");
+        FleetWindowIT.waitFor(() -> notifier.shown() == 5);
+        assertThat(notices(notifier)).containsExactly("Needs attention: tl-wdr3600-21 needs attention: it refused the login.");
+        robot.type(KeyCode.TAB);
+        assertThat(stage.getScene().getFocusOwner()).isInstanceOf(Button.class);
+        assertThat(((Button) stage.getScene().getFocusOwner()).getText()).isEqualTo("Dismiss");
+        robot.type(KeyCode.SPACE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(notices(notifier)).isEmpty();
+
+        // the upgraded line goes away by itself; the one that needs attention stays
+        CompletableFuture.runAsync(() -> {
+            notifier.upgraded("tl-wdr3600-22", "");
+            notifier.needsAttention("tl-wdr3600-23", "it refused the login.");
+        }).get(10, TimeUnit.SECONDS);
+        FleetWindowIT.waitFor(() -> notifier.shown() == 7);
+        assertThat(notices(notifier)).containsExactly("Needs attention: tl-wdr3600-23 needs attention: it refused the login.",
+                "Upgraded: tl-wdr3600-22 upgraded");
+        FleetWindowIT.waitFor((int) UpgradeNotifier.SUCCESS_SHOWN_FOR.toSeconds() + 20, () -> notices(notifier).size() == 1);
+        assertThat(notices(notifier)).containsExactly("Needs attention: tl-wdr3600-23 needs attention: it refused the login.");
+
+        // a strip in no showing window shows nothing: its gathering ends before the one posted after it, in the window
+        UpgradeNotifier closed = WaitForAsyncUtils.asyncFx(UpgradeNotifier::new).get();
+        closed.upgraded("tl-wdr3600-02", "1.2");
+        notifier.upgraded("tl-wdr3600-24", "1.2");
+        FleetWindowIT.waitFor(() -> notifier.shown() == 8);
+        assertThat(closed.shown()).isZero();
     }
 
-    private static List<String> popupTexts() throws Exception {
+    /** What the strip shows, a line each: "title: words". */
+    private static List<String> notices(UpgradeNotifier notifier) throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> {
             List<String> texts = new ArrayList<>();
-            for (Window w : Window.getWindows()) {
-                if (w.getScene() != null && w.isShowing()) {
-                    w.getScene().getRoot().lookupAll(".label").forEach(n -> texts.add(((Label) n).getText()));
+            if (!notifier.root().isVisible()) {
+                return texts;
+            }
+            for (Node line : notifier.root().lookupAll(".upgrade-notice")) {
+                if (line.isVisible()) {
+                    texts.add(((Label) line.lookup(".notice-title")).getText() + ": " + ((Label) line.lookup(".notice-text")).getText());
                 }
             }
             return texts;
         }).get();
     }
 
-    /** A picture in target/ to look at, not for the guide. */
     private static void lookAt(Node node, String name) throws Exception {
         javafx.scene.image.WritableImage shot = UserGuideScreenshotsIT.snapshot(node);
         java.awt.image.BufferedImage out = new java.awt.image.BufferedImage((int) shot.getWidth(), (int) shot.getHeight(),

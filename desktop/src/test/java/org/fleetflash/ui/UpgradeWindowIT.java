@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * Upgrades from the window, on a real demo fleet (simulated routers over real SSH and FTP, a real SQLite history),
@@ -238,11 +239,23 @@ class UpgradeWindowIT {
         robot.clickOn("#confirmUpgrade");
 
         waitFor(() -> window.upgrades().runningProperty().get() || three.stream().allMatch(r -> !r.lastOutcomeProperty().get().isEmpty()));
+        // the window says which routers were upgraded, in its own strip above the status bar (no pop-up window)
+        waitFor(240, () -> upgradedNotice(robot).filter(t -> t.matches("(tl-wdr3600-0[123] upgraded to .*|[23] routers upgraded: .*)"))
+                .isPresent());
         waitFor(240, () -> !window.upgrades().runningProperty().get());
-        // the notifications' style sheets were there from the start: a first notification that added them restyled the
-        // whole window while the batch ran
-        waitFor(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
+        assertThat(robot.lookup(".upgrade-notice.upgraded").query().getScene()).as("in the window, not a pop-up").isSameAs(scene);
+        // the strip's style sheet was there from the start: a first notification that added one restyled the whole window
+        // while the batch ran
         assertThat(scene.getStylesheets()).isEqualTo(sheets);
+        // Escape dismisses it, even from the fleet table (which takes Escape to cancel an edit)
+        List<Boolean> shownBeforeAndAfter = WaitForAsyncUtils.asyncFx(() -> {
+            table.requestFocus();
+            boolean before = upgradedNoticeShows(robot);
+            javafx.event.Event.fireEvent(table, new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED, "", "",
+                    javafx.scene.input.KeyCode.ESCAPE, false, false, false, false));
+            return List.of(before, upgradedNoticeShows(robot));
+        }).get();
+        assertThat(shownBeforeAndAfter).as("shown before Escape, then not").containsExactly(true, false);
 
         for (RouterRow r : three) {
             assertThat(r.lastOutcomeProperty().get()).as(r.address() + ": " + r.problemProperty().get()).isEqualTo("SUCCEEDED");
@@ -253,6 +266,24 @@ class UpgradeWindowIT {
         for (String name : List.of("tl-wdr3600-01", "tl-wdr3600-02", "tl-wdr3600-03")) {
             assertThat(fixture.router(name).runningVersion()).contains(DemoFleet.NEW_VERSION);
         }
+        // the progress column: a bar with its percentage on a row with progress, nothing on one without
+        Map<RouterRow, String> percents = WaitForAsyncUtils.asyncFx(() -> {
+            Map<RouterRow, String> m = new HashMap<>();
+            for (javafx.scene.Node n : robot.lookup("#table .table-cell").queryAll()) {
+                if (n instanceof javafx.scene.control.TableCell<?, ?> cell && cell.getTableColumn() != null
+                        && "Progress".equals(cell.getTableColumn().getText()) && cell.getTableRow() != null
+                        && cell.getTableRow().getItem() instanceof RouterRow r) {
+                    javafx.scene.Node shown = cell.getGraphic();
+                    m.put(r, shown == null || !shown.isVisible() ? "" : shown.lookupAll(".label").stream().map(l -> ((Label) l).getText())
+                            .filter(t -> t.endsWith(" %")).findFirst().orElse("?"));
+                }
+            }
+            return m;
+        }).get();
+        assertThat(percents).containsEntry(three.get(0), "100 %").containsEntry(three.get(1), "100 %").containsEntry(three.get(2), "100 %");
+        assertThat(percents).allSatisfy((r, text) -> assertThat(text).as(r.address())
+                .isEqualTo(r.progressProperty().get() < 0 ? "" : Math.round(r.progressProperty().get() * 100) + " %"));
+        assertThat(percents.values()).as("a row that was never upgraded has no bar").contains("");
         assertThat(robot.lookup("#batchTotals").queryAs(Label.class).getText()).startsWith("Last batch: 3 of 3 routers done: 3 upgraded");
         // the highlighted router's erase blocks: every one of the span written or found unchanged, none pending or failed
         robot.interact(() -> table.getSelectionModel().select(three.get(0)));
@@ -269,5 +300,17 @@ class UpgradeWindowIT {
                 .filter(a -> a.outcome().orElse("").equals("SUCCEEDED")).toList();
         assertThat(succeeded).extracting(AttemptRecord::router).containsExactlyInAnyOrderElementsOf(three.stream()
                 .map(RouterRow::address).toList());
+    }
+
+    /** The words of the strip's "Upgraded" line while it shows. */
+    private static Optional<String> upgradedNotice(FxRobot robot) throws Exception {
+        String text = WaitForAsyncUtils.asyncFx(() -> upgradedNoticeShows(robot)
+                ? robot.lookup(".upgrade-notice.upgraded .notice-text").queryAs(Label.class).getText() : "").get();
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    /** Whether the strip's "Upgraded" line shows (FX thread). */
+    private static boolean upgradedNoticeShows(FxRobot robot) {
+        return robot.lookup(".upgrade-notice.upgraded").tryQuery().map(n -> n.isVisible() && n.getParent().isVisible()).orElse(false);
     }
 }

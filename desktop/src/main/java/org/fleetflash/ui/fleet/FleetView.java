@@ -187,18 +187,21 @@ public final class FleetView {
             box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
             percent.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+            // the bar stays in the cell and is only hidden: taken out and put back, as a row went from one phase to the
+            // next during a batch, it was styled and laid out again each time (FleetView$ProgressCell in the bench's samples)
+            box.setVisible(false);
+            setGraphic(box);
         }
 
         @Override
         protected void updateItem(Number item, boolean empty) {
             super.updateItem(item, empty);
-            if (empty || item == null || item.doubleValue() < 0) {
-                setGraphic(null);
-                return;
+            boolean shown = !empty && item != null && item.doubleValue() >= 0;
+            if (shown) {
+                bar.setProgress(item.doubleValue());
+                percent.setText(Math.round(item.doubleValue() * 100) + " %");
             }
-            bar.setProgress(item.doubleValue());
-            percent.setText(Math.round(item.doubleValue() * 100) + " %");
-            setGraphic(box);
+            box.setVisible(shown);
         }
     }
 

@@ -67,10 +67,30 @@ public final class FlashLayoutView extends VBox {
         showNothing("Select a router and probe it (Ctrl+P) to see its flash layout.");
     }
 
+    /**
+     * What the view draws now, as its inputs (null when it must be drawn again): showing the same again does nothing.
+     * During a batch the highlighted router is shown again as it is probed, rebooted and ended, with the same layout;
+     * building its segments, tooltips and table again each time held the FX thread for hundreds of milliseconds.
+     */
+    private Object drawn;
+
+    /** The inputs of a drawing, compared with {@link #drawn}: only what the view shows of the router's facts. */
+    private record Drawing(String title, long flashSize, String flashDevice, long eraseBlock, List<Partition> parts, List<String> layout,
+            String imageName, long imageSize) {
+        static Drawing of(String title, DeviceFacts facts, List<String> layout, String imageName, long imageSize) {
+            return new Drawing(title, facts.flashSize(), facts.flashDevice(), facts.eraseBlock(), List.copyOf(facts.partitions()),
+                    List.copyOf(layout), imageName, imageSize);
+        }
+    }
+
     /** Shows a sentence instead of a layout (no router, or not probed yet). */
     public void showNothing(String sentence) {
+        if (sentence.equals(drawn)) {
+            return;
+        }
         empty.setText(sentence);
         getChildren().setAll(empty);
+        drawn = sentence;
     }
 
     /**
@@ -80,6 +100,15 @@ public final class FlashLayoutView extends VBox {
      * @param layoutNames the partitions an upgrade writes, in flash order (e.g. {@code kernel rootfs})
      */
     public void show(String title, DeviceFacts facts, List<String> layoutNames) {
+        Drawing d = Drawing.of(title, facts, layoutNames, null, -1);
+        if (d.equals(drawn)) {
+            return;
+        }
+        draw(title, facts, layoutNames);
+        drawn = d;
+    }
+
+    private void draw(String title, DeviceFacts facts, List<String> layoutNames) {
         heading.setText(Sanitize.line(title) + " · " + ByteSizes.human(facts.flashSize()) + " flash (" + Sanitize.line(facts.flashDevice())
                 + "), erase block " + ByteSizes.human(facts.eraseBlock()));
         Set<String> layout = Set.copyOf(layoutNames);
@@ -110,7 +139,16 @@ public final class FlashLayoutView extends VBox {
      * @param imageSize its size in bytes
      */
     public void showWithImage(String title, DeviceFacts facts, List<String> layoutNames, String imageName, long imageSize) {
-        show(title, facts, layoutNames);
+        Drawing d = Drawing.of(title, facts, layoutNames, imageName, imageSize);
+        if (d.equals(drawn)) {
+            return;
+        }
+        drawWithImage(title, facts, layoutNames, imageName, imageSize);
+        drawn = d;
+    }
+
+    private void drawWithImage(String title, DeviceFacts facts, List<String> layoutNames, String imageName, long imageSize) {
+        draw(title, facts, layoutNames);
         Set<String> layout = Set.copyOf(layoutNames);
         long first = -1;
         long end = -1;
@@ -153,7 +191,8 @@ public final class FlashLayoutView extends VBox {
      * how much of it each partition of the layout takes.
      */
     public void showWithImage(String title, DeviceFacts facts, FlashPlan plan, String imageName) {
-        showWithImage(title, facts, plan.layout(), imageName, plan.imageSize());
+        drawWithImage(title, facts, plan.layout(), imageName, plan.imageSize());
+        drawn = null; // drawn again each time: the plan is not compared
         List<String> shares = new ArrayList<>();
         for (FlashPlan.Segment seg : plan.segments()) {
             shares.add(Sanitize.line(seg.partition(), 64) + " takes " + ByteSizes.human(seg.length()) + " ("
