@@ -44,13 +44,13 @@ public final class SandboxCommandFactory implements CommandFactory, ShellFactory
     }
 
     /**
-     * Completes once every command or shell channel open now has closed (its exit status and all its output were sent
-     * and the client answered the close); channels opened later do not count.
+     * Completes once every SSH session (connection) with a command or shell channel open now has closed: the client
+     * got the channel's last output and exit status, and went away. Sessions opened later do not count.
      */
-    public CompletableFuture<Void> openChannelsClosed() {
-        List<CompletableFuture<Void>> each = open.stream().map(c -> {
+    public CompletableFuture<Void> openSessionsClosed() {
+        List<CompletableFuture<Void>> each = open.stream().map(ChannelSession::getSession).distinct().map(session -> {
             CompletableFuture<Void> closed = new CompletableFuture<>();
-            c.addCloseFutureListener(f -> closed.complete(null));
+            session.addCloseFutureListener(f -> closed.complete(null));
             return closed;
         }).toList();
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));

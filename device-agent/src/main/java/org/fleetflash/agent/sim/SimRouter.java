@@ -349,9 +349,10 @@ public final class SimRouter implements AutoCloseable {
         console("reroot: rerooted by " + (user.isEmpty() ? "root" : user));
         // rc.shutdown runs while the sessions finish: the one that ran reboot -r gets its last lines out. On a router
         // rc.shutdown takes a second or more, longer than that session needs; here it ends as soon as every session
-        // that was open at the reroot has closed, and after the grace at the latest, when init kills what is left.
+        // that was running a command at the reroot has closed, and after the grace at the latest, when init kills
+        // what is left.
         SimSshServer s = server;
-        CompletableFuture<Void> sessionsEnded = s == null ? CompletableFuture.completedFuture(null) : s.openChannelsClosed();
+        CompletableFuture<Void> sessionsEnded = s == null ? CompletableFuture.completedFuture(null) : s.openSessionsClosed();
         long asked = System.nanoTime();
         sessionsEnded.completeOnTimeout(null, shutdownGrace.toMillis(), TimeUnit.MILLISECONDS).thenRun(() -> {
             LOG.debug("Simulated router {}: rc.shutdown over after {} ms", name(), (System.nanoTime() - asked) / 1_000_000);

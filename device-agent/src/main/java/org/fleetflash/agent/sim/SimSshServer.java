@@ -107,9 +107,12 @@ public final class SimSshServer implements AutoCloseable {
         return sshd.isStarted();
     }
 
-    /** Completes once every exec or shell channel open now has closed by itself (see {@link #close()} for the other way). */
-    public CompletableFuture<Void> openChannelsClosed() {
-        return commands.openChannelsClosed();
+    /**
+     * Completes once every session running a command or shell now has closed by itself, its client gone with all
+     * its output (see {@link #close()} for the other way).
+     */
+    public CompletableFuture<Void> openSessionsClosed() {
+        return commands.openSessionsClosed();
     }
 
     /** Stops listening and drops every session at once, as a router that goes away does. */
