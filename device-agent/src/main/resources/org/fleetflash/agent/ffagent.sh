@@ -1265,39 +1265,52 @@ ff_read_fail() {
     exit 1
 }
 
-# Sets FF_CONFXML to kern.geom.confxml, read once per agent run: the partitions do not change while one reads them.
+# Sets FF_STRIPES from kern.geom.confxml, read and parsed once per agent run (the partitions do not change while one
+# reads them): a "STRIPESIZE NAME-LINE" line for each provider's <name> line that a valid <stripesize> follows before
+# the next <name>, the first such stripesize, in the order of the XML.
 FF_CONFXML=
+FF_STRIPES=
 ff_load_confxml() {
-    [ -n "$FF_CONFXML" ] || FF_CONFXML=$(sysctl -n kern.geom.confxml 2>/dev/null)
+    [ -z "$FF_CONFXML" ] || return 0
+    FF_CONFXML=$(sysctl -n kern.geom.confxml 2>/dev/null)
+    FF_STRIPES=
+    _ff_nm=
+    while IFS= read -r _ff_l; do
+        case $_ff_l in
+            *'<name>'*) _ff_nm=$_ff_l ;;
+            *'<stripesize>'*)
+                [ -n "$_ff_nm" ] || continue
+                _ff_eb=${_ff_l#*<stripesize>}
+                _ff_eb=${_ff_eb%%<*}
+                case $_ff_eb in
+                    '' | 0 | *[!0-9]*) ;;
+                    *)
+                        FF_STRIPES="$FF_STRIPES$_ff_eb $_ff_nm$FF_NL"
+                        _ff_nm=
+                        ;;
+                esac
+                ;;
+        esac
+    done <<XML
+$FF_CONFXML
+XML
 }
 
 # Prints the erase block (stripesize) of map partition $1 from kern.geom.confxml, else that of any map partition; fails if none.
-# (Called in a $(...): load FF_CONFXML before, or each call reads the sysctl again.)
+# (Called in a $(...): load FF_STRIPES before, or each call reads and parses the sysctl again.)
 ff_erase_of() {
     ff_load_confxml
-    _ff_xml=$FF_CONFXML
     for _ff_pat in "<name>map/$1</name>" "<name>map/"; do
-        _ff_in=
-        while IFS= read -r _ff_l; do
-            case $_ff_l in
-                *"$_ff_pat"*) _ff_in=yes ;;
-                *'<name>'*) _ff_in= ;;
-                *'<stripesize>'*)
-                    [ -n "$_ff_in" ] || continue
-                    _ff_eb=${_ff_l#*<stripesize>}
-                    _ff_eb=${_ff_eb%%<*}
-                    case $_ff_eb in
-                        '' | 0 | *[!0-9]*) ;;
-                        *)
-                            printf '%s\n' "$_ff_eb"
-                            return 0
-                            ;;
-                    esac
+        while read -r _ff_eb _ff_nm; do
+            case $_ff_nm in
+                *"$_ff_pat"*)
+                    printf '%s\n' "$_ff_eb"
+                    return 0
                     ;;
             esac
-        done <<XML
-$_ff_xml
-XML
+        done <<STRIPES
+$FF_STRIPES
+STRIPES
     done
     return 1
 }
