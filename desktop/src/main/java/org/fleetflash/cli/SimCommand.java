@@ -75,6 +75,11 @@ final class SimCommand implements Callable<Integer> {
             description = "How long a reboot takes (default: the profile's).")
     Double rebootDelaySeconds;
 
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS",
+            description = "The longest rc.shutdown runs after reboot -r before the SSH sessions are cut; it ends sooner once"
+                    + " the sessions open at the reroot have closed (default: the profile's; 0 cuts them at once).")
+    Double shutdownGraceSeconds;
+
     @Option(names = "--flash-write-bps", paramLabel = "BYTES",
             description = "Flash write speed in bytes/s, 0 = unthrottled (default: the profile's; the TL-WDR3600 writes ~100000).")
     Long flashWriteBps;
@@ -107,6 +112,17 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--fault-new-host-keys",
             description = "Fault: the new firmware brings new SSH host keys (each boot after a reroot presents a new key).")
     boolean faultNewHostKeys;
+
+    /** A time option in seconds as a duration; a negative or non-finite one is refused with the option's name. */
+    private Optional<java.time.Duration> seconds(String option, Double value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value >= 0) || value.isInfinite()) {
+            throw new ParameterException(spec.commandLine(), option + " must be 0 or more seconds, not " + value);
+        }
+        return Optional.of(java.time.Duration.ofMillis(Math.round(value * 1000)));
+    }
 
     /** The faults asked for on the command line. */
     org.fleetflash.agent.sim.Faults faults() {
@@ -150,6 +166,8 @@ final class SimCommand implements Callable<Integer> {
         if (flashWriteBps != null) {
             p = p.withFlashSpeed(p.flashReadBps(), flashWriteBps);
         }
+        Optional<java.time.Duration> rebootDelay = seconds("--reboot-delay", rebootDelaySeconds);
+        Optional<java.time.Duration> shutdownGrace = seconds("--shutdown-grace", shutdownGraceSeconds);
         Optional<String> password = passwordFile == null ? Optional.empty() : Optional.of(readPassword(passwordFile));
         Files.createDirectories(stateDir);
         SimFleet.Spec fleetSpec = new SimFleet.Spec(p, Shell.parse(shell), count, address, port, vary, password,
@@ -164,9 +182,8 @@ final class SimCommand implements Callable<Integer> {
         try (SimFleet fleet = SimFleet.start(stateDir, fleetSpec)) {
             for (SimRouter r : fleet.routers()) {
                 r.setFaults(faults);
-                if (rebootDelaySeconds != null) {
-                    r.setRebootDelay(java.time.Duration.ofMillis((long) (rebootDelaySeconds * 1000)));
-                }
+                rebootDelay.ifPresent(r::setRebootDelay);
+                shutdownGrace.ifPresent(r::setShutdownGrace);
                 spec.commandLine().getOut().println(r.describe());
             }
             spec.commandLine().getOut().flush();

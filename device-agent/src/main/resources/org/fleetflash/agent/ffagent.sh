@@ -400,6 +400,12 @@ ff_libs() {
     done
 }
 
+# Sets FF_ROOT_LIST to ff_root_files' list, traced once per agent run (stage's prepare and seal both need it).
+FF_ROOT_LIST=
+ff_root_list() {
+    [ -n "$FF_ROOT_LIST" ] || FF_ROOT_LIST=$(ff_root_files)
+}
+
 # Prints the router paths (without FF_ROOT) of every file the reroot root needs: tools, their libraries, the linker.
 ff_root_files() {
     _ff_seen=' '
@@ -575,11 +581,24 @@ ff_prepare() {
         ff_abort READONLY "partition $(ff_oneline "$_ff_ro") is read-only (hint.map readonly=1): it cannot be written online"
     fi
     ff_check readonly yes "the plan's partitions are writable"
+    # the root's files listed by one ls (a file it cannot list counts 0)
+    ff_root_list
     _ff_bins=0
-    for _ff_f in $(ff_root_files); do
-        _ff_s=$(ff_size "${FF_ROOT}$_ff_f") || _ff_s=0
-        _ff_bins=$((_ff_bins + _ff_s))
+    set --
+    for _ff_f in $FF_ROOT_LIST; do
+        set -- "$@" "${FF_ROOT}$_ff_f"
     done
+    if [ $# -gt 0 ]; then
+        _ff_ls=$(ls -lL "$@" 2>/dev/null)
+        while read -r _ff_1 _ff_2 _ff_3 _ff_4 _ff_s _ff_rest; do
+            case $_ff_s in
+                '' | *[!0-9]*) ;;
+                *) _ff_bins=$((_ff_bins + _ff_s)) ;;
+            esac
+        done <<LS
+$_ff_ls
+LS
+    fi
     _ff_data=$((FF_PADDED_SIZE + _ff_bins + 262144))
     _ff_md=$((_ff_data + _ff_data / 5))
     FF_MD_K=$(((_ff_md + 1023) / 1024))
@@ -684,12 +703,31 @@ ff_seal() {
     fi
 
     ff_emit "phase name=root"
-    for _ff_d in dev bin sbin usr/bin usr/sbin etc tmp lib libexec; do
-        mkdir -p "$FF_MNT/$_ff_d" || ff_abort ROOT_CHECK_FAILED "cannot create /$_ff_d on the memory disk"
+    # one mkdir for every directory, one cp per directory of files
+    ff_root_list
+    _ff_dirs=
+    for _ff_f in $FF_ROOT_LIST; do
+        case " $_ff_dirs " in
+            *" ${_ff_f%/*} "*) ;;
+            *) _ff_dirs="$_ff_dirs ${_ff_f%/*}" ;;
+        esac
     done
-    for _ff_f in $(ff_root_files); do
-        if ! mkdir -p "$FF_MNT${_ff_f%/*}" || ! cp "${FF_ROOT}$_ff_f" "$FF_MNT$_ff_f"; then
-            ff_abort ROOT_CHECK_FAILED "cannot copy $_ff_f onto the memory disk (is it full?)"
+    set --
+    for _ff_d in /dev /bin /sbin /usr/bin /usr/sbin /etc /tmp /lib /libexec $_ff_dirs; do
+        set -- "$@" "$FF_MNT$_ff_d"
+    done
+    mkdir -p "$@" || ff_abort ROOT_CHECK_FAILED "cannot create the root's directories on the memory disk"
+    for _ff_d in $_ff_dirs; do
+        set --
+        _ff_names=
+        for _ff_f in $FF_ROOT_LIST; do
+            if [ "${_ff_f%/*}" = "$_ff_d" ]; then
+                set -- "$@" "${FF_ROOT}$_ff_f"
+                _ff_names="$_ff_names $_ff_f"
+            fi
+        done
+        if ! cp "$@" "$FF_MNT$_ff_d/"; then
+            ff_abort ROOT_CHECK_FAILED "cannot copy$_ff_names onto the memory disk (is it full?)"
         fi
     done
     if ! cp "$0" "$FF_MNT/etc/rc" || ! chmod 755 "$FF_MNT/etc/rc"; then
@@ -1227,31 +1265,52 @@ ff_read_fail() {
     exit 1
 }
 
+# Sets FF_STRIPES from kern.geom.confxml, read and parsed once per agent run (the partitions do not change while one
+# reads them): a "STRIPESIZE NAME-LINE" line for each provider's <name> line that a valid <stripesize> follows before
+# the next <name>, the first such stripesize, in the order of the XML.
+FF_CONFXML=
+FF_STRIPES=
+ff_load_confxml() {
+    [ -z "$FF_CONFXML" ] || return 0
+    FF_CONFXML=$(sysctl -n kern.geom.confxml 2>/dev/null)
+    FF_STRIPES=
+    _ff_nm=
+    while IFS= read -r _ff_l; do
+        case $_ff_l in
+            *'<name>'*) _ff_nm=$_ff_l ;;
+            *'<stripesize>'*)
+                [ -n "$_ff_nm" ] || continue
+                _ff_eb=${_ff_l#*<stripesize>}
+                _ff_eb=${_ff_eb%%<*}
+                case $_ff_eb in
+                    '' | 0 | *[!0-9]*) ;;
+                    *)
+                        FF_STRIPES="$FF_STRIPES$_ff_eb $_ff_nm$FF_NL"
+                        _ff_nm=
+                        ;;
+                esac
+                ;;
+        esac
+    done <<XML
+$FF_CONFXML
+XML
+}
+
 # Prints the erase block (stripesize) of map partition $1 from kern.geom.confxml, else that of any map partition; fails if none.
+# (Called in a $(...): load FF_STRIPES before, or each call reads and parses the sysctl again.)
 ff_erase_of() {
-    _ff_xml=$(sysctl -n kern.geom.confxml 2>/dev/null)
+    ff_load_confxml
     for _ff_pat in "<name>map/$1</name>" "<name>map/"; do
-        _ff_in=
-        while IFS= read -r _ff_l; do
-            case $_ff_l in
-                *"$_ff_pat"*) _ff_in=yes ;;
-                *'<name>'*) _ff_in= ;;
-                *'<stripesize>'*)
-                    [ -n "$_ff_in" ] || continue
-                    _ff_eb=${_ff_l#*<stripesize>}
-                    _ff_eb=${_ff_eb%%<*}
-                    case $_ff_eb in
-                        '' | 0 | *[!0-9]*) ;;
-                        *)
-                            printf '%s\n' "$_ff_eb"
-                            return 0
-                            ;;
-                    esac
+        while read -r _ff_eb _ff_nm; do
+            case $_ff_nm in
+                *"$_ff_pat"*)
+                    printf '%s\n' "$_ff_eb"
+                    return 0
                     ;;
             esac
-        done <<XML
-$_ff_xml
-XML
+        done <<STRIPES
+$FF_STRIPES
+STRIPES
     done
     return 1
 }
@@ -1294,6 +1353,7 @@ ff_read() {
     fi
     [ $# -gt 0 ] || ff_read_fail "usage: read [--blocks N] PARTITION..."
     _ff_table=$(ff_map_table)
+    ff_load_confxml
     _ff_plan=
     for _ff_want in "$@"; do
         ff_part_size "$_ff_want" ff_read_fail
@@ -1338,6 +1398,7 @@ ff_digest() {
     [ $# -gt 0 ] || ff_die USAGE "usage: digest BLOCKS PARTITION..."
     ff_which sha256 >/dev/null || ff_die TOOL_MISSING "the router lacks sha256: read the partitions instead"
     _ff_table=$(ff_map_table)
+    ff_load_confxml
     _ff_left=$_ff_total
     _ff_bytes=0
     _ff_plan=

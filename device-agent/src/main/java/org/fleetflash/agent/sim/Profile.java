@@ -59,12 +59,15 @@ public record Profile(
         String user,
         String password,
         Duration rebootDelay,
+        Duration shutdownGrace,
         String firmwareVersion,
         long imageSize,
         long imageKernelSize,
         OptionalLong boardHwid,
         long flashBase) {
 
+    /** rc.shutdown's longest run where a profile does not say ({@code shutdown.grace}). */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofMillis(1500);
     private static final String RESOURCE_DIR = "/org/fleetflash/agent/sim/profiles/";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -199,7 +202,7 @@ public record Profile(
         return new Profile(name, model, hostname, osRelease, osReldate, osVersion, hwModel, hwMachine,
                 hwMachineArch, physmem, usermem, pageSize, freePages, flashDevice, flashSize, eraseBlock,
                 sectorSize, readBps, writeBps, partitions, layout, rootMountFrom, rootUncompressedSize, tmpfs,
-                watchdogd, leds, preallocatedMds, toolsAbsent, user, password, rebootDelay, firmwareVersion,
+                watchdogd, leds, preallocatedMds, toolsAbsent, user, password, rebootDelay, shutdownGrace, firmwareVersion,
                 imageSize, imageKernelSize, boardHwid, flashBase);
     }
 
@@ -263,7 +266,8 @@ public record Profile(
                 throw fail("image.size", "must be larger than the image header and fit " + layout);
             }
             long kernelSize = optionalNumber("image.kernel_size", 0);
-            Duration delay = duration("reboot.delay");
+            Duration delay = duration("reboot.delay", Duration.ofSeconds(20));
+            Duration grace = duration("shutdown.grace", DEFAULT_SHUTDOWN_GRACE);
             if (UImageHeader.archOfMachineArch(text("hw.machine_arch")).isEmpty()) {
                 throw fail("hw.machine_arch", "'" + text("hw.machine_arch") + "' is not a FreeBSD machine architecture the "
                         + "simulated boot loader knows (mips, mipsel, mips64, armv7, aarch64, amd64, i386, powerpc, riscv64)");
@@ -276,7 +280,7 @@ public record Profile(
                     optionalNumber("flash.write_bps", 0), parts, layout, text("root.mountfrom"),
                     optionalNumber("root.uncompressed_size", 16L << 20), bool("tmpfs"), bool("watchdogd"),
                     words("leds", false), mds(), Set.copyOf(words("tools.absent", false)), text("ssh.user"),
-                    text("ssh.password"), delay, text("firmware.version"), imageSize, kernelSize, hwid(),
+                    text("ssh.password"), delay, grace, text("firmware.version"), imageSize, kernelSize, hwid(),
                     optionalNumber("boot.flash_base", 0));
         }
 
@@ -395,16 +399,21 @@ public record Profile(
             };
         }
 
-        private Duration duration(String key) {
+        private Duration duration(String key, Duration absent) {
             String v = kv.get(key);
             if (v == null || v.isEmpty()) {
-                return Duration.ofSeconds(20);
+                return absent;
             }
+            Duration d;
             try {
-                return v.matches("[0-9]+") ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
+                d = v.matches("[0-9]+") ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
             } catch (DateTimeParseException e) {
                 throw fail(key, "'" + v + "' is neither seconds nor an ISO-8601 duration like PT20S");
             }
+            if (d.isNegative()) {
+                throw fail(key, "'" + v + "' is negative");
+            }
+            return d;
         }
 
         private List<String> words(String key, boolean required) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +34,6 @@ public final class SimRouter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimRouter.class);
     private static final Duration POLL = Duration.ofMillis(50);
-    /**
-     * How long rc.shutdown runs after {@code reboot -r} returned before init kills the sessions: on a real router the
-     * session drops "within seconds", so the agent's last lines get out. Shorter than that, a slow shell (a loaded
-     * laptop) could lose them where a router would not.
-     */
-    private static final Duration SHUTDOWN_GRACE = Duration.ofMillis(1500);
     private static final Pattern MD_ROOT = Pattern.compile("ufs:(?:/dev/)?md([0-9]{1,4})");
 
     /** Where the router is in its life. */
@@ -86,6 +81,7 @@ public final class SimRouter implements AutoCloseable {
     private volatile Process flasher;
     private volatile Faults faults = Faults.none();
     private volatile Duration rebootDelay;
+    private volatile Duration shutdownGrace;
     private volatile Optional<String> running = Optional.empty();
     private volatile boolean closed;
     /** A reroot happened since the last boot: the next boot runs the new firmware (life thread only). */
@@ -98,6 +94,7 @@ public final class SimRouter implements AutoCloseable {
         this.sandbox = sandbox;
         this.password = password;
         this.rebootDelay = options.profile().rebootDelay();
+        this.shutdownGrace = options.profile().shutdownGrace();
         this.life = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sim-" + options.name() + "-life");
             t.setDaemon(true);
@@ -243,6 +240,25 @@ public final class SimRouter implements AutoCloseable {
         rebootDelay = delay;
     }
 
+    /**
+     * The longest rc.shutdown runs after {@code reboot -r} before init ends the SSH sessions that are still open
+     * (default: the profile's {@code shutdown.grace}); it ends sooner once the sessions open at the reroot have ended.
+     */
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    /**
+     * Overrides the shutdown grace of this router. Zero ends the sessions as soon as the reroot is seen, which may
+     * cut the result lines of the session that ran {@code reboot -r}.
+     */
+    public void setShutdownGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("A shutdown grace cannot be negative: " + grace);
+        }
+        shutdownGrace = grace;
+    }
+
     /** The firmware version the running kernel was booted from; empty while the router is down or dead. */
     public Optional<String> runningVersion() {
         State s = state();
@@ -331,8 +347,17 @@ public final class SimRouter implements AutoCloseable {
         setState(State.REROOTING);
         LOG.info("Simulated router {} reroots", name());
         console("reroot: rerooted by " + (user.isEmpty() ? "root" : user));
-        // rc.shutdown takes a moment: the session that ran reboot -r sees its last lines before it drops
-        later(this::rerootAfterShutdown, SHUTDOWN_GRACE);
+        // rc.shutdown runs while the sessions finish: the one that ran reboot -r gets its last lines out. On a router
+        // rc.shutdown takes a second or more, longer than that session needs; here it ends as soon as every session
+        // that was running a command at the reroot has closed, and after the grace at the latest, when init kills
+        // what is left.
+        SimSshServer s = server;
+        CompletableFuture<Void> sessionsEnded = s == null ? CompletableFuture.completedFuture(null) : s.openSessionsClosed();
+        long asked = System.nanoTime();
+        sessionsEnded.completeOnTimeout(null, shutdownGrace.toMillis(), TimeUnit.MILLISECONDS).thenRun(() -> {
+            LOG.debug("Simulated router {}: rc.shutdown over after {} ms", name(), (System.nanoTime() - asked) / 1_000_000);
+            later(this::rerootAfterShutdown, Duration.ZERO);
+        });
     }
 
     private void rerootAfterShutdown() {

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -52,10 +53,12 @@ public final class SimSshServer implements AutoCloseable {
 
     private final Config config;
     private final SshServer sshd;
+    private final SandboxCommandFactory commands;
 
-    private SimSshServer(Config config, SshServer sshd) {
+    private SimSshServer(Config config, SshServer sshd, SandboxCommandFactory commands) {
         this.config = config;
         this.sshd = sshd;
+        this.commands = commands;
     }
 
     /** Starts listening; fails with a clear message when the address or port is taken. */
@@ -88,7 +91,7 @@ public final class SimSshServer implements AutoCloseable {
                     + " (is the port in use? choose another with --port)", e);
         }
         LOG.info("Simulated router {} listening on {}:{}", config.routerName(), config.address(), sshd.getPort());
-        return new SimSshServer(config, sshd);
+        return new SimSshServer(config, sshd, commands);
     }
 
     /** The port it listens on (the real one when 0 was asked for). */
@@ -102,6 +105,14 @@ public final class SimSshServer implements AutoCloseable {
 
     public boolean isRunning() {
         return sshd.isStarted();
+    }
+
+    /**
+     * Completes once every session running a command or shell now has closed by itself, its client gone with all
+     * its output (see {@link #close()} for the other way).
+     */
+    public CompletableFuture<Void> openSessionsClosed() {
+        return commands.openSessionsClosed();
     }
 
     /** Stops listening and drops every session at once, as a router that goes away does. */

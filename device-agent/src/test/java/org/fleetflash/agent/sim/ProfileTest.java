@@ -67,9 +67,40 @@ class ProfileTest {
         assertThat(p.flashWriteBps()).isEqualTo(100_000L);
         assertThat(p.unthrottled().flashWriteBps()).isZero();
         assertThat(p.rebootDelay()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(p.shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(p.unthrottled().shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
         assertThat(p.boardHwid()).hasValue(0x36000001L);
         assertThat(p.flashBase()).isEqualTo(0x9f000000L);
         assertThat(p.hwMachineArch()).isEqualTo("mips");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "shutdown.grace=PT0.25S|250",
+        "shutdown.grace=0|0",
+        "shutdown.grace=3|3000",
+        "''|1500"})
+    void shutdownGraceIsSecondsOrAnIsoDurationAndOneAndAHalfSecondsWhenNotGiven(String line, long millis) throws Exception {
+        Profile p = Profile.parse("grace", generic16m().replace("shutdown.grace=PT1.5S", line));
+
+        assertThat(p.shutdownGrace()).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"shutdown.grace=-PT1S|is negative", "shutdown.grace=soon|neither seconds nor",
+        "reboot.delay=-PT1S|is negative"})
+    void aNegativeOrUnreadableTimeIsNamed(String line, String why) throws Exception {
+        String key = line.substring(0, line.indexOf('='));
+        String text = generic16m().replaceAll("(?m)^" + java.util.regex.Pattern.quote(key) + "=.*$", line);
+
+        assertThatThrownBy(() -> Profile.parse("bad", text)).isInstanceOf(ProfileException.class)
+                .hasMessageContaining(key).hasMessageContaining(why);
+    }
+
+    private static String generic16m() throws java.io.IOException {
+        try (java.io.InputStream in = ProfileTest.class.getResourceAsStream("/org/fleetflash/agent/sim/profiles/generic-16m.profile")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Test

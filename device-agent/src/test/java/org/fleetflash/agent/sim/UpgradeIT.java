@@ -166,4 +166,41 @@ class UpgradeIT extends BenchIT {
         byte[] padded = UpgradeBench.padded(second, eb);
         assertThat(Arrays.copyOfRange(flash, start, start + padded.length)).isEqualTo(padded);
     }
+
+    @Test
+    void rcShutdownEndsOnceTheCommitSessionHasClosedNotAfterItsWholeGrace() throws Exception {
+        bench(Shell.DASH);
+        // a grace far longer than the wait below: only the session's end can let the reroot go on in time
+        bench.router.setShutdownGrace(Duration.ofMinutes(10));
+        byte[] image = SimImage.bytes(bench.router.sandbox().profile(), "12.0-quick", 0);
+
+        stageAndCommit(bench.image("q.bin", image));
+
+        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(60));
+        bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
+        assertThat(bench.router.runningVersion()).contains("12.0-quick");
+    }
+
+    @Test
+    void withNoShutdownGraceAndNoRebootDelayTheRouterStillRerootsFlashesAndReturns() throws Exception {
+        bench(Shell.DASH);
+        bench.router.setShutdownGrace(Duration.ZERO);
+        bench.router.setRebootDelay(Duration.ZERO);
+        Profile p = bench.router.sandbox().profile();
+        byte[] image = SimImage.bytes(p, "12.0-zero", 0);
+        bench.writeStageConf(bench.image("z.bin", image), "fetch", UnaryOperator.identity());
+        UpgradeBench.SshRun stage = bench.sshRun(bench.agentCommand("stage"));
+        assertThat(stage.exit()).as(stage.out() + stage.err()).isZero();
+
+        // init cuts the sessions as soon as it sees the reroot: the committed line may or may not get out first
+        UpgradeBench.SshRun commit = bench.sshRun(bench.agentCommand("commit"));
+        assertThat(commit.lines()).as(commit.out() + commit.err()).noneMatch(AgentLine.Error.class::isInstance);
+        awaitReturn();
+
+        assertThat(bench.router.runningVersion()).contains("12.0-zero");
+        int start = (int) p.spanStart();
+        byte[] padded = UpgradeBench.padded(image, p.eraseBlock());
+        assertThat(Arrays.copyOfRange(bench.flash(), start, start + padded.length)).isEqualTo(padded);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+    }
 }

@@ -41,6 +41,8 @@ tools.absent=
 ssh.user=admin
 ssh.password=fleetflash
 reboot.delay=PT30S
+# rc.shutdown after reboot -r: at most this long before init ends the SSH sessions (sooner once they have ended)
+shutdown.grace=PT1.5S
 
 firmware.version=12.4-gw16m-1
 image.size=10485760

@@ -48,6 +48,8 @@ tools.absent=
 ssh.user=root
 ssh.password=fleetflash
 reboot.delay=PT20S
+# rc.shutdown after reboot -r: at most this long before init ends the SSH sessions (sooner once they have ended)
+shutdown.grace=PT1.5S
 
 firmware.version=11.0-r295681
 image.size=7919104

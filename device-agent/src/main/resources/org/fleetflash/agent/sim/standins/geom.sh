@@ -25,11 +25,24 @@ shift
 
 # humanize BYTES: humanize_number(3) with 4 columns, HN_AUTOSCALE|HN_B|HN_NOSPACE|HN_DECIMAL
 humanize() {
-	/usr/bin/awk -v b="$1" 'BEGIN {
-		split("B K M G T P", u, " "); i = 1; v = b
-		while (v >= 999.5 && i < 6) { v = v / 1024; i++ }
-		if (i > 1 && v < 9.95) printf "%.1f%s\n", v, u[i]; else printf "%d%s\n", v + 0.5, u[i]
-	}'
+	hb=$1 hd=1 hi=0
+	set -- B K M G T P
+	# the value is hb / hd; scale while it is 999.5 or more, in whole numbers (no awk, no process)
+	while [ $((2 * hb)) -ge $((1999 * hd)) ] && [ "$hi" -lt 5 ]; do
+		hd=$((hd * 1024))
+		hi=$((hi + 1))
+	done
+	shift "$hi"
+	if [ "$hi" -gt 0 ] && [ $((20 * hb)) -lt $((199 * hd)) ]; then
+		# one decimal, rounded to the nearest (an exact half to the even digit, as printf's %.1f)
+		hq=$((10 * hb / hd)) hr=$((10 * hb % hd))
+		if [ $((2 * hr)) -gt "$hd" ] || { [ $((2 * hr)) -eq "$hd" ] && [ $((hq % 2)) = 1 ]; }; then
+			hq=$((hq + 1))
+		fi
+		printf '%d.%d%s\n' $((hq / 10)) $((hq % 10)) "$1"
+	else
+		printf '%d%s\n' $(((2 * hb + hd) / (2 * hd))) "$1"
+	fi
 }
 
 case $cmd in

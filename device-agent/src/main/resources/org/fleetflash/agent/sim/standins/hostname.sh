@@ -1,5 +1,6 @@
 #!/bin/sh
 # hostname(1) stand-in: prints or sets the router's host name (-s: up to the first dot).
+# shellcheck disable=SC2154 # sim_v is set by sim.subr's sim_line
 # shellcheck source=/dev/null
 . '@FF_SIM_DIR@/sim.subr'
 
@@ -22,7 +23,8 @@ if [ $# = 1 ]; then
 	printf '%s\n' "$1" >"$FF_SIM/hostname"
 	exit 0
 fi
-h=$(/bin/cat "$FF_SIM/hostname")
+sim_line "$FF_SIM/hostname"
+h=$sim_v
 if [ "$short" = 1 ]; then
 	h=${h%%.*}
 fi

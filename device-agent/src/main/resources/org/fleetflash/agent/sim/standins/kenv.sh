@@ -61,7 +61,18 @@ case $env in
 		[ "$qflag" = 1 ] || echo "kenv: unable to unset $env" >&2
 		exit 1
 	fi
-	if val=$(/usr/bin/awk -v n="$env" '{ i = index($0, "="); if (substr($0, 1, i - 1) == n) { print substr($0, i + 1); f = 1; exit } } END { exit !f }' "$store"); then
+	# the first NAME=VALUE line of the store whose name is exactly env (read by the shell: no process)
+	found=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		*=*) [ "${line%%=*}" = "$env" ] || continue ;;
+		*) [ -z "$env" ] || continue ;;
+		esac
+		val=${line#*=}
+		found=1
+		break
+	done <"$store"
+	if [ "$found" = 1 ]; then
 		if [ "$vflag" = 1 ]; then
 			printf '%s="%s"\n' "$env" "$val"
 		else

@@ -1,5 +1,6 @@
 #!/bin/sh
 # sysctl(8) stand-in: the OIDs a FreeBSD router upgrade reads, in "name: value" or -n form.
+# shellcheck disable=SC2154 # sim_v is set by sim.subr's sim_line
 # shellcheck source=/dev/null
 . '@FF_SIM_DIR@/sim.subr'
 # the fault of an older FreeBSD: another release and kern.osreldate
@@ -14,21 +15,28 @@ usage() {
 
 # conftxt: kern.geom.conftxt in geom_dump.c format (DISK, its MAP providers newest first, MDs)
 conftxt() {
-	/usr/bin/awk -v dev="$FF_SIM_FLASHDEV" -v size="$FF_SIM_FLASHSIZE" -v sec="$FF_SIM_SECTOR" \
-		-v rootpart="$FF_SIM_ROOTPART" -v rootdev="$FF_SIM_ROOTDEV" -v usize="$FF_SIM_UNCOMPSIZE" '
-		{ n++; idx[n] = $1; name[n] = $2; off[n] = $3; len[n] = $4 }
-		END {
-			printf "0 DISK %s %s %s hd 0 sc 0\n", dev, size, sec
-			for (i = n; i >= 1; i--) {
-				printf "1 MAP map/%s %s %s i %s o %s entry 0 dsize %s\n", name[i], len[i], sec, idx[i], off[i], len[i]
-				if (name[i] == rootpart && rootdev != "")
-					printf "2 UNCOMPRESS %s %s 512\n", rootdev, usize
-			}
-		}' "$FF_SIM/partitions"
-	for f in $(/bin/ls -r "$FF_SIM/md" 2>/dev/null); do
+	printf '0 DISK %s %s %s hd 0 sc 0\n' "$FF_SIM_FLASHDEV" "$FF_SIM_FLASHSIZE" "$FF_SIM_SECTOR"
+	maps=''
+	while read -r idx name off len _rest; do
+		line="1 MAP map/$name $len $FF_SIM_SECTOR i $idx o $off entry 0 dsize $len"
+		if [ "$name" = "$FF_SIM_ROOTPART" ] && [ -n "$FF_SIM_ROOTDEV" ]; then
+			line="$line
+2 UNCOMPRESS $FF_SIM_ROOTDEV $FF_SIM_UNCOMPSIZE 512"
+		fi
+		maps="$line
+$maps"
+	done <"$FF_SIM/partitions"
+	printf '%s' "$maps"
+	# the memory disks, newest (highest unit) first
+	units=''
+	for f in "$FF_SIM/md"/*; do
+		f=${f##*/}
 		case $f in
-		*[!0-9]*) continue ;;
+		'' | *[!0-9]*) continue ;;
 		esac
+		units="$f $units"
+	done
+	for f in $units; do
 		read -r type size <"$FF_SIM/md/$f"
 		printf '0 MD md%s %s 512 u %s s 512 f 0 fs 0 l %s t %s\n' "$f" "$size" "$f" "$size" "$type"
 	done
@@ -72,7 +80,8 @@ confxml() {
 
 # freepages: free RAM in pages (the profile's figure minus memory disks created since boot)
 freepages() {
-	/bin/cat "$FF_SIM/freepages"
+	sim_line "$FF_SIM/freepages"
+	printf '%s\n' "$sim_v"
 }
 
 # value NAME: prints the value of an OID; status 1 if unknown
@@ -90,12 +99,12 @@ value() {
 	kern.osrelease) echo "$FF_SIM_RELEASE" ;;
 	kern.osreldate) echo "$FF_SIM_RELDATE" ;;
 	kern.version) echo "$FF_SIM_VERSION" ;;
-	kern.hostname) /bin/cat "$FF_SIM/hostname" ;;
+	kern.hostname) sim_line "$FF_SIM/hostname"; printf '%s\n' "$sim_v" ;;
 	vm.stats.vm.v_free_count) freepages ;;
 	vm.stats.vm.v_page_count) echo $((FF_SIM_PHYSMEM / FF_SIM_PAGESIZE)) ;;
 	kern.geom.conftxt) conftxt ;;
 	kern.geom.confxml) confxml ;;
-	kern.geom.debugflags) /bin/cat "$FF_SIM/debugflags" ;;
+	kern.geom.debugflags) sim_line "$FF_SIM/debugflags"; printf '%s\n' "$sim_v" ;;
 	*) return 1 ;;
 	esac
 }

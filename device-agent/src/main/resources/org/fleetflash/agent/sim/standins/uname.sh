@@ -1,5 +1,6 @@
 #!/bin/sh
 # uname(1) stand-in: FreeBSD's fields and flags.
+# shellcheck disable=SC2154 # sim_v is set by sim.subr's sim_line
 # shellcheck source=/dev/null
 . '@FF_SIM_DIR@/sim.subr'
 # the fault of an older FreeBSD: another release and kern.osreldate
@@ -40,7 +41,10 @@ add() {
 	if [ -n "$out" ]; then out="$out $1"; else out=$1; fi
 }
 [ "$s" = 1 ] && add FreeBSD
-[ "$n" = 1 ] && add "$(/bin/cat "$FF_SIM/hostname")"
+if [ "$n" = 1 ]; then
+	sim_line "$FF_SIM/hostname"
+	add "$sim_v"
+fi
 [ "$r" = 1 ] && add "$FF_SIM_RELEASE"
 [ "$v" = 1 ] && add "$FF_SIM_VERSION"
 [ "$m" = 1 ] && add "$FF_SIM_MACHINE"
