@@ -130,6 +130,7 @@ class UpgradeInterruptIT {
                 Profile.load("tl-wdr3600").withFlashSpeed(0, 200_000), Shell.DASH, "127.0.6.42", 0, Optional.empty(),
                 Optional.empty()))) {
             router.setRebootDelay(Duration.ofMillis(500));
+            long before = router.mark();
             Upgrade u = start(router);
 
             terminateWhen(u, e -> phase(e, "FLASH"));
@@ -142,7 +143,7 @@ class UpgradeInterruptIT {
             assertThat(last.path("event").asText()).isEqualTo("interrupted");
             assertThat(last.path("message").asText()).contains("point of no return", "Do not power it off", "fleetflash probe");
             // and it does: the router flashes and comes back with the image, without the laptop
-            router.awaitState(SimRouter.State.FLASHING, Duration.ofMinutes(10));
+            router.awaitState(SimRouter.State.FLASHING, before, Duration.ofMinutes(10));
             router.awaitState(SimRouter.State.UP, Duration.ofMinutes(2));
             assertThat(router.runningVersion()).contains(VERSION);
         }
@@ -155,6 +156,7 @@ class UpgradeInterruptIT {
             router.setRebootDelay(Duration.ofMillis(500));
             // the router stops right after pointing its root at the memory disk, before reboot -r
             router.setFaults(Faults.none().withPauseAt(Faults.Pause.KENV));
+            long before = router.mark();
             Upgrade u = start(router);
             Faults.awaitPaused(router, Faults.Pause.KENV, Duration.ofMinutes(5));
 
@@ -162,7 +164,7 @@ class UpgradeInterruptIT {
             assertThat(u.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             Faults.release(router, Faults.Pause.KENV);
 
-            router.awaitState(SimRouter.State.FLASHING, Duration.ofMinutes(10));
+            router.awaitState(SimRouter.State.FLASHING, before, Duration.ofMinutes(10));
             router.awaitState(SimRouter.State.UP, Duration.ofMinutes(2));
             assertThat(router.runningVersion()).contains(VERSION);
         }

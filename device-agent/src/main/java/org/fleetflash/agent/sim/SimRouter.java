@@ -184,16 +184,38 @@ public final class SimRouter implements AutoCloseable {
     }
 
     /**
-     * Waits until the router is in {@code wanted}, or has passed through it since this call (a fast flasher is
-     * FLASHING for less time than a busy machine takes to wake the waiting thread).
+     * A point in the router's life, to be taken before the action that leads to a state: a state entered after it
+     * counts for {@link #awaitState(State, long, Duration)} even when the router has already left it.
+     */
+    public long mark() {
+        lock.lock();
+        try {
+            return transitions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the router is in {@code wanted}, or has passed through it since this call. Where the action that
+     * leads there came before this call, take a {@link #mark()} before it instead: a fast flasher can be FLASHING and
+     * gone before a busy machine runs the waiting thread again.
      *
      * @throws TimeoutException when it is not there within {@code timeout} (the message says where it is)
      */
     public void awaitState(State wanted, Duration timeout) throws InterruptedException, TimeoutException {
+        awaitState(wanted, mark(), timeout);
+    }
+
+    /**
+     * Waits until the router is in {@code wanted}, or has entered it after {@code since} (a {@link #mark()}).
+     *
+     * @throws TimeoutException when it is not there within {@code timeout} (the message says where it is)
+     */
+    public void awaitState(State wanted, long since, Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            long since = transitions;
             while (state != wanted && (entered.get(wanted) == null || entered.get(wanted) <= since)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

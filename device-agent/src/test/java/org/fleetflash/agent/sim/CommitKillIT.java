@@ -111,9 +111,10 @@ class CommitKillIT {
         bench.router.setFaults(Faults.none().withPauseAt(point));
 
         cutCommitAt(point);
+        long before = bench.router.mark();
         Faults.release(bench.router, point);
 
-        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.FLASHING, before, Duration.ofSeconds(30));
         bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
         assertThat(bench.router.runningVersion()).contains("12.0-new");
         int start = (int) p.spanStart();
@@ -200,6 +201,7 @@ class CommitKillIT {
         bench(Shell.DASH);
         staged("12.0-new");
         bench.router.setFaults(Faults.none().withPauseAt(Faults.Pause.REBOOT));
+        long before;
         try (UpgradeBench.LiveSsh commit = bench.sshStart(bench.agentCommand("commit"))) {
             Faults.awaitPaused(bench.router, Faults.Pause.REBOOT, Duration.ofSeconds(30));
 
@@ -211,11 +213,12 @@ class CommitKillIT {
             assertThat(other.first(AgentLine.Holder.class)).as(other.machine()).get()
                     .satisfies(h -> assertThat(h.committing()).isTrue());
             assertThat(bench.router.sandbox().kenv()).containsEntry("vfs.root.mountfrom", "ufs:/dev/md2");
+            before = bench.router.mark();
             Faults.release(bench.router, Faults.Pause.REBOOT);
             commit.await(Duration.ofSeconds(30));
             assertThat(commit.out()).contains("@FF committed md=md2");
         }
-        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30)); // "committed" comes before the reroot
+        bench.router.awaitState(SimRouter.State.FLASHING, before, Duration.ofSeconds(30));
         bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
         assertThat(bench.router.runningVersion()).contains("12.0-new");
     }

@@ -25,11 +25,15 @@ class UpgradeFaultsIT extends BenchIT {
         return bench;
     }
 
+    /** Where the router was before the last commit: a fast flasher may be done before the test looks. */
+    private long beforeCommit;
+
     private byte[] stageAndCommit(String version) throws Exception {
         byte[] image = SimImage.bytes(bench.router.sandbox().profile(), version, 0);
         bench.writeStageConf(bench.image(version + ".bin", image), "fetch", UnaryOperator.identity());
         UpgradeBench.Run stage = bench.agent("stage");
         assertThat(stage.first(AgentLine.Staged.class)).as(stage.machine()).isPresent();
+        beforeCommit = bench.router.mark();
         UpgradeBench.Run commit = bench.agent("commit");
         assertThat(commit.first(AgentLine.Committed.class)).as(commit.machine()).isPresent();
         return image;
@@ -76,10 +80,11 @@ class UpgradeFaultsIT extends BenchIT {
         bench.writeStageConf(bench.image("fw.bin", image), "fetch",
                 conf -> conf + "FF_ROUNDS='2'\nFF_ROUND_PAUSE='1'\n");
         assertThat(bench.agent("stage").first(AgentLine.Staged.class)).isPresent();
+        beforeCommit = bench.router.mark();
         assertThat(bench.agent("commit").first(AgentLine.Committed.class)).isPresent();
 
-        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
-        bench.router.awaitState(SimRouter.State.REBOOTING, FLASH_TIMEOUT);
+        bench.router.awaitState(SimRouter.State.FLASHING, beforeCommit, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.REBOOTING, beforeCommit, FLASH_TIMEOUT);
         // blocks 1 and 2 were written before the flash wore out; the torn image does not boot
         bench.router.awaitState(SimRouter.State.DEAD, Duration.ofSeconds(30));
 
@@ -105,9 +110,10 @@ class UpgradeFaultsIT extends BenchIT {
         bench.router.setFaults(Faults.none().withFlashRotAt(rot));
         bench.writeStageConf(bench.image("fw.bin", image), "fetch", UnaryOperator.identity());
         assertThat(bench.agent("stage").first(AgentLine.Staged.class)).isPresent();
+        beforeCommit = bench.router.mark();
         assertThat(bench.agent("commit").first(AgentLine.Committed.class)).isPresent();
 
-        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.FLASHING, beforeCommit, Duration.ofSeconds(30));
         bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
 
         // the flasher saw every block right; the router boots the new image; only a read-back finds the rot
@@ -129,7 +135,7 @@ class UpgradeFaultsIT extends BenchIT {
         bench.router.setFaults(Faults.none().withNewHostKeysOnUpgrade());
         assertThat(bench.ssh("true").hostKey()).as("the fault alone changes nothing before an upgrade").isEqualTo(before);
         stageAndCommit("12.0-new-keys");
-        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.FLASHING, beforeCommit, Duration.ofSeconds(30));
         bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
 
         assertThat(bench.router.runningVersion()).contains("12.0-new-keys");
@@ -156,7 +162,7 @@ class UpgradeFaultsIT extends BenchIT {
         bench.router.setFaults(Faults.none().withNeverReturns());
         stageAndCommit("12.0-new");
 
-        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.FLASHING, beforeCommit, Duration.ofSeconds(30));
         bench.router.awaitState(SimRouter.State.DEAD, FLASH_TIMEOUT);
 
         assertThat(SimImage.bootableVersion(bench.router.sandbox().profile(), bench.flash())).contains("12.0-new");
@@ -171,7 +177,7 @@ class UpgradeFaultsIT extends BenchIT {
         bench.router.setFaults(Faults.none().withTelemetryDrop(100));
         stageAndCommit("12.0-new");
 
-        bench.router.awaitState(SimRouter.State.FLASHING, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.FLASHING, beforeCommit, Duration.ofSeconds(30));
         bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
 
         assertThat(bench.router.runningVersion()).contains("12.0-new");
@@ -185,11 +191,27 @@ class UpgradeFaultsIT extends BenchIT {
         bench.router.setFaults(Faults.none().withExtraRebootDelay(Duration.ofSeconds(3)));
         long t0 = System.nanoTime();
 
+        long before = bench.router.mark();
         bench.sshDropped("reboot");
 
-        bench.router.awaitState(SimRouter.State.REBOOTING, Duration.ofSeconds(5));
+        bench.router.awaitState(SimRouter.State.REBOOTING, before, Duration.ofSeconds(5));
         bench.router.awaitState(SimRouter.State.UP, Duration.ofSeconds(30));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aStateTheRouterPassedThroughAfterAMarkIsSeenByAWaiterThatComesLate() throws Exception {
+        bench();
+        bench.router.setRebootDelay(Duration.ZERO);
+        long before = bench.router.mark();
+        bench.sshDropped("reboot");
+        // the waiter is late: the router has rebooted and is up again before it looks
+        await().atMost(Duration.ofSeconds(30)).until(() -> bench.router.state() == SimRouter.State.UP
+                && bench.router.mark() > before);
+
+        bench.router.awaitState(SimRouter.State.REBOOTING, before, Duration.ofSeconds(1));
+        assertThatThrownBy(() -> bench.router.awaitState(SimRouter.State.REBOOTING, Duration.ofSeconds(1)))
+                .isInstanceOf(TimeoutException.class).hasMessageContaining("is UP, not REBOOTING");
     }
 
     @Test
@@ -198,8 +220,10 @@ class UpgradeFaultsIT extends BenchIT {
         UpgradeBench.SshLook first = bench.ssh("kenv vfs.root.mountfrom=ufs:/dev/md7 >/dev/null; kenv -q vfs.root.mountfrom");
         assertThat(first.output()).isEqualTo("ufs:/dev/md7\n");
 
+        long before = bench.router.mark();
         bench.sshDropped("reboot");
 
+        bench.router.awaitState(SimRouter.State.REBOOTING, before, Duration.ofSeconds(30));
         bench.router.awaitState(SimRouter.State.UP, Duration.ofSeconds(30));
         UpgradeBench.SshLook again = bench.ssh("kenv -q vfs.root.mountfrom; cat \"$FF_ROOT/etc/version\"");
         assertThat(again.hostKey()).isEqualTo(first.hostKey());
