@@ -769,24 +769,24 @@ CONF
     printf '%s\n' "$_ff_mds"
 }
 
-# Sends one telemetry datagram "FFT1 token seq KIND ..." with nc (or logger); $1 = bg to not wait for nc.
+# Sends one telemetry datagram "FFT1 token seq KIND ..."; $1 = bg to not wait for it to leave. In the background nc
+# (logger where there is no nc). In the foreground (DONE, ERROR: the flasher reboots next) logger, which exits once
+# its datagram is sent, where the router has it; else nc, which lingers its -w second after its input ends.
 ff_tele() {
     _ff_bg=$1
     shift
     [ -n "$FF_TELEMETRY_HOST" ] && [ -n "$FF_TELEMETRY_PORT" ] && [ -n "$FF_TELEMETRY_TOKEN" ] || return 0
     _ff_msg="FFT1 $FF_TELEMETRY_TOKEN $FF_SEQ $*"
     FF_SEQ=$((FF_SEQ + 1))
-    if ff_which nc >/dev/null; then
-        if [ "$_ff_bg" = bg ]; then
-            # one process per datagram: the here-document is ready before nc starts
-            nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1 <<MSG &
+    if [ "$_ff_bg" = bg ] && ff_which nc >/dev/null; then
+        # one process per datagram: the here-document is ready before nc starts
+        nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1 <<MSG &
 $_ff_msg
 MSG
-        else
-            printf '%s\n' "$_ff_msg" | nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1
-        fi
     elif ff_which logger >/dev/null; then
         logger -h "$FF_TELEMETRY_HOST" -P "$FF_TELEMETRY_PORT" -t ffflash "$_ff_msg" >/dev/null 2>&1
+    elif ff_which nc >/dev/null; then
+        printf '%s\n' "$_ff_msg" | nc -u -w 1 "$FF_TELEMETRY_HOST" "$FF_TELEMETRY_PORT" >/dev/null 2>&1
     fi
     return 0
 }
@@ -1747,7 +1747,7 @@ ff_flash() {
     ff_tele bg VERIFY_OK
     printf 'fleetflash: done, %s blocks written, %s unchanged\n' "$_ff_written" "$_ff_same"
     ff_led 1
-    # in the foreground (nc waits its -w second): the last datagram has left before reboot ends every process
+    # in the foreground: the last datagram has left before reboot ends every process
     ff_tele fg DONE "written=$_ff_written" "same=$_ff_same"
     ff_reboot
 }

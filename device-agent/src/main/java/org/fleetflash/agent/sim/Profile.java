@@ -206,6 +206,17 @@ public record Profile(
                 imageSize, imageKernelSize, boardHwid, flashBase);
     }
 
+    /** The same model without these tools too (a leaner firmware build). */
+    public Profile withToolsAbsent(String... tools) {
+        Set<String> absent = new java.util.TreeSet<>(toolsAbsent);
+        absent.addAll(java.util.Arrays.asList(tools));
+        return new Profile(name, model, hostname, osRelease, osReldate, osVersion, hwModel, hwMachine,
+                hwMachineArch, physmem, usermem, pageSize, freePages, flashDevice, flashSize, eraseBlock,
+                sectorSize, flashReadBps, flashWriteBps, partitions, layout, rootMountFrom, rootUncompressedSize, tmpfs,
+                watchdogd, leds, preallocatedMds, Set.copyOf(absent), user, password, rebootDelay, shutdownGrace,
+                firmwareVersion, imageSize, imageKernelSize, boardHwid, flashBase);
+    }
+
     /** The partition with this name. */
     public Optional<Partition> partition(String partitionName) {
         return partitions.stream().filter(p -> p.name().equals(partitionName)).findFirst();

@@ -453,4 +453,22 @@ class StandinsIT {
 
         assertThat(r.out()).isEmpty();
     }
+
+    // ---- logger
+
+    @Test
+    void loggerSendsAnRfc3164DatagramToTheHostAndPortGiven() throws Exception {
+        try (java.net.DatagramSocket laptop = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            laptop.setSoTimeout(10_000);
+
+            Result r = sh.run("logger -h 127.0.0.1 -P " + laptop.getLocalPort() + " -p local3.err -t ffflash 'FFT1 a b=c'");
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[2048], 2048);
+            laptop.receive(p);
+            String datagram = new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.US_ASCII);
+            // local3 (19) * 8 + err (3); the timestamp and hostname of RFC 3164
+            assertThat(datagram).matches("<155>[A-Z][a-z]{2} [ 1-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9] tl-wdr3600 ffflash: FFT1 a b=c");
+        }
+    }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.fleetflash.agent.protocol.AgentLine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Faults after the point of no return, and the simulated kernel's reroot and reboot on their own. */
 class UpgradeFaultsIT extends BenchIT {
@@ -19,9 +21,12 @@ class UpgradeFaultsIT extends BenchIT {
 
 
     private UpgradeBench bench() throws Exception {
+        return bench(Profile.load("tl-wdr3600").unthrottled());
+    }
+
+    private UpgradeBench bench(Profile profile) throws Exception {
         Files.createDirectories(dir.resolve("state"));
-        bench = new UpgradeBench(dir.resolve("state"), dir, Profile.load("tl-wdr3600").unthrottled(), Shell.DASH,
-                "127.0.3.3");
+        bench = new UpgradeBench(dir.resolve("state"), dir, profile, Shell.DASH, "127.0.3.3");
         return bench;
     }
 
@@ -169,6 +174,28 @@ class UpgradeFaultsIT extends BenchIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
         assertThatThrownBy(() -> bench.router.awaitState(SimRouter.State.UP, Duration.ofSeconds(3)))
                 .isInstanceOf(TimeoutException.class).hasMessageContaining("is DEAD, not UP");
+    }
+
+    /**
+     * The flasher sends DONE in the foreground, so that it has left before the reboot: through logger, which exits
+     * once it is sent, or nc where there is no logger; its other datagrams through nc in the background, or logger.
+     */
+    @ParameterizedTest(name = "a router without {0}")
+    @ValueSource(strings = {"logger", "nc"})
+    void theFlasherReportsThroughTheTelemetryClientTheRouterHas(String absent) throws Exception {
+        bench(Profile.load("tl-wdr3600").unthrottled().withToolsAbsent(absent));
+        assertThat(bench.shell("command -v " + absent + " || echo none").out()).isEqualTo("none\n");
+        stageAndCommit("12.0-new");
+
+        bench.router.awaitState(SimRouter.State.FLASHING, beforeCommit, Duration.ofSeconds(30));
+        bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
+
+        assertThat(bench.router.runningVersion()).contains("12.0-new");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+        assertThat(bench.events("DONE").get(0).fields()).containsKeys("written", "same");
+        // from the router's own address, as a datagram from a real router would come
+        assertThat(bench.events("DONE").get(0).source().getAddress().getHostAddress()).isEqualTo("127.0.3.3");
+        assertThat(bench.events).extracting(e -> e.kind().name()).contains("HELLO", "BEGIN", "PROGRESS", "VERIFY_OK");
     }
 
     @Test
