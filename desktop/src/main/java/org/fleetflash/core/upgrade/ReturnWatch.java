@@ -7,11 +7,12 @@ import java.time.Instant;
 /**
  * Waits for a router after its reroot: knocks (an SSH login and a look at its root) every 250 ms to 1 s, so a
  * router is noticed within a second of its SSH server answering, until it answers from its new system or the
- * window closes. Once the flasher said it reboots, a knock that finds nothing listening (a refused or unanswered
- * connection, which costs the router nothing) is followed by the next one after 250 ms: the router is then noticed
- * within a quarter of a second of its return. A refused login or a failed handshake is retried within the window (a
- * router going down or coming up may answer half-way); a changed host key or unusable credentials end it at once. When
- * the window ends, a failed login is the reason only if it was the router's latest answer.
+ * window closes. When the flasher says it reboots ({@link #wake()}), the wait for the next knock ends at once, and
+ * a knock that then finds nothing listening (a refused or unanswered connection, which costs the router nothing) is
+ * followed by the next one after 250 ms: the router is then noticed within a quarter of a second of its return. A
+ * refused login or a failed handshake is retried within the window (a router going down or coming up may answer
+ * half-way); a changed host key or unusable credentials end it at once. When the window ends, a failed login is the
+ * reason only if it was the router's latest answer.
  */
 final class ReturnWatch {
 
@@ -57,6 +58,30 @@ final class ReturnWatch {
     @FunctionalInterface
     interface Sleeper {
         void sleep(Duration d) throws InterruptedException;
+
+        /** Ends the sleep under way, or the next one, at once. */
+        default void wake() {
+        }
+    }
+
+    /** Real time: {@link #sleep} waits out its duration unless {@link #wake()} comes first (before or during it). */
+    static final class Nap implements Sleeper {
+        private boolean woken;
+
+        @Override
+        public synchronized void sleep(Duration d) throws InterruptedException {
+            long deadline = System.nanoTime() + d.toNanos();
+            for (long left = d.toNanos(); !woken && left > 0; left = deadline - System.nanoTime()) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            woken = false;
+        }
+
+        @Override
+        public synchronized void wake() {
+            woken = true;
+            notifyAll();
+        }
     }
 
     private final Clock clock;
@@ -65,6 +90,11 @@ final class ReturnWatch {
     ReturnWatch(Clock clock, Sleeper sleeper) {
         this.clock = clock;
         this.sleeper = sleeper;
+    }
+
+    /** The flasher said it reboots now: knock again without waiting out the current pause. */
+    void wake() {
+        sleeper.wake();
     }
 
     /**

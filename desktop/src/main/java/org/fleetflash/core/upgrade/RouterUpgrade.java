@@ -86,7 +86,7 @@ public final class RouterUpgrade {
     private RouterUpgrade(UpgradeRequest request, UpgradeServices services, String attempt, String batchId,
             UpgradeListener listener) {
         this(request, null, services.laptop(), services.delivery(), services.clock(),
-                new ReturnWatch(services.clock(), d -> Thread.sleep(d.toMillis())), attempt, batchId, listener, services,
+                new ReturnWatch(services.clock(), new ReturnWatch.Nap()), attempt, batchId, listener, services,
                 services.study());
     }
 
@@ -734,6 +734,9 @@ public final class RouterUpgrade {
             @Override
             public void advanceTo(Phase p) {
                 RouterUpgrade.this.advanceTo(p);
+                if (p == Phase.REBOOT) {
+                    watch.wake(); // its return is near: look for it now, not after the pause that flashing warranted
+                }
             }
 
             @Override

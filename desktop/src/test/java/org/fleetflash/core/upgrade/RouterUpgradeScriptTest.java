@@ -217,6 +217,42 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void theFlashersLastReportEndsThePauseBeforeTheNextKnock() {
+        List<String> pauses = Collections.synchronizedList(new ArrayList<>());
+        ReturnWatch.Sleeper sleeper = new ReturnWatch.Sleeper() {
+            private volatile boolean woken;
+
+            @Override
+            public void sleep(Duration d) {
+                pauses.add(woken ? "cut short" : "waited " + d.toMillis() + " ms");
+                woken = false;
+                clock.advance(d);
+            }
+
+            @Override
+            public void wake() {
+                woken = true;
+            }
+        };
+        router.knocks = List.of(r -> new ReturnWatch.Answer.Silent("flashing"), r -> new ReturnWatch.Answer.Silent("flashing"),
+                r -> {
+                    try {
+                        laptop.send(TelemetryKind.DONE, "written", "11", "same", "101");
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return new ReturnWatch.Answer.Silent("rebooting");
+                }, r -> new ReturnWatch.Answer.Silent("rebooting"), r -> new ReturnWatch.Answer.Back(r.returned()));
+
+        UpgradeResult result = new RouterUpgrade(request, router, laptop, delivery, clock, new ReturnWatch(clock, sleeper),
+                "attempt-1", "batch-1", events::add).run();
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        // the pauses grow while it flashes; DONE cuts the next one short; then a quarter of a second while it reboots
+        assertThat(pauses).containsExactly("waited 250 ms", "waited 500 ms", "cut short", "waited 250 ms");
+    }
+
+    @Test
     void aRouterWithFetchAndSha256IsStagedInOneAgentRunAndOneWithoutSha256StepByStep() {
         UpgradeResult oneRun = run();
         assertThat(oneRun.outcome()).as(oneRun.message()).isEqualTo(Outcome.SUCCEEDED);
