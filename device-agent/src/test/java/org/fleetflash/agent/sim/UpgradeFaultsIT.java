@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.fleetflash.agent.protocol.AgentLine;
@@ -158,6 +159,9 @@ class UpgradeFaultsIT extends BenchIT {
         java.security.PublicKey after = bench.ssh("true").hostKey();
         assertThat(after).isNotEqualTo(before);
         assertThat(bench.ssh("true").hostKey()).isEqualTo(after);
+        // the kind of key FreeBSD's sshd makes by default
+        assertThat(List.of(before, after)).extracting(org.apache.sshd.common.config.keys.KeyUtils::getKeyType)
+                .containsOnly("ecdsa-sha2-nistp256");
         assertThat(bench.router.state()).isEqualTo(SimRouter.State.UP);
     }
 
