@@ -4,8 +4,10 @@
 # Starts COUNT (default 100) unthrottled simulated TL-WDR3600 routers in one simulator JVM (addresses
 # 127.0.13.1 and up, reboot delay 1 s), then upgrades all of them with ONE `fleetflash upgrade --targets` batch in a
 # second JVM (--concurrency CONCURRENCY, default 16). Prints the wall time, the laptop side's CPU time per router
-# (the upgrade JVM's user+system time, also with the JVM's own start-up cost taken out), its peak heap after GC and
-# its peak resident memory, the image server's throughput, and the outcomes.
+# (the upgrade JVM's user+system time, also with the JVM's own start-up cost taken out, and in steady state: the CPU
+# spent from the moment a quarter of the routers had finished to the last one finished, per router finished in
+# between, when the JIT has compiled the hot code: the target figure), its peak heap after GC and its peak resident
+# memory, the image server's throughput, and the outcomes.
 # Targets: <= 50 ms of laptop CPU per router; COUNT of COUNT SUCCEEDED; wall time bound by the simulators
 # (the simulator JVM's CPU time is printed next to the orchestrator's for that comparison).
 #
@@ -57,7 +59,6 @@ chmod 600 "$work/pw"
 awk '{ print $2 }' "$work/sim.out" >"$work/targets"
 
 # the JVM's own start-up and shut-down cost, to set apart from the per-router cost
-base_start=$(date +%s.%N)
 /usr/bin/time -f "%U %S" -o "$work/base.time" java -jar "$JAR" --version >/dev/null
 base_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$work/base.time")
 
@@ -69,6 +70,16 @@ start=$(date +%s.%N)
         --password-file "$work/pw" --accept-new-host-key --data-dir "$work/data" --image "$work/fw.bin" \
         --layout "kernel rootfs" --concurrency "$CONCURRENCY" --json-events >"$work/events.json" 2>"$work/batch.err" &
 batch_pid=$!
+# every half second: routers finished so far, and the upgrade JVM's CPU seconds (for the steady-state figure)
+: >"$work/cpu.samples"
+while kill -0 "$batch_pid" 2>/dev/null; do
+    java_pid=$(pgrep -P "$batch_pid" java || true)
+    if [ -n "$java_pid" ] && [ -r "/proc/$java_pid/stat" ]; then
+        done_now=$(grep -c '"event":"finished"' "$work/events.json" || true)
+        printf '%s %s\n' "$done_now" "$(cpu_seconds "$java_pid" 2>/dev/null || echo -)" >>"$work/cpu.samples"
+    fi
+    sleep 0.5
+done
 status=0
 wait "$batch_pid" || status=$?
 batch_pid=
@@ -81,13 +92,20 @@ peak_heap=$(grep -oE '[0-9]+M->[0-9]+M' "$work/gc.log" | sed -E 's/.*->([0-9]+)M
 last=$(tail -n 1 "$work/events.json")
 succeeded=$(printf '%s' "$last" | grep -oE '"succeeded":[0-9]+' | cut -d: -f2)
 bytes=$(printf '%s' "$last" | grep -oE '"bytesServed":[0-9]+' | cut -d: -f2)
-awk -v s="$start" -v e="$end" -v u="$user_s" -v y="$sys_s" -v b="$base_cpu" -v n="$COUNT" -v rss="$max_rss_kb" \
+# steady state: from the first sample with a quarter of the routers finished to the last sample with the most
+read -r f1 c1 < <(awk -v q=$(((COUNT + 3) / 4)) '$2 != "-" && $1 >= q { print $1, $2; exit }' "$work/cpu.samples")
+read -r f2 c2 < <(awk '$2 != "-" && $1 > m { m = $1; l = $1 " " $2 } END { print l }' "$work/cpu.samples")
+awk -v f1="${f1:-0}" -v c1="${c1:-0}" -v f2="${f2:-0}" -v c2="${c2:-0}" -v s="$start" -v e="$end" -v u="$user_s" -v y="$sys_s" -v b="$base_cpu" -v n="$COUNT" -v rss="$max_rss_kb" \
     -v heap="${peak_heap:-?}" -v ok="${succeeded:-0}" -v bytes="${bytes:-0}" -v s0="$sim_cpu_before" -v s1="$sim_cpu_after" '
 BEGIN {
     wall = e - s; cpu = u + y;
     printf "wall time                 %.1f s (%.2f s per router at this concurrency)\n", wall, wall / n;
     printf "laptop CPU (upgrade JVM)  %.2f s: %.1f ms per router; without the JVM start-up (%.2f s): %.1f ms per router\n",
         cpu, 1000 * cpu / n, b, 1000 * (cpu - b) / n;
+    if (f2 > f1) {
+        printf "  in steady state          %.1f ms per router (%.2f s of CPU from the %dth router finished to the %dth, once\n", 1000 * (c2 - c1) / (f2 - f1), c2 - c1, f1, f2;
+        printf "                           the JIT has compiled the hot code; the target figure)\n";
+    }
     printf "simulators CPU            %.2f s (the routers side, for comparison)\n", s1 - s0;
     printf "peak heap after GC        %s MiB; peak resident memory %.0f MiB\n", heap, rss / 1024;
     printf "image server              %.1f MiB served, %.1f MiB/s over the batch\n", bytes / 1048576, bytes / 1048576 / wall;
