@@ -40,10 +40,20 @@ final class DemoCommand implements Callable<Integer> {
             description = "SSH port of every demo router (default: ${DEFAULT-VALUE}; the addresses are always 127.0.3.1 and up).")
     int port;
 
+    @Option(names = "--flash", defaultValue = "${env:FLEETFLASH_DEMO_FLASH:-real}", paramLabel = "SPEED",
+            description = "How fast the demo routers' flash writes: real (a real chip's speed, about 100 KB/s: an upgrade writes"
+                    + " for over a minute) or unthrottled (default: ${DEFAULT-VALUE}; environment variable FLEETFLASH_DEMO_FLASH).")
+    String flash;
+
     @Override
     public Integer call() throws Exception {
         if (port < 1 || port > 65535) {
             Failures.print(spec.commandLine().getErr(), spec, "--port must be 1..65535, not " + port);
+            return ExitCodes.USAGE;
+        }
+        if (!flash.equals("real") && !flash.equals("unthrottled")) {
+            Failures.print(spec.commandLine().getErr(), spec, "--flash (or FLEETFLASH_DEMO_FLASH) must be real or unthrottled, not '"
+                    + org.fleetflash.core.text.Sanitize.line(flash, 40) + "'");
             return ExitCodes.USAGE;
         }
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
@@ -51,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
         Path state = DataDirectory.ownerOnlyDirectory(data.demoFleet());
         DemoFleet fleet;
         try {
-            fleet = DemoFleet.start(state, DemoFleet.FIRST_ADDRESS, port);
+            fleet = DemoFleet.start(state, DemoFleet.FIRST_ADDRESS, port, flash.equals("unthrottled"));
         } catch (java.io.IOException e) {
             Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
             return ExitCodes.OTHER;
