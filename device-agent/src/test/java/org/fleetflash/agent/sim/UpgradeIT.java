@@ -48,6 +48,16 @@ class UpgradeIT extends BenchIT {
         return stage.lines();
     }
 
+    /** The router runs {@code version}, its span holds {@code image} padded to erase blocks, and DONE arrived. */
+    private void assertRunsTheImage(String version, byte[] image) throws Exception {
+        Profile p = bench.router.sandbox().profile();
+        assertThat(bench.router.runningVersion()).contains(version);
+        int start = (int) p.spanStart();
+        byte[] padded = UpgradeBench.padded(image, p.eraseBlock());
+        assertThat(Arrays.copyOfRange(bench.flash(), start, start + padded.length)).isEqualTo(padded);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+    }
+
     private void awaitReturn() throws Exception {
         bench.router.awaitState(SimRouter.State.FLASHING, beforeCommit, Duration.ofSeconds(30));
         bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
@@ -123,15 +133,12 @@ class UpgradeIT extends BenchIT {
         UpgradeBench.SshRun seal = bench.sshRun(bench.agentCommand("seal"));
         assertThat(seal.lines()).as(seal.out() + seal.err())
                 .contains(new AgentLine.Staged(prepared.md(), prepared.mdSize(), image.length, java.util.Optional.empty()));
+        beforeCommit = bench.router.mark();
         UpgradeBench.SshRun commit = bench.sshRun(bench.agentCommand("commit"));
         assertThat(commit.lines()).as(commit.out() + commit.err()).contains(new AgentLine.Committed(prepared.md()));
         awaitReturn();
 
-        assertThat(bench.router.runningVersion()).contains("wifi-build-new");
-        int start = (int) p.spanStart();
-        byte[] padded = UpgradeBench.padded(image, p.eraseBlock());
-        assertThat(Arrays.copyOfRange(bench.flash(), start, start + padded.length)).isEqualTo(padded);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+        assertRunsTheImage("wifi-build-new", image);
     }
 
     @Test
@@ -202,10 +209,6 @@ class UpgradeIT extends BenchIT {
         assertThat(commit.lines()).as(commit.out() + commit.err()).noneMatch(AgentLine.Error.class::isInstance);
         awaitReturn();
 
-        assertThat(bench.router.runningVersion()).contains("12.0-zero");
-        int start = (int) p.spanStart();
-        byte[] padded = UpgradeBench.padded(image, p.eraseBlock());
-        assertThat(Arrays.copyOfRange(bench.flash(), start, start + padded.length)).isEqualTo(padded);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !bench.events("DONE").isEmpty());
+        assertRunsTheImage("12.0-zero", image);
     }
 }
