@@ -7,4 +7,8 @@ jar=desktop/target/fleetflash.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     mvn -B -q -DskipTests package
 fi
-exec java -jar "$jar" demo "$@"
+# the class data sharing archive made with the jar (docs/decisions/0020): the JVM maps the classes a start-up needs
+# instead of loading them one by one; a stale or missing archive only makes the start slower
+cds=
+[ -f desktop/target/fleetflash.jsa ] && cds=-XX:SharedArchiveFile=desktop/target/fleetflash.jsa
+exec java $cds -jar "$jar" demo "$@"

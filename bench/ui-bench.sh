@@ -2,11 +2,12 @@
 # The window, headless (Monocle, as the window's tests run it): how long it takes to open, and how long its FX thread
 # stalls while a batch of many routers reports at once.
 #
-# 1. Start-up: runs the application as a user starts it (`fleetflash` without arguments: org.fleetflash.app.Main on the
-#    desktop module's classes and dependencies, with a data directory and configuration of its own under a temporary
-#    directory) RUNS times (default 5) after one untimed warm-up, and times each from the command to the first frame
-#    laid out after the window opened (the application prints that moment when -Dfleetflash.printWindowShown=true).
-#    Prints min and median. Target: median <= 1.5 s. The window opens before its history and services (decision 0017);
+# 1. Start-up: runs the application as a user starts it (`fleetflash` without arguments: the built jar with the class
+#    data sharing archive made beside it, as run-demo.sh passes it (decision 0020), plus Monocle for the headless
+#    screen, with a data directory and configuration of its own under a temporary directory) RUNS times (default 5)
+#    after one untimed warm-up, and times each from the command to the first frame laid out after the window opened
+#    (the application prints that moment when -Dfleetflash.printWindowShown=true). Prints min and median.
+#    Target: median <= 1.5 s. The same starts without the archive are timed too, for comparison. The window opens before its history and services (decision 0017);
 #    the time to the first frame of the full window (history and services attached, every action enabled) is printed
 #    too, for information.
 # 2. FX pauses: starts ROUTERS (default 200) simulated TL-WDR3600 in one simulator JVM (127.0.58.1 and up, flash
@@ -19,7 +20,7 @@
 #
 # Usage: bench/ui-bench.sh [--routers N] [--minutes M] [--concurrency C] [--runs R] [--no-build]
 #   --routers 0 skips the batch; --runs 0 skips the start-up. Without --no-build it builds first with
-#   mvn $MVN_FLAGS -pl desktop -am test-compile dependency:build-classpath (MVN_FLAGS defaults to "-q -o").
+#   mvn $MVN_FLAGS -pl desktop -am -DskipTests package dependency:build-classpath (MVN_FLAGS defaults to "-q -o").
 # Exit status: 0 when both targets are met, 1 when one is missed, 2 when the bench could not run.
 # Everything binds to 127.0.58.x (routers) and loopback (the image server); nothing else is contacted.
 set -euo pipefail
@@ -43,11 +44,11 @@ done
 
 if [ -n "$BUILD" ]; then
     # shellcheck disable=SC2086
-    mvn ${MVN_FLAGS:--q -o} -pl desktop -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2 \
+    mvn ${MVN_FLAGS:--q -o} -pl desktop -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2 \
         || { echo "the build failed" >&2; exit 2; }
 fi
 [ -f desktop/target/bench.classpath ] && [ -d desktop/target/test-classes ] \
-    || { echo "build first: mvn -q -pl desktop -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath" >&2; exit 2; }
+    || { echo "build first: mvn -q -pl desktop -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath" >&2; exit 2; }
 CP="desktop/target/test-classes:desktop/target/classes:$(cat desktop/target/bench.classpath)"
 # the window's tests' JVM flags (the parent pom's test.jvm.args and the desktop pom's failsafe geometry)
 FX=(-Dtestfx.headless=true -Dprism.order=sw -Dglass.platform=Monocle -Dmonocle.platform=Headless -Djava.awt.headless=true
@@ -82,14 +83,16 @@ status=0
 echo "FleetFlash window bench, headless (Monocle, software rendering), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- 1. from the command to the first frame of the window
-if [ "$RUNS" -gt 0 ]; then
-    mkdir -p "$work/config"
+# starts: RUNS + 1 starts (the first one untimed: the history is created, JavaFX's natives are unpacked) of the window
+# with the given java options, as a user starts it but headless; the times go to $work/{start,ready}.times
+starts() {
     : >"$work/start.times"
     : >"$work/ready.times"
-    for i in $(seq 0 "$RUNS"); do # run 0 is the warm-up: the history is created, JavaFX's natives are unpacked
+    for i in $(seq 0 "$RUNS"); do
         start_ms=$(date +%s%3N)
         FLEETFLASH_DATA_DIR="$work/start-data" XDG_CONFIG_HOME="$work/config" \
-            java "${FX[@]}" -Dfleetflash.printWindowShown=true -cp "$CP" org.fleetflash.app.Main >"$work/app.out" 2>"$work/app.err" &
+            java "$@" "${FX[@]}" -Dfleetflash.printWindowShown=true -cp "$JAR_CP" org.fleetflash.app.Main \
+            >"$work/app.out" 2>"$work/app.err" &
         app_pid=$!
         shown_ms=$(app_line fleetflash-window-shown 600)
         ready_ms=
@@ -102,15 +105,28 @@ if [ "$RUNS" -gt 0 ]; then
         [ "$i" -eq 0 ] || echo $((shown_ms - start_ms)) >>"$work/start.times"
         [ "$i" -eq 0 ] || echo $((ready_ms - start_ms)) >>"$work/ready.times"
     done
+}
+seconds() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }
+if [ "$RUNS" -gt 0 ]; then
+    [ -f desktop/target/fleetflash.jar ] && [ -f desktop/target/fleetflash.jsa ] \
+        || { echo "build first: mvn -B -DskipTests package (the jar and its class data sharing archive)" >&2; exit 2; }
+    # the jar as run-demo.sh starts it, with Monocle added for the headless screen (an appended class path entry
+    # keeps the archive usable)
+    JAR_CP="desktop/target/fleetflash.jar:$(tr ':' '\n' <desktop/target/bench.classpath | grep -m1 '/openjfx-monocle-')"
+    mkdir -p "$work/config"
+    starts -Xshare:on -XX:SharedArchiveFile=desktop/target/fleetflash.jsa
     min_ms=$(sort -n "$work/start.times" | head -n 1)
     med_ms=$(median <"$work/start.times")
-    printf 'start-up                  min %.2f s, median %.2f s of %d runs (%s ms; after one warm-up); target <= 1.50 s: %s\n' \
-        "$(awk -v v="$min_ms" 'BEGIN { print v / 1000 }')" "$(awk -v v="$med_ms" 'BEGIN { print v / 1000 }')" "$RUNS" \
-        "$(paste -sd' ' "$work/start.times")" "$([ "$med_ms" -le 1500 ] && echo met || echo MISSED)"
-    printf 'full window (information)  min %.2f s, median %.2f s (%s ms)\n' \
-        "$(awk -v v="$(sort -n "$work/ready.times" | head -n 1)" 'BEGIN { print v / 1000 }')" \
-        "$(awk -v v="$(median <"$work/ready.times")" 'BEGIN { print v / 1000 }')" "$(paste -sd' ' "$work/ready.times")"
+    printf 'start-up                  min %s s, median %s s of %d runs (%s ms; after one warm-up); target <= 1.50 s: %s\n' \
+        "$(seconds "$min_ms")" "$(seconds "$med_ms")" "$RUNS" "$(paste -sd' ' "$work/start.times")" \
+        "$([ "$med_ms" -le 1500 ] && echo met || echo MISSED)"
+    printf 'full window (information)  min %s s, median %s s (%s ms)\n' "$(seconds "$(sort -n "$work/ready.times" | head -n 1)")" \
+        "$(seconds "$(median <"$work/ready.times")")" "$(paste -sd' ' "$work/ready.times")"
     [ "$med_ms" -le 1500 ] || status=1
+    # for comparison: the same jar without the archive (a java -jar by hand)
+    starts -Xshare:auto
+    printf 'without the archive       median %s s to the window, %s s to the full window (information)\n' \
+        "$(seconds "$(median <"$work/start.times")")" "$(seconds "$(median <"$work/ready.times")")"
 fi
 
 # ---- 2. the FX thread while a batch of ROUTERS reports

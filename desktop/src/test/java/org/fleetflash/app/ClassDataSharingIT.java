@@ -1,0 +1,99 @@
+package org.fleetflash.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.fleetflash.core.settings.DataDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The class data sharing archive that the build makes beside the jar (decision 0020): the start-up maps the window's
+ * classes from it instead of loading them one by one, and a stale archive never stops the application.
+ */
+class ClassDataSharingIT {
+
+    private static final Path TARGET = Path.of("target").toAbsolutePath();
+    private static final Path JAR = TARGET.resolve("fleetflash.jar");
+    private static final Path ARCHIVE = TARGET.resolve("fleetflash.jsa");
+    private static final Path REPO = TARGET.getParent().getParent();
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run run(Path workDir, Map<String, String> env, List<String> command) throws IOException, InterruptedException {
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put(DataDirectory.ENV, dir.resolve("data").toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish in 120 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
+    void theArchiveHoldsTheClassesOfTheWindowAndOfItsServices() throws Exception {
+        assertThat(ARCHIVE).as("the build must make %s beside the jar", ARCHIVE).exists();
+
+        // -Xshare:on: the JVM refuses to start when it cannot use the archive with this jar
+        Run run = run(REPO, Map.of(), List.of(java(), "-Xshare:on", "-XX:SharedArchiveFile=" + REPO.relativize(ARCHIVE),
+                "-XX:+PrintSharedArchiveAndExit", "-cp", REPO.relativize(JAR).toString()));
+
+        assertThat(run.exit()).as(run.err() + run.out()).isZero();
+        assertThat(run.out())
+                .as("the window, its table and layout bar, the history and the SSH client are in the archive")
+                .contains("org.fleetflash.app.Main ", "org.fleetflash.ui.MainWindow ", "javafx.scene.control.TableView ",
+                        "org.fleetflash.core.history.", "org.sqlite.", "org.apache.sshd.client.SshClient ");
+    }
+
+    @Test
+    void runDemoPassesTheArchiveToTheJvm() throws Exception {
+        Path classLog = dir.resolve("classes.log");
+        // -Xshare:on also holds without the archive (the JDK's own one), but then no FleetFlash class is shared
+        Run run = run(REPO, Map.of("JAVA_TOOL_OPTIONS", "-Xshare:on -Xlog:class+load=info:file=" + classLog),
+                List.of("./run-demo.sh", "--help"));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Usage: fleetflash demo");
+        assertThat(Files.readAllLines(classLog)).anyMatch(l -> l.endsWith(" org.fleetflash.app.Main source: shared objects file"));
+    }
+
+    @Test
+    void aJarNewerThanItsArchiveStillStartsQuietly() throws Exception {
+        Path jar = dir.resolve("fleetflash.jar");
+        Files.copy(JAR, jar);
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:SharedArchiveFile=" + ARCHIVE, "-Xlog:class+load=info",
+                "-jar", jar.toString(), "--version"));
+
+        Run run = run(dir, Map.of(), command);
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).contains("FleetFlash ")
+                .as("the archive no longer matches the jar: the JVM loads FleetFlash's classes from the jar")
+                .contains("org.fleetflash.app.Main source: file:").doesNotContain("org.fleetflash.app.Main source: shared");
+    }
+}
