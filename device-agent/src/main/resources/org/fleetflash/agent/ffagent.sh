@@ -1060,12 +1060,13 @@ ff_commit_run() {
     if [ "$_ff_wd" = running ]; then
         kill -TERM "$_ff_wdpid" 2>/dev/null
         _ff_t=0
-        while ff_alive "$_ff_wdpid" && [ "$_ff_t" -lt 100 ]; do
+        # FreeBSD's watchdogd exits at once; 30 s (counted in naps, so longer on a busy router) only bounds a stuck one
+        while ff_alive "$_ff_wdpid" && [ "$_ff_t" -lt 300 ]; do
             ff_nap
             _ff_t=$((_ff_t + FF_NAPPED))
         done
         if ff_alive "$_ff_wdpid"; then
-            ff_commit_undo WATCHDOG_STUCK "watchdogd (pid $_ff_wdpid) did not stop within 10 s of SIGTERM, and an armed watchdog would reset the router while it flashes"
+            ff_commit_undo WATCHDOG_STUCK "watchdogd (pid $_ff_wdpid) did not stop within 30 s of SIGTERM, and an armed watchdog would reset the router while it flashes"
         fi
         printf 'commit: stopped watchdogd (pid %s)\n' "$_ff_wdpid"
     fi

@@ -220,12 +220,23 @@ public final class SimRouter implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new TimeoutException("Simulated router " + name() + " is " + state + ", not " + wanted
-                            + ", after " + timeout + " (see its console log " + consoleLog() + ")");
+                            + ", after " + timeout + "; the end of its console log " + consoleLog() + ":\n"
+                            + consoleTail(20));
                 }
                 changed.awaitNanos(left);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The last {@code n} lines of the console log (a test's cleanup may delete the file before anyone reads it). */
+    private String consoleTail(int n) {
+        try {
+            List<String> lines = Files.readAllLines(consoleLog(), StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 

@@ -170,6 +170,27 @@ class CommitKillIT {
     }
 
     @Test
+    void aWatchdogdThatDoesNotStopIsLeftRunningAndTheCommitUndoneBeforeTheRootIsTouched() throws Exception {
+        bench(Shell.DASH);
+        staged("12.0-new");
+        // the simulated watchdogd holds its SIGTERM for as long as the pause is held: here, never (up to its own 60 s)
+        bench.router.setFaults(Faults.none().withPauseAt(Faults.Pause.WATCHDOGD));
+
+        UpgradeBench.SshRun commit = bench.sshRun(bench.agentCommand("commit"));
+
+        List<AgentLine> lines = commit.lines();
+        assertThat(commit.exit()).as(commit.out() + commit.err()).isEqualTo(1);
+        assertThat(lines).noneMatch(AgentLine.Committed.class::isInstance);
+        AgentLine.Error error = lines.stream().filter(AgentLine.Error.class::isInstance).map(AgentLine.Error.class::cast)
+                .findFirst().orElseThrow(() -> new AssertionError(commit.out() + commit.err()));
+        assertThat(error.code()).isEqualTo("WATCHDOG_STUCK");
+        assertThat(error.text()).contains("did not stop within 30 s of SIGTERM", "old firmware as before");
+        // still paused, so still running: the watchdog the router had is the one it keeps
+        assertExactlyAsBefore();
+        assertThat(Files.readString(bench.router.sandbox().simDir().resolve("watchdog"))).startsWith("armed");
+    }
+
+    @Test
     void cleanupAfterACommitThatDiedRestoresEverythingAndSaysWhat() throws Exception {
         bench(Shell.BUSYBOX);
         staged("12.0-new");

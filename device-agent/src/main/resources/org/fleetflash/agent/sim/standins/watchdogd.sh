@@ -7,6 +7,8 @@ FF_SIM='@FF_SIM_DIR@'
 # shellcheck disable=SC2317
 disarm() {
 	# the pause fault at watchdogd (docs/simulator.md): stop here, once, while the test holds sim/pause.watchdogd
+	# (at most 3600 naps of 0.05 s: longer than the agent waits for a watchdogd to stop, so that a pause never
+	# released is a stuck watchdogd)
 	FF_FAULT_PAUSE_AT=''
 	if [ -f "$FF_SIM/faults" ]; then
 		# shellcheck source=/dev/null
@@ -16,7 +18,7 @@ disarm() {
 		: >"$FF_SIM/fault.pause.spent"
 		: >"$FF_SIM/pause.watchdogd"
 		k=0
-		while [ -e "$FF_SIM/pause.watchdogd" ] && [ "$k" -lt 1200 ]; do
+		while [ -e "$FF_SIM/pause.watchdogd" ] && [ "$k" -lt 3600 ]; do
 			/usr/bin/sleep 0.05
 			k=$((k + 1))
 		done
