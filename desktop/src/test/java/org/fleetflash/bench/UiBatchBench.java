@@ -275,8 +275,15 @@ public final class UiBatchBench {
                     : r.lastOutcomeProperty().get(), 1, Integer::sum));
             return o;
         });
-        batchLine = String.format(Locale.ROOT, "%.1f s%s: %s", batchSeconds,
-                cancelled ? " (cancelled after " + minutes + " min, then waited for its end)" : "", outcomes);
+        // what the window says of each router that needs attention (at most five): the bench must tell a stuck
+        // simulator from a defect
+        String attention = onFx(() -> window.fleet().allRows().stream()
+                .filter(r -> "NEEDS_ATTENTION".equals(r.lastOutcomeProperty().get())).limit(5)
+                .map(r -> "\n                          " + r.address() + ": " + r.statusProperty().get() + " | "
+                        + r.problemProperty().get())
+                .collect(java.util.stream.Collectors.joining()));
+        batchLine = String.format(Locale.ROOT, "%.1f s%s: %s%s", batchSeconds,
+                cancelled ? " (cancelled after " + minutes + " min, then waited for its end)" : "", outcomes, attention);
     }
 
     private static String verdictWord(Preflight p) {

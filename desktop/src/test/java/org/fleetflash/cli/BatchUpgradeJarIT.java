@@ -108,9 +108,7 @@ class BatchUpgradeJarIT {
 
     /** The jar on a new pseudo-terminal (80 x 40 here), through util-linux script; its stdin goes to the terminal's keyboard. */
     private Process onTerminal(List<String> args, Path out) throws Exception {
-        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toAbsolutePath().toString()));
-        java.addAll(args);
+        List<String> java = CommandLineJarIT.javaJar(args.toArray(String[]::new));
         // a login shell starts its foreground commands with every signal at its default action, whatever this JVM
         // inherited (a build run as a background job ignores SIGINT, some CI runners SIGHUP): env does that here
         StringBuilder command = new StringBuilder("stty cols 150 rows 40; exec env --default-signal");

@@ -23,6 +23,20 @@ class CommandLineJarIT {
 
     static final Path JAR = Path.of("target", "fleetflash.jar");
 
+    /**
+     * The command that runs the built jar with {@code args} ({@code java -jar}) in a JVM of its own, its temporary
+     * files in the build's. These JVMs compile with C1 alone and collect with the serial collector: they live seconds,
+     * in which C2's compilations and the parallel collector's threads cost more CPU than they give back, and a build
+     * starts over a hundred of them on two cores. What the jar does is the same.
+     */
+    static List<String> javaJar(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-jar", JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     record Run(int exit, String out, String err) {
     }
 
@@ -39,9 +53,7 @@ class CommandLineJarIT {
         assertThat(JAR).as("the build must produce %s", JAR).exists();
         assertThat(env.containsKey(DataDirectory.ENV) || List.of(args).contains("--data-dir"))
                 .as("a test must give the jar a data directory").isTrue();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = javaJar(args);
         Path out = Files.createTempFile("jar-out", ".txt");
         Path err = Files.createTempFile("jar-err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())

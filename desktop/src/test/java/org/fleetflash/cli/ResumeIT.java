@@ -60,10 +60,7 @@ class ResumeIT {
     }
 
     private List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return CommandLineJarIT.javaJar(args);
     }
 
     private Cli upgrade(List<SimRouter> routers) throws Exception {

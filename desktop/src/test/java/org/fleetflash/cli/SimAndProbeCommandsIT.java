@@ -31,8 +31,7 @@ class SimAndProbeCommandsIT {
     @Test
     void simStartsRoutersThatProbeReads() throws Exception {
         Path state = dir.resolve("state");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toString(),
+        List<String> cmd = CommandLineJarIT.javaJar(
                 "sim", "--profile", "generic-16m", "--count", "2", "--address", "127.0.6.1", "--port", "0",
                 "--state-dir", state.toString(), "--shell", "posh");
         ProcessBuilder simBuilder = new ProcessBuilder(cmd).redirectError(dir.resolve("sim.err").toFile());
@@ -116,8 +115,7 @@ class SimAndProbeCommandsIT {
         Path key = dir.resolve("id_ed25519");
         TestProcesses.sshKeygen(key, "correct horse", "ed25519", "");
         Path state = dir.resolve("state");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toString(),
+        List<String> cmd = CommandLineJarIT.javaJar(
                 "sim", "--profile", "generic-16m", "--address", "127.0.6.9", "--port", "0", "--state-dir", state.toString(),
                 "--authorized-keys", key.resolveSibling("id_ed25519.pub").toString());
         ProcessBuilder simBuilder = new ProcessBuilder(cmd).redirectError(dir.resolve("sim.err").toFile());

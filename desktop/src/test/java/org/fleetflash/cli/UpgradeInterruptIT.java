@@ -45,8 +45,7 @@ class UpgradeInterruptIT {
         Path image = dir.resolve("fw.bin");
         SimImage.write(router.sandbox().profile(), VERSION, 0, image);
         Path pw = Files.writeString(DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), router.password() + "\n");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", CommandLineJarIT.JAR.toString(),
+        List<String> cmd = CommandLineJarIT.javaJar(
                 "upgrade", router.address() + ":" + router.port(), "--user", router.user(), "--password-file", pw.toString(),
                 "--accept-new-host-key", "--data-dir", dir.resolve("data").toString(), "--image", image.toString(),
                 "--layout", "kernel rootfs", "--json-events");

@@ -114,9 +114,10 @@ class UserGuideCommandsIT {
         Files.createSymbolicLink(checkout.resolve("desktop/target/fleetflash.jar"), JAR.toAbsolutePath());
         Files.copy(RUN_DEMO, checkout.resolve("run-demo.sh"), StandardCopyOption.COPY_ATTRIBUTES);
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        // java keeps its temporary files where the build keeps the tests' (java.io.tmpdir), as the other jar tests do
-        script(bin.resolve("java"), "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -Djava.io.tmpdir='"
-                + System.getProperty("java.io.tmpdir") + "' \"$@\"");
+        // java keeps its temporary files where the build keeps the tests' (java.io.tmpdir), and compiles and collects as
+        // the other jar tests' JVMs do (CommandLineJarIT.javaJar: short lives on a busy build machine)
+        script(bin.resolve("java"), "exec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.io.tmpdir='" + System.getProperty("java.io.tmpdir") + "' \"$@\"");
         script(bin.resolve("fleetflash"), "exec java -jar '" + JAR.toAbsolutePath() + "' \"$@\"");
         Path home = Files.createDirectories(dir.resolve("home"));
         env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "HOME", home.toString(),
