@@ -383,13 +383,17 @@ public final class MainWindow implements AutoCloseable {
             return;
         }
         ConfirmSheet sheet = new ConfirmSheet(stage, rows, image, Upgrades.LAYOUT, batchDefaults());
-        for (ConfirmSheet.Item item : sheet.items()) {
-            upgrades.preflight(item.row(), image).whenCompleteAsync((result, failure) -> {
-                if (failure == null) {
-                    item.resultProperty().set(result);
-                }
-            }, javafx.application.Platform::runLater);
-        }
+        // the pre-flights start once the sheet is shown: their connections, and the compilation they bring, then do not
+        // compete with the sheet's first CSS pass and layout, the longest pause of a big batch's window (ui-bench)
+        sheet.setOnShown(e -> {
+            for (ConfirmSheet.Item item : sheet.items()) {
+                upgrades.preflight(item.row(), image).whenCompleteAsync((result, failure) -> {
+                    if (failure == null) {
+                        item.resultProperty().set(result);
+                    }
+                }, javafx.application.Platform::runLater);
+            }
+        });
         openSheet = sheet;
         Optional<ConfirmSheet.Decision> decision = sheet.showAndWait();
         openSheet = null;
