@@ -149,6 +149,7 @@ if [ "$ROUTERS" -gt 0 ]; then
     [ "$(wc -l <"$work/sim.out")" -ge "$ROUTERS" ] || { echo "the simulator did not start $ROUTERS routers in 600 s" >&2; exit 2; }
 
     echo "batch: $ROUTERS simulated tl-wdr3600 (unthrottled flash, nice $SIM_NICE), Routers at once $CONCURRENCY, cancelled after $MINUTES min"
+    : >"$work/bench.err" # there before tail follows it
     java "${FX[@]}" -Xlog:gc:file="$work/gc.log" -cp "$CP" org.fleetflash.bench.UiBatchBench "$work/sim.out" "$work/fw.bin" \
         "$CONCURRENCY" "$MINUTES" "$work/data" "$work/config" >"$work/bench.out" 2>"$work/bench.err" &
     bench_pid=$!
