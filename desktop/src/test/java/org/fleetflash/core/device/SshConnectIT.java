@@ -303,11 +303,15 @@ class SshConnectIT {
     @Test
     void speaksModernAlgorithmsToAnRsaOrEd25519HostByDefault() throws Exception {
         TestProcesses.sshKeygen(dir.resolve("key-ed25519"), "", "ed25519", "");
-        for (String algorithm : List.of("RSA", "file")) {
-            try (TestSshServer sshd = server(algorithm.equals("RSA") ? "key-rsa" : "key-ed25519").hostKeyAlgorithm(algorithm).start();
-                    DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true),
-                            store())) {
-                assertThat(s.exec("echo modern").stdout()).isEqualTo("modern\n");
+        // both listen at once: one after the other, the second could get the first one's ephemeral port, where the
+        // first one's key is pinned by then
+        try (TestSshServer rsa = server("key-rsa").hostKeyAlgorithm("RSA").start();
+                TestSshServer ed25519 = server("key-ed25519").hostKeyAlgorithm("file").start()) {
+            for (TestSshServer sshd : List.of(rsa, ed25519)) {
+                try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD),
+                        OPTIONS.withAcceptNewHostKey(true), store())) {
+                    assertThat(s.exec("echo modern").stdout()).isEqualTo("modern\n");
+                }
             }
         }
         assertThat(Files.readString(store().file())).contains(" ssh-rsa ").contains(" ssh-ed25519 ");
