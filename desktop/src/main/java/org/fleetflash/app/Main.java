@@ -32,18 +32,18 @@ public final class Main {
     public static void main(String[] args) {
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         boolean printShown = Boolean.getBoolean(FleetFlashApp.PRINT_SHOWN_PROPERTY);
-        boolean training = Boolean.getBoolean(CLASS_LIST_RUN_PROPERTY);
+        boolean classListRun = Boolean.getBoolean(CLASS_LIST_RUN_PROPERTY);
         if (printShown) {
             // bench/ui-bench.sh reads these lines: the time from the command to the first shown window, then to the
             // full window (its history and services attached)
             FleetFlashApp.onFirstShown(ms -> printLine("fleetflash-window-shown " + ms));
         }
-        if (printShown || training) {
+        if (printShown || classListRun) {
             FleetFlashApp.onReady(ms -> {
                 if (printShown) {
                     printLine("fleetflash-window-ready " + ms);
                 }
-                if (training) {
+                if (classListRun) {
                     System.exit(0);
                 }
             });
