@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.testsupport.BuiltJar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The shaded jar is what a technician runs: its command line must list the commands and run them. */
 class CommandLineJarIT {
 
-    static final Path JAR = Path.of("target", "fleetflash.jar");
+    static final Path JAR = BuiltJar.JAR;
 
     /**
      * The command that runs the built jar with {@code args} ({@code java -jar}) in a JVM of its own, its temporary
@@ -31,8 +32,9 @@ class CommandLineJarIT {
      */
     static List<String> javaJar(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-jar", JAR.toAbsolutePath().toString()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        cmd.addAll(BuiltJar.sharedArchive());
+        cmd.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.fleetflash.testsupport.BuiltJar;
 import org.fleetflash.testsupport.DemoPortLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class UserGuideCommandsIT {
 
     static final Path GUIDE = Path.of("..", "docs", "user-guide.md");
     static final Path RUN_DEMO = Path.of("..", "run-demo.sh");
-    static final Path JAR = Path.of("target", "fleetflash.jar");
+    static final Path JAR = BuiltJar.JAR;
 
     /** How long one command may take: an upgrade waits out the demo routers' reboots (20 to 30 s each, a real one's). */
     static final Duration UPGRADE_LIMIT = Duration.ofMinutes(10);
@@ -118,7 +119,8 @@ class UserGuideCommandsIT {
         // the other jar tests' JVMs do (CommandLineJarIT.javaJar: short lives on a busy build machine)
         script(bin.resolve("java"), "exec '" + Path.of(System.getProperty("java.home"), "bin", "java")
                 + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.io.tmpdir='" + System.getProperty("java.io.tmpdir") + "' \"$@\"");
-        script(bin.resolve("fleetflash"), "exec java -jar '" + JAR.toAbsolutePath() + "' \"$@\"");
+        script(bin.resolve("fleetflash"), "exec java " + BuiltJar.sharedArchive().stream().map(o -> "'" + o + "' ")
+                .collect(java.util.stream.Collectors.joining()) + "-jar '" + JAR.toAbsolutePath() + "' \"$@\"");
         Path home = Files.createDirectories(dir.resolve("home"));
         env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "HOME", home.toString(),
                 "FLEETFLASH_DATA_DIR", home.resolve(".local/share/fleetflash").toString(),
