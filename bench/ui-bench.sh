@@ -22,6 +22,7 @@
 # Usage: bench/ui-bench.sh [--routers N] [--minutes M] [--concurrency C] [--runs R] [--sim-nice 0..19] [--no-build]
 #   --routers 0 skips the batch; --runs 0 skips the start-up. Without --no-build it builds first with
 #   mvn $MVN_FLAGS -pl desktop -am -DskipTests package dependency:build-classpath (MVN_FLAGS defaults to "-q -o").
+#   UI_JVM_OPTS adds options to the window JVM of the batch (a JFR recording, GC settings); KEEP=1 keeps its work folder.
 # Exit status: 0 when both targets are met, 1 when one is missed, 2 when the bench could not run.
 # Everything binds to 127.0.58.x (routers) and loopback (the image server); nothing else is contacted.
 set -euo pipefail
@@ -150,7 +151,8 @@ if [ "$ROUTERS" -gt 0 ]; then
 
     echo "batch: $ROUTERS simulated tl-wdr3600 (unthrottled flash, nice $SIM_NICE), Routers at once $CONCURRENCY, cancelled after $MINUTES min"
     : >"$work/bench.err" # there before tail follows it
-    java "${FX[@]}" -Xlog:gc:file="$work/gc.log" -cp "$CP" org.fleetflash.bench.UiBatchBench "$work/sim.out" "$work/fw.bin" \
+    # shellcheck disable=SC2086 # UI_JVM_OPTS: extra options of the window's JVM (a JFR recording, GC settings), word-split
+    java "${FX[@]}" -Xlog:gc:file="$work/gc.log" ${UI_JVM_OPTS:-} -cp "$CP" org.fleetflash.bench.UiBatchBench "$work/sim.out" "$work/fw.bin" \
         "$CONCURRENCY" "$MINUTES" "$work/data" "$work/config" >"$work/bench.out" 2>"$work/bench.err" &
     bench_pid=$!
     tail -f --pid="$bench_pid" "$work/bench.err" >&2 &

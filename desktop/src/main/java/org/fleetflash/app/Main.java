@@ -2,6 +2,7 @@ package org.fleetflash.app;
 
 import java.util.Optional;
 import org.fleetflash.app.logging.LogFile;
+import org.fleetflash.app.logging.ToolkitStderr;
 import org.fleetflash.cli.Failures;
 import org.fleetflash.cli.FleetFlashCommand;
 import org.fleetflash.cli.WindowLauncher;
@@ -62,6 +63,7 @@ public final class Main {
      */
     private static void openWindow() {
         LogFile.holdUntilStarted();
+        ToolkitStderr.install();
         FleetFlashApp.Toolkit toolkit = FleetFlashApp.Toolkit.start();
         // SLF4J and logback's first configuration (events held in memory), here and once: were it started by two
         // threads at once, SLF4J would print a notice about the calls it replayed onto the console
@@ -114,8 +116,9 @@ public final class Main {
         try {
             LoggerFactory.getLogger(Main.class).error("Thread {} died", thread.getName(), failure);
         } finally {
-            System.err.println("fleetflash: " + org.fleetflash.core.text.Sanitize.line(Failures.unexpected(failure), 2000));
-            System.err.flush();
+            // the terminal, also from a JavaFX thread (whose other prints go to the log file)
+            ToolkitStderr.terminal().println("fleetflash: " + org.fleetflash.core.text.Sanitize.line(Failures.unexpected(failure), 2000));
+            ToolkitStderr.terminal().flush();
         }
     }
 }

@@ -83,6 +83,7 @@ public final class WindowLauncher {
      */
     public static void run(DataDirectory data, List<KnownRouter> fleet, boolean demo)
             throws IOException, InterruptedException, FleetFlashApp.NoDisplayException {
+        org.fleetflash.app.logging.ToolkitStderr.install();
         run(FleetFlashApp.Toolkit.start(), data, fleet, demo, () -> { });
     }
 
