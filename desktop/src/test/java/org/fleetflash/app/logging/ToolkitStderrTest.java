@@ -31,6 +31,24 @@ class ToolkitStderrTest {
     }
 
     @Test
+    void whatTheRealFxThreadPrintsGoesToTheLog() throws Exception {
+        try {
+            javafx.application.Platform.startup(() -> { });
+        } catch (IllegalStateException alreadyStarted) {
+            // another test of this JVM started JavaFX
+        }
+        java.util.concurrent.CompletableFuture<String> name = new java.util.concurrent.CompletableFuture<>();
+        javafx.application.Platform.runLater(() -> {
+            err.println("printed on the FX thread");
+            name.complete(Thread.currentThread().getName());
+        });
+        name.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(terminal.toString(StandardCharsets.UTF_8)).as("printed on %s", name.get()).isEmpty();
+        assertThat(logged).containsExactly("printed on the FX thread");
+    }
+
+    @Test
     void fleetFlashsOwnMessagesStillReachTheTerminalByteForByte() throws Exception {
         runAs("main", () -> err.println("fleetflash: The data directory is in use by FleetFlash (process 42) — close it first."));
         runAs("fleetflash-log-file", () -> err.print("no newline"));
