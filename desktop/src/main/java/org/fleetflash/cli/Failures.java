@@ -40,7 +40,8 @@ public final class Failures {
     /** The sentence for a failure nobody planned for: what happened (no class names) and where the details are. */
     public static String unexpected(Throwable t) {
         Optional<Path> log = LogFile.current();
-        return describe(t) + "." + log.map(p -> " Details are in " + p + ".").orElse(" No log file was written (see FLEETFLASH_LOG).");
+        String what = describe(t);
+        return what + (what.endsWith(".") ? "" : ".") + log.map(p -> " Details are in " + p + ".").orElse(" No log file was written.");
     }
 
     /** What happened, as a technician reads it. */
@@ -64,7 +65,10 @@ public final class Failures {
             return "the file system refused to use " + e.getFile() + (e.getReason() == null ? "" : " (" + e.getReason() + ")");
         }
         if (t instanceof IOException && t.getMessage() != null && !t.getMessage().isBlank()) {
-            return "an input/output error stopped it: " + t.getMessage();
+            String m = t.getMessage().strip();
+            // FleetFlash's own sentences (what happened and what to do) stand as they are; a library's terse one is introduced
+            boolean sentence = Character.isUpperCase(m.charAt(0)) && m.endsWith(".");
+            return sentence ? m : "an input/output error stopped it: " + m;
         }
         if (t instanceof OutOfMemoryError) {
             return "it ran out of memory (give Java more with -Xmx)";

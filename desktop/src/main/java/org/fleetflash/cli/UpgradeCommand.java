@@ -117,8 +117,20 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // the image and the layout are the same for every router: refused here once, not by each router after its login
+        if (Files.isDirectory(image)) {
+            throw new ParameterException(spec.commandLine(), "The image " + image + " is a folder: give the firmware image file itself.");
+        }
         if (!Files.isReadable(image)) {
             throw new ParameterException(spec.commandLine(), "Cannot read the image " + image + ": check the path and its permissions.");
+        }
+        if (Files.size(image) == 0) {
+            throw new ParameterException(spec.commandLine(), "The image " + image + " is empty (0 bytes): check that it was copied or "
+                    + "downloaded completely.");
+        }
+        if (layout.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--layout names no partition: give the partitions the image spans, in "
+                    + "flash order, for example --layout \"kernel rootfs\".");
         }
         if (returnTimeoutSeconds < 1 || returnTimeoutSeconds > MAX_RETURN_TIMEOUT) {
             throw new ParameterException(spec.commandLine(), "--return-timeout must be 1 to " + MAX_RETURN_TIMEOUT + " seconds, not "

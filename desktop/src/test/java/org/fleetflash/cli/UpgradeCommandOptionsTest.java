@@ -43,6 +43,11 @@ class UpgradeCommandOptionsTest {
         "HOST|host:22:1|host:22:1",
         "--operator|Dana\u001b[2J|--operator must be printable text of at most 200 characters",
         "--site|Depot\u202e|--site must be printable text of at most 200 characters",
+        "--image|a-folder|is a folder: give the firmware image file itself",
+        "--image|empty.bin|is empty (0 bytes)",
+        "--image|missing.bin|Cannot read the image",
+        "--layout|''|--layout names no partition",
+        "--layout|'   '|--layout names no partition",
     })
     void isRefusedWithASentenceAndChangesNothing(String option, String value, String expected) throws Exception {
         Path image = Files.write(dir.resolve("fw.bin"), new byte[] {1, 2, 3});
@@ -51,6 +56,15 @@ class UpgradeCommandOptionsTest {
                 "--image", image.toString(), "--layout", "kernel rootfs", "--data-dir", data.toString()));
         if (option.equals("HOST")) {
             args.set(1, value);
+        } else if (option.equals("--image")) {
+            if (value.equals("a-folder")) {
+                Files.createDirectory(dir.resolve(value));
+            } else if (value.equals("empty.bin")) {
+                Files.createFile(dir.resolve(value));
+            }
+            args.set(args.indexOf("--image") + 1, dir.resolve(value).toString());
+        } else if (option.equals("--layout")) {
+            args.set(args.indexOf("--layout") + 1, value);
         } else {
             args.add(option + "=" + value);
         }
