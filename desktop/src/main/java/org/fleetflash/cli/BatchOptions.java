@@ -115,7 +115,8 @@ final class BatchOptions {
             Target first = seen.putIfAbsent(t.target().hostPort(), t);
             if (first != null) {
                 throw new ParameterException(spec.commandLine(), "The router " + Sanitize.line(t.target().hostPort(), 80) + " is named"
-                        + " twice (" + first.where() + ", and " + t.where() + "): name each router once (two upgrades of one router at"
+                        + " twice (" + (first.where().equals(t.where()) ? "on " + t.where() : first.where() + ", and " + t.where())
+                        + "): name each router once (two upgrades of one router at"
                         + " once are refused by the router anyway).");
             }
         }

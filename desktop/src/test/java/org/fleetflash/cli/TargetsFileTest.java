@@ -57,6 +57,8 @@ class TargetsFileTest {
                         + " upgrades of one router at once are refused by the router anyway).");
         assertThatThrownBy(() -> read("[::1]\n", "[::1]:22")).hasMessageStartingWith("The router [::1]:22 is named twice (the command"
                 + " line, and site.txt line 1)");
+        assertThatThrownBy(() -> read("", "127.0.0.9", "127.0.0.9:22")).hasMessageStartingWith("The router 127.0.0.9:22 is named twice (on the"
+                + " command line):");
     }
 
     @Test
