@@ -62,7 +62,7 @@ final class HistoryPruneCommand implements Callable<Integer> {
             BackupRetention retention = history.retention();
             List<BackupRetention.Candidate> old = retention.candidates(keep);
             if (old.isEmpty()) {
-                out.println("Nothing to delete: every router has at most " + keep + " backup(s) that may go.");
+                out.println("Nothing to delete: no router has more than " + keep + " backup(s), the number kept per router.");
                 return ExitCodes.OK;
             }
             long bytes = old.stream().mapToLong(BackupRetention.Candidate::bytes).sum();
