@@ -62,7 +62,8 @@ final class HistoryPruneCommand implements Callable<Integer> {
             BackupRetention retention = history.retention();
             List<BackupRetention.Candidate> old = retention.candidates(keep);
             if (old.isEmpty()) {
-                out.println("Nothing to delete: no router has more than " + keep + " backup(s), the number kept per router.");
+                out.println("Nothing to delete: every backup is among the newest " + keep + " of its router, or belongs to an"
+                        + " attempt whose router may still need it (needs attention, interrupted or running).");
                 return ExitCodes.OK;
             }
             long bytes = old.stream().mapToLong(BackupRetention.Candidate::bytes).sum();

@@ -72,7 +72,7 @@ class HistoryPruneCommandTest {
         assertThat(backups.get(2)).isDirectory();
         out.getBuffer().setLength(0);
         assertThat(run("--keep", "1")).isZero();
-        assertThat(out.toString()).contains("Nothing to delete: no router has more than 1 backup(s), the number kept per router.");
+        assertThat(out.toString()).contains("Nothing to delete: every backup is among the newest 1 of its router");
     }
 
     @Test
