@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClassDataSharingIT {
 
     private static final Path TARGET = Path.of("target").toAbsolutePath();
-    private static final Path JAR = TARGET.resolve("fleetflash.jar");
-    private static final Path ARCHIVE = TARGET.resolve("fleetflash.jsa");
+    private static final Path JAR = org.fleetflash.testsupport.BuiltJar.JAR.toAbsolutePath();
+    private static final Path ARCHIVE = org.fleetflash.testsupport.BuiltJar.ARCHIVE.toAbsolutePath();
     private static final Path REPO = TARGET.getParent().getParent();
 
     @TempDir

@@ -119,8 +119,10 @@ class UserGuideCommandsIT {
         // the other jar tests' JVMs do (CommandLineJarIT.javaJar: short lives on a busy build machine)
         script(bin.resolve("java"), "exec '" + Path.of(System.getProperty("java.home"), "bin", "java")
                 + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.io.tmpdir='" + System.getProperty("java.io.tmpdir") + "' \"$@\"");
-        script(bin.resolve("fleetflash"), "exec java " + BuiltJar.sharedArchive().stream().map(o -> "'" + o + "' ")
-                .collect(java.util.stream.Collectors.joining()) + "-jar '" + JAR.toAbsolutePath() + "' \"$@\"");
+        List<String> fleetflash = new ArrayList<>(List.of("java"));
+        BuiltJar.sharedArchive().forEach(o -> fleetflash.add("'" + o + "'"));
+        fleetflash.addAll(List.of("-jar", "'" + JAR.toAbsolutePath() + "'", "\"$@\""));
+        script(bin.resolve("fleetflash"), "exec " + String.join(" ", fleetflash));
         Path home = Files.createDirectories(dir.resolve("home"));
         env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "HOME", home.toString(),
                 "FLEETFLASH_DATA_DIR", home.resolve(".local/share/fleetflash").toString(),

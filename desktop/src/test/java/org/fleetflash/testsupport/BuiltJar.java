@@ -10,6 +10,9 @@ public final class BuiltJar {
     /** The jar, relative to the desktop module (the tests' working directory). */
     public static final Path JAR = Path.of("target", "fleetflash.jar");
 
+    /** The class data sharing archive the build makes beside the jar (absent when the build skipped it). */
+    public static final Path ARCHIVE = JAR.resolveSibling("fleetflash.jsa");
+
     private BuiltJar() {
     }
 
@@ -18,7 +21,6 @@ public final class BuiltJar {
      * (about a third less start-up CPU for each of the many short JVMs of the jar tests); none when the build made none.
      */
     public static List<String> sharedArchive() {
-        Path archive = JAR.resolveSibling("fleetflash.jsa");
-        return Files.isRegularFile(archive) ? List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath()) : List.of();
+        return Files.isRegularFile(ARCHIVE) ? List.of("-XX:SharedArchiveFile=" + ARCHIVE.toAbsolutePath()) : List.of();
     }
 }
