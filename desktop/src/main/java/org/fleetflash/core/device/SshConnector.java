@@ -35,6 +35,7 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.fleetflash.agent.ssh.SshIoThreads;
 import org.fleetflash.core.text.Sanitize;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,8 @@ public final class SshConnector implements AutoCloseable {
         withLegacy = modern.withLegacy();
         apply(client, modern);
         client.addSessionListener(new HandshakeListener());
-        client.start();
+        // its I/O threads where a known race at its stop stays off the uncaught-exception path
+        SshIoThreads.startUnchecked(client::start);
         LOG.debug("SSH algorithms offered: {}; to routers allowed legacy ones, also {}", modern.names(), SshAlgorithms.LEGACY.keySet());
         AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {

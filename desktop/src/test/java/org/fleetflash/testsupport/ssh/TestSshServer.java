@@ -2,6 +2,7 @@ package org.fleetflash.testsupport.ssh;
 
 import org.fleetflash.agent.sim.ExecSpec;
 import org.fleetflash.agent.sim.SandboxCommandFactory;
+import org.fleetflash.agent.ssh.SshIoThreads;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -198,7 +199,7 @@ public final class TestSshServer implements AutoCloseable {
             ExecSpec spec = new ExecSpec(Path.of("/bin/sh"), workDir, env);
             server.setCommandFactory(new SandboxCommandFactory("test-sshd", () -> spec));
             algorithms.accept(server); // last, so that a test can also replace an authenticator
-            server.start();
+            SshIoThreads.start(server::start);
             return new TestSshServer(server, pumps, keys);
         }
     }

@@ -16,6 +16,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.RejectAllPublickeyAuthenticator;
 import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.fleetflash.agent.ssh.SshIoThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,7 @@ public final class SimSshServer implements AutoCloseable {
         sshd.setCommandFactory(commands);
         sshd.setShellFactory(commands);
         try {
-            sshd.start();
+            SshIoThreads.start(sshd::start);
         } catch (IOException e) {
             throw new IOException("Cannot start simulated router " + config.routerName() + " on "
                     + config.address() + ":" + config.port() + ": " + e.getMessage()
