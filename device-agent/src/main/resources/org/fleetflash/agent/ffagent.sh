@@ -801,6 +801,17 @@ ff_nap() {
     fi
 }
 
+# Naps during a wait that has lasted $1 tenths of a second: a tenth at first, a second once a second has passed, so
+# that a long wait (a watchdogd that does not stop) polls, and runs ps, ten times less on a slow router.
+ff_wait_nap() {
+    if [ "$1" -lt 10 ]; then
+        ff_nap
+    else
+        sleep 1
+        FF_NAPPED=10
+    fi
+}
+
 # Prints the time in seconds since the epoch, or 0 where date cannot tell.
 ff_epoch() {
     _ff_e=$(date +%s 2>/dev/null)
@@ -1004,13 +1015,18 @@ ff_commit() {
 }
 
 # Relays the commit's log (machine lines to stdout, the rest to stderr) until its result line; at most 180 s.
+# The log is read at every nap, the commit's life (ps) checked once a second, before a read of the log.
 ff_follow() {
     _ff_seen=0
     _ff_end=
     _ff_t=0
+    _ff_alive=yes
+    _ff_checked=-10
     while [ "$_ff_t" -lt 1800 ]; do
-        _ff_alive=yes
-        ff_alive "$1" || _ff_alive=no
+        if [ $((_ff_t - _ff_checked)) -ge 10 ]; then
+            _ff_checked=$_ff_t
+            ff_alive "$1" || _ff_alive=no
+        fi
         _ff_n=0
         while IFS= read -r _ff_l; do
             _ff_n=$((_ff_n + 1))
@@ -1062,7 +1078,7 @@ ff_commit_run() {
         _ff_t=0
         # FreeBSD's watchdogd exits at once; 30 s (counted in naps, so longer on a busy router) only bounds a stuck one
         while ff_alive "$_ff_wdpid" && [ "$_ff_t" -lt 300 ]; do
-            ff_nap
+            ff_wait_nap "$_ff_t"
             _ff_t=$((_ff_t + FF_NAPPED))
         done
         if ff_alive "$_ff_wdpid"; then
