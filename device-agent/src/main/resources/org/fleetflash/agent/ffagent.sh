@@ -1659,14 +1659,23 @@ ff_flash_range() {
                 fi
             elif ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && ff_fix_run "$_ff_n"; then
                 if [ "$_ff_wlist" = ' ' ] || { ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && cmp -s "$FF_S/new" "$FF_S/cur"; }; then
+                    # one datagram per group of neighbouring blocks with the same result (from= its first)
                     _ff_j=0
+                    _ff_g=0
+                    _ff_ga=
                     while [ "$_ff_j" -lt "$_ff_n" ]; do
                         case $_ff_wlist in
-                            *" $_ff_j "*) ff_progress $((_ff_r + _ff_j)) $((_ff_r + _ff_j)) written ;;
-                            *) ff_progress $((_ff_r + _ff_j)) $((_ff_r + _ff_j)) same ;;
+                            *" $_ff_j "*) _ff_a=written ;;
+                            *) _ff_a=same ;;
                         esac
+                        if [ -n "$_ff_ga" ] && [ "$_ff_a" != "$_ff_ga" ]; then
+                            ff_progress $((_ff_r + _ff_g)) $((_ff_r + _ff_j - 1)) "$_ff_ga"
+                            _ff_g=$_ff_j
+                        fi
+                        _ff_ga=$_ff_a
                         _ff_j=$((_ff_j + 1))
                     done
+                    ff_progress $((_ff_r + _ff_g)) $((_ff_r + _ff_n - 1)) "$_ff_ga"
                     _ff_ok=yes
                 fi
             fi
