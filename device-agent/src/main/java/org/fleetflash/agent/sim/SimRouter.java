@@ -221,7 +221,7 @@ public final class SimRouter implements AutoCloseable {
                 if (left <= 0) {
                     throw new TimeoutException("Simulated router " + name() + " is " + state + ", not " + wanted
                             + ", after " + timeout + "; the end of its console log " + consoleLog() + ":\n"
-                            + consoleTail(20));
+                            + tail(consoleLog(), 20) + commitLogTail());
                 }
                 changed.awaitNanos(left);
             }
@@ -230,10 +230,16 @@ public final class SimRouter implements AutoCloseable {
         }
     }
 
-    /** The last {@code n} lines of the console log (a test's cleanup may delete the file before anyone reads it). */
-    private String consoleTail(int n) {
+    /** The end of the agent's commit log, where there is one: why a commit undid itself instead of rerooting. */
+    private String commitLogTail() {
+        Path log = sandbox().root().resolve("tmp/fleetflash/commit.log");
+        return Files.isRegularFile(log) ? "\nand of the agent's commit log " + log + ":\n" + tail(log, 20) : "";
+    }
+
+    /** The last {@code n} lines of a log (a test's cleanup may delete the file before anyone reads it). */
+    private static String tail(Path file, int n) {
         try {
-            List<String> lines = Files.readAllLines(consoleLog(), StandardCharsets.UTF_8);
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
         } catch (IOException | java.io.UncheckedIOException e) {
             return "(unreadable: " + e.getMessage() + ")";
