@@ -114,7 +114,9 @@ class CommitKillIT {
         long before = bench.router.mark();
         Faults.release(bench.router, point);
 
-        bench.router.awaitState(SimRouter.State.FLASHING, before, Duration.ofSeconds(30));
+        // the reroot waits out the simulated rc.shutdown, which on a loaded machine alone can take tens of seconds; a
+        // commit that undid itself instead stays UP for good (the timeout quotes its log)
+        bench.router.awaitState(SimRouter.State.FLASHING, before, Duration.ofSeconds(90));
         bench.router.awaitState(SimRouter.State.UP, FLASH_TIMEOUT);
         assertThat(bench.router.runningVersion()).contains("12.0-new");
         int start = (int) p.spanStart();
