@@ -78,33 +78,28 @@ confxml() {
 		}' "$FF_SIM/partitions"
 }
 
-# freepages: free RAM in pages (the profile's figure minus memory disks created since boot)
-freepages() {
-	sim_line "$FF_SIM/freepages"
-	printf '%s\n' "$sim_v"
-}
-
-# value NAME: prints the value of an OID; status 1 if unknown
+# value NAME: sets v to the value of an OID (without a subshell: the agent reads its facts one sysctl at a time);
+# status 1 if unknown
 value() {
 	case $1 in
-	hw.physmem) echo "$FF_SIM_PHYSMEM" ;;
-	hw.usermem) echo "$FF_SIM_USERMEM" ;;
-	hw.realmem) echo "$FF_SIM_PHYSMEM" ;;
-	hw.pagesize) echo "$FF_SIM_PAGESIZE" ;;
-	hw.model) echo "$FF_SIM_HWMODEL" ;;
-	hw.machine) echo "$FF_SIM_MACHINE" ;;
-	hw.machine_arch) echo "$FF_SIM_ARCH" ;;
-	hw.ncpu) echo 1 ;;
-	kern.ostype) echo FreeBSD ;;
-	kern.osrelease) echo "$FF_SIM_RELEASE" ;;
-	kern.osreldate) echo "$FF_SIM_RELDATE" ;;
-	kern.version) echo "$FF_SIM_VERSION" ;;
-	kern.hostname) sim_line "$FF_SIM/hostname"; printf '%s\n' "$sim_v" ;;
-	vm.stats.vm.v_free_count) freepages ;;
-	vm.stats.vm.v_page_count) echo $((FF_SIM_PHYSMEM / FF_SIM_PAGESIZE)) ;;
-	kern.geom.conftxt) conftxt ;;
-	kern.geom.confxml) confxml ;;
-	kern.geom.debugflags) sim_line "$FF_SIM/debugflags"; printf '%s\n' "$sim_v" ;;
+	hw.physmem | hw.realmem) v=$FF_SIM_PHYSMEM ;;
+	hw.usermem) v=$FF_SIM_USERMEM ;;
+	hw.pagesize) v=$FF_SIM_PAGESIZE ;;
+	hw.model) v=$FF_SIM_HWMODEL ;;
+	hw.machine) v=$FF_SIM_MACHINE ;;
+	hw.machine_arch) v=$FF_SIM_ARCH ;;
+	hw.ncpu) v=1 ;;
+	kern.ostype) v=FreeBSD ;;
+	kern.osrelease) v=$FF_SIM_RELEASE ;;
+	kern.osreldate) v=$FF_SIM_RELDATE ;;
+	kern.version) v=$FF_SIM_VERSION ;;
+	kern.hostname) sim_line "$FF_SIM/hostname"; v=$sim_v ;;
+	# free RAM in pages: the profile's figure minus memory disks created since boot
+	vm.stats.vm.v_free_count) sim_line "$FF_SIM/freepages"; v=$sim_v ;;
+	vm.stats.vm.v_page_count) v=$((FF_SIM_PHYSMEM / FF_SIM_PAGESIZE)) ;;
+	kern.geom.conftxt) v=$(conftxt) ;;
+	kern.geom.confxml) v=$(confxml) ;;
+	kern.geom.debugflags) sim_line "$FF_SIM/debugflags"; v=$sim_v ;;
 	*) return 1 ;;
 	esac
 }
@@ -135,13 +130,14 @@ for arg in "$@"; do
 	case $arg in
 	*=*)
 		name=${arg%%=*} new=${arg#*=}
-		if ! old=$(value "$name"); then
+		if ! value "$name"; then
 			[ "$qflag" = 1 ] || echo "sysctl: unknown oid '$name'" >&2
 			warn=$((warn + 1))
 		elif [ "$name" != kern.geom.debugflags ]; then
 			echo "sysctl: oid '$name' is read only" >&2
 			warn=$((warn + 1))
 		else
+			old=$v
 			case $new in
 			'' | *[!0-9]*)
 				echo "sysctl: invalid integer '$new'" >&2
@@ -158,11 +154,12 @@ for arg in "$@"; do
 		fi
 		;;
 	*)
-		if ! val=$(value "$arg"); then
+		if ! value "$arg"; then
 			[ "$qflag" = 1 ] || echo "sysctl: unknown oid '$arg'" >&2
 			warn=$((warn + 1))
 			continue
 		fi
+		val=$v
 		case $arg in
 		kern.geom.conftxt | kern.geom.confxml) val="$val
 " ;;
