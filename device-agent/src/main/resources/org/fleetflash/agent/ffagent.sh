@@ -1661,21 +1661,21 @@ ff_flash_range() {
                 if [ "$_ff_wlist" = ' ' ] || { ff_read_block "$_ff_part" "$_ff_pblock" "$_ff_n" && cmp -s "$FF_S/new" "$FF_S/cur"; }; then
                     # one datagram per group of neighbouring blocks with the same result (from= its first)
                     _ff_j=0
-                    _ff_g=0
-                    _ff_ga=
+                    _ff_gfrom=0
+                    _ff_gact=
                     while [ "$_ff_j" -lt "$_ff_n" ]; do
                         case $_ff_wlist in
-                            *" $_ff_j "*) _ff_a=written ;;
-                            *) _ff_a=same ;;
+                            *" $_ff_j "*) _ff_act=written ;;
+                            *) _ff_act=same ;;
                         esac
-                        if [ -n "$_ff_ga" ] && [ "$_ff_a" != "$_ff_ga" ]; then
-                            ff_progress $((_ff_r + _ff_g)) $((_ff_r + _ff_j - 1)) "$_ff_ga"
-                            _ff_g=$_ff_j
+                        if [ -n "$_ff_gact" ] && [ "$_ff_act" != "$_ff_gact" ]; then
+                            ff_progress $((_ff_r + _ff_gfrom)) $((_ff_r + _ff_j - 1)) "$_ff_gact"
+                            _ff_gfrom=$_ff_j
                         fi
-                        _ff_ga=$_ff_a
+                        _ff_gact=$_ff_act
                         _ff_j=$((_ff_j + 1))
                     done
-                    ff_progress $((_ff_r + _ff_g)) $((_ff_r + _ff_n - 1)) "$_ff_ga"
+                    ff_progress $((_ff_r + _ff_gfrom)) $((_ff_r + _ff_n - 1)) "$_ff_gact"
                     _ff_ok=yes
                 fi
             fi
