@@ -27,21 +27,27 @@ ff_emit() {
     printf '@FF %s\n' "$*"
 }
 
-# Prints $1 on one line: line breaks become spaces (runs of them one space), so a value can never start a line of
-# its own. Splits on IFS rather than with ${x%%"$nl"*}, which posh gets wrong.
-ff_oneline() {
-    _ff_out=
-    _ff_sep=
-    _ff_save_ifs=$IFS
+# Sets FF_LINE to $1 on one line: line breaks become spaces (runs of them one space), so a value can never start a
+# line of its own. Splits on IFS rather than with ${x%%"$nl"*}, which posh gets wrong. No subshell: the agent reports
+# dozens of facts and checks; its variables are its own (_ff_ol_*), since it runs in the caller's shell.
+ff_oneline_v() {
+    FF_LINE=
+    _ff_ol_sep=
+    _ff_ol_ifs=$IFS
     IFS=$FF_NL
     set -f
-    for _ff_part in $1; do
-        _ff_out="$_ff_out$_ff_sep$_ff_part"
-        _ff_sep=' '
+    for _ff_ol_part in $1; do
+        FF_LINE="$FF_LINE$_ff_ol_sep$_ff_ol_part"
+        _ff_ol_sep=' '
     done
     set +f
-    IFS=$_ff_save_ifs
-    printf '%s' "$_ff_out"
+    IFS=$_ff_ol_ifs
+}
+
+# Prints $1 on one line (ff_oneline_v).
+ff_oneline() {
+    ff_oneline_v "$1"
+    printf '%s' "$FF_LINE"
 }
 
 # Prints at most the first $2 (<= 255) characters of $1, without a loop over its length.
@@ -63,12 +69,14 @@ ff_cut() {
 
 # Prints a fact line: ff_fact KEY VALUE.
 ff_fact() {
-    printf '@FF fact key=%s text=%s\n' "$1" "$(ff_oneline "$2")"
+    ff_oneline_v "$2"
+    printf '@FF fact key=%s text=%s\n' "$1" "$FF_LINE"
 }
 
 # Prints an error line with a stable code and exits non-zero: ff_die CODE MESSAGE.
 ff_die() {
-    printf '@FF error code=%s text=%s\n' "$1" "$(ff_oneline "$2")"
+    ff_oneline_v "$2"
+    printf '@FF error code=%s text=%s\n' "$1" "$FF_LINE"
     exit 1
 }
 
@@ -238,7 +246,8 @@ FF_RUN=16
 
 # Prints a check line: ff_check NAME yes|no TEXT.
 ff_check() {
-    printf '@FF check name=%s ok=%s text=%s\n' "$1" "$2" "$(ff_oneline "$3")"
+    ff_oneline_v "$3"
+    printf '@FF check name=%s ok=%s text=%s\n' "$1" "$2" "$FF_LINE"
 }
 
 # Prints the size in bytes of file $1 from `ls -lL` (stripped images have no stat or wc); fails if there is none.
@@ -1135,7 +1144,8 @@ ff_upgrade() {
 
 # Prints an undone line and counts it: ff_undone WHAT TEXT.
 ff_undone() {
-    printf '@FF undone what=%s text=%s\n' "$1" "$(ff_oneline "$2")"
+    ff_oneline_v "$2"
+    printf '@FF undone what=%s text=%s\n' "$1" "$FF_LINE"
     FF_FOUND=$((FF_FOUND + 1))
     FF_RESTORED="$FF_RESTORED$2; "
 }
