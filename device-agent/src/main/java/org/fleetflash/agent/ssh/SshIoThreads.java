@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * <p>MINA SSHD's NIO2 transport runs a JDK asynchronous channel group over an executor of its own that refuses work,
  * with an {@link IllegalStateException}, once it has been shut down. When an SSH client or server stops while a socket
  * event is already in the hands of the group's internal thread, that thread hands the completion to the stopped
- * executor and dies of the refusal, an exception nobody catches (known upstream: apache/mina-sshd issue 409). The
+ * executor and dies of the refusal, an exception nobody catches (known upstream: apache/mina-sshd#409). The
  * completion belongs to a connection the stop has just closed, so nothing is lost, but the exception would reach the
  * application's last-resort handler, which tells the user the program failed.
  *
