@@ -103,10 +103,13 @@ final class HistoryFilterOptions {
     /**
      * Reads the history with {@code read}: opened when this process may (which also brings its schema up to date),
      * beside the holder when another FleetFlash has it; {@code nothing} when there is no data directory yet.
+     *
+     * @throws IOException also when the data directory is a file: a history that cannot be there is not an empty one
      */
     <T> T read(CommandSpec spec, Read<T> read, T nothing) throws IOException {
         DataDirectory data = data();
-        if (!Files.exists(data.history()) && !Files.isDirectory(data.path())) {
+        data.requireNotAFile();
+        if (!Files.isDirectory(data.path())) {
             return nothing;
         }
         try (History history = History.open(data)) {

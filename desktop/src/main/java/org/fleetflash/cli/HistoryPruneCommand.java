@@ -53,6 +53,12 @@ final class HistoryPruneCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
+        try {
+            data.requireNotAFile();
+        } catch (IOException e) {
+            Failures.print(spec.commandLine().getErr(), spec, e.getMessage());
+            return ExitCodes.OTHER;
+        }
         if (!Files.exists(data.history())) {
             out.println("No history in " + data.path() + ": no backup to delete.");
             return ExitCodes.OK;

@@ -76,6 +76,17 @@ class HistoryCommandTest {
     }
 
     @Test
+    void aDataDirectoryThatIsAFileIsRefusedNotShownAsAnEmptyHistory() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        int status = FleetFlashCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("history", "list", "--data-dir", file.toString());
+        assertThat(status).isNotZero();
+        assertThat(out.toString()).doesNotContain("No attempt recorded matches.");
+        assertThat(err.toString()).contains("The data directory " + file + " is a file, not a directory: choose another with --data-dir");
+        assertThat(Files.readString(file)).as("left as it was").isEqualTo("x");
+    }
+
+    @Test
     void filtersNarrowTheList() {
         assertThat(run("--outcome", "failed_safe")).isZero();
         assertThat(out.toString()).contains("192.0.2.11:2222").doesNotContain("192.0.2.10:22");

@@ -57,6 +57,18 @@ class HistoryPruneCommandTest {
     }
 
     @Test
+    void aDataDirectoryThatIsAFileIsRefusedNotReportedAsHavingNoHistory() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        int status = FleetFlashCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("history", "prune", "--data-dir", file.toString(), "--yes");
+        assertThat(status).isNotZero();
+        assertThat(out.toString()).doesNotContain("No history");
+        assertThat(err.toString()).contains("The data directory " + file + " is a file, not a directory: choose another with --data-dir");
+        assertThat(Files.readString(file)).as("left as it was").isEqualTo("x");
+        assertThat(backups).allMatch(Files::isDirectory);
+    }
+
+    @Test
     void withoutYesItOnlyShowsWhatItWouldDelete() {
         assertThat(run("--keep", "1")).isZero();
         assertThat(out.toString()).contains("att-0", "att-1", "Would delete 2 backup(s)", "--yes").doesNotContain("att-2");

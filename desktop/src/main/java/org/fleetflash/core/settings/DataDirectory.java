@@ -118,15 +118,23 @@ public final class DataDirectory {
         if (Files.isDirectory(path)) {
             return path;
         }
-        if (Files.exists(path)) {
-            throw new IOException("The data directory " + path + " is a file, not a directory: choose another with --data-dir or "
-                    + ENV + ", or move that file away.");
-        }
+        requireNotAFile();
         try {
             return ownerOnlyDirectory(path);
         } catch (IOException e) {
             throw new IOException("Cannot create the data directory " + path + " (" + e.getMessage()
                     + "): choose a writable place with --data-dir or " + ENV + ".", e);
+        }
+    }
+
+    /**
+     * Fails, with a sentence that says what to do, when the path is there but is not a directory: a reader must not take
+     * it for a data directory with no history yet.
+     */
+    public void requireNotAFile() throws IOException {
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new IOException("The data directory " + path + " is a file, not a directory: choose another with --data-dir or "
+                    + ENV + ", or move that file away.");
         }
     }
 
