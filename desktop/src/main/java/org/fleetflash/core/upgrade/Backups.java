@@ -12,8 +12,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.fleetflash.agent.protocol.AgentLine;
 import org.fleetflash.agent.protocol.DeviceFacts;
 import org.fleetflash.agent.protocol.Partition;
 import org.fleetflash.core.settings.DataDirectory;
@@ -44,12 +46,14 @@ final class Backups {
     }
 
     /**
-     * Copies every partition into {@code dir} (created here, owner-only).
+     * Copies every partition into {@code dir} (created here, owner-only). A partition whose bytes {@code index} already
+     * holds, as the router's own SHA-256 of it shows, is linked to that file instead of read (decision 0022); every
+     * other partition is read in one stream. A complete backup enters {@code index}.
      *
      * @throws UpgradeFailure BACKUP_FAILED (the partial backup removed), or the router side's own failure
      */
-    static List<UpgradeEvent.PartitionBackup> take(RouterSide router, DeviceFacts facts, Path dir, Progress progress)
-            throws UpgradeFailure {
+    static List<UpgradeEvent.PartitionBackup> take(RouterSide router, DeviceFacts facts, Path dir, BackupIndex index,
+            Progress progress) throws UpgradeFailure {
         try {
             DataDirectory.ownerOnlyDirectory(dir.getParent());
             Files.createDirectory(dir);
@@ -60,71 +64,149 @@ final class Backups {
         }
         boolean complete = false;
         List<Partition> parts = facts.partitions();
-        Splitter split = new Splitter(parts, progress);
+        List<Path> files = fileNames(dir, parts);
+        int[] reported = {0};
+        Progress counted = (i, count, p) -> progress.partition(++reported[0], parts.size(), p);
+        UpgradeEvent.PartitionBackup[] taken = new UpgradeEvent.PartitionBackup[parts.size()];
+        Splitter split = null;
+        List<Integer> toRead = new ArrayList<>();
         try {
-            Set<String> used = new HashSet<>();
+            link(router, facts, files, index, taken, counted);
             for (int i = 0; i < parts.size(); i++) {
-                String base = safeName(parts.get(i).name(), 64);
-                String fileName = used.add(base) ? base + ".bin" : base + "-" + i + ".bin";
-                used.add(fileName);
-                split.files.add(dir.resolve(fileName));
+                if (taken[i] == null) {
+                    toRead.add(i);
+                }
             }
-            // one stream for the whole flash: one agent run instead of one per partition
-            long n = router.readPartitions(parts.stream().map(Partition::name).toList(), split::write);
-            split.close();
-            long expected = parts.stream().mapToLong(Partition::size).sum();
-            if (n != expected || split.done.size() != parts.size()) {
-                Partition short_ = parts.get(Math.min(split.done.size(), parts.size() - 1));
-                throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "The backup of partition "
-                        + short_.name() + " ended after " + n + " of " + expected + " bytes of the flash; the incomplete backup"
-                        + " was removed and nothing was changed on the router. Try again; if it happens again, the router's"
-                        + " flash may be failing.");
+            split = new Splitter(toRead.stream().map(parts::get).toList(), toRead.stream().map(files::get).toList(), counted);
+            if (!toRead.isEmpty()) {
+                // one stream for every partition to read: one agent run instead of one per partition
+                long n = router.readPartitions(toRead.stream().map(i -> parts.get(i).name()).toList(), split::write);
+                split.close();
+                long expected = toRead.stream().mapToLong(i -> parts.get(i).size()).sum();
+                if (n != expected || split.done.size() != toRead.size()) {
+                    Partition short_ = parts.get(toRead.get(Math.min(split.done.size(), toRead.size() - 1)));
+                    throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "The backup of partition "
+                            + short_.name() + " ended after " + n + " of " + expected + " bytes read from the flash; the"
+                            + " incomplete backup was removed and nothing was changed on the router. Try again; if it happens"
+                            + " again, the router's flash may be failing.");
+                }
+                for (int k = 0; k < toRead.size(); k++) {
+                    taken[toRead.get(k)] = split.done.get(k);
+                }
             }
             StringBuilder sums = new StringBuilder();
-            for (UpgradeEvent.PartitionBackup b : split.done) {
+            for (UpgradeEvent.PartitionBackup b : taken) {
                 sums.append(b.sha256()).append("  ").append(b.file().getFileName()).append('\n');
             }
             try (OutputStream out = newOwnerOnlyFile(dir.resolve("SHA256SUMS"))) {
                 out.write(sums.toString().getBytes(StandardCharsets.UTF_8));
             }
             complete = true;
-            return List.copyOf(split.done);
+            List<UpgradeEvent.PartitionBackup> backup = List.of(taken);
+            index.add(backup);
+            return backup;
         } catch (UpgradeFailure f) {
             if (f.code() == FailureCode.BACKUP_FAILED) {
                 throw f;
             }
-            throw new UpgradeFailure(f.outcome(), FailureCode.BACKUP_FAILED, "Could not back up partition " + split.current()
-                    + " before writing the flash: " + f.getMessage() + " The incomplete backup was removed; nothing was changed"
-                    + " on the router.", f);
+            throw new UpgradeFailure(f.outcome(), FailureCode.BACKUP_FAILED, "Could not back up partition "
+                    + current(parts, taken, toRead, split) + " before writing the flash: " + f.getMessage() + " The incomplete backup was"
+                    + " removed; nothing was changed on the router.", f);
         } catch (IOException e) {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "Could not write the backup of partition "
-                    + split.current() + " to " + dir + ": " + e.getMessage() + ". Free some disk space; the incomplete backup was"
-                    + " removed and nothing was changed on the router.", e);
+                    + current(parts, taken, toRead, split) + " to " + dir + ": " + e.getMessage() + ". Free some disk space; the incomplete"
+                    + " backup was removed and nothing was changed on the router.", e);
         } finally {
-            split.closeQuietly();
+            if (split != null) {
+                split.closeQuietly();
+            }
             if (!complete) {
                 deleteTree(dir);
             }
         }
     }
 
+    /** One file name per partition, file-name safe and unique in the directory. */
+    private static List<Path> fileNames(Path dir, List<Partition> parts) {
+        List<Path> files = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < parts.size(); i++) {
+            String base = safeName(parts.get(i).name(), 64);
+            String fileName = used.add(base) ? base + ".bin" : base + "-" + i + ".bin";
+            used.add(fileName);
+            files.add(dir.resolve(fileName));
+        }
+        return files;
+    }
+
+    /**
+     * Links every partition whose bytes {@code index} holds: the router digests the partitions of a size that the
+     * index knows (one agent run, where it has {@code sha256}), and each digest found there becomes a hard link to the
+     * known file. Whatever cannot be linked (no such digest, a file system without links) is left to be read.
+     */
+    private static void link(RouterSide router, DeviceFacts facts, List<Path> files, BackupIndex index,
+            UpgradeEvent.PartitionBackup[] taken, Progress progress) throws UpgradeFailure {
+        if (!facts.hasTool("sha256")) {
+            return;
+        }
+        List<Partition> parts = facts.partitions();
+        List<Integer> asked = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Partition p = parts.get(i);
+            if (p.size() > 0 && p.eraseBlock() > 0 && p.size() % p.eraseBlock() == 0 && index.knowsSize(p.size())) {
+                asked.add(i);
+            }
+        }
+        if (asked.isEmpty()) {
+            return;
+        }
+        List<AgentLine.Digest> digests = router.partitionDigests(asked.stream().map(parts::get).toList());
+        for (int k = 0; k < Math.min(digests.size(), asked.size()); k++) {
+            int i = asked.get(k);
+            Partition p = parts.get(i);
+            String sha256 = digests.get(k).sha256();
+            Optional<Path> known = index.file(p.size(), sha256);
+            if (known.isEmpty()) {
+                continue;
+            }
+            try {
+                Files.createLink(files.get(i), known.get());
+                taken[i] = new UpgradeEvent.PartitionBackup(p.name(), files.get(i), p.size(), sha256);
+                progress.partition(i, parts.size(), p);
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                LOG.debug("Could not link {} to {} ({}): reading the partition instead", files.get(i), known.get(), e.getMessage());
+            }
+        }
+    }
+
+    /** The partition being backed up when a step failed: the one being read, else the first one not taken. */
+    private static String current(List<Partition> parts, UpgradeEvent.PartitionBackup[] taken, List<Integer> toRead,
+            Splitter split) {
+        if (split != null && split.done.size() < toRead.size()) {
+            return parts.get(toRead.get(split.done.size())).name();
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            if (taken[i] == null) {
+                return parts.get(i).name();
+            }
+        }
+        return parts.isEmpty() ? "" : parts.get(parts.size() - 1).name();
+    }
+
     /** Cuts the flash's stream into one owner-only file per partition, each with its digest. */
     private static final class Splitter {
         private final List<Partition> parts;
         private final Progress progress;
-        final List<Path> files = new ArrayList<>();
+        private final List<Path> files;
         final List<UpgradeEvent.PartitionBackup> done = new ArrayList<>();
         private OutputStream out;
         private MessageDigest sha;
         private long left;
 
-        Splitter(List<Partition> parts, Progress progress) {
+        Splitter(List<Partition> parts, List<Path> files, Progress progress) {
             this.parts = parts;
+            this.files = files;
             this.progress = progress;
-        }
-
-        String current() {
-            return parts.isEmpty() ? "" : parts.get(Math.min(done.size(), parts.size() - 1)).name();
         }
 
         void write(byte[] b, int off, int len) throws IOException {

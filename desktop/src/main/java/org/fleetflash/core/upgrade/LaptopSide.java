@@ -48,4 +48,9 @@ interface LaptopSide {
 
     /** Listens on {@code laptop} for the telemetry of the router {@code router}. */
     Listening listen(InetAddress laptop, String router, Consumer<TelemetryEvent> events) throws UpgradeFailure;
+
+    /** The backups taken so far, shared by every attempt of these services; by default none is known. */
+    default BackupIndex backups() {
+        return BackupIndex.none();
+    }
 }

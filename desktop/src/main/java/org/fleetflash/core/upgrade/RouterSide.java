@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.protocol.AgentLine;
 import org.fleetflash.agent.protocol.DeviceFacts;
+import org.fleetflash.agent.protocol.Partition;
 import org.fleetflash.core.device.RepinPermit;
 
 /**
@@ -31,6 +32,15 @@ interface RouterSide {
 
     /** Streams the named partitions' raw bytes, one after the other, into {@code sink}; returns the byte count. */
     long readPartitions(List<String> partitions, ByteSink sink) throws UpgradeFailure;
+
+    /**
+     * The router's own SHA-256 of each of {@code partitions} (each a whole number of erase blocks), in one agent run,
+     * in their order. The list may stop short: a router that cannot digest a partition leaves it and the ones after it
+     * to be read. By default none (a router side that cannot digest).
+     */
+    default List<AgentLine.Digest> partitionDigests(List<Partition> partitions) throws UpgradeFailure {
+        return List.of();
+    }
 
     /** The laptop's address on the session: where the router can reach the laptop. */
     InetAddress laptopAddress();

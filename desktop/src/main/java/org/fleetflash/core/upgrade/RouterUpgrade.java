@@ -458,7 +458,7 @@ public final class RouterUpgrade {
         long total = facts.partitions().stream().mapToLong(Partition::size).sum();
         Instant start = now();
         long[] done = {0};
-        List<UpgradeEvent.PartitionBackup> files = Backups.take(side, facts, dir, (i, count, p) -> {
+        List<UpgradeEvent.PartitionBackup> files = Backups.take(side, facts, dir, laptop.backups(), (i, count, p) -> {
             done[0] += p.size();
             emit(new UpgradeEvent.Transfer(ref, now(), Phase.BACKUP, p.name(), done[0], total, rate(done[0], start)));
         });
@@ -508,8 +508,17 @@ public final class RouterUpgrade {
             span.add(files.stream().filter(f -> f.partition().equals(name)).findFirst().map(UpgradeEvent.PartitionBackup::file)
                     .orElseThrow(() -> new IllegalStateException("The backup has no partition " + name)));
         }
+        // routers with the same span and image change the same blocks: compared once (decision 0022)
+        String key = BackupIndex.changeKey(plan.paddedSha256(), plan.eraseBlock(), plan.blocks(), plan.layout().stream()
+                .map(name -> files.stream().filter(f -> f.partition().equals(name)).findFirst().orElseThrow().sha256()).toList());
+        Optional<List<Long>> known = laptop.backups().changedBlocks(key);
+        if (known.isPresent()) {
+            return known.get();
+        }
         try {
-            return ChangedBlocks.of(plan, request.image(), span);
+            List<Long> changed = ChangedBlocks.of(plan, request.image(), span);
+            laptop.backups().changedBlocks(key, changed);
+            return changed;
         } catch (IOException e) {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "Could not compare the image with the"
                     + " backup: " + e.getMessage() + ". Nothing was changed on the router.", e);

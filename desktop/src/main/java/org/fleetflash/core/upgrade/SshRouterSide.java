@@ -16,6 +16,7 @@ import org.fleetflash.agent.protocol.AgentLine;
 import org.fleetflash.agent.protocol.AgentLineParser;
 import org.fleetflash.agent.protocol.DeviceFacts;
 import org.fleetflash.agent.protocol.DeviceFactsBuilder;
+import org.fleetflash.agent.protocol.Partition;
 import org.fleetflash.agent.protocol.ProbeFailedException;
 import org.fleetflash.core.device.AgentRunner;
 import org.fleetflash.core.device.CredentialsUnusableException;
@@ -130,6 +131,36 @@ final class SshRouterSide implements RouterSide {
     @Override
     public long readPartitions(List<String> partitions, ByteSink sink) throws UpgradeFailure {
         return call(() -> session.readBinary(readCommand(agent, partitions), deadline.multipliedBy(5), asStream(sink)));
+    }
+
+    /** {@code digest N NAME} per partition, chained: the first that fails ends the chain, and the list there. */
+    @Override
+    public List<AgentLine.Digest> partitionDigests(List<Partition> partitions) throws UpgradeFailure {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        List<List<String>> runs = partitions.stream()
+                .map(p -> List.of("digest", Long.toString(p.size() / p.eraseBlock()), p.name())).toList();
+        List<AgentLine.Digest> digests = new ArrayList<>();
+        int status = call(() -> agent.session().stream(agent.chain(runs), deadline.multipliedBy(5), raw -> {
+            AgentLine line = AgentRunner.lineOf(raw);
+            if (line instanceof AgentLine.Digest d) {
+                digests.add(d);
+            }
+        }));
+        List<AgentLine.Digest> usable = new ArrayList<>();
+        for (int i = 0; i < Math.min(digests.size(), partitions.size()); i++) {
+            AgentLine.Digest d = digests.get(i);
+            Partition p = partitions.get(i);
+            if (d.bytes() != p.size() || !d.sha256().matches("[0-9a-f]{64}")) {
+                break; // not what was asked: this partition and the ones after it are read instead
+            }
+            usable.add(d);
+        }
+        if (usable.size() < partitions.size()) {
+            LOG.debug("{}: the router digested {} of {} partitions (status {})", router, usable.size(), partitions.size(), status);
+        }
+        return usable;
     }
 
     @Override

@@ -141,6 +141,12 @@ public final class UpgradeServices implements AutoCloseable {
 
     /** The laptop side of every attempt. */
     private final class Laptop implements LaptopSide {
+        private final BackupIndex backups = BackupIndex.create();
+
+        @Override
+        public BackupIndex backups() {
+            return backups;
+        }
 
         @Override
         public Served serve(Path image, InetAddress address, DownloadWatcher watcher) throws UpgradeFailure {

@@ -281,6 +281,42 @@ class BatchRunnerIT {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aRouterOfTheSameFirmwareLinksTheBackupOfTheOneBeforeInsteadOfReadingItAgain() throws Exception {
+        SimRouter first = bench.start(wdr);
+        SimRouter second = bench.start(wdr);
+        Recorder recorder = new Recorder();
+
+        BatchResult result = run(List.of(request(first), request(second)), BatchSettings.defaults().withConcurrency(1), recorder);
+
+        assertThat(result.results()).allSatisfy(r -> assertThat(r.code()).as(r.message()).isEqualTo(FailureCode.OK));
+        List<UpgradeEvent.PartitionBackup> before = backup(recorder, first);
+        List<UpgradeEvent.PartitionBackup> after = backup(recorder, second);
+        assertThat(after).extracting(UpgradeEvent.PartitionBackup::partition)
+                .containsExactlyElementsOf(before.stream().map(UpgradeEvent.PartitionBackup::partition).toList());
+        Map<String, Path> shared = new HashMap<>();
+        for (int i = 0; i < after.size(); i++) {
+            UpgradeEvent.PartitionBackup b = after.get(i);
+            // every file holds the bytes its digest says, linked or read
+            assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(b.file())))).as(b.file().toString()).isEqualTo(b.sha256());
+            if (b.sha256().equals(before.get(i).sha256()) && Files.isSameFile(b.file(), before.get(i).file())) {
+                shared.put(b.partition(), b.file());
+            }
+        }
+        // the firmware's partitions are the same on both: one copy on the laptop, not read over SSH a second time; the
+        // simulator gives every router partitions of its own outside the firmware (boot loader, configuration, radio data)
+        assertThat(shared).containsOnlyKeys("kernel", "rootfs");
+        assertThat(Files.isSameFile(after.get(0).file().getParent(), before.get(0).file().getParent())).isFalse();
+    }
+
+    private static List<UpgradeEvent.PartitionBackup> backup(Recorder recorder, SimRouter router) {
+        return recorder.events.stream().filter(UpgradeEvent.BackedUp.class::isInstance).map(UpgradeEvent.BackedUp.class::cast)
+                .filter(e -> e.attempt().router().port() == router.port() && e.attempt().router().host().equals(router.address()))
+                .findFirst().orElseThrow().partitions();
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void stageAllFirstRerootsEveryRouterOnlyOnceAllAreStaged() throws Exception {
         List<SimRouter> routers = List.of(bench.start(wdr), bench.start(wdr), bench.start(wdr));
         Recorder recorder = new Recorder();

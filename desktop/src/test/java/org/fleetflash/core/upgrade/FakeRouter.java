@@ -28,7 +28,7 @@ import org.fleetflash.agent.sim.SimImage;
 final class FakeRouter implements RouterSide {
 
     /** The steps a test can make fail. */
-    enum Step { CONNECT, INSTALL, PROBE, READ, CLAIM, CONFIGURE, PREPARE, FETCH, UPLOAD, READ_BACK, SEAL, RETURN_PROBE, SPAN }
+    enum Step { CONNECT, INSTALL, PROBE, DIGEST, READ, CLAIM, CONFIGURE, PREPARE, FETCH, UPLOAD, READ_BACK, SEAL, RETURN_PROBE, SPAN }
 
     static final Profile PROFILE = Profile.load("tl-wdr3600");
     static final long EB = PROFILE.eraseBlock();
@@ -41,6 +41,8 @@ final class FakeRouter implements RouterSide {
     final Set<Step> blocking = EnumSet.noneOf(Step.class);
     final CountDownLatch aborted = new CountDownLatch(1);
     volatile boolean cleanupWorks = true;
+    /** The stage configuration the router was sent last. */
+    volatile String conf;
     volatile boolean tmpfs = true;
     volatile boolean hasSha256 = true;
     volatile Optional<String> sealedSha = Optional.empty();
@@ -132,11 +134,36 @@ final class FakeRouter implements RouterSide {
         return Arrays.copyOfRange(flash, (int) SPAN_START, (int) (SPAN_START + EB));
     }
 
+    /** The partitions read over the session, in order, over every backup. */
+    final List<String> partitionsRead = Collections.synchronizedList(new ArrayList<>());
+    /** The partitions the router was asked to digest, in order. */
+    final List<String> partitionsDigested = Collections.synchronizedList(new ArrayList<>());
+    /** What the router's digest of a partition says instead of the truth, by name (a router that lies, or a mix-up). */
+    final Map<String, String> digestOverrides = new ConcurrentHashMap<>();
+
+    @Override
+    public List<AgentLine.Digest> partitionDigests(List<Partition> partitions) throws UpgradeFailure {
+        step(Step.DIGEST);
+        List<AgentLine.Digest> digests = new ArrayList<>();
+        if (!hasSha256) {
+            return digests;
+        }
+        for (Partition asked : partitions) {
+            partitionsDigested.add(asked.name());
+            Partition p = facts().partition(asked.name()).orElseThrow();
+            String sha = digestOverrides.getOrDefault(p.name(), HexFormat.of().formatHex(
+                    Digests.sha256().digest(Arrays.copyOfRange(flash, (int) p.offset(), (int) p.end()))));
+            digests.add(new AgentLine.Digest(p.size() / EB, p.size(), sha));
+        }
+        return digests;
+    }
+
     @Override
     public long readPartitions(List<String> partitions, ByteSink sink) throws UpgradeFailure {
         long n = 0;
         for (String name : partitions) {
             step(Step.READ);
+            partitionsRead.add(name);
             Partition p = facts().partition(name).orElseThrow();
             try {
                 sink.write(flash, (int) p.offset(), (int) p.size());
@@ -162,6 +189,7 @@ final class FakeRouter implements RouterSide {
     @Override
     public void configure(StageConf conf) throws UpgradeFailure {
         step(Step.CONFIGURE);
+        this.conf = conf.text();
     }
 
     @Override

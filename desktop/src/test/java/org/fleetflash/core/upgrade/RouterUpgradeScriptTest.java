@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.fleetflash.agent.protocol.AgentLine;
+import org.fleetflash.agent.protocol.Partition;
 import org.fleetflash.core.device.Credentials;
 import org.fleetflash.core.device.FileHostKeyStore;
 import org.fleetflash.core.device.SshOptions;
@@ -92,6 +93,7 @@ class RouterUpgradeScriptTest {
 
     /** The laptop: telemetry sent from a thread of its own, as the UDP receiver does. */
     final class FakeLaptop implements LaptopSide {
+        final BackupIndex backups = BackupIndex.create();
         volatile Consumer<TelemetryEvent> telemetry;
         volatile String sha256Served;
         int served;
@@ -146,6 +148,11 @@ class RouterUpgradeScriptTest {
                 public void close() {
                 }
             };
+        }
+
+        @Override
+        public BackupIndex backups() {
+            return backups;
         }
 
         void send(TelemetryKind kind, String... fields) throws InterruptedException {
@@ -354,6 +361,122 @@ class RouterUpgradeScriptTest {
             assertThat(files).isEmpty();
         }
         assertThat(router.calls).doesNotContain("claim", "cleanup");
+    }
+
+    // ---- backups shared between routers (decision 0022) -------------------------------------------------
+
+    /** The backup directory of the attempt's {@link UpgradeEvent.BackedUp} event. */
+    private List<UpgradeEvent.PartitionBackup> backedUp(String attempt) {
+        return events.stream().filter(UpgradeEvent.BackedUp.class::isInstance).map(UpgradeEvent.BackedUp.class::cast)
+                .filter(e -> e.attempt().attemptId().equals(attempt)).findFirst().orElseThrow().partitions();
+    }
+
+    private String firstConf;
+
+    /** A second router of the same firmware: the first router's upgrade has already backed up the same flash. */
+    private FakeRouter secondRouter() {
+        UpgradeResult first = run();
+        assertThat(first.outcome()).as(first.message()).isEqualTo(Outcome.SUCCEEDED);
+        firstConf = router.conf;
+        FakeRouter second = new FakeRouter(FakeRouter.image("11.0-r100"));
+        second.newImage = router.newImage;
+        router = second;
+        return second;
+    }
+
+    @Test
+    void aSecondRouterWithTheSameFlashLinksTheFirstOnesBackupInsteadOfReadingIt() throws Exception {
+        FakeRouter second = secondRouter();
+
+        UpgradeResult result = run();
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(second.partitionsDigested).containsExactly("u-boot", "kernel", "rootfs", "cfg", "ART");
+        assertThat(second.partitionsRead).as("nothing crossed the session").isEmpty();
+        List<UpgradeEvent.PartitionBackup> mine = backedUp("attempt-2");
+        List<UpgradeEvent.PartitionBackup> theirs = backedUp("attempt-1");
+        assertThat(mine).extracting(UpgradeEvent.PartitionBackup::sha256)
+                .containsExactlyElementsOf(theirs.stream().map(UpgradeEvent.PartitionBackup::sha256).toList());
+        for (UpgradeEvent.PartitionBackup b : mine) {
+            assertThat(b.file().getParent()).isNotEqualTo(theirs.get(0).file().getParent());
+            // one copy on disk: a file of the first backup with the same bytes (cfg and ART, both blank here, share one)
+            assertThat(theirs).filteredOn(t -> t.sha256().equals(b.sha256())).anyMatch(t -> sameFile(t.file(), b.file()));
+            assertThat(Files.size(b.file())).isEqualTo(b.size());
+        }
+        assertThat(Files.readString(mine.get(0).file().resolveSibling("SHA256SUMS")))
+                .isEqualTo(Files.readString(theirs.get(0).file().resolveSibling("SHA256SUMS")));
+        String changed = firstConf.lines().filter(l -> l.startsWith("FF_CHANGED=")).findFirst().orElseThrow();
+        assertThat(changed).as("the image changes some blocks").isNotEqualTo("FF_CHANGED=''");
+        assertThat(second.conf.lines()).as("the same blocks to write").contains(changed);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void onlyThePartitionWhoseBytesDifferIsReadTheOthersAreLinked() throws Exception {
+        FakeRouter second = secondRouter();
+        Partition cfg = second.facts().partition("cfg").orElseThrow();
+        second.flash[(int) cfg.offset() + 100] ^= 0x5a; // its own configuration
+
+        UpgradeResult result = run();
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(second.partitionsRead).containsExactly("cfg");
+        List<UpgradeEvent.PartitionBackup> mine = backedUp("attempt-2");
+        UpgradeEvent.PartitionBackup myCfg = mine.stream().filter(b -> b.partition().equals("cfg")).findFirst().orElseThrow();
+        assertThat(Files.readAllBytes(myCfg.file())).isEqualTo(java.util.Arrays.copyOfRange(second.flash, (int) cfg.offset(),
+                (int) cfg.end()));
+        assertThat(myCfg.sha256()).isNotEqualTo(backedUp("attempt-1").stream().filter(b -> b.partition().equals("cfg"))
+                .findFirst().orElseThrow().sha256());
+    }
+
+    @Test
+    void aRouterWithoutSha256IsReadWhole() {
+        FakeRouter second = secondRouter();
+        second.hasSha256 = false;
+
+        run();
+
+        assertThat(backedUp("attempt-2")).hasSize(5);
+        assertThat(second.calls).doesNotContain("digest");
+        assertThat(second.partitionsRead).containsExactly("u-boot", "kernel", "rootfs", "cfg", "ART");
+    }
+
+    @Test
+    void aKnownBackupFileThatIsGoneIsReadAgain() throws Exception {
+        FakeRouter second = secondRouter();
+        Path kernel = backedUp("attempt-1").stream().filter(b -> b.partition().equals("kernel")).findFirst().orElseThrow().file();
+        Files.delete(kernel); // pruned, or removed by hand
+
+        UpgradeResult result = run();
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(second.partitionsRead).containsExactly("kernel");
+    }
+
+    @Test
+    void aBackupThatBreaksOffAfterTheLinksIsRemovedWholeAndTheKnownFilesStay() throws Exception {
+        FakeRouter second = secondRouter();
+        second.flash[(int) second.facts().partition("cfg").orElseThrow().offset()] ^= 1;
+        second.failures.put(FakeRouter.Step.READ, UpgradeFailure.safe(FailureCode.COMMAND_TIMEOUT, "read timed out."));
+        List<UpgradeEvent.PartitionBackup> theirs = backedUp("attempt-1");
+
+        UpgradeResult result = run();
+
+        assertThat(result.code()).isEqualTo(FailureCode.BACKUP_FAILED);
+        assertThat(result.message()).contains("partition cfg").contains("incomplete backup was removed");
+        try (var dirs = Files.list(dir.resolve("backups"))) {
+            assertThat(dirs).as("only the first router's backup").containsExactly(theirs.get(0).file().getParent());
+        }
+        for (UpgradeEvent.PartitionBackup b : theirs) {
+            assertThat(Files.size(b.file())).isEqualTo(b.size());
+        }
     }
 
     @Test
