@@ -6,7 +6,8 @@
 # second JVM (--concurrency CONCURRENCY, default 16). Prints the wall time, the laptop side's CPU time per router
 # (the upgrade JVM's user+system time, also with the JVM's own start-up cost taken out, and in steady state: the CPU
 # spent from the moment a quarter of the routers had finished to the last one finished, per router finished in
-# between, when the JIT has compiled the hot code: the target figure), its peak heap after GC and its peak resident
+# between, when the JIT has compiled the hot code: the target figure; and how much of it the JIT compiler threads still
+# took, a cost of the process that a longer batch spreads thinner), its peak heap after GC and its peak resident
 # memory, the image server's throughput, and the outcomes.
 # Targets: <= 50 ms of laptop CPU per router; COUNT of COUNT SUCCEEDED; wall time bound by the simulators
 # (the simulator JVM's CPU time is printed next to the orchestrator's for that comparison).
@@ -40,6 +41,10 @@ trap 'exit 130' INT TERM
 
 cpu_seconds() { # user+system seconds of a running process, from /proc
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+jit_seconds() { # user+system seconds of a JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"), from /proc
+    cat /proc/"$1"/task/*/stat 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '
+        /\(C[12] CompilerThre/ { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
 }
 
 java -jar "$JAR" sim image --profile tl-wdr3600 --version batch-1 --out "$work/fw.bin" >/dev/null
@@ -76,7 +81,7 @@ while kill -0 "$batch_pid" 2>/dev/null; do
     java_pid=$(pgrep -P "$batch_pid" java || true)
     if [ -n "$java_pid" ] && [ -r "/proc/$java_pid/stat" ]; then
         done_now=$(grep -c '"event":"finished"' "$work/events.json" || true)
-        printf '%s %s\n' "$done_now" "$(cpu_seconds "$java_pid" 2>/dev/null || echo -)" >>"$work/cpu.samples"
+        printf '%s %s %s\n' "$done_now" "$(cpu_seconds "$java_pid" 2>/dev/null || echo -)" "$(jit_seconds "$java_pid")" >>"$work/cpu.samples"
     fi
     sleep 0.5
 done
@@ -93,9 +98,9 @@ last=$(tail -n 1 "$work/events.json")
 succeeded=$(printf '%s' "$last" | grep -oE '"succeeded":[0-9]+' | cut -d: -f2)
 bytes=$(printf '%s' "$last" | grep -oE '"bytesServed":[0-9]+' | cut -d: -f2)
 # steady state: from the first sample with a quarter of the routers finished to the last sample with the most
-read -r f1 c1 < <(awk -v q=$(((COUNT + 3) / 4)) '$2 != "-" && $1 >= q { print $1, $2; exit }' "$work/cpu.samples")
-read -r f2 c2 < <(awk '$2 != "-" && $1 > m { m = $1; l = $1 " " $2 } END { print l }' "$work/cpu.samples")
-awk -v f1="${f1:-0}" -v c1="${c1:-0}" -v f2="${f2:-0}" -v c2="${c2:-0}" -v s="$start" -v e="$end" -v u="$user_s" -v y="$sys_s" -v b="$base_cpu" -v n="$COUNT" -v rss="$max_rss_kb" \
+read -r f1 c1 j1 < <(awk -v q=$(((COUNT + 3) / 4)) '$2 != "-" && $1 >= q { print $1, $2, $3; exit }' "$work/cpu.samples")
+read -r f2 c2 j2 < <(awk '$2 != "-" && $1 > m { m = $1; l = $1 " " $2 " " $3 } END { print l }' "$work/cpu.samples")
+awk -v f1="${f1:-0}" -v c1="${c1:-0}" -v f2="${f2:-0}" -v c2="${c2:-0}" -v j1="${j1:-0}" -v j2="${j2:-0}" -v s="$start" -v e="$end" -v u="$user_s" -v y="$sys_s" -v b="$base_cpu" -v n="$COUNT" -v rss="$max_rss_kb" \
     -v heap="${peak_heap:-?}" -v ok="${succeeded:-0}" -v bytes="${bytes:-0}" -v s0="$sim_cpu_before" -v s1="$sim_cpu_after" '
 BEGIN {
     wall = e - s; cpu = u + y;
@@ -105,6 +110,8 @@ BEGIN {
     if (f2 > f1) {
         printf "  in steady state          %.1f ms per router (%.2f s of CPU from the %dth router finished to the %dth, once\n", 1000 * (c2 - c1) / (f2 - f1), c2 - c1, f1, f2;
         printf "                           the JIT has compiled the hot code; the target figure)\n";
+        printf "    of which JIT compiling %.1f ms per router (the C1 and C2 compiler threads; a cost per process, not per router,\n", 1000 * (j2 - j1) / (f2 - f1);
+        printf "                           which a longer batch spreads thinner)\n";
     }
     printf "simulators CPU            %.2f s (the routers side, for comparison)\n", s1 - s0;
     printf "peak heap after GC        %s MiB; peak resident memory %.0f MiB\n", heap, rss / 1024;

@@ -16,7 +16,8 @@
 #    (org.fleetflash.bench.UiBatchBench, test scope) and upgrades them all as a technician would: image, every router
 #    checked, Upgrade, login, pre-flight, Routers at once = CONCURRENCY (default 16), confirm. After MINUTES
 #    (default 5) the batch is cancelled; the figures cover what ran. A heartbeat posted to the FX thread every 10 ms
-#    measures how late it runs: the longest, the 99th percentile and the stalls over 100 ms, per phase; the FX thread's
+#    measures how late it runs: the longest, the 99th percentile and the stalls over 100 ms (each with its length, its
+#    time into the phase and its UTC time, to find it in a JFR recording made with UI_JVM_OPTS), per phase; the FX thread's
 #    stack is sampled while it is late. Also the longest GC pause and the heap. Target: no stall over 100 ms.
 #
 # Usage: bench/ui-bench.sh [--routers N] [--minutes M] [--concurrency C] [--runs R] [--sim-nice 0..19] [--no-build]

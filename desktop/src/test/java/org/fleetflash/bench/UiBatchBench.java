@@ -348,16 +348,21 @@ public final class UiBatchBench {
         long[] late = beats.stream().mapToLong(b -> b[1] - b[0]).sorted().toArray();
         int over = 0;
         long stallEnd = Long.MIN_VALUE;
+        long phaseStart = beats.stream().mapToLong(b -> b[0]).min().orElse(0);
+        StringBuilder when = new StringBuilder();
         for (long[] b : beats.stream().sorted(Comparator.comparingLong(b -> b[0])).toList()) {
             if (b[1] - b[0] > STALL_NS && b[0] > stallEnd) {
                 over++; // one stall, however many heartbeats waited behind it
                 stallEnd = b[1];
+                long wallMillis = System.currentTimeMillis() - (System.nanoTime() - b[0]) / 1_000_000; // to match a JFR recording
+                when.append(String.format(Locale.ROOT, "%s%.0f ms at %.2f s (%s)", when.length() == 0 ? "" : ", ", (b[1] - b[0]) / 1e6,
+                        (b[0] - phaseStart) / 1e9, java.time.Instant.ofEpochMilli(wallMillis)));
             }
         }
         double spanS = (beats.get(beats.size() - 1)[0] - beats.get(0)[0]) / 1e9;
-        System.out.printf(Locale.ROOT, "  %-22s %6.1f s  longest %6.1f ms  p99 %6.1f ms  p50 %5.1f ms  stalls over 100 ms: %d  (%d beats)%n",
+        System.out.printf(Locale.ROOT, "  %-22s %6.1f s  longest %6.1f ms  p99 %6.1f ms  p50 %5.1f ms  stalls over 100 ms: %d  (%d beats)%s%n",
                 name, spanS, late[late.length - 1] / 1e6, late[(int) Math.min(late.length - 1, Math.ceil(late.length * 0.99) - 1)] / 1e6,
-                late[late.length / 2] / 1e6, over, late.length);
+                late[late.length / 2] / 1e6, over, late.length, when.length() == 0 ? "" : "\n" + " ".repeat(28) + "the stalls: " + when);
     }
 
     private void mark(String name) {
