@@ -12,8 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +57,8 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
     private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
+    /** Writes committed together at most, when they queue up behind each other (group commit). */
+    static final int GROUP_MAX = 64;
 
     private final Connection connection;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
@@ -238,16 +242,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                         flushProgress();
                     }
                 } else if (item instanceof Item.Write w) {
-                    boolean ok = transaction(w.what(), c -> {
-                        writeProgress(c);
-                        w.step().run(c);
-                    });
-                    if (ok) {
-                        progressCommitted();
-                    }
-                    if (w.attemptId() != null && (w.phase() != null || w.finishes())) {
-                        mark(w, ok);
-                    }
+                    writeGroup(w);
                 }
             }
         } catch (InterruptedException e) {
@@ -258,6 +253,59 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             } catch (SQLException e) {
                 LOG.warn("Closing the history writer's connection: {}", e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Writes {@code first} and the writes queued right behind it in one transaction (group commit: one sync of the
+     * file for all of them, each still on disk before its mark is set). When that transaction fails, each is written
+     * in a transaction of its own, as if they had come one by one, so that one bad write loses only itself.
+     */
+    private void writeGroup(Item.Write first) {
+        List<Item.Write> group = new ArrayList<>();
+        group.add(first);
+        while (group.size() < GROUP_MAX && (queue.peek() instanceof Item.Write || queue.peek() instanceof Item.Count)) {
+            Item next = queue.poll(); // this thread alone takes from the queue: it is the item just peeked
+            if (next instanceof Item.Count count) {
+                count(count.event());
+            } else {
+                group.add((Item.Write) next);
+            }
+        }
+        if (group.size() > 1) {
+            Map<String, Integer> tries = new HashMap<>(nextTry);
+            try {
+                Rows.inTransaction(connection, c -> {
+                    writeProgress(c);
+                    for (Item.Write w : group) {
+                        w.step().run(c);
+                    }
+                    return null;
+                });
+                progressCommitted();
+                group.forEach(w -> markIfPhase(w, true));
+                return;
+            } catch (SQLException | IOException | RuntimeException e) {
+                LOG.debug("A group of {} history writes failed ({}): writing them one by one", group.size(), e.getMessage());
+            }
+            nextTry.clear();
+            nextTry.putAll(tries); // as before the group: its writes run again one by one
+        }
+        for (Item.Write w : group) {
+            boolean ok = transaction(w.what(), c -> {
+                writeProgress(c);
+                w.step().run(c);
+            });
+            if (ok) {
+                progressCommitted();
+            }
+            markIfPhase(w, ok);
+        }
+    }
+
+    private void markIfPhase(Item.Write w, boolean ok) {
+        if (w.attemptId() != null && (w.phase() != null || w.finishes())) {
+            mark(w, ok);
         }
     }
 

@@ -150,6 +150,37 @@ class HistoryWriterTest {
     }
 
     @Test
+    void writesThatQueueUpAreCommittedTogetherAndOneThatFailsLosesOnlyItself() throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
+        AttemptRef first = AttemptEvents.ref("att-a", "b-g", "192.0.2.60", 22);
+        AttemptRef second = AttemptEvents.ref("att-b", "b-g", "192.0.2.61", 22);
+        List<UpgradeEvent> events = new ArrayList<>(AttemptEvents.succeeded(first, T0, image, dir));
+        // a note the file refuses (a trigger stands for a write that fails: a full disk, a constraint)
+        events.add(events.size() - 1, new UpgradeEvent.Note(first, T0.plusSeconds(60), org.fleetflash.core.upgrade.Phase.READ_BACK,
+                UpgradeEvent.Note.Level.INFO, "refused by the file"));
+        events.addAll(AttemptEvents.succeeded(second, T0, image, dir));
+        try (History history = History.open(data());
+                Connection other = DriverManager.getConnection("jdbc:sqlite:" + history.file());
+                Statement st = other.createStatement()) {
+            st.execute("CREATE TRIGGER refuse BEFORE INSERT ON transcript_lines WHEN NEW.text = 'refused by the file' "
+                    + "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+            st.execute("BEGIN IMMEDIATE"); // the writer waits: everything queues up behind its first write
+            HistoryWriter w = history.writer();
+            events.forEach(w::on);
+            st.execute("ROLLBACK");
+            assertThat(w.awaitWritten(Duration.ofSeconds(30))).isTrue();
+
+            assertThat(w.failedWrites()).as("the refused note alone").isEqualTo(1);
+            assertThat(history.attempts(AttemptFilter.all())).extracting(AttemptRecord::attemptId, AttemptRecord::outcomeOrRunning)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("att-a", "SUCCEEDED"),
+                            org.assertj.core.groups.Tuple.tuple("att-b", "SUCCEEDED"));
+            assertThat(rows(st, "SELECT count(*) FROM phase_events WHERE attempt_id = 'att-a'")).containsExactly("16");
+            assertThat(rows(st, "SELECT text FROM transcript_lines WHERE attempt_id = 'att-a'"))
+                    .contains("flash span matches the plan").doesNotContain("refused by the file");
+        }
+    }
+
+    @Test
     void anAttemptThatIsStillRunningIsListedAsRunningWithWhatItDidSoFar() throws Exception {
         Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
         AttemptRef ref = AttemptEvents.ref("att-run", "b-run", "192.0.2.50", 22);
