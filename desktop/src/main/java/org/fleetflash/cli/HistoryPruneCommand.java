@@ -77,9 +77,12 @@ final class HistoryPruneCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%s  %-22s  %8s  %s%n", SHOWN.format(k.startedAt().atZone(ZoneId.systemDefault())),
                         Sanitize.line(k.router(), 60), Sizes.human(k.bytes()), Sanitize.line(k.directory().toString(), 200));
             }
+            long freed = BackupRetention.freedBytes(old);
+            String frees = freed == bytes ? "" : "; it frees " + Sizes.human(freed) + " on disk, the rest is shared with backups"
+                    + " that stay";
             if (!yes) {
                 out.println("Would delete " + old.size() + " backup(s), " + Sizes.human(bytes) + " (keeping the newest " + keep
-                        + " per router). Run again with --yes to delete them.");
+                        + " per router" + frees + "). Run again with --yes to delete them.");
                 return ExitCodes.OK;
             }
             BackupRetention.Pruned done = retention.prune(old);

@@ -76,6 +76,19 @@ class HistoryPruneCommandTest {
     }
 
     @Test
+    void aFileSharedWithABackupThatStaysIsNotCountedAsFreed() throws Exception {
+        // the newest backup links the oldest one's kernel (the same bytes, decision 0022): deleting the oldest frees nothing
+        Files.delete(backups.get(2).resolve("kernel.bin"));
+        Files.createLink(backups.get(2).resolve("kernel.bin"), backups.get(0).resolve("kernel.bin"));
+
+        assertThat(run("--keep", "1")).isZero();
+
+        assertThat(out.toString()).contains("Would delete 2 backup(s), 4 KiB", "it frees 2 KiB on disk, the rest is shared");
+        assertThat(run("--keep", "1", "--yes")).isZero();
+        assertThat(Files.readAllBytes(backups.get(2).resolve("kernel.bin"))).hasSize(2048);
+    }
+
+    @Test
     void withYesItDeletesThemAndTheNewestStays() {
         assertThat(run("--keep", "1", "--yes")).isZero();
         assertThat(out.toString()).contains("Deleted 2 backup(s).");

@@ -108,6 +108,47 @@ public final class BackupRetention {
         return new Pruned(deleted, failed);
     }
 
+    /**
+     * The disk space deleting {@code chosen} would give back: a file linked from a backup that stays (decision 0022:
+     * backups of the same bytes share one file) frees nothing, so it counts only when every link to it is among the
+     * chosen backups. Where the file system does not say how many links a file has, every file counts.
+     */
+    public static long freedBytes(List<Candidate> chosen) throws IOException {
+        Map<Object, long[]> seen = new HashMap<>(); // file key -> {size, links seen, links in all}
+        long unknown = 0;
+        for (Candidate k : chosen) {
+            try (Stream<Path> files = Files.walk(k.directory())) {
+                for (Path p : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                    Object key = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .fileKey();
+                    Integer links = linkCount(p);
+                    if (key == null || links == null) {
+                        unknown += Files.size(p);
+                    } else {
+                        seen.computeIfAbsent(key, x -> new long[] {sizeOf(p), 0, links})[1]++;
+                    }
+                }
+            }
+        }
+        return unknown + seen.values().stream().filter(v -> v[1] >= v[2]).mapToLong(v -> v[0]).sum();
+    }
+
+    private static Integer linkCount(Path p) {
+        try {
+            return (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return null; // no such attribute here (Windows): the file counts whole
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private boolean inside(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
         return d.startsWith(root) && !d.equals(root) && d.getParent().equals(root);
