@@ -257,41 +257,54 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     }
 
     /**
-     * Writes {@code first} and the writes queued right behind it in one transaction (group commit: one sync of the
-     * file for all of them, each still on disk before its mark is set). When that transaction fails, each is written
-     * in a transaction of its own, as if they had come one by one, so that one bad write loses only itself.
+     * Writes {@code first} and the writes queued right behind it (with the counts between them, in their order) in one
+     * transaction: group commit, one sync of the file for all of them, each still on disk before its mark is set. When
+     * that transaction fails, the writer's memory is put back as it was before the group and each write is done in a
+     * transaction of its own, as if they had come one by one, so that one bad write loses only itself.
      */
     private void writeGroup(Item.Write first) {
-        List<Item.Write> group = new ArrayList<>();
-        group.add(first);
-        while (group.size() < GROUP_MAX && (queue.peek() instanceof Item.Write || queue.peek() instanceof Item.Count)) {
+        List<Item> items = new ArrayList<>();
+        items.add(first);
+        int writes = 1;
+        while (writes < GROUP_MAX && (queue.peek() instanceof Item.Write || queue.peek() instanceof Item.Count)) {
             Item next = queue.poll(); // this thread alone takes from the queue: it is the item just peeked
-            if (next instanceof Item.Count count) {
-                count(count.event());
-            } else {
-                group.add((Item.Write) next);
-            }
+            items.add(next);
+            writes += next instanceof Item.Write ? 1 : 0;
         }
-        if (group.size() > 1) {
+        if (writes > 1) {
             Map<String, Integer> tries = new HashMap<>(nextTry);
+            Map<String, Progress> counted = new HashMap<>();
+            progress.forEach((id, p) -> counted.put(id, p.copy()));
             try {
                 Rows.inTransaction(connection, c -> {
-                    writeProgress(c);
-                    for (Item.Write w : group) {
-                        w.step().run(c);
+                    for (Item item : items) {
+                        if (item instanceof Item.Count count) {
+                            count(count.event());
+                        } else {
+                            writeProgress(c);
+                            ((Item.Write) item).step().run(c);
+                        }
                     }
+                    writeProgress(c);
                     return null;
                 });
                 progressCommitted();
-                group.forEach(w -> markIfPhase(w, true));
+                items.stream().filter(Item.Write.class::isInstance).forEach(w -> markIfPhase((Item.Write) w, true));
                 return;
             } catch (SQLException | IOException | RuntimeException e) {
-                LOG.debug("A group of {} history writes failed ({}): writing them one by one", group.size(), e.getMessage());
+                LOG.debug("A group of {} history writes failed ({}): writing them one by one", writes, e.getMessage());
             }
             nextTry.clear();
-            nextTry.putAll(tries); // as before the group: its writes run again one by one
+            nextTry.putAll(tries); // as before the group: its items run again one by one
+            progress.clear();
+            progress.putAll(counted);
         }
-        for (Item.Write w : group) {
+        for (Item item : items) {
+            if (item instanceof Item.Count count) {
+                count(count.event());
+                continue;
+            }
+            Item.Write w = (Item.Write) item;
             boolean ok = transaction(w.what(), c -> {
                 writeProgress(c);
                 w.step().run(c);
@@ -300,6 +313,9 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                 progressCommitted();
             }
             markIfPhase(w, ok);
+        }
+        if (queue.isEmpty()) {
+            flushProgress();
         }
     }
 
@@ -599,5 +615,15 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         long same;
         long failed;
         boolean dirty;
+
+        Progress copy() {
+            Progress p = new Progress();
+            p.bytesDownloaded = bytesDownloaded;
+            p.written = written;
+            p.same = same;
+            p.failed = failed;
+            p.dirty = dirty;
+            return p;
+        }
     }
 }

@@ -159,6 +159,13 @@ class HistoryWriterTest {
         events.add(events.size() - 1, new UpgradeEvent.Note(first, T0.plusSeconds(60), org.fleetflash.core.upgrade.Phase.READ_BACK,
                 UpgradeEvent.Note.Level.INFO, "refused by the file"));
         events.addAll(AttemptEvents.succeeded(second, T0, image, dir));
+        // and one still running (at its reroot): its bytes and blocks come from the counts alone, not from an end
+        List<UpgradeEvent> running = AttemptEvents.succeeded(AttemptEvents.ref("att-c", "b-g", "192.0.2.62", 22), T0, image, dir);
+        int commit = 0;
+        while (!(running.get(commit) instanceof UpgradeEvent.PhaseChanged p && p.to() == org.fleetflash.core.upgrade.Phase.COMMIT)) {
+            commit++;
+        }
+        events.addAll(running.subList(0, commit + 1));
         try (History history = History.open(data());
                 Connection other = DriverManager.getConnection("jdbc:sqlite:" + history.file());
                 Statement st = other.createStatement()) {
@@ -173,10 +180,42 @@ class HistoryWriterTest {
             assertThat(w.failedWrites()).as("the refused note alone").isEqualTo(1);
             assertThat(history.attempts(AttemptFilter.all())).extracting(AttemptRecord::attemptId, AttemptRecord::outcomeOrRunning)
                     .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("att-a", "SUCCEEDED"),
-                            org.assertj.core.groups.Tuple.tuple("att-b", "SUCCEEDED"));
+                            org.assertj.core.groups.Tuple.tuple("att-b", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("att-c", "RUNNING"));
+            // what was counted between the writes (bytes, blocks) is in the file too, also for an attempt whose start
+            // was in the same group
+            assertThat(history.attempts(AttemptFilter.all())).allSatisfy(a ->
+                    assertThat(a.bytesDownloaded()).as(a.attemptId()).isEqualTo(1 << 20));
             assertThat(rows(st, "SELECT count(*) FROM phase_events WHERE attempt_id = 'att-a'")).containsExactly("16");
             assertThat(rows(st, "SELECT text FROM transcript_lines WHERE attempt_id = 'att-a'"))
                     .contains("flash span matches the plan").doesNotContain("refused by the file");
+        }
+    }
+
+    @Test
+    void whatIsCountedBetweenWritesCommittedTogetherIsInTheFileEvenBeforeTheAttemptEnds() throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
+        List<UpgradeEvent> events = new ArrayList<>(AttemptEvents.succeeded(AttemptEvents.ref("att-d", "b-h", "192.0.2.70", 22), T0,
+                image, dir));
+        List<UpgradeEvent> running = AttemptEvents.succeeded(AttemptEvents.ref("att-e", "b-h", "192.0.2.71", 22), T0, image, dir);
+        int commit = 0;
+        while (!(running.get(commit) instanceof UpgradeEvent.PhaseChanged p && p.to() == org.fleetflash.core.upgrade.Phase.COMMIT)) {
+            commit++;
+        }
+        events.addAll(running.subList(0, commit + 1));
+        try (History history = History.open(data());
+                Connection other = DriverManager.getConnection("jdbc:sqlite:" + history.file());
+                Statement st = other.createStatement()) {
+            st.execute("BEGIN IMMEDIATE"); // everything queues up behind the writer's first write: one group
+            HistoryWriter w = history.writer();
+            events.forEach(w::on);
+            st.execute("ROLLBACK");
+            assertThat(w.awaitWritten(Duration.ofSeconds(30))).isTrue();
+
+            AttemptRecord still = history.attempts(AttemptFilter.all()).stream().filter(a -> a.attemptId().equals("att-e"))
+                    .findFirst().orElseThrow();
+            assertThat(still.outcomeOrRunning()).isEqualTo("RUNNING");
+            assertThat(still.bytesDownloaded()).as("its download, counted in the same group as its start").isEqualTo(1 << 20);
+            assertThat(w.failedWrites()).isZero();
         }
     }
 
