@@ -163,6 +163,7 @@ final class UpgradeCommand implements Callable<Integer> {
             try (AppServices app = AppServices.start(home, hosting, recorded.hostKeys());
                     TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null)
                             : null) {
+                recorded.offerBackups(app.upgrades());
                 BatchListener shown = table != null ? live.listener() : listener(out, routers.size());
                 BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, BatchListener.both(shown, recorded.writer()))
                         .journalBeforeCommit(ref -> recorded.writer().awaitPhaseWritten(ref.attemptId(), Phase.COMMIT, RECORD_WAIT));

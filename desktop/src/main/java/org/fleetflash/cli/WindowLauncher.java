@@ -173,6 +173,7 @@ public final class WindowLauncher {
             List<KnownRouter> fleet, boolean demo) throws IOException {
         try {
             AppServices services = AppServices.start(data.path(), new EngineSettings(settings.settings()).imageHosting(), history.hostKeys());
+            history.offerBackups(services.upgrades());
             return new Session(history, services, new WindowInputs(services, history, fleet, demo, store, settings));
         } catch (RuntimeException e) {
             history.close();

@@ -113,6 +113,40 @@ class UpgradeCommandIT {
     }
 
     @Test
+    void aLaterRunLinksTheBackupsAnEarlierRunKeptOfTheSameBytes() throws Exception {
+        Profile wdr = Profile.load("tl-wdr3600").unthrottled();
+        try (SimRouter first = SimRouter.start(dir.resolve("state1"), new SimRouter.Options("cli-3", wdr, Shell.DASH, "127.0.6.33", 0,
+                Optional.empty(), Optional.empty()));
+                SimRouter second = SimRouter.start(dir.resolve("state2"), new SimRouter.Options("cli-4", wdr, Shell.DASH, "127.0.6.34",
+                        0, Optional.empty(), Optional.empty()))) {
+            Path image = dir.resolve("fw.bin");
+            SimImage.write(wdr, "12.0-later", 0, image);
+            Path data = dir.resolve("data");
+            for (SimRouter router : List.of(first, second)) { // two runs of the command, one router each
+                router.setRebootDelay(Duration.ofMillis(500));
+                Path pw = dir.resolve("pw-" + router.port());
+                Files.writeString(org.fleetflash.core.settings.DataDirectory.createOwnerOnlyFile(pw), router.password() + "\n");
+                CommandLineJarIT.Run run = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(), "--user",
+                        router.user(), "--password-file", pw.toString(), "--accept-new-host-key", "--data-dir", data.toString(),
+                        "--image", image.toString(), "--layout", "kernel rootfs");
+                assertThat(run.exit()).as(run.out() + run.err()).isZero();
+            }
+
+            List<Path> backups;
+            try (var dirs = Files.list(data.resolve("backups"))) {
+                backups = dirs.sorted(java.util.Comparator.comparing(d -> d.getFileName().toString().contains("127.0.6.33") ? 0 : 1))
+                        .toList();
+            }
+            assertThat(backups).hasSize(2);
+            // the firmware's partitions: one copy on disk, the second run's linked to the first run's
+            for (String part : List.of("kernel.bin", "rootfs.bin")) {
+                assertThat(Files.isSameFile(backups.get(0).resolve(part), backups.get(1).resolve(part))).as(part).isTrue();
+            }
+            assertThat(Files.isSameFile(backups.get(0).resolve("ART.bin"), backups.get(1).resolve("ART.bin"))).isFalse();
+        }
+    }
+
+    @Test
     void anImageTooLargeExitsAsFailedSafe() throws Exception {
         try (SimRouter router = SimRouter.start(dir.resolve("state"), new SimRouter.Options("cli-2",
                 Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, "127.0.6.32", 0, Optional.empty(), Optional.empty()))) {

@@ -15,8 +15,10 @@ import java.util.Optional;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.InterruptedAttempt;
+import org.fleetflash.core.upgrade.KnownBackup;
 import org.fleetflash.core.upgrade.Phase;
 import org.fleetflash.core.upgrade.RouterId;
+import org.fleetflash.core.upgrade.UpgradeServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,6 +206,44 @@ public final class History implements AutoCloseable {
                 }
             }
         }
+        return out;
+    }
+
+    /** How many recorded backup files {@link #offerBackups} offers at most (the newest). */
+    static final int BACKUPS_OFFERED = 4096;
+
+    /**
+     * Offers the backup files still kept to the upgrades of this run (decision 0022). A history that cannot be read for
+     * them offers none: every partition is then read, as on a first run.
+     */
+    public void offerBackups(UpgradeServices upgrades) {
+        try {
+            upgrades.rememberEarlierBackups(backupFiles(BACKUPS_OFFERED));
+        } catch (IOException e) {
+            LOG.warn("The backups of earlier runs are not offered to this one: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The partition backup files that are still kept (not pruned), the newest last, at most {@code max}: for the next
+     * upgrades to link instead of reading the same bytes again (decision 0022). Files may have gone since; the engine
+     * checks each before it uses it.
+     */
+    List<KnownBackup> backupFiles(int max) throws IOException {
+        List<KnownBackup> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT pb.size, pb.sha256, pb.file FROM "
+                + "partition_backups pb JOIN attempts a ON a.id = pb.attempt_id WHERE a.backup_pruned_at IS NULL ORDER BY pb.id DESC "
+                + "LIMIT ?")) {
+            ps.setInt(1, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new KnownBackup(rs.getLong(1), rs.getString(2), Path.of(rs.getString(3))));
+                }
+            }
+        } catch (SQLException | java.nio.file.InvalidPathException e) {
+            throw new IOException("Cannot read the backups recorded in " + db.file() + ": " + e.getMessage(), e);
+        }
+        java.util.Collections.reverse(out);
         return out;
     }
 

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The partition backups this process has taken, by size and SHA-256 (decision 0022). A batch of routers of one model
@@ -15,19 +17,26 @@ import java.util.Optional;
  * instead of reading the partition again. It also remembers which erase blocks an image changes over a span with given
  * digests, so that routers with the same flash do not compare the same bytes again.
  *
- * <p>Only complete backups enter it. A file found here is used only while it still exists with its size; the index
- * is bounded and lives as long as the process. Thread-safe.
+ * <p>Only complete backups enter it: this run's, and those of earlier runs that the history lists ({@link KnownBackup},
+ * checked against their digest before their first use). A file found here is used only while it still exists with its
+ * size; the index is bounded. Thread-safe.
  */
 final class BackupIndex {
 
     /** How many partition files and change lists are remembered at most (the oldest are forgotten first). */
     static final int MAX_ENTRIES = 4096;
 
+    private static final Logger LOG = LoggerFactory.getLogger(BackupIndex.class);
+
     private final boolean enabled;
-    private final Map<Key, Path> files = bounded();
+    private final Map<Key, Known> files = bounded();
     private final Map<String, List<Long>> changed = bounded();
 
     private record Key(long size, String sha256) {
+    }
+
+    /** A file, and whether its bytes have been seen to hash to its key (a file of an earlier run is checked once). */
+    private record Known(Path file, boolean checked) {
     }
 
     private BackupIndex(boolean enabled) {
@@ -49,28 +58,65 @@ final class BackupIndex {
         return files.keySet().stream().anyMatch(k -> k.size() == size);
     }
 
-    /** A known backup file with exactly these bytes, if it is still there with its size. */
-    synchronized Optional<Path> file(long size, String sha256) {
+    /**
+     * A known backup file with exactly these bytes, if it is still there with its size. A file of an earlier run is
+     * hashed before its first use (a disk's bit rot, or a hand, may have changed it since): one that no longer holds
+     * its bytes is forgotten, and the partition is read.
+     */
+    Optional<Path> file(long size, String sha256) {
         Key key = new Key(size, sha256);
-        Path file = files.get(key);
-        if (file == null) {
+        Known known;
+        synchronized (this) {
+            known = files.get(key);
+        }
+        if (known == null) {
             return Optional.empty();
         }
+        boolean there;
         try {
-            if (Files.isRegularFile(file) && Files.size(file) == size) {
-                return Optional.of(file);
-            }
+            there = Files.isRegularFile(known.file()) && Files.size(known.file()) == size;
         } catch (IOException e) {
-            // gone or unreadable: forgotten below
+            there = false;
         }
-        files.remove(key);
-        return Optional.empty();
+        boolean holds = there && (known.checked() || sha256.equals(digestOf(known.file())));
+        synchronized (this) {
+            if (holds) {
+                files.put(key, new Known(known.file(), true));
+            } else {
+                files.remove(key, known);
+            }
+        }
+        if (there && !holds) {
+            LOG.warn("The backup file {} no longer holds the bytes it was taken with (SHA-256 {}): it is not linked, and the"
+                    + " partition is read from the router again", known.file(), sha256);
+        }
+        return holds ? Optional.of(known.file()) : Optional.empty();
     }
 
-    /** Remembers the files of a complete backup. */
+    private static String digestOf(Path file) {
+        java.security.MessageDigest sha = Digests.sha256();
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Remembers the files of a complete backup of this run. */
     synchronized void add(List<UpgradeEvent.PartitionBackup> backup) {
         if (enabled) {
-            backup.forEach(b -> files.put(new Key(b.size(), b.sha256()), b.file()));
+            backup.forEach(b -> files.put(new Key(b.size(), b.sha256()), new Known(b.file(), true)));
+        }
+    }
+
+    /** Remembers backup files of earlier runs, the newest last; each is checked before it is first linked. */
+    synchronized void addEarlier(List<KnownBackup> earlier) {
+        if (enabled) {
+            earlier.forEach(b -> files.put(new Key(b.size(), b.sha256()), new Known(b.file(), false)));
         }
     }
 

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,6 +109,14 @@ public final class UpgradeServices implements AutoCloseable {
             hostedImages.put(key, hosted);
         }
         return hosted;
+    }
+
+    /**
+     * Offers backup files that earlier runs took (the history's, newest last) to this run's backups: a router whose
+     * partition has the same bytes links the file instead of sending them again (decision 0022).
+     */
+    public void rememberEarlierBackups(List<KnownBackup> earlier) {
+        laptop.backups().addEarlier(earlier);
     }
 
     /** Image bytes the routers downloaded from every image server so far. */

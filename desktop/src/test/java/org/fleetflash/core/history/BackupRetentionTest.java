@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.AttemptRef;
+import org.fleetflash.core.upgrade.KnownBackup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,15 @@ class BackupRetentionTest {
             assertThat(b1).as("a router's only backup is never deleted").exists();
             assertThat(attention).exists();
             assertThat(retention.candidates(1)).isEmpty();
+
+            // what the next run may link (decision 0022): the files of the backups kept, newest recorded last
+            assertThat(history.backupFiles(100)).extracting(k -> k.file().getParent())
+                    .containsExactly(a3, a3, b1, b1, attention, attention);
+            assertThat(history.backupFiles(100)).extracting(KnownBackup::sha256)
+                    .containsExactly(AttemptEvents.SHA_KERNEL, AttemptEvents.SHA_ROOTFS, AttemptEvents.SHA_KERNEL, AttemptEvents.SHA_ROOTFS,
+                            AttemptEvents.SHA_KERNEL, AttemptEvents.SHA_ROOTFS);
+            assertThat(history.backupFiles(2)).as("the newest only").extracting(k -> k.file().getParent())
+                    .containsExactly(attention, attention);
         }
     }
 

@@ -460,6 +460,50 @@ class RouterUpgradeScriptTest {
         assertThat(second.partitionsRead).containsExactly("kernel");
     }
 
+    /** A backup file of an earlier run holding {@code bytes}, as the history offers it, with the digest it was taken with. */
+    private KnownBackup earlier(String name, byte[] bytes) throws Exception {
+        Path file = Files.createDirectories(dir.resolve("earlier")).resolve(name);
+        Files.write(file, bytes);
+        return new KnownBackup(bytes.length, java.util.HexFormat.of().formatHex(Digests.sha256().digest(bytes)), file);
+    }
+
+    private byte[] partitionBytes(String name) {
+        Partition p = router.facts().partition(name).orElseThrow();
+        return java.util.Arrays.copyOfRange(router.flash, (int) p.offset(), (int) p.end());
+    }
+
+    @Test
+    void aBackupFileOfAnEarlierRunIsLinkedByTheFirstRouterOfThisOne() throws Exception {
+        KnownBackup kernel = earlier("kernel.bin", partitionBytes("kernel"));
+        laptop.backups.addEarlier(List.of(kernel));
+
+        UpgradeResult result = run();
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(router.partitionsRead).containsExactly("u-boot", "rootfs", "cfg", "ART");
+        Path mine = backedUp("attempt-1").stream().filter(b -> b.partition().equals("kernel")).findFirst().orElseThrow().file();
+        assertThat(Files.isSameFile(mine, kernel.file())).isTrue();
+    }
+
+    @Test
+    void aBackupFileOfAnEarlierRunThatNoLongerHoldsItsBytesIsNotLinked() throws Exception {
+        byte[] flashed = partitionBytes("kernel");
+        byte[] bytes = flashed.clone();
+        KnownBackup kernel = earlier("kernel.bin", bytes);
+        bytes[4096] ^= 1; // bit rot on the laptop's disk since it was taken: same size, other bytes
+        Files.write(kernel.file(), bytes);
+        laptop.backups.addEarlier(List.of(kernel));
+
+        UpgradeResult result = run();
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(router.partitionsRead).contains("kernel");
+        UpgradeEvent.PartitionBackup mine = backedUp("attempt-1").stream().filter(b -> b.partition().equals("kernel")).findFirst()
+                .orElseThrow();
+        assertThat(Files.isSameFile(mine.file(), kernel.file())).isFalse();
+        assertThat(Files.readAllBytes(mine.file())).as("the router's own bytes").isEqualTo(flashed);
+    }
+
     @Test
     void aBackupThatBreaksOffAfterTheLinksIsRemovedWholeAndTheKnownFilesStay() throws Exception {
         FakeRouter second = secondRouter();
