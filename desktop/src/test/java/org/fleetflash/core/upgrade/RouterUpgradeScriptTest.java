@@ -505,6 +505,30 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void aKnownFileThatCannotBeLinkedIsReadInstead() throws Exception {
+        // a file on another file system (a hard link cannot cross one): the RAM disk beside this build's disk
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm)
+                && !Files.getFileStore(shm).equals(Files.getFileStore(dir)), "needs /dev/shm on a file system of its own");
+        byte[] bytes = partitionBytes("kernel");
+        Path elsewhere = Files.createTempFile(shm, "fleetflash-kernel", ".bin");
+        try {
+            Files.write(elsewhere, bytes);
+            laptop.backups.addEarlier(List.of(new KnownBackup(bytes.length, java.util.HexFormat.of().formatHex(
+                    Digests.sha256().digest(bytes)), elsewhere)));
+
+            UpgradeResult result = run();
+
+            assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(router.partitionsRead).contains("kernel");
+            Path mine = backedUp("attempt-1").stream().filter(b -> b.partition().equals("kernel")).findFirst().orElseThrow().file();
+            assertThat(Files.readAllBytes(mine)).isEqualTo(bytes);
+        } finally {
+            Files.deleteIfExists(elsewhere);
+        }
+    }
+
+    @Test
     void aBackupThatBreaksOffAfterTheLinksIsRemovedWholeAndTheKnownFilesStay() throws Exception {
         FakeRouter second = secondRouter();
         second.flash[(int) second.facts().partition("cfg").orElseThrow().offset()] ^= 1;
