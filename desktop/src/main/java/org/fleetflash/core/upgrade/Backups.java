@@ -31,6 +31,12 @@ final class Backups {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backups.class);
 
+    /**
+     * The smallest partition worth a digest run of its own before the backup: each costs the router a start of the
+     * agent, more than reading a small partition (a boot loader, a configuration, radio data) along with the others.
+     */
+    static final long MIN_LINKED = 1 << 20;
+
     /** Reports each partition as it completes. */
     @FunctionalInterface
     interface Progress {
@@ -140,9 +146,10 @@ final class Backups {
     }
 
     /**
-     * Links every partition whose bytes {@code index} holds: the router digests the partitions of a size that the
-     * index knows (one agent run, where it has {@code sha256}), and each digest found there becomes a hard link to the
-     * known file. Whatever cannot be linked (no such digest, a file system without links) is left to be read.
+     * Links every partition whose bytes {@code index} holds: the router digests the partitions of at least
+     * {@link #MIN_LINKED} bytes and of a size that the index knows (one exec, where it has {@code sha256}), and each
+     * digest found there becomes a hard link to the known file. Whatever cannot be linked (no such digest, a file
+     * system without links) is left to be read.
      */
     private static void link(RouterSide router, DeviceFacts facts, List<Path> files, BackupIndex index,
             UpgradeEvent.PartitionBackup[] taken, Progress progress) throws UpgradeFailure {
@@ -153,7 +160,7 @@ final class Backups {
         List<Integer> asked = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             Partition p = parts.get(i);
-            if (p.size() > 0 && p.eraseBlock() > 0 && p.size() % p.eraseBlock() == 0 && index.knowsSize(p.size())) {
+            if (p.size() >= MIN_LINKED && p.eraseBlock() > 0 && p.size() % p.eraseBlock() == 0 && index.knowsSize(p.size())) {
                 asked.add(i);
             }
         }
