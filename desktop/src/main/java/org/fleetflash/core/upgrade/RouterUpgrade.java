@@ -503,20 +503,20 @@ public final class RouterUpgrade {
      * (decision 0007: the flasher writes only those; the read-back after the return checks them all).
      */
     private List<Long> changedBlocks(List<UpgradeEvent.PartitionBackup> files) throws UpgradeFailure {
-        List<Path> span = new java.util.ArrayList<>();
+        List<UpgradeEvent.PartitionBackup> span = new java.util.ArrayList<>();
         for (String name : plan.layout()) {
-            span.add(files.stream().filter(f -> f.partition().equals(name)).findFirst().map(UpgradeEvent.PartitionBackup::file)
+            span.add(files.stream().filter(f -> f.partition().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("The backup has no partition " + name)));
         }
         // routers with the same span and image change the same blocks: compared once (decision 0022)
-        String key = BackupIndex.changeKey(plan.paddedSha256(), plan.eraseBlock(), plan.blocks(), plan.layout().stream()
-                .map(name -> files.stream().filter(f -> f.partition().equals(name)).findFirst().orElseThrow().sha256()).toList());
+        String key = BackupIndex.changeKey(plan.paddedSha256(), plan.eraseBlock(), plan.blocks(),
+                span.stream().map(UpgradeEvent.PartitionBackup::sha256).toList());
         Optional<List<Long>> known = laptop.backups().changedBlocks(key);
         if (known.isPresent()) {
             return known.get();
         }
         try {
-            List<Long> changed = ChangedBlocks.of(plan, request.image(), span);
+            List<Long> changed = ChangedBlocks.of(plan, request.image(), span.stream().map(UpgradeEvent.PartitionBackup::file).toList());
             laptop.backups().changedBlocks(key, changed);
             return changed;
         } catch (IOException e) {
