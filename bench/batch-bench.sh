@@ -19,6 +19,10 @@ cd "$(dirname "$0")/.."
 JAR=${JAR:-desktop/target/fleetflash.jar}
 [ -f "$JAR" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+# the simulated flasher sends its telemetry with nc: without it the laptop hears nothing during FLASH and does less,
+# so figures taken without nc are not comparable with those taken with it (CI and real routers have it)
+command -v nc >/dev/null 2>&1 \
+    || echo "note: no nc here (apt-get install netcat-openbsd): the simulated routers send no flash telemetry, so the laptop's CPU figures come out lower than with it" >&2
 COUNT=${COUNT:-100}
 CONCURRENCY=${CONCURRENCY:-16}
 work=$(mktemp -d)
