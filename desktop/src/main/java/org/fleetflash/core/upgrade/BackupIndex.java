@@ -94,15 +94,10 @@ final class BackupIndex {
     }
 
     private static String digestOf(Path file) {
-        java.security.MessageDigest sha = Digests.sha256();
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(sha.digest());
+        try {
+            return Digests.sha256Hex(file);
         } catch (IOException e) {
-            return "";
+            return ""; // unreadable: it does not hold the bytes
         }
     }
 

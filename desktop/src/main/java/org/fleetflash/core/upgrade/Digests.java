@@ -1,7 +1,12 @@
 package org.fleetflash.core.upgrade;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** SHA-256, which every Java runtime has. */
 final class Digests {
@@ -15,5 +20,17 @@ final class Digests {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("This Java runtime has no SHA-256", e);
         }
+    }
+
+    /** The SHA-256 of a file's bytes, in lowercase hex. */
+    static String sha256Hex(Path file) throws IOException {
+        MessageDigest md = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                md.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -1,11 +1,8 @@
 package org.fleetflash.core.upgrade;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import org.fleetflash.agent.image.ImageInfo;
@@ -47,14 +44,7 @@ public record ImageFile(Path path, long size, String sha256, ImageInfo info) {
             throw new IOException(path.getFileName() + " is " + size + " bytes, larger than any router flash: it is not a"
                     + " firmware image for these routers.");
         }
-        MessageDigest md = Digests.sha256();
-        try (InputStream in = Files.newInputStream(path)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                md.update(buffer, 0, n);
-            }
-        }
-        return new ImageFile(path, size, HexFormat.of().formatHex(md.digest()), ImageInspector.inspect(path));
+        return new ImageFile(path, size, Digests.sha256Hex(path), ImageInspector.inspect(path));
     }
 
     /** The kernel's architecture, when the image has a U-Boot kernel. */
