@@ -157,6 +157,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         why.setCellValueFactory(f -> Bindings.createStringBinding(() -> f.getValue().resultProperty().get() == null ? ""
                 : Sanitize.line(f.getValue().resultProperty().get().message(), 400), f.getValue().resultProperty()));
         why.setCellFactory(c -> new SentenceCell());
+        why.setPrefWidth(400); // a width of its own: one left at the default is measured over 30 rows at the first show
         table.getColumns().setAll(List.of(include, router, result, why));
 
         int n = rows.size();
@@ -263,8 +264,11 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
 
     /** A sentence, cut to the column with the whole of it as the tooltip. */
     private static final class SentenceCell extends TableCell<Item, String> {
-        /** One tooltip per cell, its text replaced: a new one per update made every pre-flight answer cost a control. */
-        private final Tooltip tip = new Tooltip();
+        /**
+         * One tooltip per cell, made at its first sentence and then only its text replaced: a new one per update made
+         * every pre-flight answer cost a control, and one made with every cell built a popup per row at the first show.
+         */
+        private Tooltip tip;
 
         @Override
         protected void updateItem(String item, boolean empty) {
@@ -273,6 +277,9 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
             if (empty || item == null || item.isEmpty()) {
                 setTooltip(null);
             } else {
+                if (tip == null) {
+                    tip = new Tooltip();
+                }
                 tip.setText(item);
                 setTooltip(tip);
             }
