@@ -110,22 +110,28 @@ final class ResumeCommand implements Callable<Integer> {
                 return t;
             });
             try {
-                // each router's line as soon as it is judged: one still flashing must not hold back the others
-                ExecutorCompletionService<Judged> judged = new ExecutorCompletionService<>(pool);
-                for (InterruptedAttempt a : todo) {
+                // each router's lines as soon as it is judged: one still flashing must not hold back the others
+                ExecutorCompletionService<List<Judged>> judged = new ExecutorCompletionService<>(pool);
+                java.util.Collection<List<InterruptedAttempt>> perRouter = InterruptedAttempt.perRouter(todo);
+                for (List<InterruptedAttempt> attempts : perRouter) {
                     judged.submit(() -> {
-                        ResumeCheck.Finding f = check.check(a);
-                        recorded.writer().resumed(a.attemptId(), f, Instant.now());
-                        return new Judged(a, f);
+                        List<Judged> found = new java.util.ArrayList<>();
+                        for (InterruptedAttempt a : attempts) {
+                            ResumeCheck.Finding f = check.check(a);
+                            recorded.writer().resumed(a.attemptId(), f, Instant.now());
+                            found.add(new Judged(a, f));
+                        }
+                        return found;
                     });
                 }
-                for (int i = 0; i < todo.size(); i++) {
-                    Judged j = judged.take().get();
-                    out.println(Sanitize.line(j.attempt().router().hostPort(), 80) + "  " + j.finding().outcome().map(Outcome::name)
-                            .orElse("INTERRUPTED") + "  attempt " + j.attempt().attemptId() + ": " + Sanitize.line(j.finding().message(),
-                            Failures.MAX_MESSAGE));
+                for (int i = 0; i < perRouter.size(); i++) {
+                    for (Judged j : judged.take().get()) {
+                        out.println(Sanitize.line(j.attempt().router().hostPort(), 80) + "  " + j.finding().outcome().map(Outcome::name)
+                                .orElse("INTERRUPTED") + "  attempt " + j.attempt().attemptId() + ": " + Sanitize.line(j.finding().message(),
+                                Failures.MAX_MESSAGE));
+                        status = Math.max(status, exitStatus(j.finding()));
+                    }
                     out.flush();
-                    status = Math.max(status, exitStatus(j.finding()));
                 }
             } finally {
                 pool.shutdownNow();

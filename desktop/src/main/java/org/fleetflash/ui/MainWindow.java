@@ -93,6 +93,8 @@ public final class MainWindow implements AutoCloseable {
     @FXML
     private Button retryButton;
     @FXML
+    private Button resumeButton;
+    @FXML
     private Label batchTotals;
     @FXML
     private StackPane chartHolder;
@@ -249,8 +251,11 @@ public final class MainWindow implements AutoCloseable {
         imageLabel.setTooltip(new Tooltip());
         imageLabel.getTooltip().textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(this::imageDetail,
                 upgrades.imageProperty()));
-        upgradeButton.disableProperty().bind(upgrades.runningProperty());
-        retryButton.disableProperty().bind(upgrades.runningProperty());
+        // a batch and a resume check never work on routers at the same time: a check cleans up what it finds staged
+        javafx.beans.binding.BooleanBinding working = upgrades.runningProperty().or(upgrades.resumingProperty());
+        upgradeButton.disableProperty().bind(working);
+        retryButton.disableProperty().bind(working);
+        resumeButton.disableProperty().bind(working);
         cancelButton.disableProperty().bind(upgrades.runningProperty().not());
         batchTotals.textProperty().bind(upgrades.totalsProperty());
         tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
@@ -368,6 +373,10 @@ public final class MainWindow implements AutoCloseable {
     private void confirmAndStart(List<RouterRow> rows, String whenNone) {
         if (upgrades.runningProperty().get()) {
             fleet.tell("A batch is running: wait for it to end, or cancel it (Ctrl+.), before starting another.");
+            return;
+        }
+        if (upgrades.resumingProperty().get()) {
+            fleet.tell("Interrupted upgrades are being checked: start the batch once Resume has ended.");
             return;
         }
         org.fleetflash.core.upgrade.ImageFile image = upgrades.imageProperty().get();
@@ -522,8 +531,32 @@ public final class MainWindow implements AutoCloseable {
             fleet.tell("Check the routers to probe, or highlight one, then press Probe.");
             return;
         }
-        if (ensureLogin(rows)) {
-            fleet.probe(rows);
+        List<RouterRow> free = notBusy(rows, "probe");
+        if (!free.isEmpty() && ensureLogin(free)) {
+            fleet.probe(free);
+            tellSkipped(rows.size() - free.size());
+        }
+    }
+
+    /**
+     * {@code rows} without those whose router an upgrade or a resume check works on now: a probe or an identify there
+     * would race it on the router (and a router that reroots or flashes does not answer, which its row would then
+     * show instead of the upgrade's progress). When none is left, says so.
+     */
+    private List<RouterRow> notBusy(List<RouterRow> rows, String action) {
+        List<RouterRow> free = rows.stream().filter(r -> !upgrades.busy(r)).toList();
+        if (free.isEmpty()) {
+            fleet.tell((rows.size() == 1 ? rows.get(0).address() + " is" : "These routers are") + " being upgraded or checked: "
+                    + action + " " + (rows.size() == 1 ? "it" : "them") + " once " + (rows.size() == 1 ? "its row shows" : "their rows show")
+                    + " the outcome.");
+        }
+        return free;
+    }
+
+    private void tellSkipped(int skipped) {
+        if (skipped > 0) {
+            fleet.tell(fleet.messageProperty().get() + " " + skipped + (skipped == 1 ? " router was" : " routers were")
+                    + " left out: an upgrade or a check works on " + (skipped == 1 ? "it" : "them") + " now.");
         }
     }
 
@@ -549,8 +582,10 @@ public final class MainWindow implements AutoCloseable {
             fleet.tell("Check the routers to identify, or highlight one, then press Identify.");
             return;
         }
-        if (ensureLogin(rows)) {
-            identify.identify(rows);
+        List<RouterRow> free = notBusy(rows, "identify");
+        if (!free.isEmpty() && ensureLogin(free)) {
+            identify.identify(free);
+            tellSkipped(rows.size() - free.size());
         }
     }
 

@@ -93,10 +93,21 @@ class ResumeWindowIT {
         assertThat(robot.lookup("#message").queryAs(Label.class).getText()).isEqualTo("1 upgrade was interrupted when FleetFlash last"
                 + " stopped: press Resume (Alt+M) to check it on its router.");
 
+        // while the check works on the router, no batch can start on it, nor a second check
+        List<String> whileChecking = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        robot.interact(() -> row.statusProperty().addListener((o, was, now) -> {
+            if (now.startsWith("checking the interrupted upgrade")) {
+                for (String id : List.of("#upgradeButton", "#retryButton", "#resumeButton")) {
+                    whileChecking.add(id + (robot.lookup(id).queryButton().isDisabled() ? " disabled" : " enabled"));
+                }
+            }
+        }));
         robot.clickOn("#resumeButton");
         waitFor(() -> robot.lookup("#loginOk").tryQuery().isPresent());
         robot.clickOn("#loginOk");
         waitFor(120, () -> row.statusProperty().get().endsWith("(checked after the interruption)"));
+        assertThat(whileChecking).containsExactly("#upgradeButton disabled", "#retryButton disabled", "#resumeButton disabled");
+        assertThat(robot.lookup("#upgradeButton").queryButton().isDisabled()).as("offered again once the check ended").isFalse();
 
         assertThat(row.lastOutcomeProperty().get()).as(row.problemProperty().get()).isEqualTo("FAILED_SAFE");
         assertThat(robot.lookup("#message").queryAs(Label.class).getText()).isEqualTo("Checked 1 interrupted upgrade(s): see each"

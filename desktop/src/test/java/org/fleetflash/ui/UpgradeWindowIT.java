@@ -200,6 +200,41 @@ class UpgradeWindowIT {
     }
 
     @Test
+    @Order(3)
+    void probeAndIdentifyLeaveTheBatchsRoutersToItAndResumeWaitsForTheBatch(FxRobot robot) throws Exception {
+        byte[] before = Files.readAllBytes(slow.sandbox().flashFile());
+        RouterRow row = startSlowRouterUntilBackup(robot);
+        RouterRow other = rowNamed(fleetTable(robot), "tl-wdr3600-01");
+        List<String> told = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        robot.interact(() -> window.fleet().messageProperty().addListener((o, was, now) -> told.add(now)));
+
+        // a check on the router itself would race the upgrade (Resume cleans up what it finds staged)
+        assertThat(robot.lookup("#resumeButton").queryButton().isDisabled()).isTrue();
+        assertThat(robot.lookup("#upgradeButton").queryButton().isDisabled()).isTrue();
+
+        robot.interact(() -> fleetTable(robot).getItems().forEach(r -> r.checkedProperty().set(r == row)));
+        robot.clickOn("#probeButton");
+        robot.clickOn("#identifyButton");
+        assertThat(told).containsSubsequence(row.address() + " is being upgraded or checked: probe it once its row shows the outcome.",
+                row.address() + " is being upgraded or checked: identify it once its row shows the outcome.");
+        assertThat(row.statusProperty().get()).as("the row goes on showing its upgrade").doesNotContain("prob", "blink", "identif");
+
+        // with another router checked too, that one is probed and the message says which were left out
+        robot.interact(() -> other.checkedProperty().set(true));
+        robot.clickOn("#probeButton");
+        assertThat(told).anySatisfy(m -> assertThat(m).startsWith("Probing " + other.address()).endsWith(
+                " 1 router was left out: an upgrade or a check works on it now."));
+        waitFor(() -> other.statusProperty().get().startsWith("probed"));
+
+        robot.clickOn("#cancelButton");
+        waitFor(() -> !window.upgrades().runningProperty().get());
+        assertThat(row.lastOutcomeProperty().get()).isEqualTo("FAILED_SAFE");
+        assertThat(Files.readAllBytes(slow.sandbox().flashFile())).isEqualTo(before);
+        assertThat(robot.lookup("#resumeButton").queryButton().isDisabled()).as("after the batch, Resume is offered again").isFalse();
+        robot.interact(() -> fleetTable(robot).getItems().forEach(r -> r.checkedProperty().set(false)));
+    }
+
+    @Test
     @Order(4)
     void closingTheWindowMidBatchAsksThenCancelsAndLeavesTheRouterUntouched(FxRobot robot) throws Exception {
         byte[] before = Files.readAllBytes(slow.sandbox().flashFile());

@@ -45,6 +45,16 @@ public record InterruptedAttempt(String attemptId, String batchId, RouterId rout
         return reached.map(Phase::pastPointOfNoReturn).orElse(false);
     }
 
+    /**
+     * {@code attempts} grouped by router ({@code host:port}), each group in the order given: a check logs in, cleans
+     * up and reads the flash, so two checks of one router must run one after the other, never side by side.
+     */
+    public static java.util.Collection<List<InterruptedAttempt>> perRouter(List<InterruptedAttempt> attempts) {
+        java.util.Map<String, List<InterruptedAttempt>> by = new java.util.LinkedHashMap<>();
+        attempts.forEach(a -> by.computeIfAbsent(a.router().hostPort(), k -> new java.util.ArrayList<>()).add(a));
+        return by.values();
+    }
+
     /** The phase to name in messages. */
     String reachedName() {
         return reached.map(Phase::name).orElse("its start");

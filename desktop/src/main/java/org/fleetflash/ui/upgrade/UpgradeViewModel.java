@@ -29,6 +29,7 @@ import org.fleetflash.core.upgrade.InterruptedAttempt;
 import org.fleetflash.core.upgrade.Outcome;
 import org.fleetflash.core.upgrade.Preflight;
 import org.fleetflash.core.upgrade.ResumeCheck;
+import org.fleetflash.core.upgrade.RouterId;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeRequest;
 import org.fleetflash.core.upgrade.UpgradeResult;
@@ -61,6 +62,12 @@ public final class UpgradeViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<ImageFile> image = new ReadOnlyObjectWrapper<>(this, "image");
     private final ReadOnlyBooleanWrapper readingImage = new ReadOnlyBooleanWrapper(this, "readingImage");
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
+    private final ReadOnlyBooleanWrapper resuming = new ReadOnlyBooleanWrapper(this, "resuming");
+    /**
+     * The rows whose router a batch or a resume check is working on now (FX thread only): another action on that
+     * router (a probe, an identify, a second check) would race it on the router itself.
+     */
+    private final java.util.Set<RouterRow> busy = new java.util.HashSet<>();
     private final ReadOnlyStringWrapper totals = new ReadOnlyStringWrapper(this, "totals", "");
     private final UiEventPump<RouterRow, RouterProgress.Snapshot> pump = new UiEventPump<>(this::apply);
     private final ServerThroughput throughput = new ServerThroughput();
@@ -94,6 +101,16 @@ public final class UpgradeViewModel implements AutoCloseable {
     /** Whether a batch runs now. */
     public ReadOnlyBooleanProperty runningProperty() {
         return running.getReadOnlyProperty();
+    }
+
+    /** Whether Resume is checking interrupted upgrades now. */
+    public ReadOnlyBooleanProperty resumingProperty() {
+        return resuming.getReadOnlyProperty();
+    }
+
+    /** Whether a running batch or a resume check is working on {@code row}'s router now (until its end). */
+    public boolean busy(RouterRow row) {
+        return busy.contains(row);
     }
 
     /** The running batch's totals for the status bar ({@code 2 of 3 done · 2 ✓ · 0 ⚠ · 1 untouched · ETA 12 s}), or empty. */
@@ -158,6 +175,10 @@ public final class UpgradeViewModel implements AutoCloseable {
             fleet.tell("A batch is running: wait for it to end, or cancel it, before starting another.");
             return;
         }
+        if (resuming.get()) {
+            fleet.tell(RESUMING);
+            return;
+        }
         if (rows.isEmpty()) {
             fleet.tell("No router to upgrade: check the routers first.");
             return;
@@ -181,6 +202,7 @@ public final class UpgradeViewModel implements AutoCloseable {
             row.safetyProperty().set("safe to cancel");
             row.problemProperty().set("");
         }
+        busy.addAll(rows);
         BatchRunner r = engine.batch(requests, settings, new Shown(Map.copyOf(byRouter), Map.copyOf(blocksOf), Map.copyOf(logOf)));
         runner = r;
         lastBatch = List.copyOf(rows);
@@ -226,6 +248,7 @@ public final class UpgradeViewModel implements AutoCloseable {
             }
             if (e instanceof UpgradeEvent.Finished f) {
                 Platform.runLater(() -> {
+                    busy.remove(row);
                     lastResults.put(row, f.result());
                     onEnded.accept(row, f.result());
                 });
@@ -291,6 +314,7 @@ public final class UpgradeViewModel implements AutoCloseable {
         pump.drain();
         running.set(false);
         runner = null;
+        busy.clear();
         if (failure != null) {
             LOG.error("The batch failed unexpectedly", Background.unwrap(failure));
             fleet.tell("The batch stopped unexpectedly; details are in the log file. Check the routers' rows, then Resume interrupted.");
@@ -349,6 +373,8 @@ public final class UpgradeViewModel implements AutoCloseable {
         }, Platform::runLater);
     }
 
+    private static final String RESUMING = "Interrupted upgrades are being checked: start the batch once Resume has ended.";
+
     /** The longest a close waits for the cancelled routers to be undone. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(90);
 
@@ -365,31 +391,53 @@ public final class UpgradeViewModel implements AutoCloseable {
      * it found; the rows of those routers show it.
      */
     public void resumeInterrupted() {
+        if (running.get()) {
+            fleet.tell("A batch is running: Resume checks the interrupted upgrades once it has ended.");
+            return;
+        }
+        if (resuming.get()) {
+            fleet.tell(RESUMING);
+            return;
+        }
         if (fleet.login().isEmpty()) {
             fleet.tell("Give the login first (Probe asks for it), then Resume interrupted.");
             return;
         }
         boolean trust = fleet.trustNewHostKeys();
         fleet.tell("Looking for interrupted upgrades…");
+        resuming.set(true);
         checks.supply(engine::interrupted).whenCompleteAsync((todo, failure) -> {
             if (failure != null) {
                 LOG.warn("Cannot read the interrupted attempts", Background.unwrap(failure));
                 fleet.tell("The history could not be read; details are in the log file.");
+                resuming.set(false);
                 return;
             }
             if (todo.isEmpty()) {
                 fleet.tell("No interrupted upgrade to check.");
+                resuming.set(false);
                 return;
             }
             fleet.tell("Checking " + todo.size() + " interrupted upgrade(s)…");
-            int[] left = {todo.size()};
-            for (InterruptedAttempt a : todo) {
-                RouterRow row = fleet.rowFor(new org.fleetflash.core.device.SshTarget(a.router().host(), a.router().port()));
+            java.util.Collection<List<InterruptedAttempt>> perRouter = InterruptedAttempt.perRouter(todo);
+            int[] left = {perRouter.size()};
+            for (List<InterruptedAttempt> attempts : perRouter) {
+                RouterId router = attempts.get(0).router();
+                RouterRow row = fleet.rowFor(new org.fleetflash.core.device.SshTarget(router.host(), router.port()));
                 Credentials c = fleet.credentialsFor(row);
+                busy.add(row);
                 row.statusProperty().set("checking the interrupted upgrade…");
-                checks.supply(() -> engine.resume(a, id -> c, trust)).whenCompleteAsync((f, fail) -> {
+                checks.supply(() -> {
+                    ResumeCheck.Finding last = null;
+                    for (InterruptedAttempt a : attempts) {
+                        last = engine.resume(a, id -> c, trust); // the row shows the newest attempt's finding
+                    }
+                    return last;
+                }).whenCompleteAsync((f, fail) -> {
+                    busy.remove(row);
                     resumed(row, f, fail);
                     if (--left[0] == 0) {
+                        resuming.set(false);
                         fleet.tell("Checked " + todo.size() + " interrupted upgrade(s): see each router's status.");
                         afterBatch.run();
                     }
