@@ -164,6 +164,21 @@ class UpgradeRefusalIT {
     }
 
     @Test
+    void refusesAnImageCutInsideItsRootFileSystemEvenWhenForced() throws Exception {
+        // every header of such a file is intact; flashed, the router stops at "mountroot>" and needs its console
+        Profile p = Profile.load("tl-wdr3600").unthrottled();
+        try (SimRouter router = start(p)) {
+            byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+            Path cut = Files.write(dir.resolve("cut.bin"), java.util.Arrays.copyOf(SimImage.bytes(p, "12.0-cut", 0), 6_000_000));
+
+            Run run = upgrade(router, cut, "kernel rootfs", true);
+
+            assertRefusedBeforeAnyTransfer(router, before, run, "TRUNCATED");
+            assertThat(run.result().message()).contains("cut short", "Download the image again");
+        }
+    }
+
+    @Test
     void refusesAKernelForAnotherArchitectureEvenWhenForced() throws Exception {
         Profile p = Profile.load("tl-wdr3600").unthrottled();
         try (SimRouter router = start(p)) {

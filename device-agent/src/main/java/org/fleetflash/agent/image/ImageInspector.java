@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
   * Recognises a firmware image the way a router's boot chain will read it, like OpenWrt sysupgrade's
   * {@code platform_check_image}: a TP-Link header or a U-Boot legacy kernel header at the start, the
-  * kernel's CRCs, and where a FreeBSD root file system (a mkuzip image) starts. It reads the image
+  * kernel's CRCs, and where a FreeBSD root file system (a mkuzip image) starts and, by its table of offsets, ends. It reads the image
   * once and looks for root markers only at block boundaries, so a 16 MiB image takes milliseconds.
   */
 public final class ImageInspector {
@@ -56,7 +56,8 @@ public final class ImageInspector {
             Optional<ImageInfo.Kernel> kernel = h.kernelOffset() <= Integer.MAX_VALUE
                     ? kernelAt(data, (int) h.kernelOffset()) : Optional.empty();
             boolean truncated = rootfsOutside || h.kernelOffset() + h.kernelLength() > data.length
-                    || kernel.map(k -> k.end() > data.length).orElse(false);
+                    || kernel.map(k -> k.end() > data.length).orElse(false)
+                    || rootCut(data, markers, kernel.map(ImageInfo.Kernel::end).orElse(h.kernelOffset() + h.kernelLength()));
             Optional<String> version = kernel.map(k -> versionOf(k.header().name()))
                     .or(() -> Optional.of(h.firmwareVersion()).filter(s -> !s.isBlank()));
             return new ImageInfo(ImageInfo.Format.TPLINK, data.length, kernel, version, tp, md5, markers, truncated);
@@ -65,7 +66,7 @@ public final class ImageInspector {
         if (kernel.isPresent()) {
             ImageInfo.Kernel k = kernel.get();
             return new ImageInfo(ImageInfo.Format.UIMAGE_RAW, data.length, kernel, Optional.of(versionOf(k.header().name())),
-                    Optional.empty(), false, markers, k.end() > data.length);
+                    Optional.empty(), false, markers, k.end() > data.length || rootCut(data, markers, k.end()));
         }
         return unknown(data.length, markers);
     }
@@ -90,6 +91,15 @@ public final class ImageInspector {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the root file system after the kernel (the first root marker from {@code kernelEnd} on) needs more bytes
+     * than the file has, by its mkuzip table of offsets: a file cut there passes every header check, and the router
+     * then cannot mount its root (GEOM_UZIP reads past the partition's data).
+     */
+    private static boolean rootCut(byte[] data, List<Long> markers, long kernelEnd) {
+        return markers.stream().filter(m -> m >= kernelEnd).findFirst().map(m -> UzipHeader.end(data, m) > data.length).orElse(false);
     }
 
     private static Optional<ImageInfo.Kernel> kernelAt(byte[] data, int offset) {

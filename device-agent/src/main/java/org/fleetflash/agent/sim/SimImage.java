@@ -15,6 +15,7 @@ import org.fleetflash.agent.image.ImageInfo;
 import org.fleetflash.agent.image.ImageInspector;
 import org.fleetflash.agent.image.TpLinkHeader;
 import org.fleetflash.agent.image.UImageHeader;
+import org.fleetflash.agent.image.UzipHeader;
 
 /**
   * Synthetic firmware images in the real formats, which the simulated router boots like a real one
@@ -23,7 +24,8 @@ import org.fleetflash.agent.image.UImageHeader;
   * <pre>
   * [U-Boot header: FreeBSD, the profile's architecture, kernel, lzma, name "FreeBSD &lt;version&gt;"]
   * [pseudo-random kernel data] [0xFF padding up to the kernel length]
-  * [mkuzip header "#!/bin/sh\n#L3.0\n..." where the profile's hints find the root file system]
+  * [mkuzip header "#!/bin/sh\n#L3.0\n...", block size, block count and table of offsets, where the profile's
+  *  hints find the root file system]
   * [pseudo-random root file system] [trailer: "FFSIMG1-SHA256=" + SHA-256 of the root file system]
   * </pre>
   *
@@ -46,6 +48,8 @@ public final class SimImage {
     public static final long ENTRY_POINT = 0x80050100L;
     /** Bytes of 0xFF between the kernel data and the root file system. */
     static final int KERNEL_PAD = 256;
+    /** Compressed bytes per 64 KiB block of the simulated root file system (about what lzma makes of a FreeBSD root). */
+    static final int ROOT_BYTES_PER_BLOCK = 24 * 1024;
     private static final long BUILD_TIME = 1455019211L; // 2016-02-09 12:00:11 UTC, the r295681 build
     private static final String TRAILER_KEY = "FFSIMG1-SHA256=";
     private static final byte[] TRAILER_KEY_BYTES = TRAILER_KEY.getBytes(StandardCharsets.US_ASCII);
@@ -126,6 +130,10 @@ public final class SimImage {
                 UImageHeader.COMP_LZMA, LOAD_ADDRESS, ENTRY_POINT, BUILD_TIME, "FreeBSD " + version,
                 out, kernelAt + HEADER_SIZE, dataLength);
         System.arraycopy(h.toBytes(), 0, out, kernelAt, HEADER_SIZE);
+        // mkuzip's block size, count and table of offsets after its preamble, the last offset at the image's end, so
+        // that a file cut inside the root file system is as detectable as a real one
+        int rootLength = out.length - kernel;
+        UzipHeader.write(out, kernel, rootLength, Math.max(1, rootLength / ROOT_BYTES_PER_BLOCK));
         int trailerAt = out.length - TRAILER_SIZE;
         byte[] t = (TRAILER_KEY + sha256(out, kernel, trailerAt - kernel) + "\n").getBytes(StandardCharsets.US_ASCII);
         Arrays.fill(out, trailerAt, out.length, (byte) 0);

@@ -94,6 +94,21 @@ class ImageInspectorTest {
     }
 
     @Test
+    void theRootFileSystemsTableOfOffsetsTellsWhereTheImageMustEnd() {
+        byte[] whole = SimImage.bytes(WDR, "2.0", 0);
+        long root = ImageInspector.inspect(whole).rootMarkers().get(0);
+
+        assertThat(UzipHeader.end(whole, root)).as("the table's last offset is the image's end").isEqualTo(whole.length);
+        assertThat(ImageInspector.inspect(whole).truncated()).isFalse();
+        assertThat(ImageInspector.inspect(Arrays.copyOf(whole, whole.length - 1)).truncated()).as("one byte missing").isTrue();
+        assertThat(ImageInspector.inspect(Arrays.copyOf(whole, (int) root + 200)).truncated()).as("cut inside the table").isTrue();
+
+        byte[] odd = whole.clone();
+        odd[(int) root + UzipHeader.MAGIC_LENGTH + 3] = 7; // a block size GEOM_UZIP would refuse: no header, no verdict
+        assertThat(UzipHeader.end(odd, root)).isEqualTo(-1);
+    }
+
+    @Test
     void findsMarkersOnlyAtBlockBoundaries() {
         byte[] img = SimImage.bytes(WDR, "1.0", 0);
         byte[] marker = ImageInspector.UZIP_PREAMBLE;
