@@ -112,6 +112,10 @@ final class Backups {
             index.add(backup);
             return backup;
         } catch (UpgradeFailure f) {
+            if (split != null && split.localFailure != null) {
+                // the laptop's write failed inside the stream, and the session went down with it: say what really failed
+                throw cannotWrite(parts, taken, toRead, split, dir, split.localFailure);
+            }
             if (f.code() == FailureCode.BACKUP_FAILED) {
                 throw f;
             }
@@ -119,9 +123,7 @@ final class Backups {
                     + current(parts, taken, toRead, split) + " before writing the flash: " + f.getMessage() + " The incomplete backup was"
                     + " removed; nothing was changed on the router.", f);
         } catch (IOException e) {
-            throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "Could not write the backup of partition "
-                    + current(parts, taken, toRead, split) + " to " + dir + ": " + e.getMessage() + ". Free some disk space; the incomplete"
-                    + " backup was removed and nothing was changed on the router.", e);
+            throw cannotWrite(parts, taken, toRead, split, dir, split != null && split.localFailure != null ? split.localFailure : e);
         } finally {
             if (split != null) {
                 split.closeQuietly();
@@ -130,6 +132,14 @@ final class Backups {
                 deleteTree(dir);
             }
         }
+    }
+
+    private static UpgradeFailure cannotWrite(List<Partition> parts, UpgradeEvent.PartitionBackup[] taken, List<Integer> toRead,
+            Splitter split, Path dir, IOException e) {
+        return new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "Could not write the backup of partition "
+                + current(parts, taken, toRead, split) + " to " + dir + " on this computer: " + e.getMessage() + ". Free some disk space"
+                + " there (or choose another data directory); the incomplete backup was removed and nothing was changed on the router.",
+                e);
     }
 
     /** One file name per partition, file-name safe and unique in the directory. */
@@ -209,6 +219,8 @@ final class Backups {
         private OutputStream out;
         private MessageDigest sha;
         private long left;
+        /** The laptop's own write that failed (a full disk, say), as the stream's callback saw it, or null. */
+        IOException localFailure;
 
         Splitter(List<Partition> parts, List<Path> files, Progress progress) {
             this.parts = parts;
@@ -220,23 +232,38 @@ final class Backups {
             while (len > 0) {
                 if (out == null) {
                     while (done.size() < parts.size() && parts.get(done.size()).size() == 0) {
-                        open();
-                        finish();
+                        local(this::open);
+                        local(this::finish);
                     }
                     if (done.size() == parts.size()) {
                         throw new IOException("the router sent more bytes than its partitions hold");
                     }
-                    open();
+                    local(this::open);
                 }
                 int n = (int) Math.min(len, left);
-                out.write(b, off, n);
+                int from = off;
+                local(() -> out.write(b, from, n));
                 sha.update(b, off, n);
                 left -= n;
                 off += n;
                 len -= n;
                 if (left == 0) {
-                    finish();
+                    local(this::finish);
                 }
+            }
+        }
+
+        private interface FileStep {
+            void run() throws IOException;
+        }
+
+        /** A step on the laptop's files: its failure is remembered, since the stream that called it only sees a lost session. */
+        private void local(FileStep step) throws IOException {
+            try {
+                step.run();
+            } catch (IOException e) {
+                localFailure = e;
+                throw e;
             }
         }
 

@@ -38,6 +38,8 @@ final class FakeRouter implements RouterSide {
     final byte[] flash = new byte[(int) PROFILE.flashSize()];
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final Map<Step, UpgradeFailure> failures = new ConcurrentHashMap<>();
+    /** Called with each partition's name before its bytes are sent in {@link #readPartitions}. */
+    volatile java.util.function.Consumer<String> beforeRead = name -> { };
     final Set<Step> blocking = EnumSet.noneOf(Step.class);
     final CountDownLatch aborted = new CountDownLatch(1);
     volatile boolean cleanupWorks = true;
@@ -165,10 +167,14 @@ final class FakeRouter implements RouterSide {
             step(Step.READ);
             partitionsRead.add(name);
             Partition p = facts().partition(name).orElseThrow();
+            beforeRead.accept(name);
             try {
                 sink.write(flash, (int) p.offset(), (int) p.size());
             } catch (java.io.IOException e) {
-                throw UpgradeFailure.safe(FailureCode.BACKUP_FAILED, e.getMessage());
+                // as over SSH: a sink that throws inside the channel's callback takes the session down with it, and
+                // what the caller sees is the lost session, not the sink's exception
+                throw UpgradeFailure.safe(FailureCode.BACKUP_FAILED, "The connection to the router dropped while it sent partition " + name
+                        + ".");
             }
             n += p.size();
         }

@@ -363,6 +363,31 @@ class RouterUpgradeScriptTest {
         assertThat(router.calls).doesNotContain("claim", "cleanup");
     }
 
+    @Test
+    void aBackupThatThisComputerCannotWriteSaysSoNotThatTheRouterDropped() throws Exception {
+        // the laptop's write fails inside the stream (a full disk does it; here a directory is in the way of the
+        // second file), and the session goes down with it: the technician must hear about the disk, not the network
+        List<String> partitions = router.facts().partitions().stream().map(Partition::name).toList();
+        router.beforeRead = name -> {
+            if (name.equals(partitions.get(1))) {
+                try (var made = Files.list(dir.resolve("backups"))) {
+                    Files.createDirectory(made.findFirst().orElseThrow().resolve(name + ".bin"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(result.code()).isEqualTo(FailureCode.BACKUP_FAILED);
+        assertThat(result.message()).contains("Could not write the backup of partition " + partitions.get(1), "on this computer",
+                "Free some disk space", "nothing was changed on the router").doesNotContain("connection");
+        try (var files = Files.list(dir.resolve("backups"))) {
+            assertThat(files).as("the incomplete backup was removed").isEmpty();
+        }
+        assertThat(router.calls).doesNotContain("claim");
+    }
+
     // ---- backups shared between routers (decision 0022) -------------------------------------------------
 
     /** The backup directory of the attempt's {@link UpgradeEvent.BackedUp} event. */
