@@ -69,6 +69,11 @@ final class HistoryExportCommand implements Callable<Integer> {
             Failures.print(err, spec, target + " is a directory: give a file name with --out.");
             return EXIT_CANNOT_WRITE;
         }
+        if (ReportFile.notAnOrdinaryFile(target)) {
+            Failures.print(err, spec, target + " is not an ordinary file (a device, a pipe or a link): give the path of a file with --out."
+                    + " Nothing was written.");
+            return EXIT_CANNOT_WRITE;
+        }
         if (Files.exists(target) && !force) {
             Failures.print(err, spec, target + " exists already: give --force to replace it, or another --out. Nothing was written.");
             return EXIT_EXISTS;

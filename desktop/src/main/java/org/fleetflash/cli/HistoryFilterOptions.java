@@ -112,11 +112,23 @@ final class HistoryFilterOptions {
         if (!Files.isDirectory(data.path())) {
             return nothing;
         }
-        try (History history = History.open(data)) {
-            Failures.interruptedHint(spec, history);
-            return read.opened(history);
+        History history;
+        try {
+            history = History.open(data);
         } catch (InstanceLockedException e) {
             return read.beside(data);
+        } catch (IOException e) {
+            if (!Files.isRegularFile(data.history())) {
+                throw e;
+            }
+            // a full disk, a read-only mount, a directory left owned by another user: a report must still be possible
+            Failures.print(spec.commandLine().getErr(), spec, "the history cannot be written here (" + Failures.describe(e)
+                    + "), so it is read as it is. Free disk space or fix the data directory's permissions before the next upgrade.");
+            return read.beside(data);
+        }
+        try (History opened = history) {
+            Failures.interruptedHint(spec, opened);
+            return read.opened(opened);
         }
     }
 }

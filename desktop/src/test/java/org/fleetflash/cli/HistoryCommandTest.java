@@ -87,6 +87,21 @@ class HistoryCommandTest {
     }
 
     @Test
+    void aHistoryThatCannotBeWrittenIsStillListedAsItIsWithWhatToDo() throws Exception {
+        // a full disk or a read-only mount fails where the lock is written first; a directory in the lock file's
+        // place fails the same way on any machine, even for root
+        Path lock = dir.resolve("data").resolve("instance.lock");
+        Files.deleteIfExists(lock);
+        Files.createDirectory(lock);
+
+        assertThat(run()).as(err.toString()).isZero();
+
+        assertThat(out.toString()).contains("192.0.2.10:22", "SUCCEEDED", "192.0.2.11:2222", "2 attempt(s).");
+        assertThat(err.toString()).contains("the history cannot be written here", "it is read as it is",
+                "Free disk space or fix the data directory's permissions").doesNotContain("Exception");
+    }
+
+    @Test
     void filtersNarrowTheList() {
         assertThat(run("--outcome", "failed_safe")).isZero();
         assertThat(out.toString()).contains("192.0.2.11:2222").doesNotContain("192.0.2.10:22");

@@ -89,6 +89,25 @@ class HistoryExportCommandTest {
     }
 
     @Test
+    void forceNeverReplacesALinkAPipeOrADeviceOnlyAFile() throws Exception {
+        Path customer = Files.writeString(outDir.resolve("customer.pdf"), "the customer's copy");
+        Path link = Files.createSymbolicLink(outDir.resolve("latest.pdf"), customer);
+        Path pipe = outDir.resolve("pipe");
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+
+        for (Path special : List.of(link, pipe)) {
+            assertThat(run("--format", "pdf", "--out", special.toString(), "--force")).isEqualTo(HistoryExportCommand.EXIT_CANNOT_WRITE);
+            assertThat(err.toString()).contains(special + " is not an ordinary file", "Nothing was written");
+        }
+
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(customer)).isEqualTo("the customer's copy");
+        assertThat(Files.isRegularFile(pipe, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(outFiles()).containsExactlyInAnyOrder(customer, link, pipe);
+    }
+
+    @Test
     void jsonIsOneDocumentWithTheReportsHeader() throws Exception {
         Path json = outDir.resolve("r.json");
         assertThat(run("--format", "json", "--out", json.toString(), "--router", "192.0.2.10")).isZero();

@@ -62,6 +62,10 @@ public final class ReportFile {
      * @throws FileAlreadyExistsException {@code target} exists and {@code replace} is false; nothing was written
      */
     public static void write(Path target, boolean replace, Body body) throws IOException {
+        if (notAnOrdinaryFile(target)) {
+            // replacing it would put a report where a device node, a pipe or a link was (as root: /dev/null)
+            throw new java.nio.file.FileSystemException(target.toString(), null, "not an ordinary file: a report replaces only a file");
+        }
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -78,6 +82,12 @@ public final class ReportFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Whether {@code target} exists as something other than an ordinary file (a link is not followed). */
+    public static boolean notAnOrdinaryFile(Path target) {
+        return Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Puts {@code tmp} at {@code target}, which must not exist: a hard link where the file system has them. */
