@@ -81,8 +81,8 @@ public final class Failures {
         int n = history.interruptedAtOpen();
         if (n > 0) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("fleetflash: " + n + " upgrade attempt(s) of an earlier FleetFlash never ended (it was killed or the"
-                    + " computer stopped): run 'fleetflash resume' to check those routers and record what happened.");
+            err.println("fleetflash: " + n + " upgrade attempt(s) were interrupted (FleetFlash stopped before they ended) and are"
+                    + " not checked yet: run 'fleetflash resume' to check those routers and record what happened.");
             err.flush();
         }
     }

@@ -253,13 +253,20 @@ final class ProbeCommand implements Callable<Integer> {
          *                                                             message names it and says what to do)
          */
         History openHistory(CommandSpec spec) throws java.io.IOException {
+            return openHistory(spec, true);
+        }
+
+        /** As {@link #openHistory(CommandSpec)}; {@code hint}: whether to remind of the interrupted attempts (not for resume). */
+        History openHistory(CommandSpec spec, boolean hint) throws java.io.IOException {
             if (knownHosts != null) {
                 throw new ParameterException(spec.commandLine(), "--known-hosts is no longer used: the pinned host keys live in "
                         + "the history of the data directory (history.db), which took over its known_hosts file once. Choose "
                         + "the data directory with --data-dir instead.");
             }
             History history = History.open(dataDirectory());
-            Failures.interruptedHint(spec, history);
+            if (hint) {
+                Failures.interruptedHint(spec, history);
+            }
             return history;
         }
     }

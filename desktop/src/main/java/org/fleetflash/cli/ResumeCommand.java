@@ -86,7 +86,7 @@ final class ResumeCommand implements Callable<Integer> {
         }
         History history;
         try {
-            history = connect.openHistory(spec);
+            history = connect.openHistory(spec, false); // resume is what the reminder asks for
         } catch (InstanceLockedException e) {
             Failures.print(err, spec, e.getMessage());
             return ExitCodes.OTHER;

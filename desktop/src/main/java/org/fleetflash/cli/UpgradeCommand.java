@@ -200,6 +200,10 @@ final class UpgradeCommand implements Callable<Integer> {
                 Failures.print(spec.commandLine().getErr(), spec, "the history " + history.file() + " is not up to date:"
                         + " writing it took longer than " + RECORD_WAIT.toSeconds() + " s (see the log).");
             }
+            String missed = History.incomplete(history.writer(), 0);
+            if (!missed.isEmpty()) {
+                Failures.print(spec.commandLine().getErr(), spec, "the history " + history.file() + " " + missed);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -287,9 +291,8 @@ final class UpgradeCommand implements Callable<Integer> {
                 status = Math.max(status, EXIT_LEFT_FLASHING);
                 String text = "Stopped watching " + past.hostPort() + ", but the router is past the point of no return: it"
                         + " writes the image to its flash on its own, reboots into it and answers SSH again within a few"
-                        + " minutes. Do not power it off. Check it later with 'fleetflash probe " + past.hostPort() + "' (it"
-                        + " shows the firmware version), or run this upgrade again: it says 'already up to date' when the image"
-                        + " is in the flash.";
+                        + " minutes. Do not power it off. Later, run 'fleetflash resume': it checks the router's flash and"
+                        + " records the outcome of this attempt, which the history keeps open until then.";
                 if (jsonEvents) {
                     ObjectNode o = json.node();
                     o.put("event", "interrupted");

@@ -234,7 +234,7 @@ public final class MainWindow implements AutoCloseable {
                         + " and press Probe (Ctrl+P).");
         int interrupted = inputs.records().interruptedAtOpen();
         if (interrupted > 0) {
-            fleet.tell(interrupted + (interrupted == 1 ? " upgrade was" : " upgrades were") + " interrupted when FleetFlash last stopped:"
+            fleet.tell(interrupted + (interrupted == 1 ? " upgrade was" : " upgrades were") + " interrupted and not checked yet:"
                     + " press Resume (Alt+M) to check " + (interrupted == 1 ? "it on its router." : "them on their routers."));
         }
         if (!inputs.settings().notes().isEmpty()) {

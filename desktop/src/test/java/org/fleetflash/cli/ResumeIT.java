@@ -167,7 +167,8 @@ class ResumeIT {
 
             Run listed = run(committing, "history", "list", "--json");
             assertThat(listed.err()).as("the next FleetFlash says what happened and what to do").contains(
-                    "2 upgrade attempt(s) of an earlier FleetFlash never ended", "run 'fleetflash resume'");
+                    "2 upgrade attempt(s) were interrupted (FleetFlash stopped before they ended) and are not checked yet",
+                    "run 'fleetflash resume'");
             JsonNode before = JSON.readTree(listed.out()).path("attempts");
             assertThat(attemptOf(before, committing).path("outcome").asText()).isEqualTo("INTERRUPTED");
             assertThat(attemptOf(before, committing).path("phase").asText()).isEqualTo("COMMIT");

@@ -160,6 +160,23 @@ class UpgradeCommandIT {
 
             assertThat(run.exit()).isEqualTo(UpgradeCommand.EXIT_FAILED_SAFE);
             assertThat(run.out()).contains("FAILED_SAFE (IMAGE_TOO_LARGE)").contains("too large by 1 bytes");
+            assertThat(run.err()).doesNotContain("misses");
+
+            // the history's file refuses writes from now on (a trigger stands for a full disk): the outcome is still told,
+            // and so is what the history misses and what to do
+            Path history = dir.resolve("data").resolve("history.db");
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + history);
+                    java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE TRIGGER full BEFORE INSERT ON phase_events BEGIN SELECT RAISE(ABORT, 'refused'); END");
+            }
+            CommandLineJarIT.Run again = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(),
+                    "--user", router.user(), "--password-file", pw.toString(), "--data-dir", dir.resolve("data").toString(),
+                    "--image", image.toString(), "--layout", "kernel rootfs");
+
+            assertThat(again.exit()).isEqualTo(UpgradeCommand.EXIT_FAILED_SAFE);
+            assertThat(again.out()).contains("FAILED_SAFE (IMAGE_TOO_LARGE)");
+            assertThat(again.err()).containsPattern("the history \\S+history\\.db misses [0-9]+ record\\(s\\) of this run because")
+                    .contains("Free disk space", "fleetflash resume").doesNotContain("Exception", "SQLITE");
         }
     }
 

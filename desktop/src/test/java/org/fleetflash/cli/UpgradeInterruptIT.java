@@ -140,11 +140,18 @@ class UpgradeInterruptIT {
                     .isEqualTo(UpgradeCommand.EXIT_LEFT_FLASHING);
             JsonNode last = u.events().get(u.events().size() - 1);
             assertThat(last.path("event").asText()).isEqualTo("interrupted");
-            assertThat(last.path("message").asText()).contains("point of no return", "Do not power it off", "fleetflash probe");
+            assertThat(last.path("message").asText()).contains("point of no return", "Do not power it off", "fleetflash resume");
             // and it does: the router flashes and comes back with the image, without the laptop
             router.awaitState(SimRouter.State.FLASHING, before, Duration.ofMinutes(10));
             router.awaitState(SimRouter.State.UP, Duration.ofMinutes(2));
             assertThat(router.runningVersion()).contains(VERSION);
+
+            // as the message says: the history kept the attempt open, and resume records its outcome from the flash
+            CommandLineJarIT.Run resumed = CommandLineJarIT.runJar("resume", "--user", router.user(), "--password-file",
+                    dir.resolve("pw").toString(), "--data-dir", dir.resolve("data").toString(), "--wait", "120");
+            assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
+            assertThat(resumed.out()).contains(router.address() + ":" + router.port() + "  SUCCEEDED");
+            assertThat(resumed.err()).as("resume does not remind of itself").doesNotContain("run 'fleetflash resume'");
         }
     }
 

@@ -90,8 +90,8 @@ class ResumeWindowIT {
         byte[] before = Files.readAllBytes(router.sandbox().flashFile());
         RouterRow row = rowNamed(fleetTable(robot), "tl-wdr3600-01");
         waitFor(() -> "INTERRUPTED".equals(row.lastOutcomeProperty().get()));
-        assertThat(robot.lookup("#message").queryAs(Label.class).getText()).isEqualTo("1 upgrade was interrupted when FleetFlash last"
-                + " stopped: press Resume (Alt+M) to check it on its router.");
+        assertThat(robot.lookup("#message").queryAs(Label.class).getText()).isEqualTo("1 upgrade was interrupted and not checked yet:"
+                + " press Resume (Alt+M) to check it on its router.");
 
         // while the check works on the router, no batch can start on it, nor a second check
         List<String> whileChecking = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

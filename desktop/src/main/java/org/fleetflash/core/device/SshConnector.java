@@ -340,8 +340,10 @@ public final class SshConnector implements AutoCloseable {
             hs.rejection = e;
             return false;
         } catch (IOException | RuntimeException e) {
-            hs.rejection = new SshHandshakeException(hs.target, "Cannot check the host key of router " + hs.target + ": the pinned "
-                    + "keys could not be read (" + e.getMessage() + ").", e);
+            // the store is this computer's (the history): a full disk fails the pin of a new key here too
+            hs.rejection = new SshHandshakeException(hs.target, "Cannot check the host key of router " + hs.target + ": this computer"
+                    + " could not read or record its pinned keys (" + e.getMessage() + "). Nothing was sent to the router; if this"
+                    + " computer's disk is full, free some space, then try again.", e);
             return false;
         }
     }

@@ -87,10 +87,13 @@ public final class History implements AutoCloseable {
             String version = db.migrate(Database.LATEST_VERSION);
             history = new History(lock, db, version, macs);
             history.backupsRoot = data.backups();
-            history.interruptedAtOpen = history.markInterrupted();
-            if (history.interruptedAtOpen > 0) {
-                LOG.warn("{} attempt(s) of an earlier FleetFlash never ended: marked interrupted", history.interruptedAtOpen);
+            int marked = history.markInterrupted();
+            if (marked > 0) {
+                LOG.warn("{} attempt(s) of an earlier FleetFlash never ended: marked interrupted", marked);
             }
+            // every interrupted attempt that no resume has judged yet, not only those of the last stop: the reminder
+            // stays until each one has an outcome
+            history.interruptedAtOpen = history.interrupted().size();
             HistoryHostKeyStore.ImportResult imported = history.hostKeys.importKnownHostsOnce(data.knownHosts());
             if (imported.done() && imported.imported() > 0) {
                 LOG.info("Moved {} pinned host keys from {} into the history", imported.imported(), data.knownHosts());
@@ -134,7 +137,21 @@ public final class History implements AutoCloseable {
         }
     }
 
-    /** How many attempts of an earlier FleetFlash were found without an end (and marked interrupted) at open. */
+    /**
+     * When writes of {@code writer} failed after the first {@code before} failures: the rest of a sentence that starts
+     * with the history's name, saying what is missing, why and what to do; empty when none failed since.
+     */
+    public static String incomplete(HistoryWriter writer, long before) {
+        long n = writer.failedWrites() - before;
+        if (n <= 0) {
+            return "";
+        }
+        return "misses " + n + " record(s) of this run because " + writer.firstFailure().orElse("a write failed") + ": the"
+                + " outcomes shown are what happened. Free disk space; then 'fleetflash resume' (Resume in the window) records,"
+                + " from their flash, the routers whose attempt the history holds without an end.";
+    }
+
+    /** How many interrupted attempts (FleetFlash stopped before they ended) were still without an outcome at open. */
     public int interruptedAtOpen() {
         return interruptedAtOpen;
     }

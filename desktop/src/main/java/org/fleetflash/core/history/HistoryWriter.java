@@ -64,6 +64,8 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final AtomicLong failures = new AtomicLong();
+    /** Why the first write failed, in a few words, or null while none did. */
+    private volatile String firstFailure;
     /** The last phase step of each attempt the writer handled, and whether it is in the file; guarded by itself. */
     private final Map<String, PhaseMark> marks = new HashMap<>();
     private volatile boolean closed;
@@ -188,6 +190,26 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                 TimeUnit.NANOSECONDS.timedWait(marks, left);
             }
         }
+    }
+
+    /** Why the first write that failed did, in a few words for the technician (empty while none failed). */
+    public java.util.Optional<String> firstFailure() {
+        return java.util.Optional.ofNullable(firstFailure);
+    }
+
+    /** A write's failure in a few words: SQLite's result code and the system's message are in the log. */
+    static String why(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("SQLITE_FULL") || m.contains("No space left")) {
+            return "the disk is full";
+        }
+        if (m.contains("SQLITE_READONLY") || m.contains("Read-only file system")) {
+            return "the file cannot be written";
+        }
+        if (m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB")) {
+            return "the file is damaged";
+        }
+        return "an error the log describes";
     }
 
     /** How many writes failed since the writer started (each was logged). */
@@ -333,7 +355,9 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             });
             return true;
         } catch (SQLException | IOException | RuntimeException e) {
-            failures.incrementAndGet();
+            if (failures.incrementAndGet() == 1) {
+                firstFailure = why(e);
+            }
             LOG.error("Could not record {} in the history: {}", what, e.getMessage(), e);
             return false;
         }

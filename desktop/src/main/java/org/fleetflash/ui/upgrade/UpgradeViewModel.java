@@ -78,6 +78,8 @@ public final class UpgradeViewModel implements AutoCloseable {
     private volatile BatchTotals lastTotals;
     private volatile BatchRunner runner;
     private List<RouterRow> lastBatch = List.of();
+    /** The history's failed writes when the running batch started: more at its end are this batch's. */
+    private long historyFailuresBefore;
     private final Map<RouterRow, UpgradeResult> lastResults = new HashMap<>();
     private Runnable afterBatch = () -> { };
     private BiConsumer<RouterRow, UpgradeResult> onEnded = (row, r) -> { };
@@ -203,6 +205,7 @@ public final class UpgradeViewModel implements AutoCloseable {
             row.problemProperty().set("");
         }
         busy.addAll(rows);
+        historyFailuresBefore = engine.failedHistoryWrites();
         BatchRunner r = engine.batch(requests, settings, new Shown(Map.copyOf(byRouter), Map.copyOf(blocksOf), Map.copyOf(logOf)));
         runner = r;
         lastBatch = List.copyOf(rows);
@@ -324,6 +327,10 @@ public final class UpgradeViewModel implements AutoCloseable {
             fleet.tell(t.needsAttention() > 0 ? t.needsAttention() + " router(s) need attention: point at their status to see what to do."
                     : t.failedSafe() > 0 ? t.failedSafe() + " router(s) were left untouched (see their status); Retry failed tries them again."
                     : "Every router of the batch is upgraded.");
+        }
+        String missed = engine.historyIncomplete(historyFailuresBefore);
+        if (!missed.isEmpty()) {
+            fleet.tell("The history " + missed);
         }
         afterBatch.run();
     }

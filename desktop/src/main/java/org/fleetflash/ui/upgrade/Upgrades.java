@@ -96,6 +96,16 @@ public final class Upgrades {
     }
 
     /** Waits (a little) until the history holds every event of the window's batches. */
+    /** How many history writes failed since the window opened (a full disk, say). */
+    public long failedHistoryWrites() {
+        return store.writer().failedWrites();
+    }
+
+    /** The rest of "The history …" when writes failed after the first {@code before}, else empty. */
+    public String historyIncomplete(long before) {
+        return History.incomplete(store.writer(), before);
+    }
+
     public boolean awaitRecorded() throws InterruptedException {
         return store.writer().awaitWritten(RECORD_WAIT);
     }

@@ -185,6 +185,11 @@ class HistoryWriterTest {
             HistoryWriter w = writeQueuedUp(history, st, events);
 
             assertThat(w.failedWrites()).as("the refused note alone").isEqualTo(1);
+            assertThat(History.incomplete(w, 0)).as("what the command line and the window then say").isEqualTo("misses 1 record(s) of"
+                    + " this run because an error the log describes: the outcomes shown are what happened. Free disk space; then"
+                    + " 'fleetflash resume' (Resume in the window) records, from their flash, the routers whose attempt the history"
+                    + " holds without an end.");
+            assertThat(History.incomplete(w, 1)).as("failures before a batch are not that batch's").isEmpty();
             assertThat(history.attempts(AttemptFilter.all())).extracting(AttemptRecord::attemptId, AttemptRecord::outcomeOrRunning)
                     .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("att-a", "SUCCEEDED"),
                             org.assertj.core.groups.Tuple.tuple("att-b", "SUCCEEDED"));
@@ -192,6 +197,17 @@ class HistoryWriterTest {
             assertThat(rows(st, "SELECT text FROM transcript_lines WHERE attempt_id = 'att-a'"))
                     .contains("flash span matches the plan").doesNotContain("refused by the file");
         }
+    }
+
+    @Test
+    void aFailedWriteIsNamedInAFewWordsFromSqlitesOwnMessage() {
+        assertThat(HistoryWriter.why(new java.sql.SQLException("[SQLITE_FULL] Insertion failed because database is full (database or"
+                + " disk is full)"))).isEqualTo("the disk is full");
+        assertThat(HistoryWriter.why(new java.io.IOException("No space left on device"))).isEqualTo("the disk is full");
+        assertThat(HistoryWriter.why(new java.sql.SQLException("[SQLITE_READONLY] Attempt to write a readonly database (attempt to"
+                + " write a readonly database)"))).isEqualTo("the file cannot be written");
+        assertThat(HistoryWriter.why(new java.sql.SQLException("[SQLITE_CORRUPT] The database disk image is malformed")))
+                .isEqualTo("the file is damaged");
     }
 
     @Test
