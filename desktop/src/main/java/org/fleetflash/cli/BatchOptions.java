@@ -131,8 +131,11 @@ final class BatchOptions {
                         + " file?");
             }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ParameterException(spec.commandLine(), "The targets file " + file + " is not UTF-8 text (saved as \"Unicode\","
+                    + " UTF-16 or Latin-1, say): save it as UTF-8 and try again.");
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "Cannot read the targets file " + file + ": " + e.getMessage()
+            throw new ParameterException(spec.commandLine(), "Cannot read the targets file " + file + ": " + Failures.describe(e)
                     + ". Check the path and its permissions.");
         }
         List<Target> targets = new ArrayList<>();
@@ -143,6 +146,10 @@ final class BatchOptions {
             if (!word.isEmpty()) {
                 targets.add(parse(spec, word, file.getFileName() + " line " + (i + 1)));
             }
+        }
+        if (targets.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "The targets file " + file + " names no router (only blank lines and"
+                    + " comments): put one HOST[:PORT] per line.");
         }
         return targets;
     }

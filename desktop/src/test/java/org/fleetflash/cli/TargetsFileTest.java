@@ -51,13 +51,29 @@ class TargetsFileTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8OrIsMissingIsRefusedSayingWhatToDo() throws Exception {
+        BatchOptions options = new BatchOptions();
+        options.targetsFile = Files.write(dir.resolve("notepad.txt"), "127.0.0.1\n".getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        assertThatThrownBy(() -> options.targets(spec, List.of())).isInstanceOf(ParameterException.class).hasMessage("The targets file "
+                + options.targetsFile + " is not UTF-8 text (saved as \"Unicode\", UTF-16 or Latin-1, say): save it as UTF-8 and try again.");
+
+        options.targetsFile = Files.write(dir.resolve("latin1.txt"), "# B\u00e2timent A\n127.0.0.1\n".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> options.targets(spec, List.of())).hasMessageContaining("is not UTF-8 text");
+
+        options.targetsFile = dir.resolve("missing.txt");
+        assertThatThrownBy(() -> options.targets(spec, List.of())).hasMessage("Cannot read the targets file " + options.targetsFile
+                + ": the file or directory " + options.targetsFile + " does not exist. Check the path and its permissions.");
+    }
+
+    @Test
     void refusesARouterNamedTwiceSayingWhereBothAre() {
         assertThatThrownBy(() -> read("127.0.0.1\n# comment\n127.0.0.1:22\n")).isInstanceOf(ParameterException.class)
                 .hasMessage("The router 127.0.0.1:22 is named twice (site.txt line 1, and site.txt line 3): name each router once (two"
                         + " upgrades of one router at once are refused by the router anyway).");
         assertThatThrownBy(() -> read("[::1]\n", "[::1]:22")).hasMessageStartingWith("The router [::1]:22 is named twice (the command"
                 + " line, and site.txt line 1)");
-        assertThatThrownBy(() -> read("", "127.0.0.9", "127.0.0.9:22")).hasMessageStartingWith("The router 127.0.0.9:22 is named twice (on the"
+        assertThatThrownBy(() -> read("127.0.0.8\n", "127.0.0.9", "127.0.0.9:22")).hasMessageStartingWith("The router 127.0.0.9:22 is named twice (on the"
                 + " command line):");
     }
 
@@ -73,7 +89,7 @@ class TargetsFileTest {
 
     @Test
     void aFileWithOnlyCommentsNamesNoRouterAndSaysSo() {
-        assertThatThrownBy(() -> read("# nothing yet\n\n")).isInstanceOf(ParameterException.class)
-                .hasMessage("Name the routers to upgrade: HOST[:PORT] arguments, or --targets FILE.");
+        assertThatThrownBy(() -> read("# nothing yet\n\n   \n")).isInstanceOf(ParameterException.class).hasMessage("The targets file "
+                + dir.resolve("site.txt") + " names no router (only blank lines and comments): put one HOST[:PORT] per line.");
     }
 }

@@ -193,8 +193,10 @@ public final class UpgradeServices implements AutoCloseable {
                     }
                 };
             } catch (ImageServerException e) {
+                // publishing copies the image into the server's work directory: what failed there says what to do
+                String why = String.valueOf(e.getMessage()).strip();
                 throw UpgradeFailure.safe(FailureCode.LAPTOP_SERVICE_FAILED, "The laptop's image server could not serve "
-                        + image.getFileName() + ": " + e.getMessage() + ". Check the FTP settings (address, ports).");
+                        + image.getFileName() + ": " + why + (why.endsWith(".") ? "" : "."));
             }
         }
 
