@@ -546,8 +546,9 @@ final class SshRouterSide implements RouterSide {
                     + router + "'.");
         }
         return UpgradeFailure.safe(FailureCode.BUSY, who + " holds it. Nothing was changed by this attempt. If that upgrade"
-                + " is no longer running (its laptop was switched off, say), run 'fleetflash cleanup " + router + "' (or"
-                + " reboot the router), then try again.");
+                + " is no longer running: when FleetFlash stopped during it on this computer, run 'fleetflash resume' (it puts"
+                + " the router back and records what that upgrade did); from another laptop (switched off, say), run 'fleetflash"
+                + " cleanup " + router + "' (or reboot the router). Then try again.");
     }
 
     private static String tail(List<AgentLine> lines) {
