@@ -26,7 +26,6 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import javafx.stage.Window;
-import javax.imageio.ImageIO;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -57,7 +56,7 @@ import org.testfx.framework.junit5.Start;
 /**
  * The History tab over a real SQLite history written by the history writer (every outcome, router texts meant to do
  * harm, a re-pinned host key), headless under Monocle: the filters narrow the table, the detail shows what an auditor
- * needs, and the exports write what is shown. Also writes the user guide's screenshot of the tab at 1366×768.
+ * needs, and the exports write what is shown.
  */
 @ExtendWith(ApplicationExtension.class)
 class HistoryWindowIT {
@@ -281,16 +280,6 @@ class HistoryWindowIT {
         assertThat(text(robot, "#historyExportMessage")).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(text(robot, "#historyCount")).as("the count stays beside the export's message").isEqualTo("6 attempts recorded.");
         assertThat(Files.exists(chooser.next)).isFalse();
-    }
-
-    @Test
-    void writesTheUserGuideScreenshotOfTheTab(FxRobot robot) throws Exception {
-        HistoryView view = openTab(robot);
-        select(robot, view, "att-attention");
-        FleetWindowIT.waitFor(() -> !robot.lookup("#transcript").queryAs(TextArea.class).getText().isEmpty());
-        assertThat(stage.getScene().getWidth()).isEqualTo(UserGuideScreenshotsIT.WIDTH);
-        Path file = UserGuideScreenshotsIT.write(UserGuideScreenshotsIT.snapshot(stage.getScene().getRoot()), "history-window.png");
-        assertThat(ImageIO.read(file.toFile()).getWidth()).isEqualTo(UserGuideScreenshotsIT.WIDTH);
     }
 
     private void export(FxRobot robot, ReportFile.Format format, Path target) {

@@ -35,7 +35,11 @@ public final class AttemptEvents {
     }
 
     public static DeviceFacts facts(String model, String version) {
-        return new DeviceFacts("13.2-RELEASE", 1302001, "mips", "mips", "router-1", model, 128L << 20, 120L << 20, 4096,
+        return facts(model, version, "router-1");
+    }
+
+    public static DeviceFacts facts(String model, String version, String hostname) {
+        return new DeviceFacts("13.2-RELEASE", 1302001, "mips", "mips", hostname, model, 128L << 20, 120L << 20, 4096,
                 60L << 20, "ufs:/dev/map/rootfs", true, false, List.of(), Map.of("fetch", true), Map.of(), List.of(), EB,
                 "flash/spi0", 8L << 20, List.of(new Partition("kernel", 0x20000, 0x100000, false, 0, EB)), List.of(),
                 Optional.ofNullable(version));
