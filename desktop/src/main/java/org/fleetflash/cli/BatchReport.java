@@ -33,6 +33,7 @@ final class BatchReport {
             totals(o, t.totals());
         } else if (e instanceof BatchEvent.Halted h) {
             o.put("event", "batchHalted");
+            o.put("code", h.code().name());
             o.put("reason", h.reason());
         } else if (e instanceof BatchEvent.Retrying r) {
             o.put("event", "batchRetrying");

@@ -67,8 +67,13 @@ final class HistoryFilterOptions {
                 throw new ParameterException(spec.commandLine(), "--router: " + e.getMessage());
             }
         }
-        return new AttemptFilter(Optional.ofNullable(since).map(s -> instant(spec, "--since", s, false)),
-                Optional.ofNullable(until).map(s -> instant(spec, "--until", s, true)), o, r, Optional.ofNullable(batch));
+        Optional<Instant> from = Optional.ofNullable(since).map(s -> instant(spec, "--since", s, false));
+        Optional<Instant> to = Optional.ofNullable(until).map(s -> instant(spec, "--until", s, true));
+        if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+            throw new ParameterException(spec.commandLine(), "--since " + Sanitize.line(since, 40) + " is not before --until "
+                    + Sanitize.line(until, 40) + ": no attempt can match. Swap them?");
+        }
+        return new AttemptFilter(from, to, o, r, Optional.ofNullable(batch));
     }
 
     /** A DATE option as an instant; a bare day is its start, or with {@code endOfDay} the start of the next day. */

@@ -199,7 +199,7 @@ final class LiveTable {
             row.resetProgress();
             row.note = "to be tried again after " + r.previous().code();
         } else if (e instanceof BatchEvent.Halted h) {
-            halted = Sanitize.line(h.reason(), 200);
+            halted = Sanitize.line(h.reason(), 200) + "; " + h.forTheRunning();
         } else if (e instanceof BatchEvent.Finished f) {
             totals = f.totals();
             totalsAt = f.at();
@@ -227,7 +227,7 @@ final class LiveTable {
         int routerWidth = Math.max(6, Math.min(MAX_ROUTER_WIDTH, all.stream().mapToInt(r -> r.router.length()).max().orElse(6)));
         List<Line> footer = new ArrayList<>();
         if (halted != null) {
-            footer.add(new Line("halted: " + halted + "; the routers already running finish", Tone.NOTICE));
+            footer.add(new Line("halted: " + halted, Tone.NOTICE));
         }
         if (status != null) {
             footer.add(new Line(status, Tone.NOTICE));

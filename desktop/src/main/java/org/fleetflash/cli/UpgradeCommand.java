@@ -232,7 +232,7 @@ final class UpgradeCommand implements Callable<Integer> {
                 if (jsonEvents && routers > 1) {
                     print(out, BatchReport.json(json, e));
                 } else if (!jsonEvents && e instanceof BatchEvent.Halted h) {
-                    print(out, "batch  halted: " + h.reason() + "; the routers already running finish.");
+                    print(out, "batch  halted: " + h.reason() + "; " + h.forTheRunning() + ".");
                 }
             }
         };

@@ -134,6 +134,13 @@ class HistoryCommandTest {
     }
 
     @Test
+    void aPeriodThatEndsBeforeItStartsIsABadCommandLineNotAnEmptyHistory() {
+        assertThat(run("--since", "2026-12-05", "--until", "2026-12-01")).isEqualTo(2);
+        assertThat(err.toString()).contains("--since 2026-12-05 is not before --until 2026-12-01: no attempt can match. Swap them?");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void aBadDateOrOutcomeIsABadCommandLine() {
         assertThat(run("--since", "yesterday")).isEqualTo(2);
         assertThat(err.toString()).contains("--since", "2026-12-01");

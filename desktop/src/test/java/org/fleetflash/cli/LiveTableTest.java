@@ -155,12 +155,21 @@ class LiveTableTest {
     @Test
     void aHaltAndACancelAreSaidAboveTheTotals() {
         start(3);
-        table.onBatch(new BatchEvent.Halted("batch-1", at(1), "The failure budget of 1 was reached"));
+        table.onBatch(new BatchEvent.Halted("batch-1", at(1), FailureCode.NOT_STARTED, "The failure budget of 1 was reached"));
         table.status("cancelling 1 router(s) before the reroot; undoing what was made on them...");
 
         List<String> lines = text(WIDE, 40, T0);
         assertThat(lines.get(4)).isEqualTo("halted: The failure budget of 1 was reached; the routers already running finish");
         assertThat(lines.get(5)).startsWith("cancelling 1 router(s)");
+    }
+
+    @Test
+    void aCancelSaysThatTheRoutersBeforeTheirRerootAreUndoneNotFinished() {
+        start(3);
+        table.onBatch(new BatchEvent.Halted("batch-1", at(1), FailureCode.CANCELLED, "The batch was cancelled by the technician"));
+
+        assertThat(text(WIDE, 40, T0).get(4)).isEqualTo("halted: The batch was cancelled by the technician; the routers before their"
+                + " reroot are undone, those past it finish on their own");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.fleetflash.core.batch;
 
 import java.time.Instant;
 import java.util.List;
+import org.fleetflash.core.upgrade.FailureCode;
 import org.fleetflash.core.upgrade.RouterId;
 import org.fleetflash.core.upgrade.UpgradeResult;
 
@@ -26,8 +27,16 @@ public sealed interface BatchEvent {
     /**
      * No new router starts any more, and why: the canary wave failed, the failure budget was reached, a router
      * could not be staged under stage-all-first, or the technician cancelled.
+     *
+     * @param code {@link FailureCode#CANCELLED} when the technician cancelled: the routers not yet past their reroot are
+     *             then undone, not finished
      */
-    record Halted(String batchId, Instant at, String reason) implements BatchEvent {
+    record Halted(String batchId, Instant at, FailureCode code, String reason) implements BatchEvent {
+        /** What happens to the routers already running, as a clause. */
+        public String forTheRunning() {
+            return code == FailureCode.CANCELLED ? "the routers before their reroot are undone, those past it finish on their own"
+                    : "the routers already running finish";
+        }
     }
 
     /** A router is tried again after a failure that may pass. */

@@ -365,7 +365,7 @@ public final class BatchRunner {
         haltReason = reason;
         haltCode = code;
         LOG.info("Batch {} halted: {}", batchId, reason);
-        emitBatch(new BatchEvent.Halted(batchId, now(), reason));
+        emitBatch(new BatchEvent.Halted(batchId, now(), code, reason));
         changed.signalAll();
     }
 

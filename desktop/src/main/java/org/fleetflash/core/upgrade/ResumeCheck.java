@@ -284,8 +284,12 @@ public final class ResumeCheck {
     }
 
     private static String stopped(InterruptedAttempt attempt) {
-        return "FleetFlash stopped during " + attempt.reachedName() + (attempt.mayHaveRerooted() ? ", after the reroot was sent."
-                : ", before the reroot.");
+        if (!attempt.mayHaveRerooted()) {
+            return "FleetFlash stopped during " + attempt.reachedName() + ", before the reroot.";
+        }
+        // "committing" is recorded before the reroot is asked for: from that phase alone, it may or may not have gone out
+        return "FleetFlash stopped during " + attempt.reachedName() + (attempt.reached().orElseThrow() == Phase.COMMIT
+                ? ", once the commit was on record (the reroot may or may not have been sent)." : ", after the reroot was sent.");
     }
 
     private static String backupHint(InterruptedAttempt attempt) {

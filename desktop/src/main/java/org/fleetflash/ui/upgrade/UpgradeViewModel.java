@@ -265,8 +265,8 @@ public final class UpgradeViewModel implements AutoCloseable {
                 String line = totalsLine(t.totals());
                 Platform.runLater(() -> totals.set(line));
             } else if (e instanceof BatchEvent.Halted h) {
-                String why = Sanitize.line(h.reason(), 300);
-                Platform.runLater(() -> fleet.tell("Batch halted: " + why + " The routers already running finish."));
+                String why = Sanitize.line(h.reason(), 300) + ": " + h.forTheRunning() + ".";
+                Platform.runLater(() -> fleet.tell("Batch halted: " + why));
             }
         }
     }

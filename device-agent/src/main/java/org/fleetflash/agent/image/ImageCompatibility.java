@@ -92,8 +92,10 @@ public final class ImageCompatibility {
             problem = fixedProblem(image, router, (RouterBoot.FixedRoot) router.rootRule(), kernelEnd);
         }
         if (problem != null) {
+            // a file cut short has lost its root file system: that, not another board, is then the likely reason
             out.add(new Finding(Finding.Code.NO_ROOT, problem + " The router would stop at \"mountroot>\" and need a console "
-                    + "cable. The image was probably built for a board with another flash layout.", false));
+                    + "cable. " + (image.truncated() ? "The file is cut short (see above): download the image again."
+                    : "The image was probably built for a board with another flash layout."), false));
         }
     }
 

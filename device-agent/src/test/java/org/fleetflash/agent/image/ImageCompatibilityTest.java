@@ -110,6 +110,16 @@ class ImageCompatibilityTest {
         assertThat(v.findings()).allSatisfy(f -> assertThat(f.message()).isNotBlank().endsWith("."));
     }
 
+    @org.junit.jupiter.api.Test
+    void aRootLostToACutIsBlamedOnTheCutNotOnAnotherBoard() {
+        Verdict cut = check(Arrays.copyOf(SimImage.bytes(WDR, "2.0", 0), 600_000), WDR_BOOT, false);
+        assertThat(cut.findings()).filteredOn(f -> f.code() == Code.NO_ROOT).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("The file is cut short").doesNotContain("another flash layout"));
+
+        Verdict otherBoard = check(SimImage.bytes(WDR, "2.0", 0), G16_BOOT, false);
+        assertThat(otherBoard.findings()).singleElement().satisfies(f -> assertThat(f.message()).contains("another flash layout"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badImages")
     void forceSetsAsideOnlyAnUnknownFormatAndAnotherModel(String what, Supplier<byte[]> image, RouterBoot router,
