@@ -57,9 +57,22 @@ final class ScanCommand implements java.util.concurrent.Callable<Integer> {
                     + "not resolved).")
     List<String> targets;
 
-    @Option(names = {"-p", "--port"}, split = ",", defaultValue = "22", paramLabel = "PORT",
+    @Option(names = {"-p", "--port"}, split = ",", defaultValue = "22", paramLabel = "PORT", converter = PortNumber.class,
             description = "Port(s) to try, comma separated (default: ${DEFAULT-VALUE}).")
     List<Integer> ports;
+
+    /** A port as the technician typed it: a number, or a sentence that says how to write one (not picocli's "not an int"). */
+    static final class PortNumber implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            try {
+                return Integer.valueOf(text.strip());
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + org.fleetflash.core.text.Sanitize.line(text, 20) + "' is not"
+                        + " a port number: give one or more, comma separated, as 22 or 22,2222 (ranges such as 1-3 are not taken).");
+            }
+        }
+    }
 
     @Option(names = "--timeout-ms", defaultValue = "1000", paramLabel = "N",
             description = "Deadline of each connect (default: ${DEFAULT-VALUE} ms).")

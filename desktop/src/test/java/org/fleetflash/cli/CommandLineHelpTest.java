@@ -116,4 +116,12 @@ class CommandLineHelpTest {
         root.parseArgs("probe", "127.0.0.1", "--user", "root", "--identity", "k", "--key-passphrase-env", "KP");
         assertThat(((ProbeCommand) probe.getCommand()).connect.secret.key.passphraseEnv).isEqualTo("KP");
     }
+
+    @Test
+    void aPortRangeForScanIsRefusedSayingHowToWritePorts() {
+        // nothing is scanned: the command line is refused before any address is looked at
+        assertThat(root.execute("scan", "127.0.0.1", "--port", "1-3")).isEqualTo(2);
+        assertThat(err.toString()).contains("'1-3' is not a port number: give one or more, comma separated, as 22 or 22,2222")
+                .doesNotContain("is not an int");
+    }
 }
