@@ -123,8 +123,12 @@ public final class FleetFlashCommand implements Runnable {
                 dataDir = p.matchedOptionValue("--data-dir", null);
             }
         }
+        DataDirectory data = DataDirectory.forThisUser(Optional.ofNullable(dataDir));
+        if (last.userObject() instanceof HistoryFilterOptions.ReadsOnly && !java.nio.file.Files.isDirectory(data.path())) {
+            return; // nothing to log, and a mistyped directory is not to be made (the command says it does not exist)
+        }
         try {
-            Path file = LogFile.start(DataDirectory.forThisUser(Optional.ofNullable(dataDir)));
+            Path file = LogFile.start(data);
             LOG.info("{} started; log file {}", last.qualifiedName(), file);
         } catch (IOException | RuntimeException e) {
             Failures.print(err, last, "no log file for this run (" + e.getMessage() + ")");

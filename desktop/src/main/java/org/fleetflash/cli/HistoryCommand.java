@@ -48,7 +48,7 @@ final class HistoryCommand implements Runnable {
             description = {"Lists the recorded upgrade attempts, oldest first.", HistoryFilterOptions.DATE_HELP},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:listed (maybe nothing)", "1:the history cannot be read", "2:bad command line"})
-    static final class ListCommand implements Callable<Integer> {
+    static final class ListCommand implements Callable<Integer>, HistoryFilterOptions.ReadsOnly {
 
         private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 

@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:exported (maybe no attempt)", "1:the history cannot be read", "2:bad command line",
             "3:the --out file exists already (give --force to replace it)", "4:the --out file cannot be written (the message says why)"})
-final class HistoryExportCommand implements Callable<Integer> {
+final class HistoryExportCommand implements Callable<Integer>, HistoryFilterOptions.ReadsOnly {
 
     static final int EXIT_EXISTS = 3;
     static final int EXIT_CANNOT_WRITE = 4;

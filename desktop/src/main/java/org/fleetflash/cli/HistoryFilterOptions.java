@@ -98,6 +98,13 @@ final class HistoryFilterOptions {
         return DataDirectory.forThisUser(Optional.ofNullable(dataDir));
     }
 
+    /**
+     * A command that only reads the history: it creates no data directory (not even for its log file), so a mistyped
+     * --data-dir is said, not made into an empty history.
+     */
+    interface ReadsOnly {
+    }
+
     /** A read of the history: on the history this process opened, or beside the FleetFlash that holds it. */
     interface Read<T> {
         T opened(History history) throws IOException;
@@ -115,6 +122,10 @@ final class HistoryFilterOptions {
         DataDirectory data = data();
         data.requireNotAFile();
         if (!Files.isDirectory(data.path())) {
+            boolean chosen = dataDir != null || System.getenv(DataDirectory.ENV) != null;
+            Failures.print(spec.commandLine().getErr(), spec, "there is no FleetFlash data directory at " + data.path() + ", so no"
+                    + " history to read: " + (chosen ? "check --data-dir (or FLEETFLASH_DATA_DIR)." : "nothing was recorded on this"
+                    + " computer yet."));
             return nothing;
         }
         History history;

@@ -134,6 +134,18 @@ class HistoryCommandTest {
     }
 
     @Test
+    void aMistypedDataDirectoryIsSaidAndNotMadeIntoAnEmptyHistory() {
+        Path typo = dir.resolve("dta");
+        int status = FleetFlashCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("history", "list",
+                "--data-dir", typo.toString());
+
+        assertThat(status).isZero();
+        assertThat(err.toString()).contains("there is no FleetFlash data directory at " + typo + ", so no history to read: check"
+                + " --data-dir (or FLEETFLASH_DATA_DIR).");
+        assertThat(typo).as("neither the directory nor a log file in it was made").doesNotExist();
+    }
+
+    @Test
     void aPeriodThatEndsBeforeItStartsIsABadCommandLineNotAnEmptyHistory() {
         assertThat(run("--since", "2026-12-05", "--until", "2026-12-01")).isEqualTo(2);
         assertThat(err.toString()).contains("--since 2026-12-05 is not before --until 2026-12-01: no attempt can match. Swap them?");
