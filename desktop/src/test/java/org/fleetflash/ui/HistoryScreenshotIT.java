@@ -49,11 +49,7 @@ class HistoryScreenshotIT {
     void start(Stage stage) {
         this.stage = stage;
         window = FleetFlashApp.show(stage, fixture.historyInputs());
-        stage.setMaximized(false);
-        stage.setX(0);
-        stage.setY(0);
-        stage.setWidth(UserGuideScreenshotsIT.WIDTH);
-        stage.setHeight(UserGuideScreenshotsIT.HEIGHT);
+        UserGuideScreenshotsIT.atGuideSize(stage);
     }
 
     @Test

@@ -101,11 +101,7 @@ class HistoryWindowIT {
         this.stage = stage;
         window = FleetFlashApp.show(stage, fixture.historyInputs());
         window.history().setExportChooser(chooser);
-        stage.setMaximized(false);
-        stage.setX(0);
-        stage.setY(0);
-        stage.setWidth(UserGuideScreenshotsIT.WIDTH);
-        stage.setHeight(UserGuideScreenshotsIT.HEIGHT);
+        UserGuideScreenshotsIT.atGuideSize(stage);
     }
 
     @AfterEach

@@ -72,6 +72,11 @@ class UserGuideScreenshotsIT {
     void start(Stage stage) {
         this.stage = stage;
         window = FleetFlashApp.show(stage, fixture.inputs());
+        atGuideSize(stage);
+    }
+
+    /** The window as the guide's pictures show it: at the top left of a 1366×768 screen, not maximised. */
+    static void atGuideSize(Stage stage) {
         stage.setMaximized(false);
         stage.setX(0);
         stage.setY(0);
