@@ -178,7 +178,7 @@ public final class UpgradeViewModel implements AutoCloseable {
             return;
         }
         if (resuming.get()) {
-            fleet.tell(RESUMING);
+            fleet.tell("Interrupted upgrades are being checked: start the batch once Resume has ended.");
             return;
         }
         if (rows.isEmpty()) {
@@ -380,8 +380,6 @@ public final class UpgradeViewModel implements AutoCloseable {
         }, Platform::runLater);
     }
 
-    private static final String RESUMING = "Interrupted upgrades are being checked: start the batch once Resume has ended.";
-
     /** The longest a close waits for the cancelled routers to be undone. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(90);
 
@@ -403,7 +401,7 @@ public final class UpgradeViewModel implements AutoCloseable {
             return;
         }
         if (resuming.get()) {
-            fleet.tell(RESUMING);
+            fleet.tell("Resume is checking the interrupted upgrades already: see the routers' status.");
             return;
         }
         if (fleet.login().isEmpty()) {
