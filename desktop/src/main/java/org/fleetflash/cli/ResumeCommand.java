@@ -41,7 +41,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "12:some router could not be judged now and stays INTERRUPTED (the message says why)",
             "20:NEEDS_ATTENTION: some router holds neither the image nor its old flash, or never came back",
             "1:another FleetFlash uses this data directory (the message names its process), or an unexpected error",
-            "2:bad command line"})
+            "2:bad command line",
+            "130:Ctrl+C: the attempts not judged yet stay INTERRUPTED; run resume again"})
 final class ResumeCommand implements Callable<Integer> {
 
     static final int EXIT_STILL_INTERRUPTED = 12;

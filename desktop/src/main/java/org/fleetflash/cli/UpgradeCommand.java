@@ -48,9 +48,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "10:FAILED_SAFE: stopped before the reroot; the router runs its old firmware, untouched",
             "11:FAILED_SAFE (CANCELLED): Ctrl+C or SIGTERM before the reroot; what was made on the router was undone",
             "20:NEEDS_ATTENTION: after the reroot something did not check out; see the message",
-            "21:interrupted after the reroot: the router finishes flashing on its own; check it later",
+            "21:interrupted after the reroot: the router finishes flashing on its own; 'fleetflash resume' records it later",
             "1:another FleetFlash uses this data directory (the message names its process), or an unexpected error",
-            "2:bad command line"})
+            "2:bad command line",
+            "130:Ctrl+C before any router was contacted: nothing was done"})
 final class UpgradeCommand implements Callable<Integer> {
 
     static final int EXIT_FAILED_SAFE = 10;

@@ -209,6 +209,83 @@ class HostKeyChangeIT {
         assertThat(router.sandbox().root().resolve("tmp/fleetflash/claim")).doesNotExist();
     }
 
+    /**
+     * Leaves in the history an attempt of {@code r} with {@code image} that FleetFlash stopped in during FLASH (its
+     * reroot sent), as a killed laptop leaves it: the next open marks it interrupted.
+     */
+    private void interruptedInFlash(SimRouter r, Path image) throws Exception {
+        org.fleetflash.core.upgrade.AttemptRef ref = org.fleetflash.core.history.AttemptEvents.ref("att-killed", "batch-killed",
+                r.address(), r.port());
+        try (History history = History.open(dataDirectory())) {
+            for (org.fleetflash.core.upgrade.UpgradeEvent e : org.fleetflash.core.history.AttemptEvents.succeeded(ref,
+                    java.time.Instant.now().minusSeconds(120), image, dir.resolve("backup-killed"))) {
+                history.writer().on(e);
+                if (e instanceof org.fleetflash.core.upgrade.UpgradeEvent.PhaseChanged p
+                        && p.to() == org.fleetflash.core.upgrade.Phase.FLASH) {
+                    break; // the process died here
+                }
+            }
+            assertThat(history.writer().awaitWritten(Duration.ofSeconds(20))).isTrue();
+        }
+    }
+
+    private Result resume(SimRouter r) throws Exception {
+        List<String> args = new ArrayList<>(List.of("resume"));
+        args.addAll(login(r).subList(1, login(r).size()));
+        args.addAll(List.of("--wait", "5"));
+        return fleetflash(args.toArray(String[]::new));
+    }
+
+    @Test
+    void resumeTrustsANewKeyOnlyWhenTheRouterHoldsTheNewImage() throws Exception {
+        // a router whose attempt was killed in FLASH, back on its old firmware with another key: the upgrade does not
+        // explain the key, so it is not trusted and the attempt is not judged
+        SimRouter other = start("hk-r1", "127.0.88.6");
+        assertThat(probe(other, "--accept-new-host-key").exit()).isZero();
+        List<PinnedKey> pinned = keyHistory(other);
+        Path image = dir.resolve("fw-r.bin");
+        SimImage.write(other.sandbox().profile(), "12.0-resumed", 0, image);
+        interruptedInFlash(other, image);
+        other.replaceHostKey();
+
+        Result refused = resume(other);
+
+        assertThat(refused.exit()).as(refused.both()).isEqualTo(ResumeCommand.EXIT_STILL_INTERRUPTED);
+        assertThat(refused.out()).contains("INTERRUPTED", "presents another host key", "does not hold the new image",
+                "fleetflash history forget-host-key " + target(other).hostPort());
+        assertThat(keyHistory(other)).as("the old key stays pinned, nothing re-pinned").isEqualTo(pinned);
+        assertThat(attempts()).singleElement().satisfies(a -> assertThat(a.outcomeOrRunning()).isEqualTo("INTERRUPTED"));
+    }
+
+    @Test
+    void resumeFindingTheNewImageRecordsTheNewFirmwaresKeyWithTheAttempt() throws Exception {
+        // the router finished on its own and runs the new image, which brought new keys (done here by an upgrade kept
+        // in another data directory, as the killed laptop's own upgrade would have done it)
+        SimRouter router = start("hk-r2", "127.0.88.7");
+        assertThat(probe(router, "--accept-new-host-key").exit()).isZero();
+        String oldKey = keyHistory(router).get(0).fingerprint();
+        Path image = dir.resolve("fw-n.bin");
+        SimImage.write(router.sandbox().profile(), "12.0-resumed", 0, image);
+        interruptedInFlash(router, image);
+        router.setFaults(Faults.none().withNewHostKeysOnUpgrade());
+        List<String> elsewhere = new ArrayList<>(List.of("upgrade"));
+        elsewhere.addAll(login(router).subList(0, login(router).size() - 1));
+        elsewhere.addAll(List.of(dir.resolve("elsewhere").toString(), "--accept-new-host-key", "--image", image.toString(), "--layout",
+                "kernel rootfs"));
+        Result done = fleetflash(elsewhere.toArray(String[]::new));
+        assertThat(done.exit()).as(done.both()).isZero();
+
+        Result resumed = resume(router);
+
+        assertThat(resumed.exit()).as(resumed.both()).isZero();
+        assertThat(resumed.out()).contains("SUCCEEDED");
+        List<PinnedKey> keys = keyHistory(router);
+        assertThat(keys).hasSize(2);
+        assertThat(keys.get(0).fingerprint()).isEqualTo(oldKey);
+        assertThat(keys.get(1).pinnedBy()).isEqualTo("UPGRADE");
+        assertThat(keys.get(1).attemptId()).contains("att-killed");
+    }
+
     @Test
     void theKnownHostsFileOfAnEarlierVersionIsTakenOverAtTheFirstOpenAndItsPinsAreEnforced() throws Exception {
         SimRouter router = start("hk-d", "127.0.88.4");

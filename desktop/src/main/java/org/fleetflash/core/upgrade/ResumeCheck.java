@@ -108,19 +108,83 @@ public final class ResumeCheck {
     /** Judges one interrupted attempt from its router. Never throws for what the router does; interrupts end it early. */
     public Finding check(InterruptedAttempt attempt) throws InterruptedException {
         SshTarget target = new SshTarget(attempt.router().host(), attempt.router().port());
-        // Past its reroot the router may run new firmware with new host keys, as in the upgrade itself: the same permit.
-        try (org.fleetflash.core.device.RepinPermit permit = attempt.mayHaveRerooted() ? hostKeys.allowRepin(target, attempt.attemptId())
-                : org.fleetflash.core.device.RepinPermit.NONE) {
-            return checkReachable(attempt, target);
+        if (!attempt.mayHaveRerooted()) {
+            return checkReachable(attempt, target, hostKeys); // the router runs its old firmware: its pinned key, strictly
+        }
+        // Past its reroot the router may run new firmware with new host keys, as in the upgrade itself. But only the new
+        // image in its flash explains new keys: a changed key is accepted for this check alone, and pinned only if the
+        // check finds the image there.
+        Provisional keys = new Provisional(hostKeys);
+        Finding found = checkReachable(attempt, target, keys);
+        if (keys.presented == null) {
+            return found;
+        }
+        if (found.outcome().filter(o -> o == Outcome.SUCCEEDED).isPresent()) {
+            try (org.fleetflash.core.device.RepinPermit permit = hostKeys.allowRepin(target, attempt.attemptId())) {
+                if (hostKeys.repinIfAllowed(target, keys.pinned, keys.presented)) {
+                    return found;
+                }
+            } catch (IOException e) {
+                return unsettled(FailureCode.SSH_HANDSHAKE, "The router " + target.hostPort() + " runs the new image with a new host key,"
+                        + " but this computer could not record the key (" + e.getMessage() + "). Its attempt stays INTERRUPTED: free"
+                        + " disk space if it is full, then run 'fleetflash resume' again.");
+            }
+        }
+        return unsettled(FailureCode.HOST_KEY_CHANGED, "The router " + target.hostPort() + " presents another host key ("
+                + org.fleetflash.core.device.HostKeys.fingerprint(keys.presented) + ") than the one pinned ("
+                + org.fleetflash.core.device.HostKeys.fingerprint(keys.pinned) + "), but its flash does not hold the new image, so"
+                + " the upgrade does not explain the change and the key was not trusted. What the check saw: " + found.message()
+                + " Its attempt stays INTERRUPTED. If you know why the key changed (the router was reset or replaced), "
+                + hostKeys.howToForget(target) + ", then run 'fleetflash resume' again.");
+    }
+
+    /**
+     * The store for a check past the reroot: a key other than the pinned one is let through for this check alone and
+     * remembered, never pinned; everything else is the real store's.
+     */
+    private static final class Provisional implements HostKeyStore {
+        private final HostKeyStore store;
+        private volatile java.security.PublicKey pinned;
+        private volatile java.security.PublicKey presented;
+
+        Provisional(HostKeyStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public Optional<java.security.PublicKey> pinned(SshTarget target) throws IOException {
+            return store.pinned(target);
+        }
+
+        @Override
+        public java.security.PublicKey pinIfAbsent(SshTarget target, java.security.PublicKey key) throws IOException {
+            return store.pinIfAbsent(target, key);
+        }
+
+        @Override
+        public boolean forget(SshTarget target) throws IOException {
+            return store.forget(target);
+        }
+
+        @Override
+        public String howToForget(SshTarget target) {
+            return store.howToForget(target);
+        }
+
+        @Override
+        public boolean repinIfAllowed(SshTarget target, java.security.PublicKey was, java.security.PublicKey now) {
+            pinned = was;
+            presented = now;
+            return true;
         }
     }
 
-    private Finding checkReachable(InterruptedAttempt attempt, SshTarget target) throws InterruptedException {
+    private Finding checkReachable(InterruptedAttempt attempt, SshTarget target, HostKeyStore keys) throws InterruptedException {
         Instant until = clock.instant().plus(attempt.mayHaveRerooted() ? returnWindow : Duration.ZERO);
         Duration wait = POLL_MIN;
         String lastWhy = "";
         for (int tries = 0; tries < MAX_TRIES; tries++) {
-            Try t = once(attempt, target);
+            Try t = once(attempt, target, keys);
             if (t.finding() != null) {
                 return t.finding();
             }
@@ -146,10 +210,10 @@ public final class ResumeCheck {
     private record Try(Finding finding, String waitingFor) {
     }
 
-    private Try once(InterruptedAttempt attempt, SshTarget target) {
+    private Try once(InterruptedAttempt attempt, SshTarget target, HostKeyStore keys) {
         DeviceSession session;
         try {
-            session = connector.open(target, credentials.apply(attempt.router()), ssh, hostKeys);
+            session = connector.open(target, credentials.apply(attempt.router()), ssh, keys);
         } catch (DeviceUnreachableException | NotSshException | SshHandshakeException e) {
             return new Try(null, "it does not answer SSH: " + e.getMessage()); // also a router half-way up or down
         } catch (DeviceException e) {
