@@ -7,6 +7,7 @@ import org.fleetflash.core.batch.BatchEvent;
 import org.fleetflash.core.batch.BatchResult;
 import org.fleetflash.core.batch.BatchTotals;
 import org.fleetflash.core.text.Sanitize;
+import org.fleetflash.core.upgrade.Outcome;
 import org.fleetflash.core.upgrade.UpgradeResult;
 
 /** A batch on the terminal: its JSON events, and the summary at its end. */
@@ -75,13 +76,22 @@ final class BatchReport {
                 : String.format("%d.%d s", d.toSeconds(), d.toMillisPart() / 100);
     }
 
+    /**
+     * A router's line of the summary. A router that did not succeed keeps its whole message (what happened, what to
+     * do, where its backup is): on a terminal the summary is the only place that says it.
+     */
+    static String line(UpgradeResult r) {
+        int room = r.outcome() == Outcome.SUCCEEDED ? 160 : Failures.MAX_MESSAGE;
+        return String.format("  %-24s %-16s %-22s %s", r.router(), r.outcome(), r.code(), Sanitize.line(r.message(), room));
+    }
+
     /** The summary after a batch: one line per router, then the totals. */
     static void summary(PrintWriter out, BatchResult result) {
         BatchTotals t = result.totals();
         out.println();
         out.printf("Batch %s: %d router(s) in %s%n", result.batchId(), t.routers(), describe(t.elapsed()));
         for (UpgradeResult r : result.results()) {
-            out.printf("  %-24s %-16s %-22s %s%n", r.router(), r.outcome(), r.code(), Sanitize.line(r.message(), 160));
+            out.println(line(r));
         }
         out.printf("  %d succeeded (%d already up to date), %d failed safe, %d need attention; %s served, %d blocks written,"
                 + " %d unchanged%n", t.succeeded(), t.upToDate(), t.failedSafe(), t.needsAttention(), Sizes.human(t.bytesServed()),

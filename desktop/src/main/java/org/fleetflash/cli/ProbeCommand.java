@@ -218,11 +218,11 @@ final class ProbeCommand implements Callable<Integer> {
                 description = "FleetFlash's data directory (default: the user's; environment variable FLEETFLASH_DATA_DIR).")
         Path dataDir;
 
-        @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
+        @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", converter = Seconds.class,
                 description = "Deadline of each step on the router (default: ${DEFAULT-VALUE} s).")
         long timeoutSeconds;
 
-        @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS",
+        @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS", converter = Seconds.class,
                 description = "Deadline to connect and log in (default: ${DEFAULT-VALUE} s).")
         long connectTimeoutSeconds;
 
@@ -230,6 +230,24 @@ final class ProbeCommand implements Callable<Integer> {
             Key k = secret.key;
             return CredentialOptions.credentials(spec, user, secret.passwordFile, secret.passwordEnv, k == null ? null : k.identity,
                     k == null ? null : k.passphraseEnv);
+        }
+
+        /** A deadline in whole seconds, from 1 s to a day: a zero or negative one would end every step at once. */
+        static final class Seconds implements picocli.CommandLine.ITypeConverter<Long> {
+            @Override
+            public Long convert(String text) {
+                long v;
+                try {
+                    v = Long.parseLong(text.strip());
+                } catch (NumberFormatException e) {
+                    v = -1;
+                }
+                if (v < 1 || v > 86_400) {
+                    throw new picocli.CommandLine.TypeConversionException("'" + org.fleetflash.core.text.Sanitize.line(text, 20)
+                            + "' is not a number of seconds from 1 to 86400");
+                }
+                return v;
+            }
         }
 
         SshOptions sshOptions() {

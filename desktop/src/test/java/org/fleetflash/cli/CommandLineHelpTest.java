@@ -124,4 +124,15 @@ class CommandLineHelpTest {
         assertThat(err.toString()).contains("'1-3' is not a port number: give one or more, comma separated, as 22 or 22,2222")
                 .doesNotContain("is not an int");
     }
+
+    @Test
+    void aDeadlineOfZeroOrLessIsABadCommandLineNamingTheOption() {
+        for (String[] bad : List.of(new String[] {"--timeout", "0"}, new String[] {"--connect-timeout", "-5"},
+                new String[] {"--timeout", "soon"})) {
+            err.getBuffer().setLength(0);
+            assertThat(root.execute("probe", "127.0.0.1", "--user", "root", "--password-env", "X", bad[0], bad[1])).isEqualTo(2);
+            assertThat(err.toString()).contains("Invalid value for option '" + bad[0] + "'", "is not a number of seconds from 1 to 86400")
+                    .doesNotContain("must be positive", "internal error");
+        }
+    }
 }

@@ -135,8 +135,8 @@ class HostKeyChangeIT {
         Result refused = probe(router, "--accept-new-host-key");
         assertThat(refused.exit()).as(refused.both()).isEqualTo(ExitCodes.HOST_KEY);
         assertThat(refused.err()).startsWith("fleetflash probe: The host key of router " + target(router).hostPort() + " has CHANGED")
-                .contains(pinned.get(0).fingerprint(), "fleetflash history forget-host-key " + target(router).hostPort(),
-                        "--accept-new-host-key");
+                .contains(pinned.get(0).fingerprint(), "fleetflash history forget-host-key " + target(router).hostPort()
+                        + " --data-dir '" + data().toAbsolutePath() + "'", "--accept-new-host-key");
         Result cleanup = fleetflash(concat("cleanup", login(router)));
         assertThat(cleanup.exit()).as(cleanup.both()).isEqualTo(ExitCodes.HOST_KEY);
         assertThat(keyHistory(router)).as("the history still holds the old key, in force").isEqualTo(pinned);

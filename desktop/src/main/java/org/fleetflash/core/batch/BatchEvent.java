@@ -29,13 +29,17 @@ public sealed interface BatchEvent {
      * could not be staged under stage-all-first, or the technician cancelled.
      *
      * @param code {@link FailureCode#CANCELLED} when the technician cancelled: the routers not yet past their reroot are
-     *             then undone, not finished
+     *             then undone, not finished; {@link FailureCode#BATCH_HALTED} when stage-all-first stops the batch:
+     *             every staged router is undone; otherwise the routers already running finish
      */
     record Halted(String batchId, Instant at, FailureCode code, String reason) implements BatchEvent {
         /** What happens to the routers already running, as a clause. */
         public String forTheRunning() {
-            return code == FailureCode.CANCELLED ? "the routers before their reroot are undone, those past it finish on their own"
-                    : "the routers already running finish";
+            return switch (code) {
+                case CANCELLED -> "the routers before their reroot are undone, those past it finish on their own";
+                case BATCH_HALTED -> "no router of the batch reroots: the staged ones are undone";
+                default -> "the routers already running finish";
+            };
         }
     }
 

@@ -65,6 +65,8 @@ public final class BatchRunner {
     private int dispatching;
     private boolean go;
     private boolean anyStagingFailed;
+    /** The first router that failed before its reroot, and how: what a stage-all-first halt names. */
+    private String firstStagingFailure;
     private String haltReason;
     private FailureCode haltCode;
     private Instant started;
@@ -341,6 +343,9 @@ public final class BatchRunner {
         if (failed) {
             failures++;
             if (result.phase() == null || !result.phase().pastPointOfNoReturn()) {
+                if (!anyStagingFailed) {
+                    firstStagingFailure = result.router() + " ended " + result.outcome() + " (" + result.code() + ")";
+                }
                 anyStagingFailed = true;
             }
         }
@@ -407,7 +412,8 @@ public final class BatchRunner {
                 if (queue.isEmpty() && dispatching == 0 && held == running.size()) {
                     go = true;
                     if (anyStagingFailed || haltReason != null) {
-                        String why = haltReason != null ? haltReason : "A router of the batch could not be staged";
+                        String why = haltReason != null ? haltReason : "A router of the batch could not be staged: "
+                                + firstStagingFailure;
                         halt(FailureCode.BATCH_HALTED, why);
                         for (RouterUpgrade u : running.values()) {
                             u.stop(FailureCode.BATCH_HALTED, "Stage-all-first: " + why + ", so no router of the batch"

@@ -122,7 +122,12 @@ public final class HistoryHostKeyStore implements HostKeyStore {
 
     @Override
     public String howToForget(SshTarget target) {
-        return "run: fleetflash history forget-host-key " + target.hostPort();
+        // the data directory this history is in, unless it is the default one: the command, run as printed, must reach it
+        Path dir = databaseFile.toAbsolutePath().getParent();
+        boolean usual = dir.equals(org.fleetflash.core.settings.DataDirectory.forThisUser(java.util.Optional.empty()).path()
+                .toAbsolutePath());
+        return "run: fleetflash history forget-host-key " + target.hostPort() + (usual ? ""
+                : " --data-dir " + org.fleetflash.agent.ShellWords.quote(dir.toString()));
     }
 
     /**

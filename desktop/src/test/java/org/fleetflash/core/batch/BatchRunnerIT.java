@@ -277,6 +277,13 @@ class BatchRunnerIT {
         for (SimRouter r : routers) {
             bench.assertUntouched(r, before.get(r));
         }
+        // the halt names the router that could not be staged, and says the staged ones are undone, not finished
+        assertThat(recorder.batch).filteredOn(BatchEvent.Halted.class::isInstance).map(BatchEvent.Halted.class::cast).singleElement()
+                .satisfies(h -> {
+                    assertThat(h.code()).isEqualTo(FailureCode.BATCH_HALTED);
+                    assertThat(h.reason()).contains(routers.get(2).address() + ":" + routers.get(2).port() + " ended FAILED_SAFE (NO_RAM)");
+                    assertThat(h.forTheRunning()).isEqualTo("no router of the batch reroots: the staged ones are undone");
+                });
     }
 
     @Test
