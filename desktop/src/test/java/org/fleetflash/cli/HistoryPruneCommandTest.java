@@ -40,8 +40,7 @@ class HistoryPruneCommandTest {
         Path image = Files.write(dir.resolve("fw.bin"), new byte[] {1, 2});
         try (History history = History.open(data())) {
             for (int i = 0; i < 3; i++) {
-                Path b = Files.createDirectories(data().backups().resolve("r_192.0.2.10_att-" + i));
-                Files.write(b.resolve("kernel.bin"), new byte[2048]);
+                Path b = AttemptEvents.backupFiles(data().backups().resolve("r_192.0.2.10_att-" + i));
                 backups.add(b);
                 AttemptEvents.succeeded(AttemptEvents.ref("att-" + i, "batch-" + i, "192.0.2.10", 22), T0.plus(Duration.ofHours(i)),
                         image, b).forEach(history.writer()::on);
@@ -83,9 +82,21 @@ class HistoryPruneCommandTest {
 
         assertThat(run("--keep", "1")).isZero();
 
-        assertThat(out.toString()).contains("Would delete 2 backup(s), 4 KiB", "it frees 2 KiB on disk, the rest is shared");
+        assertThat(out.toString()).contains("Would delete 2 backup(s), 14 MiB", "it frees 13 MiB on disk, the rest is shared");
         assertThat(run("--keep", "1", "--yes")).isZero();
-        assertThat(Files.readAllBytes(backups.get(2).resolve("kernel.bin"))).hasSize(2048);
+        assertThat(Files.size(backups.get(2).resolve("kernel.bin"))).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void aNewerBackupWithAFileGoneIsNotCountedAsKeptAndTheLastCompleteOneStays() throws Exception {
+        // someone deleted a file of the newest backup by hand: it restores nothing, so the one before it must stay
+        Files.delete(backups.get(2).resolve("rootfs.bin"));
+
+        assertThat(run("--keep", "1", "--yes")).isZero();
+
+        assertThat(backups.get(0)).doesNotExist();
+        assertThat(backups.get(1)).as("now the router's newest complete backup").isDirectory();
+        assertThat(backups.get(2)).as("the broken one is left for the technician to look at").isDirectory();
     }
 
     @Test

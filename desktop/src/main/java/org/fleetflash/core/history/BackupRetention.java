@@ -69,6 +69,10 @@ public final class BackupRetention {
                 if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     continue; // already gone: nothing to keep or delete
                 }
+                if (!complete(c, rs.getString(1))) {
+                    // a backup with a file gone or cut short restores nothing: it is not one of the kept, and not deleted
+                    continue;
+                }
                 String router = rs.getString(2) + ":" + rs.getInt(3);
                 int newer = seen.merge(router, 1, Integer::sum);
                 String outcome = rs.getString(6);
@@ -82,6 +86,28 @@ public final class BackupRetention {
         }
         out.sort(Comparator.comparing(Candidate::startedAt));
         return out;
+    }
+
+    /** Whether every partition file the attempt's backup recorded is there at its recorded size. */
+    private static boolean complete(Connection c, String attemptId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT file, size FROM partition_backups WHERE attempt_id = ?")) {
+            ps.setString(1, attemptId);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean any = false;
+                while (rs.next()) {
+                    any = true;
+                    Path file = Path.of(rs.getString(1));
+                    try {
+                        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != rs.getLong(2)) {
+                            return false;
+                        }
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }
+                return any;
+            }
+        }
     }
 
     /** Deletes these backups (as {@link #candidates} listed them) and records it on their attempts. */

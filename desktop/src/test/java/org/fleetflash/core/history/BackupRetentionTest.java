@@ -36,8 +36,7 @@ class BackupRetentionTest {
 
     /** Records a succeeded attempt of {@code host} whose backup is a real directory with a file in it. */
     private Path succeeded(HistoryWriter w, String id, String host, int minutes) throws Exception {
-        Path backup = Files.createDirectories(data().backups().resolve("r_" + host + "_" + id));
-        Files.write(backup.resolve("kernel.bin"), new byte[4096]);
+        Path backup = AttemptEvents.backupFiles(data().backups().resolve("r_" + host + "_" + id));
         AttemptRef ref = AttemptEvents.ref(id, "batch-" + id, host, 22);
         AttemptEvents.succeeded(ref, T0.plus(Duration.ofMinutes(minutes)), image(), backup).forEach(w::on);
         return backup;
@@ -74,7 +73,7 @@ class BackupRetentionTest {
             List<BackupRetention.Candidate> old = retention.candidates(1);
             assertThat(old).extracting(BackupRetention.Candidate::attemptId).as("oldest first; a0 stays for a restore")
                     .containsExactly("a1", "a2");
-            assertThat(old.get(0).bytes()).isEqualTo(4096);
+            assertThat(old.get(0).bytes()).isEqualTo((1 << 20) + (6 << 20));
             assertThat(Files.exists(a1)).as("listing deletes nothing").isTrue();
             assertThat(retention.candidates(2)).extracting(BackupRetention.Candidate::attemptId).containsExactly("a1");
 
