@@ -165,7 +165,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null)
                             : null) {
                 recorded.offerBackups(app.upgrades());
-                BatchListener shown = table != null ? live.listener() : listener(out, routers.size());
+                BatchListener shown = table != null ? live.listener() : listener(out, routers.size(), settings);
                 BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, BatchListener.both(shown, recorded.writer()))
                         .journalBeforeCommit(ref -> recorded.writer().awaitPhaseWritten(ref.attemptId(), Phase.COMMIT, RECORD_WAIT));
                 if (operator != null || site != null) {
@@ -210,7 +210,7 @@ final class UpgradeCommand implements Callable<Integer> {
         }
     }
 
-    private BatchListener listener(PrintWriter out, int routers) {
+    private BatchListener listener(PrintWriter out, int routers, BatchSettings settings) {
         return new BatchListener() {
             private final HumanEvents human = new HumanEvents();
 
@@ -234,6 +234,10 @@ final class UpgradeCommand implements Callable<Integer> {
                     print(out, BatchReport.json(json, e));
                 } else if (!jsonEvents && e instanceof BatchEvent.Halted h) {
                     print(out, "batch  halted: " + h.reason() + "; " + h.forTheRunning() + ".");
+                } else if (!jsonEvents && e instanceof BatchEvent.Retrying t) {
+                    // its FAILED_SAFE line above is not its end: say so, and when it is tried again
+                    print(out, String.format("%s  to be tried again (try %d of %d) in %d s, after %s", t.router().hostPort(), t.attempt(),
+                            settings.retries() + 1, settings.retryDelay().multipliedBy(t.attempt() - 1).toSeconds(), t.previous().code()));
                 }
             }
         };

@@ -78,7 +78,8 @@ public final class BatchRunner {
     private volatile RouterUpgrade.CommitJournal journal = ref -> true;
 
     /** One router's place in the queue. */
-    private record Item(int index, UpgradeRequest request, int tries, boolean canary) {
+    /** A router to start; {@code notBefore} ({@link System#nanoTime()}) holds back a retry until its delay passed. */
+    private record Item(int index, UpgradeRequest request, int tries, boolean canary, long notBefore) {
     }
 
     /** The answer to {@link #cancel()}. */
@@ -102,7 +103,7 @@ public final class BatchRunner {
         this.permits = new Semaphore(settings.concurrency());
         this.canariesLeft = Math.min(settings.canary(), this.requests.size());
         for (int i = 0; i < this.requests.size(); i++) {
-            queue.add(new Item(i, this.requests.get(i), 0, i < canariesLeft));
+            queue.add(new Item(i, this.requests.get(i), 0, i < canariesLeft, System.nanoTime()));
         }
     }
 
@@ -246,21 +247,44 @@ public final class BatchRunner {
 
     /** The next router to start, waiting while the canary wave runs; null when every router has ended. */
     private Item next() {
+        boolean interrupted = false;
         lock.lock();
         try {
             while (true) {
-                Item head = queue.peek();
-                if (head != null && (haltReason != null || head.canary() || canariesLeft == 0)) {
-                    dispatching++;
-                    return queue.poll();
+                // the first router in queue order whose retry delay has passed (all of them once the batch halted)
+                long now = System.nanoTime();
+                Item ready = null;
+                long soonest = Long.MAX_VALUE;
+                for (Item i : queue) {
+                    if (haltReason != null || i.notBefore() - now <= 0) {
+                        ready = i;
+                        break;
+                    }
+                    soonest = Math.min(soonest, i.notBefore() - now);
                 }
-                if (head == null && running.isEmpty()) {
+                if (ready != null && (haltReason != null || ready.canary() || canariesLeft == 0)) {
+                    dispatching++;
+                    queue.remove(ready);
+                    return ready;
+                }
+                if (queue.isEmpty() && running.isEmpty()) {
                     return null;
                 }
-                changed.awaitUninterruptibly();
+                if (ready == null && soonest != Long.MAX_VALUE) {
+                    try {
+                        changed.awaitNanos(soonest); // a retry's delay ends, or something changes meanwhile
+                    } catch (InterruptedException e) {
+                        interrupted = true; // as the untimed wait below: the batch goes on; the flag is set again at the end
+                    }
+                } else {
+                    changed.awaitUninterruptibly();
+                }
             }
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -319,7 +343,8 @@ public final class BatchRunner {
             retry = haltReason == null && result.outcome() == Outcome.FAILED_SAFE && result.code().passing()
                     && item.tries() < settings.retries();
             if (retry) {
-                queue.addLast(new Item(item.index(), item.request(), item.tries() + 1, item.canary()));
+                queue.addLast(new Item(item.index(), item.request(), item.tries() + 1, item.canary(),
+                        System.nanoTime() + settings.retryDelay().multipliedBy(item.tries() + 1).toNanos()));
             } else {
                 results[item.index()] = result;
                 tally(item, result);

@@ -13,13 +13,16 @@ import java.time.Duration;
  *                        download ...) is tried again, at the end of the queue
  * @param stagingDeadline the longest an attempt may take to be staged; past it, it is stopped and undone (a hung
  *                        router fails alone)
+ * @param retryDelay      how long a router waits before it is tried again, times its try number (a router that was
+ *                        rebooting or a cable being replugged gets the time to come back; the others go on meanwhile)
  */
 public record BatchSettings(int concurrency, int canary, int maxFailures, boolean stageAllFirst, int retries,
-        Duration stagingDeadline) {
+        Duration stagingDeadline, Duration retryDelay) {
 
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final int MAX_CONCURRENCY = 256;
     public static final Duration DEFAULT_STAGING_DEADLINE = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(15);
 
     public BatchSettings {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -37,34 +40,41 @@ public record BatchSettings(int concurrency, int canary, int maxFailures, boolea
         if (stagingDeadline.isNegative() || stagingDeadline.isZero()) {
             throw new IllegalArgumentException("The staging deadline must be positive, not " + stagingDeadline);
         }
+        if (retryDelay.isNegative()) {
+            throw new IllegalArgumentException("The delay before a retry cannot be negative: " + retryDelay);
+        }
     }
 
-    /** The defaults: 8 at once, no canary, no failure budget, no stage-all-first, no retry, 30 min to stage. */
+    /** The defaults: 8 at once, no canary, no failure budget, no stage-all-first, no retry (15 s apart), 30 min to stage. */
     public static BatchSettings defaults() {
-        return new BatchSettings(DEFAULT_CONCURRENCY, 0, 0, false, 0, DEFAULT_STAGING_DEADLINE);
+        return new BatchSettings(DEFAULT_CONCURRENCY, 0, 0, false, 0, DEFAULT_STAGING_DEADLINE, DEFAULT_RETRY_DELAY);
     }
 
     public BatchSettings withConcurrency(int n) {
-        return new BatchSettings(n, canary, maxFailures, stageAllFirst, retries, stagingDeadline);
+        return new BatchSettings(n, canary, maxFailures, stageAllFirst, retries, stagingDeadline, retryDelay);
     }
 
     public BatchSettings withCanary(int n) {
-        return new BatchSettings(concurrency, n, maxFailures, stageAllFirst, retries, stagingDeadline);
+        return new BatchSettings(concurrency, n, maxFailures, stageAllFirst, retries, stagingDeadline, retryDelay);
     }
 
     public BatchSettings withMaxFailures(int n) {
-        return new BatchSettings(concurrency, canary, n, stageAllFirst, retries, stagingDeadline);
+        return new BatchSettings(concurrency, canary, n, stageAllFirst, retries, stagingDeadline, retryDelay);
     }
 
     public BatchSettings withStageAllFirst(boolean on) {
-        return new BatchSettings(concurrency, canary, maxFailures, on, retries, stagingDeadline);
+        return new BatchSettings(concurrency, canary, maxFailures, on, retries, stagingDeadline, retryDelay);
     }
 
     public BatchSettings withRetries(int n) {
-        return new BatchSettings(concurrency, canary, maxFailures, stageAllFirst, n, stagingDeadline);
+        return new BatchSettings(concurrency, canary, maxFailures, stageAllFirst, n, stagingDeadline, retryDelay);
     }
 
     public BatchSettings withStagingDeadline(Duration d) {
-        return new BatchSettings(concurrency, canary, maxFailures, stageAllFirst, retries, d);
+        return new BatchSettings(concurrency, canary, maxFailures, stageAllFirst, retries, d, retryDelay);
+    }
+
+    public BatchSettings withRetryDelay(Duration d) {
+        return new BatchSettings(concurrency, canary, maxFailures, stageAllFirst, retries, stagingDeadline, d);
     }
 }

@@ -408,11 +408,19 @@ class BatchRunnerIT {
             }
         };
 
-        BatchResult result = run(List.of(request(flaky)), BatchSettings.defaults().withRetries(1), recorder);
+        BatchResult result = run(List.of(request(flaky)), BatchSettings.defaults().withRetries(1).withRetryDelay(Duration.ofSeconds(2)),
+                recorder);
 
         assertThat(result.results().get(0).code()).as(result.results().get(0).message()).isEqualTo(FailureCode.OK);
         assertThat(recorder.batch).filteredOn(BatchEvent.Retrying.class::isInstance).singleElement()
                 .satisfies(e -> assertThat(((BatchEvent.Retrying) e).previous().code()).isEqualTo(FailureCode.DIGEST_MISMATCH));
+        // the second try waits its delay (a router that was rebooting, a cable replugged: time to come back)
+        List<java.time.Instant> starts = recorder.events.stream().filter(UpgradeEvent.Started.class::isInstance).map(UpgradeEvent::at)
+                .toList();
+        java.time.Instant firstEnd = recorder.events.stream().filter(UpgradeEvent.Finished.class::isInstance).map(UpgradeEvent::at)
+                .findFirst().orElseThrow();
+        assertThat(starts).hasSize(2);
+        assertThat(Duration.between(firstEnd, starts.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(flaky.runningVersion()).contains(NEW);
     }
 
