@@ -262,7 +262,12 @@ final class SimCommand implements Callable<Integer> {
             if (version == null) {
                 throw new ParameterException(spec.commandLine(), "Missing required option: '--version=V'");
             }
-            SimImage.write(p, version, size, out);
+            try {
+                SimImage.write(p, version, size, out);
+            } catch (IllegalArgumentException e) {
+                // a size or version the model cannot take: the sentence says which range or characters it can
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
             spec.commandLine().getOut().println(out + " " + Files.size(out) + " bytes, " + p.name() + " version " + version);
             return 0;
         }

@@ -54,4 +54,17 @@ class SimCommandOptionsTest {
         assertThat(err.toString()).contains(expected).doesNotContain("Exception", "\tat ");
         assertThat(state).as("no router was started").doesNotExist();
     }
+
+    @Test
+    void anImageSizeTheModelCannotTakeIsABadCommandLineSayingTheRange() {
+        StringWriter err = new StringWriter();
+        Path image = dir.resolve("img.bin");
+
+        int status = FleetFlashCommand.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err)).execute("sim", "image",
+                "--profile", "tl-wdr3600", "--version", "12.0-x", "--size", "100", "--out", image.toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("must be between").doesNotContain("internal error", "Exception");
+        assertThat(image).doesNotExist();
+    }
 }
