@@ -63,7 +63,7 @@ public final class FleetFlashCommand implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
             PrintWriter e = failed.getErr();
-            e.println(Failures.prefix(failed.getCommandSpec()) + Sanitize.line(ex.getMessage(), Failures.MAX_MESSAGE));
+            e.println(Failures.prefix(failed.getCommandSpec()) + Sanitize.line(usageProblem(ex, failed, args), Failures.MAX_MESSAGE));
             if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
                 e.println("Did you mean: " + Sanitize.line(String.join(" or ", u.getSuggestions()), 200) + "?");
             }
@@ -77,6 +77,28 @@ public final class FleetFlashCommand implements Runnable {
             return ExitCodes.OTHER;
         });
         return cl;
+    }
+
+    /**
+     * What is wrong with the command line, as the technician typed it: an unknown option before a missing one (picocli
+     * checks the required options first, so "upgrade --bogus" would only say what is missing), and an unknown word
+     * in place of picocli's "Unmatched argument at index N".
+     */
+    static String usageProblem(CommandLine.ParameterException ex, CommandLine failed, String[] args) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            return (first.startsWith("-") ? "Unknown option: '" : "Unknown command or word: '") + Sanitize.line(first, 80) + "'.";
+        }
+        if (ex instanceof CommandLine.MissingParameterException) {
+            for (String a : args) {
+                String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                if (name.startsWith("-") && name.length() > 1 && !name.matches("-[0-9.]+") // a negative number is a value
+                        && failed.getCommandSpec().findOption(name) == null) {
+                    return "Unknown option: '" + Sanitize.line(name, 80) + "'.";
+                }
+            }
+        }
+        return ex.getMessage();
     }
 
     /** Every command marks its required options with '*' in the option list, as the root's footer explains. */

@@ -135,4 +135,16 @@ class CommandLineHelpTest {
                     .doesNotContain("must be positive", "internal error");
         }
     }
+
+    @Test
+    void anUnknownWordOrOptionIsNamedAsSuch() {
+        assertThat(root.execute("nosuch")).isEqualTo(2);
+        assertThat(err.toString()).contains("fleetflash: Unknown command or word: 'nosuch'.", "Try 'fleetflash --help'.")
+                .doesNotContain("Unmatched argument");
+        err.getBuffer().setLength(0);
+
+        // picocli checks the required options first; the option the technician mistyped is what to hear about
+        assertThat(root.execute("upgrade", "127.0.0.1", "--bogus")).isEqualTo(2);
+        assertThat(err.toString()).contains("fleetflash upgrade: Unknown option: '--bogus'.").doesNotContain("Missing required");
+    }
 }

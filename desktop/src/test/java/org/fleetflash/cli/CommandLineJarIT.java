@@ -81,7 +81,7 @@ class CommandLineJarIT {
     void unknownCommandSaysWhatToDo() throws Exception {
         Run run = runJar("frobnicate");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).startsWith("fleetflash: Unmatched argument at index 0: 'frobnicate'\n").endsWith("Try 'fleetflash --help'.\n");
+        assertThat(run.err()).startsWith("fleetflash: Unknown command or word: 'frobnicate'.\n").endsWith("Try 'fleetflash --help'.\n");
     }
 
     @TempDir
