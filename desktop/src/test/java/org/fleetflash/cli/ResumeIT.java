@@ -205,6 +205,17 @@ class ResumeIT {
             awaitEvent(cli, phase(router, "DOWNLOAD"));
             kill(cli);
 
+            // an upgrade before the resume finds the router held by the killed attempt, and is told what to run
+            Path img = image(router);
+            // (with a data directory of its own: the claim it meets is on the router, and this history stays as the kill left it)
+            CommandLineJarIT.Run busy = CommandLineJarIT.runJar("upgrade", router.address() + ":" + router.port(), "--user", router.user(),
+                    "--password-file", passwordFile(router).toString(), "--accept-new-host-key", "--data-dir", dir.resolve("other-data")
+                            .toString(), "--image", img.toString(), "--layout", "kernel rootfs");
+            assertThat(busy.exit()).as(busy.out() + busy.err()).isEqualTo(UpgradeCommand.EXIT_FAILED_SAFE);
+            assertThat(busy.out()).contains("FAILED_SAFE (BUSY)", "when FleetFlash stopped during it on this computer, run"
+                    + " 'fleetflash resume'");
+            assertThat(Files.readAllBytes(router.sandbox().flashFile())).isEqualTo(flashBefore);
+
             Path wrong = Files.writeString(DataDirectory.createOwnerOnlyFile(dir.resolve("wrong-pw")), "not-the-password\n");
             Run refused = run(router, "resume", "--user", router.user(), "--password-file", wrong.toString());
             assertThat(refused.status()).as(refused.out() + refused.err()).isEqualTo(ResumeCommand.EXIT_STILL_INTERRUPTED);
