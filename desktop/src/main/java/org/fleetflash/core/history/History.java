@@ -166,7 +166,7 @@ public final class History implements AutoCloseable {
             try (PreparedStatement ps = c.prepareStatement("SELECT a.id, a.batch_id, r.host, r.port, a.host_key_fingerprint, "
                     + "a.started_at, a.phase, a.image_path, i.sha256, a.layout, a.backup_dir FROM attempts a JOIN routers r ON "
                     + "r.id = a.router_id LEFT JOIN images i ON i.id = a.image_id WHERE a.outcome IS NULL AND a.interrupted_at IS NOT "
-                    + "NULL ORDER BY a.started_at, a.id"); ResultSet rs = ps.executeQuery()) {
+                    + "NULL ORDER BY a.started_at, a.rowid"); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
                     Optional<Phase> phase = text(rs, 7).flatMap(History::phase);
@@ -346,7 +346,7 @@ public final class History implements AutoCloseable {
             sql.append(" AND a.batch_id = ?");
             args.add(b);
         });
-        sql.append(" ORDER BY a.started_at, a.id");
+        sql.append(" ORDER BY a.started_at, a.rowid"); // in one second (a batch's routers not started): the order recorded
         List<AttemptRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {

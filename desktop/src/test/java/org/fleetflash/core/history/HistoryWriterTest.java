@@ -111,6 +111,23 @@ class HistoryWriterTest {
     }
 
     @Test
+    void attemptsOfOneInstantAreListedInTheOrderTheyWereRecordedNotByTheirIds() throws Exception {
+        // the routers of a halted batch that never started all end at the same instant, in the targets' order
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {1, 2, 3, 4});
+        try (History history = History.open(data())) {
+            HistoryWriter w = history.writer();
+            for (String id : List.of("att-z", "att-m", "att-a")) {
+                AttemptEvents.alreadyUpToDate(AttemptEvents.ref(id, "batch-o", "192.0.2." + (id.charAt(4) - 'a' + 1), 22), T0, image)
+                        .forEach(w::on);
+            }
+            assertThat(w.awaitWritten(Duration.ofSeconds(20))).isTrue();
+
+            assertThat(history.attempts(AttemptFilter.all())).extracting(AttemptRecord::attemptId).containsExactly("att-z", "att-m",
+                    "att-a");
+        }
+    }
+
+    @Test
     void aRouterAlreadyUpToDateIsRecordedOnItsVersionNotAnUnknownOne() throws Exception {
         Path image = Files.write(dir.resolve("fw-11.0-r200.bin"), new byte[] {1, 2, 3, 4});
         try (History history = History.open(data())) {
