@@ -220,7 +220,7 @@ final class Backups {
         private MessageDigest sha;
         private long left;
         /** The laptop's own write that failed (a full disk, say), as the stream's callback saw it, or null. */
-        IOException localFailure;
+        volatile IOException localFailure;
 
         Splitter(List<Partition> parts, List<Path> files, Progress progress) {
             this.parts = parts;
@@ -228,42 +228,49 @@ final class Backups {
             this.progress = progress;
         }
 
+        /**
+         * Writes what the router sent; a failure of this computer's own files is remembered ({@link #localFailure}),
+         * since the stream that calls this only sees its session go down.
+         */
         void write(byte[] b, int off, int len) throws IOException {
+            try {
+                split(b, off, len);
+            } catch (TooMuch e) {
+                throw e; // the router's doing, not this computer's
+            } catch (IOException e) {
+                localFailure = e;
+                throw e;
+            }
+        }
+
+        private void split(byte[] b, int off, int len) throws IOException {
             while (len > 0) {
                 if (out == null) {
                     while (done.size() < parts.size() && parts.get(done.size()).size() == 0) {
-                        local(this::open);
-                        local(this::finish);
+                        open();
+                        finish();
                     }
                     if (done.size() == parts.size()) {
-                        throw new IOException("the router sent more bytes than its partitions hold");
+                        throw new TooMuch();
                     }
-                    local(this::open);
+                    open();
                 }
                 int n = (int) Math.min(len, left);
-                int from = off;
-                local(() -> out.write(b, from, n));
+                out.write(b, off, n);
                 sha.update(b, off, n);
                 left -= n;
                 off += n;
                 len -= n;
                 if (left == 0) {
-                    local(this::finish);
+                    finish();
                 }
             }
         }
 
-        private interface FileStep {
-            void run() throws IOException;
-        }
-
-        /** A step on the laptop's files: its failure is remembered, since the stream that called it only sees a lost session. */
-        private void local(FileStep step) throws IOException {
-            try {
-                step.run();
-            } catch (IOException e) {
-                localFailure = e;
-                throw e;
+        /** The router sent more than its partitions hold. */
+        private static final class TooMuch extends IOException {
+            TooMuch() {
+                super("the router sent more bytes than its partitions hold");
             }
         }
 
