@@ -97,7 +97,7 @@ starts() {
     for i in $(seq 0 "$RUNS"); do
         start_ms=$(date +%s%3N)
         FLEETFLASH_DATA_DIR="$work/start-data" XDG_CONFIG_HOME="$work/config" \
-            java "$@" "${FX[@]}" -Dfleetflash.printWindowShown=true -cp "$JAR_CP" org.fleetflash.app.Main \
+            java "@desktop/jvm.options" "$@" "${FX[@]}" -Dfleetflash.printWindowShown=true -cp "$JAR_CP" org.fleetflash.app.Main \
             >"$work/app.out" 2>"$work/app.err" &
         app_pid=$!
         shown_ms=$(app_line fleetflash-window-shown 600)
@@ -116,7 +116,7 @@ seconds() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }
 if [ "$RUNS" -gt 0 ]; then
     [ -f desktop/target/fleetflash.jar ] && [ -f desktop/target/fleetflash.jsa ] \
         || { echo "build first: mvn -B -DskipTests package (the jar and its class data sharing archive)" >&2; exit 2; }
-    # the jar as run-demo.sh starts it, with Monocle added for the headless screen (an appended class path entry
+    # the jar as ./fleetflash (and run-demo.sh) starts it, with its JVM options, with Monocle added for the headless screen (an appended class path entry
     # keeps the archive usable)
     JAR_CP="desktop/target/fleetflash.jar:$(tr ':' '\n' <desktop/target/bench.classpath | grep -m1 '/openjfx-monocle-')"
     mkdir -p "$work/config"
@@ -153,7 +153,7 @@ if [ "$ROUTERS" -gt 0 ]; then
     echo "batch: $ROUTERS simulated tl-wdr3600 (unthrottled flash, nice $SIM_NICE), Routers at once $CONCURRENCY, cancelled after $MINUTES min"
     : >"$work/bench.err" # there before tail follows it
     # shellcheck disable=SC2086 # UI_JVM_OPTS: extra options of the window's JVM (a JFR recording, GC settings), word-split
-    java "${FX[@]}" -Xlog:gc:file="$work/gc.log" ${UI_JVM_OPTS:-} -cp "$CP" org.fleetflash.bench.UiBatchBench "$work/sim.out" "$work/fw.bin" \
+    java "@desktop/jvm.options" "${FX[@]}" -Xlog:gc:file="$work/gc.log" ${UI_JVM_OPTS:-} -cp "$CP" org.fleetflash.bench.UiBatchBench "$work/sim.out" "$work/fw.bin" \
         "$CONCURRENCY" "$MINUTES" "$work/data" "$work/config" >"$work/bench.out" 2>"$work/bench.err" &
     bench_pid=$!
     tail -f --pid="$bench_pid" "$work/bench.err" >&2 &

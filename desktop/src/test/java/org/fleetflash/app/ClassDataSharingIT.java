@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The class data sharing archive that the build makes beside the jar (decision 0020): the start-up maps the window's
- * classes from it instead of loading them one by one, and a stale archive never stops the application.
+ * How the jar is started: the class data sharing archive that the build makes beside it (decision 0020), from which the
+ * start-up maps the window's classes instead of loading them one by one (a stale archive never stops the application),
+ * and the launcher's JVM options (decision 0023).
  */
 class ClassDataSharingIT {
 
@@ -78,6 +79,19 @@ class ClassDataSharingIT {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("Usage: fleetflash demo");
         assertThat(Files.readAllLines(classLog)).anyMatch(l -> l.endsWith(" org.fleetflash.app.Main source: shared objects file"));
+    }
+
+    @Test
+    void theLauncherRunsTheJarWithTheJvmOptionsOfItsFile() throws Exception {
+        // JAVA_TOOL_OPTIONS comes before the command line's options: the flags printed are those the launcher set
+        Run run = run(REPO, Map.of("JAVA_TOOL_OPTIONS", "-XX:+PrintFlagsFinal", "JAVA_HOME", System.getProperty("java.home")),
+                List.of("./fleetflash", "--version"));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("FleetFlash ")
+                .as("the client compiler only, from desktop/jvm.options (decision 0023)")
+                .containsPattern("\\bTieredStopAtLevel +:?= 1 +\\{product\\} \\{command line\\}")
+                .as("and the archive made with the jar").containsPattern("\\bSharedArchiveFile +:?= .*fleetflash\\.jsa");
     }
 
     @Test

@@ -29,10 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * as the guide implies and prints what the guide shows; so a guide that no longer matches the product fails the build.
  * The convention that marks the examples is {@link GuideExamples}'s.
  *
- * <p>The commands run through {@code /bin/sh} in a folder laid out like a checkout ({@code ./run-demo.sh} and
- * {@code desktop/target/fleetflash.jar}, the jar this build made), with {@code fleetflash} on the PATH running that jar
- * too, and a home of their own: {@code FLEETFLASH_DATA_DIR} is that home's {@code ~/.local/share/fleetflash}, where the
- * data directory is on Linux, so the guide's paths into it work as printed and nothing touches the user's own data.
+ * <p>The commands run through {@code /bin/sh} in a folder laid out like a checkout ({@code ./run-demo.sh}, the
+ * {@code ./fleetflash} launcher with {@code desktop/jvm.options}, and {@code desktop/target/fleetflash.jar}, the jar this
+ * build made, with its class data sharing archive), and a home of their own: {@code FLEETFLASH_DATA_DIR} is that home's
+ * {@code ~/.local/share/fleetflash}, where the data directory is on Linux, so the guide's paths into it work as printed
+ * and nothing touches the user's own data.
  *
  * <p>The demo fleet's port cannot be moved, so this test and {@code UserGuideScreenshotsIT} (and any other test on port
  * 2222) take turns through {@link DemoPortLock}.
@@ -41,6 +42,8 @@ class UserGuideCommandsIT {
 
     static final Path GUIDE = Path.of("..", "docs", "user-guide.md");
     static final Path RUN_DEMO = Path.of("..", "run-demo.sh");
+    static final Path LAUNCHER = Path.of("..", "fleetflash");
+    static final Path JVM_OPTIONS = Path.of("jvm.options");
     static final Path JAR = BuiltJar.JAR;
 
     /** How long one command may take: an upgrade waits out the demo routers' reboots (20 to 30 s each, a real one's). */
@@ -113,18 +116,21 @@ class UserGuideCommandsIT {
         checkout = Files.createDirectories(dir.resolve("checkout"));
         Files.createDirectories(checkout.resolve("desktop/target"));
         Files.createSymbolicLink(checkout.resolve("desktop/target/fleetflash.jar"), JAR.toAbsolutePath());
+        if (Files.isRegularFile(BuiltJar.ARCHIVE)) {
+            Files.createSymbolicLink(checkout.resolve("desktop/target/fleetflash.jsa"), BuiltJar.ARCHIVE.toAbsolutePath());
+        }
         Files.copy(RUN_DEMO, checkout.resolve("run-demo.sh"), StandardCopyOption.COPY_ATTRIBUTES);
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        // java keeps its temporary files where the build keeps the tests' (java.io.tmpdir), and compiles and collects as
-        // the other jar tests' JVMs do (CommandLineJarIT.javaJar: short lives on a busy build machine)
-        script(bin.resolve("java"), "exec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-                + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.io.tmpdir='" + System.getProperty("java.io.tmpdir") + "' \"$@\"");
-        List<String> fleetflash = new ArrayList<>(List.of("java"));
-        BuiltJar.sharedArchive().forEach(o -> fleetflash.add("'" + o + "'"));
-        fleetflash.addAll(List.of("-jar", "'" + JAR.toAbsolutePath() + "'", "\"$@\""));
-        script(bin.resolve("fleetflash"), "exec " + String.join(" ", fleetflash));
+        Files.copy(LAUNCHER, checkout.resolve("fleetflash"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(JVM_OPTIONS, checkout.resolve("desktop/jvm.options"));
+        // the launcher's java ($JAVA_HOME/bin/java) keeps its temporary files where the build keeps the tests'
+        // (java.io.tmpdir), and collects as the other jar tests' JVMs do (CommandLineJarIT.javaJar: short lives on a busy
+        // build machine)
+        Path javaHome = Files.createDirectories(dir.resolve("java"));
+        script(Files.createDirectories(javaHome.resolve("bin")).resolve("java"), "exec '" + Path.of(System.getProperty("java.home"), "bin",
+                "java")
+                + "' -XX:+UseSerialGC -Djava.io.tmpdir='" + System.getProperty("java.io.tmpdir") + "' \"$@\"");
         Path home = Files.createDirectories(dir.resolve("home"));
-        env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "HOME", home.toString(),
+        env = Map.of("JAVA_HOME", javaHome.toString(), "HOME", home.toString(),
                 "FLEETFLASH_DATA_DIR", home.resolve(".local/share/fleetflash").toString(),
                 "XDG_DATA_HOME", home.resolve(".local/share").toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString(),
                 // the demo's flash unthrottled (the guide's commands unchanged): its upgrades then take seconds, not minutes
