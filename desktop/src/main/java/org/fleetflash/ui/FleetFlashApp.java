@@ -153,13 +153,7 @@ public final class FleetFlashApp {
         if (listener == null) {
             return;
         }
-        javafx.scene.Scene scene = stage.getScene();
-        Runnable[] once = new Runnable[1];
-        once[0] = () -> {
-            scene.removePostLayoutPulseListener(once[0]);
-            listener.accept(System.currentTimeMillis());
-        };
-        scene.addPostLayoutPulseListener(once[0]);
+        org.fleetflash.ui.support.Frames.afterFrames(stage.getScene(), 1, () -> listener.accept(System.currentTimeMillis()));
     }
 
     /** Told the time (epoch ms) of the window's first laid-out frame, when set (the start-up benchmark's hook). */

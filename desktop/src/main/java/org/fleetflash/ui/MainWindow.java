@@ -166,6 +166,7 @@ public final class MainWindow implements AutoCloseable {
             w.close();
         });
         stage.show();
+        w.prepareSheetAhead();
         w.fleetView.table().requestFocus();
         if (!w.fleetView.table().getItems().isEmpty()) {
             w.fleetView.table().getSelectionModel().selectFirst();
@@ -391,10 +392,15 @@ public final class MainWindow implements AutoCloseable {
         if (!ensureLogin(rows)) {
             return;
         }
-        ConfirmSheet sheet = new ConfirmSheet(stage, rows, image, Upgrades.LAYOUT, batchDefaults());
-        // the pre-flights start once the sheet is shown: their connections, and the compilation they bring, then do not
-        // compete with the sheet's first CSS pass and layout, the longest pause of a big batch's window (ui-bench)
-        sheet.setOnShown(e -> {
+        ConfirmSheet sheet = sheet();
+        sheet.fill(rows, image, Upgrades.LAYOUT, batchDefaults());
+        // the pre-flights start once the sheet's first frame is drawn: their logins (many at once, each a key exchange)
+        // then do not compete for the CPU with the sheet's first styles and layout (ui-bench, on 2 cores); the frames
+        // are the application's, counted on this window's scene, which shows them all
+        sheet.setOnShown(e -> org.fleetflash.ui.support.Frames.afterFrames(scene, 2, () -> {
+            if (!sheet.isShowing()) {
+                return;
+            }
             for (ConfirmSheet.Item item : sheet.items()) {
                 upgrades.preflight(item.row(), image).whenCompleteAsync((result, failure) -> {
                     if (failure == null) {
@@ -402,7 +408,7 @@ public final class MainWindow implements AutoCloseable {
                     }
                 }, javafx.application.Platform::runLater);
             }
-        });
+        }));
         openSheet = sheet;
         Optional<ConfirmSheet.Decision> decision = sheet.showAndWait();
         openSheet = null;
@@ -410,6 +416,33 @@ public final class MainWindow implements AutoCloseable {
     }
 
     private ConfirmSheet openSheet;
+    /** The window's confirmation sheet, made at its first use or ahead ({@link #prepareSheetAhead}), then shown again. */
+    private ConfirmSheet sheet;
+
+    private ConfirmSheet sheet() {
+        if (sheet == null) {
+            sheet = new ConfirmSheet(stage);
+        }
+        return sheet;
+    }
+
+    /** How long after the window opened the confirmation sheet is prepared: after the window's own first frames. */
+    private static final javafx.util.Duration SHEET_AHEAD_AFTER = javafx.util.Duration.seconds(1);
+
+    /**
+     * Makes the confirmation sheet and does the work of its first show ahead, one step per frame, a moment after the
+     * window opened: without it the first Upgrade held the window for 150 to 250 ms while JavaFX styled and laid out a
+     * new dialog (ui-bench).
+     */
+    private void prepareSheetAhead() {
+        javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(SHEET_AHEAD_AFTER);
+        wait.setOnFinished(e -> {
+            java.util.Queue<Runnable> steps = new java.util.ArrayDeque<>();
+            steps.add(() -> steps.addAll(sheet().preparation()));
+            org.fleetflash.ui.support.Frames.onePerFrame(steps);
+        });
+        wait.play();
+    }
 
     /** The confirmation sheet while it is open (for the tests). */
     public Optional<ConfirmSheet> confirmSheet() {

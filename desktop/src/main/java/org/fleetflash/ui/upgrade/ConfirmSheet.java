@@ -20,6 +20,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -30,6 +31,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import org.fleetflash.core.batch.BatchSettings;
+import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.text.Sanitize;
 import org.fleetflash.core.upgrade.FailureAdvice;
 import org.fleetflash.core.upgrade.FailureCode;
@@ -115,31 +117,36 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
 
     private final ObservableList<Item> items = FXCollections.observableArrayList(i -> new javafx.beans.Observable[] {
         i.includeProperty(), i.resultProperty()});
-    private final Spinner<Integer> concurrency;
-    private final Spinner<Integer> canary;
-    private final Spinner<Integer> failureBudget;
+    private final TableView<Item> table = new TableView<>(items);
+    private final SpinnerValueFactory.IntegerSpinnerValueFactory concurrencyValues =
+            new SpinnerValueFactory.IntegerSpinnerValueFactory(1, BatchSettings.MAX_CONCURRENCY, 1);
+    private final SpinnerValueFactory.IntegerSpinnerValueFactory canaryValues = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 0, 0);
+    private final SpinnerValueFactory.IntegerSpinnerValueFactory budgetValues = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 0, 0);
+    private final Spinner<Integer> concurrency = new Spinner<>(concurrencyValues);
+    private final Spinner<Integer> canary = new Spinner<>(canaryValues);
+    private final Spinner<Integer> failureBudget = new Spinner<>(budgetValues);
     private final CheckBox stageAllFirst = new CheckBox("_Stage every router before any reroots");
     private final Label blocker = new Label();
+    private final GridPane settings = new GridPane();
+    /** The table, the blocker and the settings: attached by {@link #preparation()}, or at the latest by {@link #fill}. */
+    private final VBox content = new VBox(10);
+    /** The batch settings {@link #fill} started from: what the technician did not change. */
+    private BatchSettings defaults = BatchSettings.defaults();
 
     /**
-     * @param rows     the checked routers
-     * @param image    the chosen image
-     * @param layout   the partitions it goes to
-     * @param defaults the batch settings to start from
+     * The window's sheet, empty until {@link #fill} puts an upgrade into it. A window keeps one and shows it again for
+     * every upgrade: JavaFX keeps the styles it matched per scene, so a sheet shown again, or prepared ahead by
+     * {@link #preparation()}, opens without matching the theme's selectors again (ui-bench: a new sheet per upgrade
+     * held the FX thread for 150 to 250 ms at its first show).
      */
-    public ConfirmSheet(Window owner, List<RouterRow> rows, ImageFile image, List<String> layout, BatchSettings defaults) {
+    public ConfirmSheet(Window owner) {
         initOwner(owner);
         setTitle("Confirm the upgrade");
         setResizable(true);
-        rows.forEach(r -> items.add(new Item(r)));
-        setHeaderText("Upgrade with " + Sanitize.line(image.path().getFileName().toString(), 80) + " (" + ByteSizes.human(image.size())
-                + ", SHA-256 " + image.sha256().substring(0, 16) + "…) onto " + String.join(" + ", layout) + ".\n"
-                + Sanitize.line(image.describe(), 160));
+        setHeaderText("Upgrade with …\n…");
 
-        TableView<Item> table = new TableView<>(items);
         table.setId("preflightTable");
         table.setEditable(true);
-        table.setPrefHeight(Math.max(200, Math.min(380, 70 + 36 * rows.size())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         TableColumn<Item, Boolean> include = new TableColumn<>("Include");
         include.setCellValueFactory(f -> f.getValue().includeProperty());
@@ -160,20 +167,14 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         why.setPrefWidth(400); // a width of its own: one left at the default is measured over 30 rows at the first show
         table.getColumns().setAll(List.of(include, router, result, why));
 
-        int n = rows.size();
-        concurrency = new Spinner<>(1, BatchSettings.MAX_CONCURRENCY, Math.min(defaults.concurrency(), Math.max(1, n)));
-        canary = new Spinner<>(0, Math.max(0, n), Math.min(defaults.canary(), n));
-        failureBudget = new Spinner<>(0, Math.max(0, n), Math.min(defaults.maxFailures(), n));
         concurrency.setId("concurrency");
         canary.setId("canary");
         failureBudget.setId("failureBudget");
         stageAllFirst.setId("stageAllFirst");
-        stageAllFirst.setSelected(defaults.stageAllFirst());
         for (Spinner<Integer> s : List.of(concurrency, canary, failureBudget)) {
             s.setEditable(true);
             s.setPrefWidth(90);
         }
-        GridPane settings = new GridPane();
         settings.setHgap(10);
         settings.setVgap(6);
         settings.addRow(0, label("_Routers at once:", concurrency), concurrency, label("_Canary (first N must succeed):", canary), canary);
@@ -185,7 +186,6 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         blocker.setMaxWidth(Double.MAX_VALUE);
         blocker.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         blocker.getStyleClass().add("preflight-blocker");
-        VBox content = new VBox(10, table, blocker, settings);
         content.setPadding(new Insets(4, 0, 0, 0));
         VBox.setVgrow(table, Priority.ALWAYS);
         content.setPrefWidth(960);
@@ -210,6 +210,71 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         setResultConverter(b -> b == upgrade ? new Decision(items.stream().filter(i -> i.includeProperty().get()).map(Item::row).toList(),
                 defaults.withConcurrency(concurrency.getValue()).withCanary(canary.getValue()).withMaxFailures(failureBudget.getValue())
                         .withStageAllFirst(stageAllFirst.isSelected())) : null);
+    }
+
+    /**
+     * Puts an upgrade into the sheet, before it is shown: the routers (their pre-flights not yet known), the image, the
+     * layout, and the batch settings to start from.
+     *
+     * @param rows     the checked routers
+     * @param image    the chosen image
+     * @param layout   the partitions it goes to
+     * @param defaults the batch settings to start from
+     */
+    public void fill(List<RouterRow> rows, ImageFile image, List<String> layout, BatchSettings defaults) {
+        attachAll();
+        this.defaults = defaults;
+        setResult(null);
+        setHeaderText("Upgrade with " + Sanitize.line(image.path().getFileName().toString(), 80) + " (" + ByteSizes.human(image.size())
+                + ", SHA-256 " + image.sha256().substring(0, 16) + "…) onto " + String.join(" + ", layout) + ".\n"
+                + Sanitize.line(image.describe(), 160));
+        items.setAll(rows.stream().map(Item::new).toList());
+        table.scrollTo(0);
+        table.setPrefHeight(Math.max(200, Math.min(380, 70 + 36 * rows.size())));
+        int n = rows.size();
+        concurrencyValues.setValue(Math.min(defaults.concurrency(), Math.max(1, n)));
+        canaryValues.setMax(Math.max(0, n));
+        canaryValues.setValue(Math.min(defaults.canary(), n));
+        budgetValues.setMax(Math.max(0, n));
+        budgetValues.setValue(Math.min(defaults.maxFailures(), n));
+        stageAllFirst.setSelected(defaults.stageAllFirst());
+    }
+
+    /**
+     * The work of the sheet's first show done ahead, in steps for the window to run one per frame while the technician
+     * does something else, none of them holding the FX thread long: the styles of the sheet's frame, of its table, of its
+     * settings, then a layout with a row. The sheet stays hidden and empty. Call on the FX thread.
+     */
+    public List<Runnable> preparation() {
+        javafx.scene.Parent root = getDialogPane().getScene().getRoot();
+        return List.of(root::applyCss, () -> {
+            attach(table);
+            root.applyCss();
+        }, () -> {
+            attach(blocker);
+            attach(settings);
+            root.applyCss();
+        }, () -> {
+            if (!isShowing() && items.isEmpty()) {
+                items.setAll(new Item(new RouterRow(new SshTarget("localhost", SshTarget.DEFAULT_PORT))));
+                root.resize(root.prefWidth(-1), root.prefHeight(-1));
+                root.layout();
+                items.clear();
+            }
+        });
+    }
+
+    private void attachAll() {
+        attach(table);
+        attach(blocker);
+        attach(settings);
+    }
+
+    /** Adds a part to the sheet's content, in the order of the finished sheet (table, blocker, settings). */
+    private void attach(javafx.scene.Node part) {
+        if (!content.getChildren().contains(part)) {
+            content.getChildren().add(part);
+        }
     }
 
     /** Why the upgrade cannot start yet, in one sentence, or empty when it can. */
