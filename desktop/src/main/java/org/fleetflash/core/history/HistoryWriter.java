@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * event is written by the writer's own thread ({@value #THREAD_NAME}), each transition (start, phase change,
  * probe, plan, backup, return, note, end) committed in its own transaction, in the order the engine emitted them.
  * Progress (bytes moved, erase blocks flashed) is counted in memory and committed with the attempt's next
- * transition, or as soon as nothing else waits; so a flash of thousands of blocks is not thousands of commits.
+ * transition, or at most {@link #PROGRESS_EVERY} later; so a flash of thousands of blocks, or a batch of hundreds of
+ * routers downloading at once, is not thousands of commits.
  *
  * <p>A write that fails (disk full, file damaged) is logged and counted ({@link #failedWrites()}); the upgrade
  * never waits for the history nor fails because of it.
@@ -59,6 +60,8 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
     /** Writes committed together at most, when they queue up behind each other (group commit). */
     static final int GROUP_MAX = 64;
+    /** How long counted progress waits at most for a transition to be committed with, before it is committed alone. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
     private final Connection connection;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
@@ -74,6 +77,9 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     private final Map<String, Progress> progress = new HashMap<>();
     private final Map<String, Integer> nextTry = new HashMap<>();
     private final Map<Path, ImageDigest> digests = new HashMap<>();
+    /** Whether some counted progress is not in the file yet, and when progress was last committed (System.nanoTime). */
+    private boolean progressPending;
+    private long progressCommittedAt = System.nanoTime();
 
     /** The MAC address of a router by its address, where this computer's neighbour table knows it. */
     @FunctionalInterface
@@ -251,8 +257,10 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     private void run() {
         try {
             while (true) {
-                Item item = queue.take();
-                if (item instanceof Item.Stop) {
+                Item item = next();
+                if (item == null) {
+                    flushProgress(); // counted progress waited its longest
+                } else if (item instanceof Item.Stop) {
                     flushProgress();
                     break;
                 } else if (item instanceof Item.Barrier b) {
@@ -260,7 +268,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                     b.done().countDown();
                 } else if (item instanceof Item.Count count) {
                     count(count.event());
-                    if (queue.isEmpty()) {
+                    if (queue.isEmpty() && progressDue()) {
                         flushProgress();
                     }
                 } else if (item instanceof Item.Write w) {
@@ -276,6 +284,19 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                 LOG.warn("Closing the history writer's connection: {}", e.getMessage());
             }
         }
+    }
+
+    /** The next item to write, or null once counted progress has waited {@link #PROGRESS_EVERY} with nothing queued. */
+    private Item next() throws InterruptedException {
+        if (!progressPending) {
+            return queue.take();
+        }
+        long wait = progressCommittedAt + PROGRESS_EVERY.toNanos() - System.nanoTime();
+        return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+    }
+
+    private boolean progressDue() {
+        return System.nanoTime() - progressCommittedAt >= PROGRESS_EVERY.toNanos();
     }
 
     /**
@@ -336,7 +357,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             }
             markIfPhase(w, ok);
         }
-        if (queue.isEmpty()) {
+        if (queue.isEmpty() && progressDue()) {
             flushProgress();
         }
     }
@@ -380,13 +401,23 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     }
 
     private void flushProgress() {
-        if (progress.values().stream().anyMatch(p -> p.dirty) && transaction("progress", this::writeProgress)) {
+        if (!progressPending) {
+            return;
+        }
+        if (transaction("progress", this::writeProgress)) {
             progressCommitted();
+        } else {
+            // not tried again on its own (a full disk would be retried every second): the counts stay dirty and go
+            // with the attempt's next write or count
+            progressPending = false;
+            progressCommittedAt = System.nanoTime();
         }
     }
 
     private void progressCommitted() {
         progress.values().forEach(p -> p.dirty = false);
+        progressPending = false;
+        progressCommittedAt = System.nanoTime();
     }
 
     private void writeProgress(Connection c) throws SQLException {
@@ -404,6 +435,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         if (event instanceof UpgradeEvent.Transfer t && t.phase() == Phase.DOWNLOAD) {
             p.bytesDownloaded = Math.max(p.bytesDownloaded, t.bytes());
             p.dirty = true;
+            progressPending = true;
         } else if (event instanceof UpgradeEvent.BlockFlashed b) {
             switch (b.action()) {
                 case WRITTEN -> p.written++;
@@ -412,6 +444,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                 default -> throw new IllegalStateException("unknown block action " + b.action());
             }
             p.dirty = true;
+            progressPending = true;
         }
     }
 

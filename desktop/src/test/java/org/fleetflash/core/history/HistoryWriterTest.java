@@ -21,6 +21,8 @@ import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.batch.BatchTotals;
 import org.fleetflash.core.settings.DataDirectory;
 import org.fleetflash.core.upgrade.AttemptRef;
+import org.fleetflash.core.upgrade.UpgradeEvent.BlockAction;
+import org.fleetflash.core.upgrade.Phase;
 import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.fleetflash.core.upgrade.UpgradeResult;
 import org.junit.jupiter.api.Test;
@@ -243,6 +245,50 @@ class HistoryWriterTest {
             assertThat(still.outcomeOrRunning()).isEqualTo("RUNNING");
             assertThat(still.bytesDownloaded()).as("its download, counted in the same group as its start").isEqualTo(1 << 20);
             assertThat(w.failedWrites()).isZero();
+        }
+    }
+
+    @Test
+    void blocksFlashedOneByOneAreCommittedAboutOnceASecondAndAllOfThemSoonAfterTheLast() throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
+        AttemptRef ref = AttemptEvents.ref("att-fl", "b-fl", "192.0.2.80", 22);
+        List<UpgradeEvent> all = AttemptEvents.succeeded(ref, T0, image, dir);
+        List<UpgradeEvent> commit = untilCommit(all);
+        AttemptRef keyed = commit.get(commit.size() - 1).attempt();
+        int blocks = 300;
+        try (History history = History.open(data());
+                Connection c = DriverManager.getConnection("jdbc:sqlite:" + history.file());
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE progress_commits (n INTEGER)");
+            st.execute("CREATE TRIGGER count_progress AFTER UPDATE OF blocks_written ON attempts BEGIN "
+                    + "INSERT INTO progress_commits VALUES (NEW.blocks_written); END");
+            commit.forEach(history.writer()::on);
+            assertThat(history.writer().awaitPhaseWritten("att-fl", Phase.COMMIT, Duration.ofSeconds(20))).isTrue();
+            assertThat(history.writer().awaitWritten(Duration.ofSeconds(20))).isTrue();
+            st.execute("DELETE FROM progress_commits"); // the download's counts, committed with the transitions
+
+            // a flash as the router reports it: one block after another, each reaching a writer with nothing else to do
+            long start = System.nanoTime();
+            for (int b = 0; b < blocks; b++) {
+                history.writer().on(new UpgradeEvent.BlockFlashed(keyed, T0.plusSeconds(60), b, blocks, BlockAction.WRITTEN));
+                Thread.sleep(2);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (count(st, "SELECT blocks_written FROM attempts WHERE id = 'att-fl'") < blocks && System.nanoTime() < deadline) {
+                Thread.sleep(50); // polling the file: the last count must arrive on its own, with no further event
+            }
+            assertThat(count(st, "SELECT blocks_written FROM attempts WHERE id = 'att-fl'")).as("every block, without another event")
+                    .isEqualTo(blocks);
+            assertThat(count(st, "SELECT count(*) FROM progress_commits")).as("commits of the counts while %d blocks took %.1f s", blocks,
+                    seconds).isLessThanOrEqualTo((long) Math.ceil(seconds / HistoryWriter.PROGRESS_EVERY.toSeconds()) + 2);
+            assertThat(history.writer().failedWrites()).isZero();
+        }
+    }
+
+    private static long count(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : -1;
         }
     }
 
