@@ -71,6 +71,12 @@ awk '{ print $2 }' "$work/sim.out" >"$work/targets"
 # the JVM's own start-up and shut-down cost, to set apart from the per-router cost
 /usr/bin/time -f "%U %S" -o "$work/base.time" java @desktop/jvm.options -jar "$JAR" --version >/dev/null
 base_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$work/base.time")
+thread_groups() { # CPU seconds of a JVM's live threads, summed per name with its numbers left out, biggest first
+    for t in /proc/"$1"/task/*/stat; do cat "$t" 2>/dev/null; done | awk -v hz="$(getconf CLK_TCK)" '
+        { name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) .*$/, "", name); gsub(/[0-9]+/, "N", name)
+          rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); s[name] += (f[12] + f[13]) / hz }
+        END { for (n in s) if (s[n] >= 0.01) printf "%.2f %s\n", s[n], n }' | sort -rn
+}
 
 echo "FleetFlash batch bench: $COUNT unthrottled simulated tl-wdr3600 routers, one batch, concurrency $CONCURRENCY, $(nproc) cores"
 sim_cpu_before=$(cpu_seconds "$sim_pid")
@@ -87,6 +93,7 @@ while kill -0 "$batch_pid" 2>/dev/null; do
     if [ -n "$java_pid" ] && [ -r "/proc/$java_pid/stat" ]; then
         done_now=$(grep -c '"event":"finished"' "$work/events.json" || true)
         printf '%s %s %s\n' "$done_now" "$(cpu_seconds "$java_pid" 2>/dev/null || echo -)" "$(jit_seconds "$java_pid")" >>"$work/cpu.samples"
+        thread_groups "$java_pid" >"$work/threads.next" 2>/dev/null && [ -s "$work/threads.next" ] && mv "$work/threads.next" "$work/threads"
     fi
     sleep 0.5
 done
@@ -123,6 +130,11 @@ BEGIN {
     printf "image server              %.1f MiB served, %.1f MiB/s over the batch\n", bytes / 1048576, bytes / 1048576 / wall;
     printf "outcome                   %d of %d SUCCEEDED\n", ok, n;
 }'
+# where the CPU went, for the threads alive at the last sample (each router's own upgrade thread has ended by then)
+if [ -s "$work/threads" ]; then
+    echo "CPU by thread, at the last sample (threads that ended are not counted):"
+    head -n 8 "$work/threads" | awk '{ v = $1; $1 = ""; printf "  %7.2f s %s\n", v, substr($0, 2) }'
+fi
 if [ "$status" -ne 0 ] || [ "${succeeded:-0}" -ne "$COUNT" ]; then
     echo "not every router succeeded (exit status $status); the batch's last lines:" >&2
     tail -n 3 "$work/batch.err" >&2 || true
