@@ -8,28 +8,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
   * A simulated router whose flash does not hold an image its boot loader and kernel accept never
   * comes up: it is DEAD, its console shows what U-Boot or the kernel printed, and nothing answers SSH.
   * Powered on with a good image on the flash, it boots that image.
   */
-class SimBootIT {
+class SimBootIT extends OneRouterIT {
 
-    @TempDir
-    Path dir;
-    private SimRouter router;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (router != null) {
-            router.close();
-        }
-        SandboxShell.deleteAll(dir.resolve("state"));
-    }
 
     private SimRouter startWithSpan(Profile p, byte[] spanContents) throws Exception {
         byte[] flash = Sandbox.initialFlash(p, "r1");

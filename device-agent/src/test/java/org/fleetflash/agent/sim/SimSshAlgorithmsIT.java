@@ -11,29 +11,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.NamedResource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A simulated router offers what the router it stands for offers: FreeBSD 11's OpenSSH 7.2, as its banner says. The
  * real OpenSSH client reads its offer (ssh -vv prints the server's KEXINIT proposal) and negotiates curve25519, as it
  * would with the router, not one of MINA's newer key exchanges.
  */
-class SimSshAlgorithmsIT {
+class SimSshAlgorithmsIT extends OneRouterIT {
 
-    @TempDir
-    Path dir;
-
-    private SimRouter router;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (router != null) {
-            router.close();
-        }
-        SandboxShell.deleteAll(dir.resolve("state"));
-    }
 
     @Test
     void theOpenSshClientReadsOpenSsh72sOfferAndNegotiatesCurve25519() throws Exception {
