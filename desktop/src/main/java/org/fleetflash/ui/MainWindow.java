@@ -437,6 +437,9 @@ public final class MainWindow implements AutoCloseable {
     private void prepareSheetAhead() {
         javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(SHEET_AHEAD_AFTER);
         wait.setOnFinished(e -> {
+            if (!stage.isShowing()) {
+                return; // closed meanwhile
+            }
             java.util.Queue<Runnable> steps = new java.util.ArrayDeque<>();
             steps.add(() -> steps.addAll(sheet().preparation()));
             org.fleetflash.ui.support.Frames.onePerFrame(steps);
