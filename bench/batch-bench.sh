@@ -47,6 +47,8 @@ trap 'exit 130' INT TERM
 cpu_seconds() { # user+system seconds of a running process, from /proc
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
 }
+# (the upgrade JVM keeps its compiler threads, -XX:-UseDynamicNumberOfCompilerThreads: one that ended would take its CPU
+# seconds out of /proc, and the JIT figure below could come out negative)
 jit_seconds() { # user+system seconds of a JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"), from /proc
     cat /proc/"$1"/task/*/stat 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '
         /\(C[12] CompilerThre/ { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
@@ -82,7 +84,8 @@ echo "FleetFlash batch bench: $COUNT unthrottled simulated tl-wdr3600 routers, o
 sim_cpu_before=$(cpu_seconds "$sim_pid")
 start=$(date +%s.%N)
 /usr/bin/time -f "%U %S %M" -o "$work/batch.time" \
-    java @desktop/jvm.options -Xlog:gc:file="$work/gc.log" ${UPGRADE_JVM_OPTS:-} -jar "$JAR" upgrade --targets "$work/targets" --user "$user" \
+    java @desktop/jvm.options -XX:-UseDynamicNumberOfCompilerThreads -Xlog:gc:file="$work/gc.log" ${UPGRADE_JVM_OPTS:-} \
+        -jar "$JAR" upgrade --targets "$work/targets" --user "$user" \
         --password-file "$work/pw" --accept-new-host-key --data-dir "$work/data" --image "$work/fw.bin" \
         --layout "kernel rootfs" --concurrency "$CONCURRENCY" --json-events >"$work/events.json" 2>"$work/batch.err" &
 batch_pid=$!
