@@ -38,6 +38,19 @@ class AgentScriptIT {
     }
 
     @Test
+    void itsDigestIsTheOneSha256sumPrintsForTheFileWrittenAndEveryCallerGetsItsOwnCopy() throws Exception {
+        Path written = script();
+        byte[] shipped = Files.readAllBytes(written);
+        Result r = run(List.of("sha256sum", written.toString()));
+        assertThat(r.exit()).isZero();
+        assertThat(Agent.sha256()).isEqualTo(r.output().substring(0, 64));
+        byte[] mine = Agent.script();
+        mine[0] ^= 1; // a caller that changes its copy (it is the one memory held for the whole run otherwise)
+        assertThat(Agent.script()).isEqualTo(shipped);
+        assertThat(Agent.sha256()).isEqualTo(r.output().substring(0, 64));
+    }
+
+    @Test
     void isShellcheckCleanAsPosixSh() throws Exception {
         // CI installs shellcheck (.ci/run); a missing linter must fail loudly, not skip.
         Result r = run(List.of("shellcheck", "-s", "sh", script().toString()));

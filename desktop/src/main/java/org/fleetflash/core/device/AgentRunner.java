@@ -80,7 +80,7 @@ public final class AgentRunner {
             throw new IllegalArgumentException("no sub-command to run");
         }
         byte[] script = Agent.script();
-        String sha = sha256Hex(script);
+        String sha = Agent.sha256();
         String temp = "." + Agent.FILE_NAME + "." + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
         StringBuilder run = new StringBuilder();
         for (int i = 0; i < runs.size(); i++) {
@@ -144,14 +144,6 @@ public final class AgentRunner {
 
     /** An agent installed by {@link #installAndRun}, and the exit status of the sub-command it ran. */
     public record Installed(AgentRunner runner, int exitStatus) {
-    }
-
-    private static String sha256Hex(byte[] content) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
     }
 
     /** A runner for an agent uploaded earlier (e.g. over a session that has since ended). */
