@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where FleetFlash keeps its data (history database, pinned host keys, settings): the user's data
@@ -192,13 +193,37 @@ public final class DataDirectory {
         }
     }
 
-    /** Whether the file system under {@code path} (an existing file or directory) has POSIX permissions. */
+    /**
+     * Whether the file system under {@code path} (an existing file or directory) has POSIX permissions. Asked once per
+     * device: finding a path's file store reads the whole mount table, and a backup creates a file per partition.
+     */
     public static boolean supportsPosix(Path path) throws IOException {
         Path p = path;
         while (p != null && !Files.exists(p)) {
             p = p.getParent();
         }
-        return p != null && Files.getFileStore(p).supportsFileAttributeView(PosixFileAttributeView.class);
+        if (p == null) {
+            return false;
+        }
+        Object device;
+        try {
+            device = Files.getAttribute(p, "unix:dev");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return posixStore(p); // no device numbers here (Windows): asked every time
+        }
+        Boolean known = POSIX_BY_DEVICE.get(device);
+        if (known == null) {
+            known = posixStore(p);
+            POSIX_BY_DEVICE.put(device, known);
+        }
+        return known;
+    }
+
+    /** What {@link #supportsPosix} found per device number ({@code unix:dev}); a handful of entries at most. */
+    private static final Map<Object, Boolean> POSIX_BY_DEVICE = new ConcurrentHashMap<>();
+
+    private static boolean posixStore(Path existing) throws IOException {
+        return Files.getFileStore(existing).supportsFileAttributeView(PosixFileAttributeView.class);
     }
 
     private static void restrictToOwner(Path path, Set<PosixFilePermission> mode) throws IOException {
