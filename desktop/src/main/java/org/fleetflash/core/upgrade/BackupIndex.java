@@ -3,10 +3,13 @@ package org.fleetflash.core.upgrade;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,8 @@ final class BackupIndex {
     private final boolean enabled;
     private final Map<Key, Known> files = bounded();
     private final Map<String, List<Long>> changed = bounded();
+    /** The comparisons under way, by key: at most one per key. */
+    private final Map<String, CompletableFuture<List<Long>>> comparing = new HashMap<>();
 
     private record Key(long size, String sha256) {
     }
@@ -115,15 +120,56 @@ final class BackupIndex {
         }
     }
 
-    /** The changed erase blocks found before for {@code key} ({@link #changeKey}). */
-    synchronized Optional<List<Long>> changedBlocks(String key) {
-        return Optional.ofNullable(changed.get(key));
+    /** How the changed erase blocks are found when they are not known yet ({@link ChangedBlocks#of}). */
+    @FunctionalInterface
+    interface Comparison {
+        List<Long> compare() throws IOException;
     }
 
-    /** Remembers the changed erase blocks found for {@code key}. */
-    synchronized void changedBlocks(String key, List<Long> blocks) {
-        if (enabled) {
-            changed.put(key, List.copyOf(blocks));
+    /**
+     * The changed erase blocks for {@code key} ({@link #changeKey}): those found before, else what {@code comparison}
+     * finds, once. The routers of a batch's first wave all reach this point together, with the same image over the
+     * same flash: one compares (reading and digesting the image), the others wait for its answer. Should that
+     * comparison fail, each waiting router compares on its own.
+     */
+    List<Long> changedBlocks(String key, Comparison comparison) throws IOException, InterruptedException {
+        if (!enabled) {
+            return comparison.compare();
+        }
+        CompletableFuture<List<Long>> mine = null;
+        CompletableFuture<List<Long>> theirs;
+        synchronized (this) {
+            List<Long> known = changed.get(key);
+            if (known != null) {
+                return known;
+            }
+            theirs = comparing.get(key);
+            if (theirs == null) {
+                mine = new CompletableFuture<>();
+                comparing.put(key, mine);
+            }
+        }
+        if (theirs != null) {
+            try {
+                return theirs.get();
+            } catch (ExecutionException e) {
+                return comparison.compare();
+            }
+        }
+        try {
+            List<Long> found = List.copyOf(comparison.compare());
+            synchronized (this) {
+                changed.put(key, found);
+                comparing.remove(key);
+            }
+            mine.complete(found);
+            return found;
+        } catch (IOException | RuntimeException | Error e) {
+            synchronized (this) {
+                comparing.remove(key);
+            }
+            mine.completeExceptionally(e);
+            throw e;
         }
     }
 

@@ -511,14 +511,9 @@ public final class RouterUpgrade {
         // routers with the same span and image change the same blocks: compared once (decision 0022)
         String key = BackupIndex.changeKey(plan.paddedSha256(), plan.eraseBlock(), plan.blocks(),
                 span.stream().map(UpgradeEvent.PartitionBackup::sha256).toList());
-        Optional<List<Long>> known = laptop.backups().changedBlocks(key);
-        if (known.isPresent()) {
-            return known.get();
-        }
         try {
-            List<Long> changed = ChangedBlocks.of(plan, request.image(), span.stream().map(UpgradeEvent.PartitionBackup::file).toList());
-            laptop.backups().changedBlocks(key, changed);
-            return changed;
+            return laptop.backups().changedBlocks(key, () -> ChangedBlocks.of(plan, request.image(),
+                    span.stream().map(UpgradeEvent.PartitionBackup::file).toList()));
         } catch (IOException e) {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.BACKUP_FAILED, "Could not compare the image with the"
                     + " backup: " + e.getMessage() + ". Nothing was changed on the router.", e);
@@ -526,6 +521,10 @@ public final class RouterUpgrade {
             throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.DIGEST_MISMATCH, "The image file " + request.image()
                     + " changed while the router was being backed up (" + e.getMessage() + "). Nothing was changed on the"
                     + " router; start again with the image you mean.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.CANCELLED, "Interrupted while comparing the image with"
+                    + " the backup. Nothing was changed on the router.", e);
         }
     }
 
