@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a batch's events into the history as they happen. As a {@link BatchListener} it only queues: every
  * event is written by the writer's own thread ({@value #THREAD_NAME}), each transition (start, phase change,
- * probe, plan, backup, return, note, end) committed in its own transaction, in the order the engine emitted them.
+ * probe, plan, backup, return, note, end) in the order the engine emitted them. Transitions are committed in groups: one
+ * waits at most {@link #LINGER} for those that follow it, so that they share one sync of the file. The step into
+ * {@link Phase#COMMIT} and what {@link #awaitWritten} waits for are committed without waiting.
  * Progress (bytes moved, erase blocks flashed) is counted in memory and committed with the attempt's next
  * transition, or at most {@link #PROGRESS_EVERY} later; so a flash of thousands of blocks, or a batch of hundreds of
  * routers downloading at once, is not thousands of commits.
@@ -62,6 +64,12 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     static final int GROUP_MAX = 64;
     /** How long counted progress waits at most for a transition to be committed with, before it is committed alone. */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    /**
+     * How long a transition waits at most for others to share its commit: a batch's routers step through their phases
+     * a few milliseconds apart, and each commit is a sync of the file. The step into {@link Phase#COMMIT}, which the
+     * engine waits for before it reroots a router, and whatever a caller waits for ({@link #awaitWritten}), never wait.
+     */
+    static final Duration LINGER = Duration.ofMillis(100);
 
     private final Connection connection;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
@@ -97,9 +105,19 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     }
 
     private final MacLookup macs;
+    private final long lingerNanos;
+    /** A barrier or stop that came while a group lingered: the next item, once that group is committed. */
+    private Item held;
+    /** Transactions committed, for the tests of grouping. */
+    private final AtomicLong commits = new AtomicLong();
 
     HistoryWriter(Database db, MacLookup macs) throws IOException {
+        this(db, macs, LINGER);
+    }
+
+    HistoryWriter(Database db, MacLookup macs, Duration linger) throws IOException {
         this.macs = macs;
+        this.lingerNanos = linger.toNanos();
         try {
             connection = db.connect();
         } catch (SQLException e) {
@@ -288,6 +306,11 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
 
     /** The next item to write, or null once counted progress has waited {@link #PROGRESS_EVERY} with nothing queued. */
     private Item next() throws InterruptedException {
+        if (held != null) {
+            Item h = held;
+            held = null;
+            return h;
+        }
         if (!progressPending) {
             return queue.take();
         }
@@ -314,6 +337,29 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             items.add(next);
             writes += next instanceof Item.Write ? 1 : 0;
         }
+        boolean urgent = items.stream().anyMatch(HistoryWriter::urgent);
+        long until = System.nanoTime() + lingerNanos;
+        while (!urgent && writes < GROUP_MAX) {
+            Item next;
+            try {
+                long left = until - System.nanoTime();
+                next = left <= 0 ? null : queue.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing past its deadline: commit what is here, then stop
+                break;
+            }
+            if (next == null) {
+                break;
+            }
+            if (next instanceof Item.Write || next instanceof Item.Count) {
+                items.add(next);
+                writes += next instanceof Item.Write ? 1 : 0;
+                urgent = urgent(next);
+            } else {
+                held = next; // a barrier or the stop: after this group
+                break;
+            }
+        }
         if (writes > 1) {
             Map<String, Integer> tries = new HashMap<>(nextTry);
             Map<String, Progress> counted = new HashMap<>();
@@ -331,6 +377,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                     writeProgress(c);
                     return null;
                 });
+                commits.incrementAndGet();
                 progressCommitted();
                 items.stream().filter(Item.Write.class::isInstance).forEach(w -> markIfPhase((Item.Write) w, true));
                 return;
@@ -362,6 +409,16 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         }
     }
 
+    /** A write the engine waits for: the step into {@link Phase#COMMIT}, which must be on disk before the reroot. */
+    private static boolean urgent(Item item) {
+        return item instanceof Item.Write w && w.phase() == Phase.COMMIT;
+    }
+
+    /** How many transactions the writer committed so far. */
+    long commits() {
+        return commits.get();
+    }
+
     private void markIfPhase(Item.Write w, boolean ok) {
         if (w.attemptId() != null && (w.phase() != null || w.finishes())) {
             mark(w, ok);
@@ -374,6 +431,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                 step.run(c);
                 return null;
             });
+            commits.incrementAndGet();
             return true;
         } catch (SQLException | IOException | RuntimeException e) {
             if (failures.incrementAndGet() == 1) {

@@ -286,6 +286,65 @@ class HistoryWriterTest {
         }
     }
 
+    @Test
+    void routersSteppingAFewMillisecondsApartShareCommitsAndTheirStepsAreAllInTheFile() throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
+        List<List<UpgradeEvent>> routers = new ArrayList<>();
+        for (int r = 0; r < 8; r++) {
+            AttemptRef ref = AttemptEvents.ref("att-g" + r, "b-g", "192.0.2." + (100 + r), 22);
+            routers.add(AttemptEvents.succeeded(ref, T0.plusSeconds(r), image, dir.resolve("backup-" + r)));
+        }
+        try (History history = History.open(data())) {
+            HistoryWriter w = history.writer();
+            long before = w.commits();
+            int events = 0;
+            // as a batch emits them: the routers' events interleaved, each reaching the writer 2 ms after the last
+            for (int i = 0; routers.stream().anyMatch(l -> !l.isEmpty()); i++) {
+                for (List<UpgradeEvent> l : routers) {
+                    if (!l.isEmpty()) {
+                        w.on(l.remove(0));
+                        events++;
+                        Thread.sleep(2);
+                    }
+                }
+            }
+            assertThat(w.awaitWritten(Duration.ofSeconds(20))).isTrue();
+            long commits = w.commits() - before;
+            // every step into COMMIT is committed on its own at once (8); the rest share commits of up to LINGER
+            assertThat(commits).as("commits for %d events", events).isLessThan(events / 3);
+            assertThat(w.failedWrites()).isZero();
+        }
+        try (History history = History.open(data())) {
+            assertThat(history.attempts(AttemptFilter.all())).hasSize(8)
+                    .allSatisfy(a -> assertThat(a.outcome()).hasValue("SUCCEEDED"));
+        }
+    }
+
+    @Test
+    void theStepIntoCommitAndAWaitedForWriteDoNotWaitForOthersToShareTheirCommit() throws Exception {
+        Path image = Files.write(dir.resolve("fw.bin"), new byte[] {9});
+        AttemptRef ref = AttemptEvents.ref("att-u", "b-u", "192.0.2.90", 22);
+        List<UpgradeEvent> all = AttemptEvents.succeeded(ref, T0, image, dir);
+        List<UpgradeEvent> commit = untilCommit(all);
+        Path file = data().history();
+        data().ensureExists();
+        Database db = Database.openOrCreate(file);
+        db.migrate(Database.LATEST_VERSION);
+        // a writer whose transitions would wait a whole minute for company
+        try (HistoryWriter w = new HistoryWriter(db, host -> Optional.empty(), Duration.ofMinutes(1))) {
+            commit.forEach(w::on);
+            assertThat(w.awaitPhaseWritten("att-u", Phase.COMMIT, Duration.ofSeconds(20))).as("the engine's wait before"
+                    + " the reroot").isTrue();
+            List<UpgradeEvent> rest = all.subList(commit.size(), all.size());
+            rest.forEach(w::on);
+            assertThat(w.awaitWritten(Duration.ofSeconds(20))).as("a caller's wait for what it handed over").isTrue();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+                assertThat(count(st, "SELECT count(*) FROM attempts WHERE id = 'att-u' AND outcome = 'SUCCEEDED'"))
+                        .as("read by another connection: in the file").isEqualTo(1);
+            }
+        }
+    }
+
     private static long count(Statement st, String sql) throws Exception {
         try (ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : -1;
