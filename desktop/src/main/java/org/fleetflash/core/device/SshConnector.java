@@ -35,6 +35,7 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.fleetflash.agent.ssh.DirectIoServiceFactory;
 import org.fleetflash.agent.ssh.SshIoThreads;
 import org.fleetflash.core.text.Sanitize;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class SshConnector implements AutoCloseable {
 
     private SshConnector() {
         client = SshClient.setUpDefaultClient();
+        client.setIoServiceFactoryFactory(DirectIoServiceFactory.factory());
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setServerKeyVerifier(SshConnector::verifyServerKey);
