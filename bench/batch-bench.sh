@@ -106,7 +106,8 @@ batch_pid=
 end=$(date +%s.%N)
 sim_cpu_after=$(cpu_seconds "$sim_pid")
 
-read -r user_s sys_s max_rss_kb <"$work/batch.time"
+# (GNU time puts "Command exited with non-zero status N" before its figures when the batch did not all succeed)
+read -r user_s sys_s max_rss_kb < <(tail -n 1 "$work/batch.time")
 # peak heap in use after a collection, from the GC log ("...M->NM(TM)")
 peak_heap=$(grep -oE '[0-9]+M->[0-9]+M' "$work/gc.log" | sed -E 's/.*->([0-9]+)M/\1/' | sort -n | tail -1)
 last=$(tail -n 1 "$work/events.json")
