@@ -432,7 +432,7 @@ public final class MainWindow implements AutoCloseable {
     /**
      * Makes the confirmation sheet and does the work of its first show ahead, one step per frame, a moment after the
      * window opened: without it the first Upgrade held the window for 150 to 250 ms while JavaFX styled and laid out a
-     * new dialog (ui-bench).
+     * new dialog (ui-bench). The flash layout's nodes and styles are made ahead the same way.
      */
     private void prepareSheetAhead() {
         javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(SHEET_AHEAD_AFTER);
@@ -442,6 +442,8 @@ public final class MainWindow implements AutoCloseable {
             }
             java.util.Queue<Runnable> steps = new java.util.ArrayDeque<>();
             steps.add(() -> steps.addAll(sheet().preparation()));
+            steps.add(layoutView::prepare); // the first layout drawn, often mid-batch, held the window as long
+
             org.fleetflash.ui.support.Frames.onePerFrame(steps);
         });
         wait.play();

@@ -119,6 +119,29 @@ class UpgradeViewsIT {
     }
 
     @Test
+    void aLayoutPreparedAheadShowsNothingOfItsSampleAndTheFirstRouterIsDrawnWithItsOwnFacts(FxRobot robot) {
+        FlashLayoutView view = new FlashLayoutView();
+        showAll(robot, view);
+        robot.interact(view::prepare); // what the window does a second after it opened
+        assertThat(view.getChildren()).singleElement().isInstanceOfSatisfying(Label.class,
+                l -> assertThat(l.getText()).startsWith("Select a router and probe it"));
+        assertThat(view.shownPartitions()).isEmpty();
+        assertThat(view.imageSentence()).isEmpty();
+
+        robot.interact(() -> view.show("tl-wdr3600-02", facts, List.of("rootfs")));
+        assertThat(view.shownPartitions()).containsExactlyElementsOf(facts.partitions().stream()
+                .map(org.fleetflash.agent.protocol.Partition::name).toList());
+        assertThat(view.imageSentence()).as("the sample's image is not shown").isEmpty();
+        assertThat(robot.from(view).lookup("#imageBar").tryQuery()).isEmpty();
+        assertThat(robot.from(view).lookup("#flashHeading").queryAs(Label.class).getText()).startsWith("tl-wdr3600-02");
+        assertThat(robot.from(view).lookup(".partition-segment.in-layout").queryAll().stream()
+                .map(n -> n.getProperties().get("partition")).toList()).containsExactly("rootfs");
+        javafx.scene.layout.GridPane table = robot.from(view).lookup(".partition-table").queryAs(javafx.scene.layout.GridPane.class);
+        assertThat(table.getChildren()).hasSize(5 * (facts.partitions().size() + 1));
+        assertThat(table.getChildren().stream().map(n -> ((Label) n).getText()).toList()).doesNotContain("image.bin");
+    }
+
+    @Test
     void anImageThatFitsShowsItsSpareRoomAndOneTooLargeShowsByHowMuchInRed(FxRobot robot) throws Exception {
         long spanSize = plan.spanSize();
         Path tooLarge = home.resolve("fw-for-16m.bin");
@@ -170,6 +193,35 @@ class UpgradeViewsIT {
                 plan.imageSize()));
         assertThat(refused.imageSentence()).startsWith("Fits: fw-11.0-r300.bin");
         assertThat(refused.imageBarWords()).isEqualTo("spare 139 KB");
+
+        // another router, with one partition fewer and another layout: the segments and table rows are filled again,
+        // and show only what this router has
+        List<org.fleetflash.agent.protocol.Partition> fewer = facts.partitions().subList(0, facts.partitions().size() - 1);
+        org.fleetflash.agent.protocol.DeviceFacts other = new org.fleetflash.agent.protocol.DeviceFacts(facts.osRelease(),
+                facts.osRelDate(), facts.arch(), facts.machineArch(), facts.hostname(), facts.model(), facts.physMemory(),
+                facts.userMemory(), facts.pageSize(), facts.freeMemory(), facts.rootMountFrom(), facts.tmpfs(),
+                facts.watchdogdRunning(), facts.mdUnitsInUse(), facts.tools(), facts.toolPaths(), facts.leds(), facts.eraseBlock(),
+                facts.flashDevice(), facts.flashSize(), fewer, facts.warnings(), facts.firmwareVersion());
+        robot.interact(() -> refused.show("tl-wdr3600-05", other, List.of("rootfs")));
+        assertThat(refused.shownPartitions()).containsExactly("u-boot", "kernel", "rootfs", "cfg", "mib0");
+        assertThat(robot.from(refused).lookup(".partition-segment").queryAll()).hasSize(5).contains(segment);
+        assertThat(robot.from(refused).lookup(".partition-segment.in-layout").queryAll().stream()
+                .map(n -> n.getProperties().get("partition")).toList()).containsExactly("rootfs");
+        assertThat(robot.from(refused).lookup(".partition-segment.read-only").queryAll()).hasSize(2); // u-boot, mib0
+        javafx.scene.layout.GridPane table = robot.from(refused).lookup(".partition-table").queryAs(javafx.scene.layout.GridPane.class);
+        assertThat(table.getChildren()).as("a head and a row per partition").hasSize(5 * 6);
+        assertThat(table.getChildren().stream().map(n -> ((Label) n).getText()).toList())
+                .containsSubsequence("kernel", "writable", "kept", "rootfs", "writable", "written")
+                .doesNotContain("ART");
+        assertThat(refused.imageSentence()).isEmpty();
+        // and planned again, twice: its plan's sentence is shown once
+        robot.interact(() -> {
+            refused.showWithImage("tl-wdr3600-01", facts, plan, image.getFileName().toString());
+            refused.showWithImage("tl-wdr3600-01", facts, plan, image.getFileName().toString());
+        });
+        assertThat(robot.from(refused).lookup("#imageParts").queryAll()).hasSize(1);
+        assertThat(refused.shownPartitions()).containsExactly("u-boot", "kernel", "rootfs", "cfg", "mib0", "ART");
+        assertThat(table.getChildren()).hasSize(5 * 7);
     }
 
     @Test

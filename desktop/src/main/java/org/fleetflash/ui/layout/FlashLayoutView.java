@@ -83,6 +83,32 @@ public final class FlashLayoutView extends VBox {
         }
     }
 
+    /**
+     * Styles ahead what a layout is drawn with, while the view shows a sentence: a flash like a TL-WDR3600's, with an
+     * image over it, is drawn, styled and taken away again in one go, before any frame shows it. The first layout of a
+     * window, drawn when its highlighted router is probed (often in the middle of a batch), then finds its nodes made
+     * and JavaFX's matching styles known, instead of holding the window for 100 ms and more. Does nothing while a
+     * layout is shown.
+     */
+    public void prepare() {
+        if (!(drawn instanceof String sentence)) {
+            return;
+        }
+        long kb = 1024;
+        List<Partition> sample = List.of(new Partition("u-boot", 0, 128 * kb, true, 0, 64 * kb, ""),
+                new Partition("kernel", 128 * kb, 1280 * kb, false, 1, 64 * kb, ""),
+                new Partition("rootfs", 1408 * kb, 6592 * kb, false, 2, 64 * kb, ""),
+                new Partition("cfg", 8000 * kb, 64 * kb, false, 3, 64 * kb, ""),
+                new Partition("mib0", 8064 * kb, 64 * kb, true, 4, 64 * kb, ""),
+                new Partition("ART", 8128 * kb, 64 * kb, true, 5, 64 * kb, ""));
+        DeviceFacts facts = new DeviceFacts("", 0, "", "", "", "", 0, 0, 0, 0, "", false, false, List.of(), java.util.Map.of(),
+                java.util.Map.of(), List.of(), 64 * kb, "flash/spi0", 8192 * kb, sample, List.of(), java.util.Optional.empty());
+        drawWithImage("", facts, List.of("kernel", "rootfs"), "image.bin", 7000 * kb, false);
+        applyCss();
+        drawn = null;
+        showNothing(sentence);
+    }
+
     /** Shows a sentence instead of a layout (no router, or not probed yet). */
     public void showNothing(String sentence) {
         if (sentence.equals(drawn)) {
@@ -127,7 +153,17 @@ public final class FlashLayoutView extends VBox {
                 : "Upgrade area (" + String.join(" + ", layoutNames) + "): " + ByteSizes.human(end - first) + " from "
                 + ByteSizes.hex(first) + " to " + ByteSizes.hex(end) + ". Hatched partitions are read-only and never written.");
         fillTable(parts, layout);
-        getChildren().setAll(heading, bar, span, table);
+        rows(heading, bar, span, table);
+    }
+
+    /**
+     * Makes {@code nodes} the view's rows, touching the children only when they differ: taking a node out and putting
+     * it back styles it and everything in it again, the costliest part of drawing the layout anew.
+     */
+    private void rows(Node... nodes) {
+        if (!getChildren().equals(List.of(nodes))) {
+            getChildren().setAll(nodes);
+        }
     }
 
     /**
@@ -143,11 +179,12 @@ public final class FlashLayoutView extends VBox {
         if (d.equals(drawn)) {
             return;
         }
-        drawWithImage(title, facts, layoutNames, imageName, imageSize);
+        drawWithImage(title, facts, layoutNames, imageName, imageSize, false);
         drawn = d;
     }
 
-    private void drawWithImage(String title, DeviceFacts facts, List<String> layoutNames, String imageName, long imageSize) {
+    private void drawWithImage(String title, DeviceFacts facts, List<String> layoutNames, String imageName, long imageSize,
+            boolean planned) {
         draw(title, facts, layoutNames);
         Set<String> layout = Set.copyOf(layoutNames);
         long first = -1;
@@ -183,7 +220,11 @@ public final class FlashLayoutView extends VBox {
                     area, ByteSizes.human(spanSize), spanSize, after == null ? "" : "; it would run into " + Sanitize.line(after, 64)));
         }
         imageBar.show(facts.partitions(), first, end, imageSize, name);
-        getChildren().setAll(heading, bar, imageBar, imageFit, span, table);
+        if (planned) {
+            rows(heading, bar, imageBar, imageFit, imageParts, span, table);
+        } else {
+            rows(heading, bar, imageBar, imageFit, span, table);
+        }
     }
 
     /**
@@ -191,7 +232,7 @@ public final class FlashLayoutView extends VBox {
      * how much of it each partition of the layout takes.
      */
     public void showWithImage(String title, DeviceFacts facts, FlashPlan plan, String imageName) {
-        drawWithImage(title, facts, plan.layout(), imageName, plan.imageSize());
+        drawWithImage(title, facts, plan.layout(), imageName, plan.imageSize(), true);
         drawn = null; // drawn again each time: the plan is not compared
         List<String> shares = new ArrayList<>();
         for (FlashPlan.Segment seg : plan.segments()) {
@@ -200,7 +241,9 @@ public final class FlashLayoutView extends VBox {
         }
         imageParts.setText("Planned: " + String.join(", ", shares) + "; " + plan.blocks() + " erase blocks of "
                 + ByteSizes.human(plan.eraseBlock()) + " in all.");
-        getChildren().add(getChildren().indexOf(imageFit) + 1, imageParts);
+        if (!getChildren().contains(imageParts)) { // the layout has no place on this flash: no image bar was drawn
+            getChildren().add(imageParts);
+        }
     }
 
     /** The words on the image's bar (the spare room or the overflow) as shown, in or beside it; empty when none. */
@@ -218,27 +261,38 @@ public final class FlashLayoutView extends VBox {
 
     /** The partition names the bar shows, left to right (what a test or a screen reader checks). */
     public List<String> shownPartitions() {
-        return bar.names();
+        return getChildren().contains(bar) ? bar.names() : List.of();
     }
 
+    private static final String[] TABLE_HEAD = {"Partition", "Offset", "Size", "Access", "Upgrade"};
+
+    /** Fills the table, row after row of {@link #TABLE_HEAD}'s columns, in the labels it has before making new ones. */
     private void fillTable(List<Partition> parts, Set<String> layout) {
-        table.getChildren().clear();
-        table.getColumnConstraints().setAll(new ColumnConstraints(), new ColumnConstraints(), new ColumnConstraints(),
-                new ColumnConstraints(), new ColumnConstraints());
-        String[] head = {"Partition", "Offset", "Size", "Access", "Upgrade"};
-        for (int c = 0; c < head.length; c++) {
-            Label h = new Label(head[c]);
-            h.getStyleClass().add("table-head");
-            table.add(h, c, 0);
+        int columns = TABLE_HEAD.length;
+        List<Node> cells = table.getChildren();
+        if (cells.isEmpty()) {
+            for (int c = 0; c < columns; c++) {
+                table.getColumnConstraints().add(new ColumnConstraints());
+                Label h = new Label(TABLE_HEAD[c]);
+                h.getStyleClass().add("table-head");
+                table.add(h, c, 0);
+            }
         }
-        int row = 1;
-        for (Partition p : parts) {
-            table.add(new Label(Sanitize.line(p.name(), 64)), 0, row);
-            table.add(new Label(ByteSizes.hex(p.offset())), 1, row);
-            table.add(new Label(ByteSizes.human(p.size())), 2, row);
-            table.add(new Label(p.readonly() ? "read-only" : "writable"), 3, row);
-            table.add(new Label(layout.contains(p.name()) ? "written" : "kept"), 4, row);
-            row++;
+        int have = cells.size() / columns - 1;
+        if (have > parts.size()) {
+            cells.subList(columns * (parts.size() + 1), cells.size()).clear();
+        }
+        for (int r = 0; r < parts.size(); r++) {
+            Partition p = parts.get(r);
+            String[] row = {Sanitize.line(p.name(), 64), ByteSizes.hex(p.offset()), ByteSizes.human(p.size()),
+                p.readonly() ? "read-only" : "writable", layout.contains(p.name()) ? "written" : "kept"};
+            for (int c = 0; c < columns; c++) {
+                if (r < have) {
+                    ((Label) cells.get(columns * (r + 1) + c)).setText(row[c]);
+                } else {
+                    table.add(new Label(row[c]), c, r + 1);
+                }
+            }
         }
     }
 
@@ -256,47 +310,76 @@ public final class FlashLayoutView extends VBox {
             setMaxHeight(64);
         }
 
+        /**
+         * Shows {@code parts}, each in a segment of its own. The segments already there are filled again rather than made
+         * anew (a router of the same model has as many partitions): a new segment, with its labels and tooltip, is
+         * styled from scratch.
+         */
         void show(List<Partition> parts, Set<String> layout) {
             names.clear();
             sizes.clear();
-            List<Node> segments = new ArrayList<>();
-            for (Partition p : parts) {
+            List<Node> kids = getChildren();
+            if (kids.size() > parts.size()) {
+                kids.subList(parts.size(), kids.size()).clear();
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                Partition p = parts.get(i);
                 names.add(p.name());
                 sizes.add(p.size());
-                segments.add(segment(p, layout.contains(p.name())));
+                if (i < kids.size()) {
+                    ((Segment) kids.get(i)).show(p, layout.contains(p.name()));
+                } else {
+                    Segment seg = new Segment();
+                    seg.show(p, layout.contains(p.name()));
+                    kids.add(seg);
+                }
             }
-            getChildren().setAll(segments);
+            requestLayout();
         }
 
         List<String> names() {
             return List.copyOf(names);
         }
 
-        private static Node segment(Partition p, boolean inLayout) {
-            String name = Sanitize.line(p.name(), 64);
-            Label title = new Label(name);
-            title.getStyleClass().add("partition-name");
-            title.setMinWidth(0);
-            Label detail = new Label(ByteSizes.human(p.size()));
-            detail.getStyleClass().add("partition-detail");
-            detail.setMinWidth(0);
-            VBox text = new VBox(2, title, detail);
-            text.setAlignment(Pos.CENTER);
-            text.setMinWidth(0);
-            StackPane s = new StackPane(text);
-            s.getStyleClass().add("partition-segment");
-            if (p.readonly()) {
-                s.getStyleClass().add("read-only");
+        /** One partition: its name and size, hatched when read-only, highlighted when the upgrade writes it. */
+        private static final class Segment extends StackPane {
+            private final Label title = new Label();
+            private final Label detail = new Label();
+            private final Tooltip tip = new Tooltip();
+
+            Segment() {
+                title.getStyleClass().add("partition-name");
+                title.setMinWidth(0);
+                detail.getStyleClass().add("partition-detail");
+                detail.setMinWidth(0);
+                VBox text = new VBox(2, title, detail);
+                text.setAlignment(Pos.CENTER);
+                text.setMinWidth(0);
+                getChildren().add(text);
+                getStyleClass().add("partition-segment");
+                setMinWidth(0);
+                Tooltip.install(this, tip);
             }
-            if (inLayout) {
-                s.getStyleClass().add("in-layout");
+
+            void show(Partition p, boolean inLayout) {
+                String name = Sanitize.line(p.name(), 64);
+                title.setText(name);
+                detail.setText(ByteSizes.human(p.size()));
+                mark("read-only", p.readonly());
+                mark("in-layout", inLayout);
+                getProperties().put("partition", p.name());
+                tip.setText(name + "\noffset " + ByteSizes.hex(p.offset()) + ", size " + ByteSizes.human(p.size())
+                        + " (" + p.size() + " bytes)\n" + (p.readonly() ? "read-only: never written" : "writable")
+                        + (inLayout ? "\nwritten by the upgrade" : ""));
             }
-            s.setMinWidth(0);
-            s.getProperties().put("partition", p.name());
-            Tooltip.install(s, new Tooltip(name + "\noffset " + ByteSizes.hex(p.offset()) + ", size " + ByteSizes.human(p.size())
-                    + " (" + p.size() + " bytes)\n" + (p.readonly() ? "read-only: never written" : "writable")
-                    + (inLayout ? "\nwritten by the upgrade" : "")));
-            return s;
+
+            private void mark(String styleClass, boolean on) {
+                if (on && !getStyleClass().contains(styleClass)) {
+                    getStyleClass().add(styleClass);
+                } else if (!on) {
+                    getStyleClass().remove(styleClass);
+                }
+            }
         }
 
         @Override
@@ -361,6 +444,9 @@ public final class FlashLayoutView extends VBox {
             p.getStyleClass().addAll("image-segment", style);
             p.setId(id);
             p.setMinWidth(0);
+            Tooltip tip = new Tooltip();
+            Tooltip.install(p, tip);
+            p.getProperties().put(Tooltip.class, tip); // one per piece, its text set at each show
             return p;
         }
 
@@ -384,7 +470,7 @@ public final class FlashLayoutView extends VBox {
         private static void label(StackPane p, String text, String tip) {
             Label l = (Label) p.getChildren().get(0);
             l.setText(text);
-            Tooltip.install(p, new Tooltip(tip));
+            ((Tooltip) p.getProperties().get(Tooltip.class)).setText(tip);
         }
 
         /** The label of the part that fits, of the spare room or of the overflow. */
