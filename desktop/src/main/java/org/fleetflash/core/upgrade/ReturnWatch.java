@@ -102,16 +102,25 @@ final class ReturnWatch {
      *
      * @param betweenKnocks run after every knock that did not find it back (the script advances its phase); true
      *                      when the router said it reboots now (its flasher's last report), so its return is near
+     * @param flasherAtWork true while the router's flasher reports its work and has not said it reboots: the router
+     *                      is then not knocked (a login each second, to a router busy writing its flash, only to find
+     *                      it still there), only waited for, {@link #POLL_MAX} at a time unless {@link #wake()} comes
      * @param lastWord      what the router last reported (telemetry), for the message when it never returns
      * @param backup        where its backup is, for that message
      */
     RouterSide.ReturnedRouter await(Knock knock, Duration window, java.util.function.BooleanSupplier betweenKnocks,
-            java.util.function.Supplier<String> lastWord, String backup) throws UpgradeFailure {
+            java.util.function.BooleanSupplier flasherAtWork, java.util.function.Supplier<String> lastWord, String backup)
+            throws UpgradeFailure {
         Instant until = clock.instant().plus(window);
         Duration wait = POLL_MIN;
         Answer.LoginFailed lastLoginFailure = null;
         int knocks = 0;
         while (clock.instant().isBefore(until) && knocks++ < MAX_KNOCKS) {
+            if (flasherAtWork.getAsBoolean()) {
+                betweenKnocks.getAsBoolean();
+                pause(POLL_MAX);
+                continue;
+            }
             Answer a = knock.knock();
             if (a instanceof Answer.Back back) {
                 return back.router();
@@ -131,13 +140,7 @@ final class ReturnWatch {
             if (rebooting && a instanceof Answer.Silent) {
                 wait = POLL_MIN; // nothing listens yet: a connection attempt costs the returning router nothing
             }
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, FailureCode.INTERRUPTED, "Waiting for the router was"
-                        + " interrupted after the reroot; check whether it came back.", e);
-            }
+            pause(wait);
             wait = wait.multipliedBy(2).compareTo(POLL_MAX) <= 0 ? wait.multipliedBy(2) : POLL_MAX;
         }
         if (lastLoginFailure != null) {
@@ -151,6 +154,16 @@ final class ReturnWatch {
                 + describe(window) + " after the reroot" + (last == null ? " and sent no telemetry" : "; its last report was "
                 + last) + ". It may still be flashing, or be stuck: check its LEDs; a console may be needed. The backup is in "
                 + backup + ".");
+    }
+
+    private void pause(Duration d) throws UpgradeFailure {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpgradeFailure(Outcome.NEEDS_ATTENTION, FailureCode.INTERRUPTED, "Waiting for the router was"
+                    + " interrupted after the reroot; check whether it came back.", e);
+        }
     }
 
     static String describe(Duration d) {

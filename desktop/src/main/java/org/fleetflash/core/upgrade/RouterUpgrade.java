@@ -43,6 +43,11 @@ public final class RouterUpgrade {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long {@link #run()} waits for its last events to reach a slow listener. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+    /**
+     * How long the flasher may be silent and still count as at work: it reports each erase block (a second or two on
+     * the slowest flash), so ten seconds without a word means it stopped reporting, and the router is knocked again.
+     */
+    static final Duration FLASHER_QUIET = Duration.ofSeconds(10);
 
     private final UpgradeRequest request;
     private final RouterSide side;
@@ -539,7 +544,7 @@ public final class RouterUpgrade {
         boolean[] touched = {false};
         boolean done = false;
         try {
-            tracker = new TelemetryTracker(telemetrySink(), plan.blocks());
+            tracker = new TelemetryTracker(telemetrySink(), plan.blocks(), clock);
             listening = laptop.listen(laptopAddress, router, tracker::on);
             Instant start = now();
             String imageName = request.image().getFileName().toString();
@@ -693,7 +698,8 @@ public final class RouterUpgrade {
                         return true;
                     }
                     return false;
-                }, tracker::lastWord, String.valueOf(backup))) {
+                }, () -> phase.compareTo(Phase.REBOOT) < 0 && tracker.heardWithin(FLASHER_QUIET), tracker::lastWord,
+                String.valueOf(backup))) {
             advanceTo(Phase.RETURN);
             transition(Phase.READ_BACK);
             verifyFlash(back);

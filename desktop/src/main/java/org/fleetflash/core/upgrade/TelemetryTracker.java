@@ -26,19 +26,28 @@ final class TelemetryTracker {
 
     private final Sink sink;
     private final long planBlocks;
+    private final java.time.Clock clock;
+    /** When the router's newest report came, or null before the first. */
+    private volatile java.time.Instant heardAt;
     private final AtomicReference<TelemetryEvent> last = new AtomicReference<>();
     private final Map<Long, UpgradeEvent.BlockAction> blocks = new ConcurrentHashMap<>();
     private final AtomicLong written = new AtomicLong(-1);
     private final AtomicLong same = new AtomicLong(-1);
 
     TelemetryTracker(Sink sink, long planBlocks) {
+        this(sink, planBlocks, java.time.Clock.systemUTC());
+    }
+
+    TelemetryTracker(Sink sink, long planBlocks, java.time.Clock clock) {
         this.sink = sink;
         this.planBlocks = planBlocks;
+        this.clock = clock;
     }
 
     void on(TelemetryEvent e) {
         if (!e.late()) {
             last.set(e); // the router's newest word: a datagram overtaken on the way is not its last report
+            heardAt = clock.instant();
         }
         switch (e.kind()) {
             case HELLO -> sink.info("Telemetry path works (router → laptop)");
@@ -90,6 +99,12 @@ final class TelemetryTracker {
 
     private long count(UpgradeEvent.BlockAction action) {
         return blocks.isEmpty() ? -1 : blocks.values().stream().filter(action::equals).count();
+    }
+
+    /** Whether the router reported within {@code d} of now (a late datagram does not count). */
+    boolean heardWithin(java.time.Duration d) {
+        java.time.Instant at = heardAt;
+        return at != null && !at.plus(d).isBefore(clock.instant());
     }
 
     /** The last report, as words for a message; null when none came. */

@@ -260,6 +260,75 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void aRouterWhoseFlasherReportsItsBlocksIsNotLoggedIntoUntilItSaysItRebootsOrFallsSilent() {
+        List<String> pauses = Collections.synchronizedList(new ArrayList<>());
+        int[] sleeps = {0};
+        ReturnWatch.Sleeper sleeper = new ReturnWatch.Sleeper() {
+            private volatile boolean woken;
+
+            @Override
+            public void sleep(Duration d) {
+                sleeps[0]++;
+                try {
+                    if (sleeps[0] <= 4) { // the flasher writes a block each pause
+                        laptop.send(TelemetryKind.PROGRESS, "block", String.valueOf(sleeps[0]), "blocks", "112", "action", "written");
+                    } else if (sleeps[0] == 5) {
+                        laptop.send(TelemetryKind.DONE, "written", "4", "same", "108");
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                pauses.add((woken ? "cut short " : "waited ") + d.toMillis() + " ms, " + router.calls.stream()
+                        .filter("knock"::equals).count() + " knocks");
+                woken = false;
+                clock.advance(d);
+            }
+
+            @Override
+            public void wake() {
+                woken = true;
+            }
+        };
+        // its first knock (before any telemetry) finds it rebooting; then it reports blocks; then it says it reboots
+        router.knocks = List.of(r -> new ReturnWatch.Answer.Silent("rerooting"), r -> new ReturnWatch.Answer.Silent("rebooting"),
+                r -> new ReturnWatch.Answer.Back(r.returned()));
+
+        UpgradeResult result = new RouterUpgrade(request, router, laptop, delivery, clock, new ReturnWatch(clock, sleeper),
+                "attempt-1", "batch-1", events::add).run();
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
+        // one knock before the flasher spoke; none while it wrote its blocks (a second apart); DONE cuts the wait
+        // short and the knocks resume a quarter of a second apart
+        assertThat(pauses).containsExactly("waited 250 ms, 1 knocks", "waited 1000 ms, 1 knocks", "waited 1000 ms, 1 knocks",
+                "waited 1000 ms, 1 knocks", "cut short 1000 ms, 1 knocks", "waited 250 ms, 2 knocks");
+        assertThat(router.calls.stream().filter("knock"::equals).count()).isEqualTo(3);
+
+        // a flasher that falls silent for longer than FLASHER_QUIET is knocked again, each pause
+        TelemetryTracker tracker = new TelemetryTracker(new TelemetryTracker.Sink() {
+            @Override
+            public void advanceTo(Phase p) {
+            }
+
+            @Override
+            public void block(long block, long blocks, UpgradeEvent.BlockAction action) {
+            }
+
+            @Override
+            public void warning(String text) {
+            }
+
+            @Override
+            public void info(String text) {
+            }
+        }, 112, clock);
+        tracker.on(new org.fleetflash.server.telemetry.TelemetryEvent("r", 1, TelemetryKind.PROGRESS,
+                java.util.Map.of("block", "1", "blocks", "112", "action", "written"), false, null, Instant.now()));
+        assertThat(tracker.heardWithin(RouterUpgrade.FLASHER_QUIET)).isTrue();
+        clock.advance(RouterUpgrade.FLASHER_QUIET.plusMillis(1));
+        assertThat(tracker.heardWithin(RouterUpgrade.FLASHER_QUIET)).isFalse();
+    }
+
+    @Test
     void aRouterWithFetchAndSha256IsStagedInOneAgentRunAndOneWithoutSha256StepByStep() {
         UpgradeResult oneRun = run();
         assertThat(oneRun.outcome()).as(oneRun.message()).isEqualTo(Outcome.SUCCEEDED);
