@@ -82,6 +82,8 @@ public final class UpgradeViewModel implements AutoCloseable {
     private long historyFailuresBefore;
     private final Map<RouterRow, UpgradeResult> lastResults = new HashMap<>();
     private Runnable afterBatch = () -> { };
+    /** How long the end of a batch waits at most for its last events to reach the history writer. */
+    private static final java.time.Duration RECORD_FLUSH = java.time.Duration.ofSeconds(5);
     private BiConsumer<RouterRow, UpgradeResult> onEnded = (row, r) -> { };
 
     public UpgradeViewModel(Upgrades engine, FleetViewModel fleet) {
@@ -214,7 +216,13 @@ public final class UpgradeViewModel implements AutoCloseable {
         totals.set("Batch of " + rows.size() + " starting…");
         fleet.tell("Upgrading " + rows.size() + (rows.size() == 1 ? " router" : " routers") + " with " + with.path().getFileName()
                 + ". Each row says whether it is still safe to cancel.");
-        batchThread.supply(r::run).whenCompleteAsync((result, failure) -> ended(result, failure), Platform::runLater);
+        batchThread.supply(() -> {
+            BatchResult result = r.run();
+            // what the window then says, and the History tab then reads, is in the file
+            r.flushEvents(RECORD_FLUSH);
+            engine.awaitRecorded();
+            return result;
+        }).whenCompleteAsync((result, failure) -> ended(result, failure), Platform::runLater);
     }
 
     /** What the engine says while the batch runs, carried to the rows. Called on the engine's event thread. */
@@ -437,6 +445,7 @@ public final class UpgradeViewModel implements AutoCloseable {
                     for (InterruptedAttempt a : attempts) {
                         last = engine.resume(a, id -> c, trust); // the row shows the newest attempt's finding
                     }
+                    engine.awaitRecorded(); // "checked" in the window: the finding is in the history
                     return last;
                 }).whenCompleteAsync((f, fail) -> {
                     busy.remove(row);
