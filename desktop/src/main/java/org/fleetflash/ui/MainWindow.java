@@ -720,7 +720,11 @@ public final class MainWindow implements AutoCloseable {
         }
         identify.close();
         fleet.close();
+        settingsModel.finishSaving(SETTINGS_SAVE_AT_CLOSE); // a few bytes, before the threads that write them stop
         background.close();
         scanBackground.close();
     }
+
+    /** How long closing waits at most for the settings still being saved. */
+    private static final java.time.Duration SETTINGS_SAVE_AT_CLOSE = java.time.Duration.ofSeconds(2);
 }

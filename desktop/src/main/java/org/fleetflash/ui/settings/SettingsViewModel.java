@@ -215,6 +215,21 @@ public final class SettingsViewModel {
     }
 
     /** Writes {@code s} after the saves asked for before. */
+    /**
+     * Waits, at most {@code max}, until the saves asked for so far are written: the window calls it as it closes, before
+     * it stops the threads they run on, which would drop a save still queued (a theme switched just before closing, and
+     * the next start came back in the other one).
+     */
+    public void finishSaving(java.time.Duration max) {
+        try {
+            lastSave.handle((r, e) -> null).get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("The settings were still being saved when the window closed: the last change may not be kept");
+        }
+    }
+
     private CompletableFuture<Settings> save(Settings s) {
         CompletableFuture<Settings> next = lastSave.handle((r, e) -> null).thenCompose(x -> background.supply(() -> {
             store.save(s, currentDataDirectory);
