@@ -90,6 +90,9 @@ class ConfirmSheetIT {
         assertThat(onFx(() -> sheet.items().stream().map(i -> i.row()).toList())).containsExactly(a, b);
         assertThat(onFx(() -> ((Spinner<?>) sheet.getDialogPane().lookup("#concurrency")).getValue())).as("no more at once than routers")
                 .isEqualTo(2);
+        // the button says how many, in full: it was laid out ahead, when it said only "Upgrade"
+        assertThat(onFx(() -> ((javafx.scene.text.Text) sheet.getDialogPane().lookup("#confirmUpgrade .text")).getText()))
+                .isEqualTo("Upgrade 2 routers");
         robot.interact(() -> sheet.items().get(0).resultProperty().set(new Preflight(new RouterId("127.0.71.1", 22, Optional.empty()),
                 Preflight.Verdict.BLOCKED, FailureCode.IMAGE_TOO_LARGE, "The image is too large by 4096 bytes.", Optional.empty(),
                 Optional.empty(), Optional.empty())));

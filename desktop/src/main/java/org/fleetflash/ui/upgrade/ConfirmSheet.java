@@ -198,6 +198,9 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         getDialogPane().getButtonTypes().setAll(upgrade, ButtonType.CANCEL);
         Button go = (Button) getDialogPane().lookupButton(upgrade);
         go.setId("confirmUpgrade");
+        // as wide as its words: a button bar sizes its buttons alike once, from the words they had then ("Upgrade"), and
+        // the count came later, cut short ("Upgrade 3 rou…")
+        ButtonBar.setButtonUniformSize(go, false);
         IntegerBinding chosen = Bindings.createIntegerBinding(() -> (int) items.stream().filter(i -> i.includeProperty().get()).count(),
                 items);
         BooleanBinding mayNot = Bindings.createBooleanBinding(() -> reasonNotToStart().isPresent(), items);
