@@ -150,10 +150,20 @@ if [ "$ROUTERS" -gt 0 ]; then
     done
     [ "$(wc -l <"$work/sim.out")" -ge "$ROUTERS" ] || { echo "the simulator did not start $ROUTERS routers in 600 s" >&2; exit 2; }
 
+    # the window's JVM runs the application's jar with its class data sharing archive, as a user starts it (decision
+    # 0020), plus Monocle and the bench's own classes appended (appended entries keep the archive usable)
+    if [ -f desktop/target/fleetflash.jar ] && [ -f desktop/target/fleetflash.jsa ]; then
+        WINDOW_CP="desktop/target/fleetflash.jar:$(tr ':' '\n' <desktop/target/bench.classpath | grep -m1 '/openjfx-monocle-'):desktop/target/test-classes"
+        WINDOW_JVM=(-Xshare:auto -XX:SharedArchiveFile=desktop/target/fleetflash.jsa)
+    else
+        echo "note: no desktop/target/fleetflash.jar and .jsa (mvn -B -DskipTests package): the window runs from the classes, without the archive" >&2
+        WINDOW_CP=$CP
+        WINDOW_JVM=()
+    fi
     echo "batch: $ROUTERS simulated tl-wdr3600 (unthrottled flash, nice $SIM_NICE), Routers at once $CONCURRENCY, cancelled after $MINUTES min"
     : >"$work/bench.err" # there before tail follows it
     # shellcheck disable=SC2086 # UI_JVM_OPTS: extra options of the window's JVM (a JFR recording, GC settings), word-split
-    java "@desktop/jvm.options" "${FX[@]}" -Xlog:gc:file="$work/gc.log" ${UI_JVM_OPTS:-} -cp "$CP" org.fleetflash.bench.UiBatchBench "$work/sim.out" "$work/fw.bin" \
+    java "@desktop/jvm.options" "${WINDOW_JVM[@]}" "${FX[@]}" -Xlog:gc:file="$work/gc.log" ${UI_JVM_OPTS:-} -cp "$WINDOW_CP" org.fleetflash.bench.UiBatchBench "$work/sim.out" "$work/fw.bin" \
         "$CONCURRENCY" "$MINUTES" "$work/data" "$work/config" >"$work/bench.out" 2>"$work/bench.err" &
     bench_pid=$!
     tail -f --pid="$bench_pid" "$work/bench.err" >&2 &

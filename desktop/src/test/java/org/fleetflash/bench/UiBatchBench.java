@@ -434,7 +434,11 @@ public final class UiBatchBench {
 
     /** The node of {@code id} in any showing window (the main window, the login dialog, the confirmation sheet). */
     private static Optional<Node> find(String id) {
-        for (Window w : List.copyOf(Window.getWindows())) {
+        // the newest window first: the dialog looked for is there, and the main window's many nodes are searched last
+        // (this polling is the bench's own work on the FX thread, not the window's)
+        List<Window> windows = new ArrayList<>(Window.getWindows());
+        java.util.Collections.reverse(windows);
+        for (Window w : windows) {
             if (w.isShowing() && w.getScene() != null) {
                 Node n = w.getScene().lookup(id);
                 if (n != null) {
