@@ -353,7 +353,7 @@ public final class MainWindow implements AutoCloseable {
         }
         Optional<RouterRow> demo = rows.stream().filter(r -> r.demoUser().isPresent()).findFirst();
         Settings in = settingsModel.applied().get();
-        LoginDialog dialog = new LoginDialog(stage, demo.flatMap(RouterRow::demoUser).orElse(in.user()),
+        LoginDialog dialog = loginDialog().fill(demo.flatMap(RouterRow::demoUser).orElse(in.user()),
                 in.identityFile().isPresent() ? "" : demo.flatMap(RouterRow::demoPassword).orElse(""), inputs.demo(), in.identityFile());
         Optional<LoginDialog.Answer> answer = dialog.showAndWait();
         answer.ifPresent(a -> fleet.useLogin(a.credentials(), a.trustNewHostKeys()));
@@ -426,13 +426,23 @@ public final class MainWindow implements AutoCloseable {
         return sheet;
     }
 
+    /** The window's login dialog, made at its first use or ahead ({@link #prepareSheetAhead}), then shown again. */
+    private LoginDialog login;
+
+    private LoginDialog loginDialog() {
+        if (login == null) {
+            login = new LoginDialog(stage);
+        }
+        return login;
+    }
+
     /** How long after the window opened the confirmation sheet is prepared: after the window's own first frames. */
     private static final javafx.util.Duration SHEET_AHEAD_AFTER = javafx.util.Duration.seconds(1);
 
     /**
-     * Makes the confirmation sheet and does the work of its first show ahead, one step per frame, a moment after the
-     * window opened: without it the first Upgrade held the window for 150 to 250 ms while JavaFX styled and laid out a
-     * new dialog (ui-bench). The flash layout's nodes and styles are made ahead the same way.
+     * Makes the confirmation sheet and the login dialog and does the work of their first show ahead, one step per
+     * frame, a moment after the window opened: without it the first Upgrade held the window for 150 to 250 ms while
+     * JavaFX styled and laid out a new dialog (ui-bench). The flash layout's nodes and styles are made ahead the same way.
      */
     private void prepareSheetAhead() {
         javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(SHEET_AHEAD_AFTER);
@@ -442,6 +452,7 @@ public final class MainWindow implements AutoCloseable {
             }
             java.util.Queue<Runnable> steps = new java.util.ArrayDeque<>();
             steps.add(() -> steps.addAll(sheet().preparation()));
+            steps.add(() -> steps.addAll(loginDialog().preparation())); // the first Upgrade asks for the login first
             steps.add(layoutView::prepare); // the first layout drawn, often mid-batch, held the window as long
 
             org.fleetflash.ui.support.Frames.onePerFrame(steps);

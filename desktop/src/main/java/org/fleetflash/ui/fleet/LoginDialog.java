@@ -1,6 +1,7 @@
 package org.fleetflash.ui.fleet;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -28,34 +29,22 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
     private final TextField user = new TextField();
     private final PasswordField password = new PasswordField();
     private final CheckBox trust = new CheckBox("_Trust a router seen for the first time (pin its host key)");
+    private final Label secretLabel = new Label("Pass_word:");
+    private final Label keyLabel = new Label();
+    /** The key file of the settings for this use, when there is one: the login uses it, the secret is its passphrase. */
+    private Optional<Path> keyFile = Optional.empty();
 
     /**
-     * @param user     pre-filled user ("root" when nothing better is known)
-     * @param password pre-filled password (the demo's), or empty
-     * @param trustNew pre-ticked trust (the demo's routers are on this computer)
+     * An empty login dialog, filled by {@link #fill} before each show. A window keeps one and shows it again: JavaFX keeps
+     * the styles it matched per scene, so a dialog shown again, or prepared ahead by {@link #preparation()}, opens without
+     * styling a new window while the technician waits (ui-bench: a new one held the window for about 100 ms).
      */
-    public LoginDialog(Window owner, String user, String password, boolean trustNew) {
-        this(owner, user, password, trustNew, Optional.empty());
-    }
-
-    /**
-     * @param user     pre-filled user (the settings' user, or the demo router's)
-     * @param password pre-filled password (the demo's), or empty
-     * @param trustNew pre-ticked trust (the demo's routers are on this computer)
-     * @param keyFile  the key file of the settings: the login uses it, and the secret asked for is its passphrase
-     */
-    public LoginDialog(Window owner, String user, String password, boolean trustNew, Optional<Path> keyFile) {
+    public LoginDialog(Window owner) {
         initOwner(owner);
         setTitle("Router login");
-        setHeaderText(keyFile.isPresent() ? "SSH login for the routers with the key " + keyFile.get().getFileName()
-                + " (the passphrase is kept in memory until FleetFlash closes)"
-                : "SSH login for the routers (kept in memory until FleetFlash closes)");
         this.user.setId("userField");
-        this.user.setText(user);
         this.password.setId("passwordField");
-        this.password.setText(password);
         trust.setId("trustNewHostKeys");
-        trust.setSelected(trustNew);
         GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(8);
@@ -63,32 +52,68 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
         Label u = new Label("_User:");
         u.setLabelFor(this.user);
         u.setMnemonicParsing(true);
-        Label p = new Label(keyFile.isPresent() ? "Key pass_phrase:" : "Pass_word:");
-        p.setLabelFor(this.password);
-        p.setMnemonicParsing(true);
+        secretLabel.setLabelFor(this.password);
+        secretLabel.setMnemonicParsing(true);
+        keyLabel.setId("loginKeyFile");
+        keyLabel.getStyleClass().add("hint");
         grid.addRow(0, u, this.user);
-        grid.addRow(1, p, this.password);
-        int row = 2;
-        if (keyFile.isPresent()) {
-            this.password.setPromptText("empty if the key has none");
-            Label key = new Label("Key file (Settings tab): " + keyFile.get());
-            key.setId("loginKeyFile");
-            key.getStyleClass().add("hint");
-            grid.add(key, 0, row++, 2, 1);
-        }
-        grid.add(trust, 0, row++, 2, 1);
+        grid.addRow(1, secretLabel, this.password);
+        grid.add(keyLabel, 0, 2, 2, 1);
+        grid.add(trust, 0, 3, 2, 1);
         Label changed = new Label("A router whose key CHANGED is always refused.");
         changed.getStyleClass().add("hint");
-        grid.add(changed, 0, row, 2, 1);
+        grid.add(changed, 0, 4, 2, 1);
         getDialogPane().setContent(grid);
         getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
-        Node ok = getDialogPane().lookupButton(ButtonType.OK);
-        ok.setId("loginOk");
-        ok.disableProperty().bind(keyFile.isPresent() ? this.user.textProperty().isEmpty()
-                : this.user.textProperty().isEmpty().or(this.password.textProperty().isEmpty()));
+        getDialogPane().lookupButton(ButtonType.OK).setId("loginOk");
         setResultConverter(b -> b == ButtonType.OK ? new Answer(EngineSettings.login(this.user.getText().strip(), keyFile,
                 this.password.getText().toCharArray()), trust.isSelected()) : null);
-        setOnShown(e -> (password.isEmpty() ? this.password : this.user).requestFocus());
+        setOnShown(e -> (this.password.getText().isEmpty() ? this.password : this.user).requestFocus());
         setOnHidden(e -> this.password.clear());
+        fill("root", "", false, Optional.empty());
+    }
+
+    /**
+     * Fills the dialog for its next show.
+     *
+     * @param user     pre-filled user (the settings' user, or the demo router's)
+     * @param password pre-filled password (the demo's), or empty
+     * @param trustNew pre-ticked trust (the demo's routers are on this computer)
+     * @param keyFile  the key file of the settings: the login uses it, and the secret asked for is its passphrase
+     * @return this dialog
+     */
+    public LoginDialog fill(String user, String password, boolean trustNew, Optional<Path> keyFile) {
+        this.keyFile = keyFile;
+        setResult(null);
+        setHeaderText(keyFile.isPresent() ? "SSH login for the routers with the key " + keyFile.get().getFileName()
+                + " (the passphrase is kept in memory until FleetFlash closes)"
+                : "SSH login for the routers (kept in memory until FleetFlash closes)");
+        this.user.setText(user);
+        this.password.setText(password);
+        this.password.setPromptText(keyFile.isPresent() ? "empty if the key has none" : null);
+        secretLabel.setText(keyFile.isPresent() ? "Key pass_phrase:" : "Pass_word:");
+        keyLabel.setText(keyFile.map(k -> "Key file (Settings tab): " + k).orElse(""));
+        keyLabel.setVisible(keyFile.isPresent());
+        keyLabel.setManaged(keyFile.isPresent());
+        trust.setSelected(trustNew);
+        Node ok = getDialogPane().lookupButton(ButtonType.OK);
+        ok.disableProperty().unbind();
+        ok.disableProperty().bind(keyFile.isPresent() ? this.user.textProperty().isEmpty()
+                : this.user.textProperty().isEmpty().or(this.password.textProperty().isEmpty()));
+        return this;
+    }
+
+    /**
+     * The work of the dialog's first show, in steps to run one per frame before it is needed (styles, then a layout),
+     * so that the first login asked for does not hold the window.
+     */
+    public List<Runnable> preparation() {
+        javafx.scene.Parent root = getDialogPane().getScene().getRoot();
+        return List.of(root::applyCss, () -> {
+            if (!isShowing()) {
+                root.resize(root.prefWidth(-1), root.prefHeight(-1));
+                root.layout();
+            }
+        });
     }
 }

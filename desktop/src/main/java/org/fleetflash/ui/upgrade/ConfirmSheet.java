@@ -1,5 +1,6 @@
 package org.fleetflash.ui.upgrade;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -60,6 +61,8 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         private final RouterRow row;
         private final BooleanProperty include = new SimpleBooleanProperty(this, "include", true);
         private final ObjectProperty<Preflight> result = new SimpleObjectProperty<>(this, "result");
+        /** A row of the sheet's preparation ({@link #preparation()}), never of an upgrade. */
+        private boolean sample;
 
         Item(RouterRow row) {
             this.row = row;
@@ -233,7 +236,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
                 + Sanitize.line(image.describe(), 160));
         items.setAll(rows.stream().map(Item::new).toList());
         table.scrollTo(0);
-        table.setPrefHeight(Math.max(200, Math.min(380, 70 + 36 * rows.size())));
+        table.setPrefHeight(tableHeight(rows.size()));
         int n = rows.size();
         concurrencyValues.setValue(Math.min(defaults.concurrency(), Math.max(1, n)));
         canaryValues.setMax(Math.max(0, n));
@@ -246,7 +249,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
     /**
      * The work of the sheet's first show done ahead, in steps for the window to run one per frame while the technician
      * does something else, none of them holding the FX thread long: the styles of the sheet's frame, of its table, of its
-     * settings, then a layout with a row. The sheet stays hidden and empty. Call on the FX thread.
+     * settings, then layouts with as many sample rows as it shows. The sheet stays hidden and empty. Call on the FX thread.
      */
     public List<Runnable> preparation() {
         javafx.scene.Parent root = getDialogPane().getScene().getRoot();
@@ -257,14 +260,40 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
             attach(blocker);
             attach(settings);
             root.applyCss();
-        }, () -> {
-            if (!isShowing() && items.isEmpty()) {
-                items.setAll(new Item(new RouterRow(new SshTarget("localhost", SshTarget.DEFAULT_PORT))));
-                root.resize(root.prefWidth(-1), root.prefHeight(-1));
-                root.layout();
-                items.clear();
-            }
-        });
+        }, () -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false), () -> sampleRows(root, SHOWN_ROWS_AT_MOST, true));
+    }
+
+    /**
+     * Lays the sheet out with {@code n} sample rows, while it is not in use: their cells, made and styled here, are
+     * there to be filled at the first show (a single sample row left the others to be made while the technician waited).
+     *
+     * @param clear whether the sample rows go again afterwards (the last step)
+     */
+    private void sampleRows(javafx.scene.Parent root, int n, boolean clear) {
+        if (isShowing() || items.stream().anyMatch(i -> !i.sample)) {
+            return;
+        }
+        List<Item> samples = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Item sample = new Item(new RouterRow(new SshTarget("localhost", SshTarget.DEFAULT_PORT + i)));
+            sample.sample = true;
+            samples.add(sample);
+        }
+        items.setAll(samples);
+        table.setPrefHeight(tableHeight(n));
+        root.resize(root.prefWidth(-1), root.prefHeight(-1));
+        root.layout();
+        if (clear) {
+            items.clear();
+        }
+    }
+
+    /** The most rows the table shows at once, at its tallest ({@link #tableHeight}). */
+    private static final int SHOWN_ROWS_AT_MOST = 12;
+
+    /** The table's height for {@code rows} routers: room for each up to its tallest, then it scrolls. */
+    private static double tableHeight(int rows) {
+        return Math.max(200, Math.min(380, 70 + 36 * rows));
     }
 
     private void attachAll() {
