@@ -1,11 +1,7 @@
 package org.fleetflash.core.history;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +28,7 @@ import org.fleetflash.core.discovery.Neighbour;
 import org.fleetflash.core.discovery.NeighbourCache;
 import org.fleetflash.core.upgrade.AttemptRef;
 import org.fleetflash.core.upgrade.FailureCode;
+import org.fleetflash.core.upgrade.FileDigests;
 import org.fleetflash.core.upgrade.Phase;
 import org.fleetflash.core.upgrade.ResumeCheck;
 import org.fleetflash.core.upgrade.UpgradeEvent;
@@ -84,7 +80,6 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     // Touched by the writer thread only.
     private final Map<String, Progress> progress = new HashMap<>();
     private final Map<String, Integer> nextTry = new HashMap<>();
-    private final Map<Path, ImageDigest> digests = new HashMap<>();
     /** Whether some counted progress is not in the file yet, and when progress was last committed (System.nanoTime). */
     private boolean progressPending;
     private long progressCommittedAt = System.nanoTime();
@@ -626,11 +621,14 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         }
     }
 
-    /** The image file's row (by SHA-256), or null when the file cannot be read any more. */
+    /**
+     * The image file's row (by SHA-256), or null when the file cannot be read any more. The digest is the one the window
+     * or the command line took when the image was chosen, unless the file changed since ({@link FileDigests}).
+     */
     private Long imageId(Connection c, Path image, Instant at) throws SQLException {
-        ImageDigest d;
+        FileDigests.Digest d;
         try {
-            d = digest(image);
+            d = FileDigests.of(image);
         } catch (IOException e) {
             LOG.warn("Cannot read the image {} to record its digest: {}", image, e.getMessage());
             return null;
@@ -644,41 +642,6 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                 return rs.getLong(1);
             }
         }
-    }
-
-    /**
-     * The image's SHA-256, read once per file version: a batch starts every router's attempt with the same image,
-     * and it is hashed again only when its size or modification time changed.
-     */
-    private ImageDigest digest(Path image) throws IOException {
-        Path key = image.toAbsolutePath().normalize();
-        long size = Files.size(key);
-        long modified = Files.getLastModifiedTime(key).toMillis();
-        ImageDigest known = digests.get(key);
-        if (known != null && known.size() == size && known.modified() == modified) {
-            return known;
-        }
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java", e);
-        }
-        long total = 0;
-        try (InputStream in = Files.newInputStream(key)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                md.update(buf, 0, n);
-                total += n;
-            }
-        }
-        ImageDigest d = new ImageDigest(total, modified, HexFormat.of().formatHex(md.digest()));
-        digests.put(key, d);
-        return d;
-    }
-
-    /** An image file's digest as of its size and modification time. */
-    private record ImageDigest(long size, long modified, String sha256) {
     }
 
     private void write(Connection c, BatchEvent event) throws SQLException {

@@ -44,7 +44,7 @@ public record ImageFile(Path path, long size, String sha256, ImageInfo info) {
             throw new IOException(path.getFileName() + " is " + size + " bytes, larger than any router flash: it is not a"
                     + " firmware image for these routers.");
         }
-        return new ImageFile(path, size, Digests.sha256Hex(path), ImageInspector.inspect(path));
+        return new ImageFile(path, size, FileDigests.of(path).sha256(), ImageInspector.inspect(path));
     }
 
     /** The kernel's architecture, when the image has a U-Boot kernel. */
