@@ -123,6 +123,7 @@ BEGIN {
     printf "wall time                 %.1f s (%.2f s per router at this concurrency)\n", wall, wall / n;
     printf "laptop CPU (upgrade JVM)  %.2f s: %.1f ms per router; without the JVM start-up (%.2f s): %.1f ms per router\n",
         cpu, 1000 * cpu / n, b, 1000 * (cpu - b) / n;
+    printf "                          of which in the kernel (system time: system calls, thread switches) %.2f s, %.0f %%\n", y, 100 * y / cpu;
     if (f2 > f1) {
         printf "  in steady state          %.1f ms per router (%.2f s of CPU from the %dth router finished to the %dth, once\n", 1000 * (c2 - c1) / (f2 - f1), c2 - c1, f1, f2;
         printf "                           the JIT has compiled the hot code; the target figure)\n";
