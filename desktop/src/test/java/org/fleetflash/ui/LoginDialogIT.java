@@ -67,6 +67,7 @@ class LoginDialogIT {
         });
         WaitForAsyncUtils.waitForFxEvents();
         Label keyLabel = (Label) dialog.getDialogPane().lookup("#loginKeyFile");
+        assertThat(keyLabel).as("the key file named").isNotNull();
         Node ok = dialog.getDialogPane().lookupButton(ButtonType.OK);
         assertThat(onFx(keyLabel::isVisible)).isTrue();
         assertThat(onFx(() -> keyLabel.getText())).endsWith(key.toString());
@@ -83,6 +84,10 @@ class LoginDialogIT {
         assertThat(onFx(() -> ((PasswordField) dialog.getDialogPane().lookup("#passwordField")).getText()))
                 .as("the secret leaves the dialog once it closes").isEmpty();
 
+        // the preparation, when its steps come after a first use (a login asked for within a second of opening the
+        // window): nothing to do, and nothing fails (JavaFX took the pane out of its closed window)
+        robot.interact(() -> dialog.preparation().forEach(Runnable::run));
+
         // second use: no key file; the key and the answer of the first use are gone, and a password is required
         robot.interact(() -> {
             dialog.fill("root", "", true, Optional.empty());
@@ -90,8 +95,7 @@ class LoginDialogIT {
         });
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(onFx(dialog::getResult)).as("no answer before this use's").isNull();
-        assertThat(onFx(keyLabel::isVisible)).isFalse();
-        assertThat(onFx(keyLabel::isManaged)).as("no empty row where the key was").isFalse();
+        assertThat(onFx(() -> dialog.getDialogPane().lookup("#loginKeyFile"))).as("no key row, and no gap where it was").isNull();
         assertThat(onFx(dialog::getHeaderText)).doesNotContain("key");
         assertThat(onFx(() -> user.getText())).isEqualTo("root");
         assertThat(onFx(ok::isDisabled)).as("no password, no login").isTrue();

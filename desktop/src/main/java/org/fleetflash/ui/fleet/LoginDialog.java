@@ -31,6 +31,8 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
     private final CheckBox trust = new CheckBox("_Trust a router seen for the first time (pin its host key)");
     private final Label secretLabel = new Label("Pass_word:");
     private final Label keyLabel = new Label();
+    private final Label changed = new Label("A router whose key CHANGED is always refused.");
+    private final GridPane grid = new GridPane();
     /** The key file of the settings for this use, when there is one: the login uses it, the secret is its passphrase. */
     private Optional<Path> keyFile = Optional.empty();
 
@@ -45,7 +47,6 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
         this.user.setId("userField");
         this.password.setId("passwordField");
         trust.setId("trustNewHostKeys");
-        GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(8);
         grid.setPadding(new Insets(8, 0, 0, 0));
@@ -58,11 +59,9 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
         keyLabel.getStyleClass().add("hint");
         grid.addRow(0, u, this.user);
         grid.addRow(1, secretLabel, this.password);
-        grid.add(keyLabel, 0, 2, 2, 1);
-        grid.add(trust, 0, 3, 2, 1);
-        Label changed = new Label("A router whose key CHANGED is always refused.");
+        grid.add(trust, 0, 2, 2, 1);
         changed.getStyleClass().add("hint");
-        grid.add(changed, 0, 4, 2, 1);
+        grid.add(changed, 0, 3, 2, 1);
         getDialogPane().setContent(grid);
         getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
         getDialogPane().lookupButton(ButtonType.OK).setId("loginOk");
@@ -93,8 +92,14 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
         this.password.setPromptText(keyFile.isPresent() ? "empty if the key has none" : null);
         secretLabel.setText(keyFile.isPresent() ? "Key pass_phrase:" : "Pass_word:");
         keyLabel.setText(keyFile.map(k -> "Key file (Settings tab): " + k).orElse(""));
-        keyLabel.setVisible(keyFile.isPresent());
-        keyLabel.setManaged(keyFile.isPresent());
+        // the key's row only with a key: a hidden row would still leave its gap
+        grid.getChildren().remove(keyLabel);
+        int row = 2;
+        if (keyFile.isPresent()) {
+            grid.add(keyLabel, 0, row++, 2, 1);
+        }
+        GridPane.setRowIndex(trust, row++);
+        GridPane.setRowIndex(changed, row);
         trust.setSelected(trustNew);
         Node ok = getDialogPane().lookupButton(ButtonType.OK);
         ok.disableProperty().unbind();
@@ -105,15 +110,20 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
 
     /**
      * The work of the dialog's first show, in steps to run one per frame before it is needed (styles, then a layout),
-     * so that the first login asked for does not hold the window.
+     * so that the first login asked for does not hold the window. A step does nothing once the dialog was shown: JavaFX
+     * then takes its pane out of its window when it closes, and puts it back at the next show.
      */
     public List<Runnable> preparation() {
-        javafx.scene.Parent root = getDialogPane().getScene().getRoot();
-        return List.of(root::applyCss, () -> {
-            if (!isShowing()) {
-                root.resize(root.prefWidth(-1), root.prefHeight(-1));
-                root.layout();
-            }
-        });
+        return List.of(() -> beforeFirstShow(javafx.scene.Parent::applyCss), () -> beforeFirstShow(root -> {
+            root.resize(root.prefWidth(-1), root.prefHeight(-1));
+            root.layout();
+        }));
+    }
+
+    private void beforeFirstShow(java.util.function.Consumer<javafx.scene.Parent> step) {
+        javafx.scene.Scene scene = getDialogPane().getScene();
+        if (scene != null && !isShowing()) {
+            step.accept(scene.getRoot());
+        }
     }
 }

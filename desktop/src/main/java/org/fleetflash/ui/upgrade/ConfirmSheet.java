@@ -252,15 +252,26 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
      * settings, then layouts with as many sample rows as it shows. The sheet stays hidden and empty. Call on the FX thread.
      */
     public List<Runnable> preparation() {
-        javafx.scene.Parent root = getDialogPane().getScene().getRoot();
-        return List.of(root::applyCss, () -> {
+        return List.of(() -> beforeFirstShow(javafx.scene.Parent::applyCss), () -> beforeFirstShow(root -> {
             attach(table);
             root.applyCss();
-        }, () -> {
+        }), () -> beforeFirstShow(root -> {
             attach(blocker);
             attach(settings);
             root.applyCss();
-        }, () -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false), () -> sampleRows(root, SHOWN_ROWS_AT_MOST, true));
+        }), () -> beforeFirstShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false)),
+                () -> beforeFirstShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST, true)));
+    }
+
+    /**
+     * Runs a step of the preparation unless the sheet was shown already: JavaFX takes a dialog's pane out of its window
+     * when it closes (and puts it back at the next show), and a sheet shown once needs no preparation.
+     */
+    private void beforeFirstShow(java.util.function.Consumer<javafx.scene.Parent> step) {
+        javafx.scene.Scene scene = getDialogPane().getScene();
+        if (scene != null && !isShowing()) {
+            step.accept(scene.getRoot());
+        }
     }
 
     /**
