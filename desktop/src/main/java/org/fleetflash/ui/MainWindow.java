@@ -453,7 +453,7 @@ public final class MainWindow implements AutoCloseable {
             java.util.Queue<Runnable> steps = new java.util.ArrayDeque<>();
             steps.add(() -> steps.addAll(sheet().preparation()));
             steps.add(() -> steps.addAll(loginDialog().preparation())); // the first Upgrade asks for the login first
-            steps.add(layoutView::prepare); // the first layout drawn, often mid-batch, held the window as long
+            steps.addAll(layoutView.preparation()); // the first layout drawn, often mid-batch, held the window as long
 
             org.fleetflash.ui.support.Frames.onePerFrame(steps);
         });

@@ -122,7 +122,12 @@ class UpgradeViewsIT {
     void aLayoutPreparedAheadShowsNothingOfItsSampleAndTheFirstRouterIsDrawnWithItsOwnFacts(FxRobot robot) {
         FlashLayoutView view = new FlashLayoutView();
         showAll(robot, view);
-        robot.interact(view::prepare); // what the window does a second after it opened
+        // what the window does a second after it opened, one step per frame: after each step only the sentence shows
+        for (Runnable step : view.preparation()) {
+            robot.interact(step);
+            assertThat(view.getChildren()).singleElement().isInstanceOf(Label.class);
+            assertThat(view.shownPartitions()).isEmpty();
+        }
         assertThat(view.getChildren()).singleElement().isInstanceOfSatisfying(Label.class,
                 l -> assertThat(l.getText()).startsWith("Select a router and probe it"));
         assertThat(view.shownPartitions()).isEmpty();

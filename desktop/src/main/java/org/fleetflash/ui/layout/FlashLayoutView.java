@@ -85,12 +85,23 @@ public final class FlashLayoutView extends VBox {
 
     /**
      * Styles ahead what a layout is drawn with, while the view shows a sentence: a flash like a TL-WDR3600's, with an
-     * image over it, is drawn, styled and taken away again in one go, before any frame shows it. The first layout of a
+     * image over it, is drawn and taken away again in the same step, before any frame shows it. The first layout of a
      * window, drawn when its highlighted router is probed (often in the middle of a batch), then finds its nodes made
-     * and JavaFX's matching styles known, instead of holding the window for 100 ms and more. Does nothing while a
-     * layout is shown.
+     * and JavaFX's matching styles known, instead of holding the window for 100 ms and more. Two steps, for the window
+     * to run one per frame: the first makes the nodes, the second fills them again and styles them (each about half of
+     * the work). A step does nothing while a layout is shown.
      */
+    public List<Runnable> preparation() {
+        return List.of(() -> drawSample(false), () -> drawSample(true));
+    }
+
+    /** Both steps of {@link #preparation()} at once. */
     public void prepare() {
+        preparation().forEach(Runnable::run);
+    }
+
+    /** Draws the sample flash and takes it away again; with {@code style}, styles it in between. */
+    private void drawSample(boolean style) {
         if (!(drawn instanceof String sentence)) {
             return;
         }
@@ -104,7 +115,9 @@ public final class FlashLayoutView extends VBox {
         DeviceFacts facts = new DeviceFacts("", 0, "", "", "", "", 0, 0, 0, 0, "", false, false, List.of(), java.util.Map.of(),
                 java.util.Map.of(), List.of(), 64 * kb, "flash/spi0", 8192 * kb, sample, List.of(), java.util.Optional.empty());
         drawWithImage("", facts, List.of("kernel", "rootfs"), "image.bin", 7000 * kb, false);
-        applyCss();
+        if (style) {
+            applyCss();
+        }
         drawn = null;
         showNothing(sentence);
     }
