@@ -165,6 +165,14 @@ public final class MainWindow implements AutoCloseable {
             w.settings.save();
             w.close();
         });
+        // styled and laid out at its size before it shows, the window's first frame only draws: under load its styles
+        // and layout, done in that first frame, held the shown but still blank window for 100 to 150 ms (ui-bench)
+        javafx.scene.Parent root = w.scene.getRoot();
+        root.applyCss();
+        if (!stage.isMaximized()) {
+            root.resize(stage.getWidth(), stage.getHeight());
+            root.layout();
+        }
         stage.show();
         w.prepareSheetAhead();
         w.fleetView.table().requestFocus();
