@@ -15,6 +15,7 @@ import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
 import org.fleetflash.core.app.EngineSettings;
 import org.fleetflash.core.device.Credentials;
+import org.fleetflash.ui.support.Frames;
 
 /**
  * Asks once per session for the routers' SSH login (user and password, kept in memory only) and whether a router
@@ -114,16 +115,9 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
      * then takes its pane out of its window when it closes, and puts it back at the next show.
      */
     public List<Runnable> preparation() {
-        return List.of(() -> beforeFirstShow(javafx.scene.Parent::applyCss), () -> beforeFirstShow(root -> {
+        return List.of(Frames.beforeFirstShow(this, javafx.scene.Parent::applyCss), Frames.beforeFirstShow(this, root -> {
             root.resize(root.prefWidth(-1), root.prefHeight(-1));
             root.layout();
         }));
-    }
-
-    private void beforeFirstShow(java.util.function.Consumer<javafx.scene.Parent> step) {
-        javafx.scene.Scene scene = getDialogPane().getScene();
-        if (scene != null && !isShowing()) {
-            step.accept(scene.getRoot());
-        }
     }
 }

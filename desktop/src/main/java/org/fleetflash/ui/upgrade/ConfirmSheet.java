@@ -40,6 +40,7 @@ import org.fleetflash.core.upgrade.ImageFile;
 import org.fleetflash.core.upgrade.Preflight;
 import org.fleetflash.ui.fleet.RouterRow;
 import org.fleetflash.ui.support.ByteSizes;
+import org.fleetflash.ui.support.Frames;
 
 /**
  * The sheet before an upgrade: the image, the layout, and every checked router with its pre-flight (the upgrade's
@@ -252,26 +253,15 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
      * settings, then layouts with as many sample rows as it shows. The sheet stays hidden and empty. Call on the FX thread.
      */
     public List<Runnable> preparation() {
-        return List.of(() -> beforeFirstShow(javafx.scene.Parent::applyCss), () -> beforeFirstShow(root -> {
+        return List.of(Frames.beforeFirstShow(this, javafx.scene.Parent::applyCss), Frames.beforeFirstShow(this, root -> {
             attach(table);
             root.applyCss();
-        }), () -> beforeFirstShow(root -> {
+        }), Frames.beforeFirstShow(this, root -> {
             attach(blocker);
             attach(settings);
             root.applyCss();
-        }), () -> beforeFirstShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false)),
-                () -> beforeFirstShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST, true)));
-    }
-
-    /**
-     * Runs a step of the preparation unless the sheet was shown already: JavaFX takes a dialog's pane out of its window
-     * when it closes (and puts it back at the next show), and a sheet shown once needs no preparation.
-     */
-    private void beforeFirstShow(java.util.function.Consumer<javafx.scene.Parent> step) {
-        javafx.scene.Scene scene = getDialogPane().getScene();
-        if (scene != null && !isShowing()) {
-            step.accept(scene.getRoot());
-        }
+        }), Frames.beforeFirstShow(this, root -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false)),
+                Frames.beforeFirstShow(this, root -> sampleRows(root, SHOWN_ROWS_AT_MOST, true)));
     }
 
     /**
