@@ -24,13 +24,20 @@ final class Digests {
 
     /** The SHA-256 of a file's bytes, in lowercase hex. */
     static String sha256Hex(Path file) throws IOException {
+        return read(file).sha256();
+    }
+
+    /** Reads a file through: how many bytes it had, and their SHA-256 in lowercase hex. */
+    static FileDigests.Digest read(Path file) throws IOException {
         MessageDigest md = sha256();
+        long total = 0;
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[64 * 1024];
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 md.update(buffer, 0, n);
+                total += n;
             }
         }
-        return HexFormat.of().formatHex(md.digest());
+        return new FileDigests.Digest(total, HexFormat.of().formatHex(md.digest()));
     }
 }

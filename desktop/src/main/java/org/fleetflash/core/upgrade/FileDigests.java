@@ -1,13 +1,10 @@
 package org.fleetflash.core.upgrade;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,17 +57,8 @@ public final class FileDigests {
                 return known.digest();
             }
         }
-        MessageDigest md = Digests.sha256();
-        long total = 0;
-        try (InputStream in = Files.newInputStream(key)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                md.update(buffer, 0, n);
-                total += n;
-            }
-        }
-        Digest digest = new Digest(total, HexFormat.of().formatHex(md.digest()));
-        if (Version.of(key).equals(before) && before.size() == total) {
+        Digest digest = Digests.read(key);
+        if (Version.of(key).equals(before) && before.size() == digest.size()) {
             synchronized (KNOWN) {
                 KNOWN.put(key, new Known(before, digest));
             }
