@@ -116,7 +116,7 @@ class ConfirmSheetIT {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(onFx(() -> sheet.items().stream().map(i -> i.row()).toList())).containsExactly(c);
         assertThat(onFx(() -> sheet.items().get(0).resultProperty().get())).as("not the last upgrade's result").isNull();
-        assertThat(onFx(sheet::getHeaderText)).contains("fw-3.bin").doesNotContain("fw-2.bin");
+        assertThat(onFx(() -> ((org.fleetflash.ui.support.DialogHeader) sheet.getDialogPane().getHeader()).getText())).contains("fw-3.bin").doesNotContain("fw-2.bin");
         assertThat(onFx(() -> ((Button) sheet.getDialogPane().lookup("#confirmUpgrade")).getText())).isEqualTo("Upgrade 1 router");
         assertThat(onFx(() -> ((Spinner<?>) sheet.getDialogPane().lookup("#canary")).getValue())).isEqualTo(0);
         assertThat(onFx(() -> ((Spinner<?>) sheet.getDialogPane().lookup("#failureBudget")).getValueFactory()))

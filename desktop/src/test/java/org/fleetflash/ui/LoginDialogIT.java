@@ -71,7 +71,7 @@ class LoginDialogIT {
         Node ok = dialog.getDialogPane().lookupButton(ButtonType.OK);
         assertThat(onFx(keyLabel::isVisible)).isTrue();
         assertThat(onFx(() -> keyLabel.getText())).endsWith(key.toString());
-        assertThat(onFx(() -> dialog.getHeaderText())).contains("with the key id_ed25519");
+        assertThat(onFx(() -> shownHeader(dialog))).contains("with the key id_ed25519");
         assertThat(onFx(ok::isDisabled)).as("a key without passphrase logs in").isFalse();
         robot.clickOn("#passwordField").write("secret-1");
         robot.interact(() -> ((javafx.scene.control.Button) ok).fire());
@@ -96,7 +96,7 @@ class LoginDialogIT {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(onFx(dialog::getResult)).as("no answer before this use's").isNull();
         assertThat(onFx(() -> dialog.getDialogPane().lookup("#loginKeyFile"))).as("no key row, and no gap where it was").isNull();
-        assertThat(onFx(dialog::getHeaderText)).doesNotContain("key");
+        assertThat(onFx(() -> shownHeader(dialog))).doesNotContain("key");
         assertThat(onFx(() -> user.getText())).isEqualTo("root");
         assertThat(onFx(ok::isDisabled)).as("no password, no login").isTrue();
         robot.clickOn("#passwordField").write("pw-2");
@@ -106,6 +106,11 @@ class LoginDialogIT {
         LoginDialog.Answer second = onFx(dialog::getResult);
         assertThat(second.credentials()).isEqualTo(Credentials.Password.of("root", "pw-2"));
         assertThat(second.trustNewHostKeys()).isTrue();
+    }
+
+    /** The words of the dialog's header, as shown. */
+    private static String shownHeader(LoginDialog dialog) {
+        return ((org.fleetflash.ui.support.DialogHeader) dialog.getDialogPane().getHeader()).getText();
     }
 
     private static <T> T onFx(Callable<T> c) throws Exception {

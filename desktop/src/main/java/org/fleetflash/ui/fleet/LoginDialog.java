@@ -15,6 +15,7 @@ import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
 import org.fleetflash.core.app.EngineSettings;
 import org.fleetflash.core.device.Credentials;
+import org.fleetflash.ui.support.DialogHeader;
 import org.fleetflash.ui.support.Frames;
 
 /**
@@ -34,6 +35,7 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
     private final Label keyLabel = new Label();
     private final Label changed = new Label("A router whose key CHANGED is always refused.");
     private final GridPane grid = new GridPane();
+    private final DialogHeader header;
     /** The key file of the settings for this use, when there is one: the login uses it, the secret is its passphrase. */
     private Optional<Path> keyFile = Optional.empty();
 
@@ -45,6 +47,7 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
     public LoginDialog(Window owner) {
         initOwner(owner);
         setTitle("Router login");
+        header = DialogHeader.on(this, "");
         this.user.setId("userField");
         this.password.setId("passwordField");
         trust.setId("trustNewHostKeys");
@@ -85,7 +88,7 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
     public LoginDialog fill(String user, String password, boolean trustNew, Optional<Path> keyFile) {
         this.keyFile = keyFile;
         setResult(null);
-        setHeaderText(keyFile.isPresent() ? "SSH login for the routers with the key " + keyFile.get().getFileName()
+        header.setText(keyFile.isPresent() ? "SSH login for the routers with the key " + keyFile.get().getFileName()
                 + " (the passphrase is kept in memory until FleetFlash closes)"
                 : "SSH login for the routers (kept in memory until FleetFlash closes)");
         this.user.setText(user);

@@ -40,6 +40,7 @@ import org.fleetflash.core.upgrade.ImageFile;
 import org.fleetflash.core.upgrade.Preflight;
 import org.fleetflash.ui.fleet.RouterRow;
 import org.fleetflash.ui.support.ByteSizes;
+import org.fleetflash.ui.support.DialogHeader;
 import org.fleetflash.ui.support.Frames;
 
 /**
@@ -132,6 +133,8 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
     private final CheckBox stageAllFirst = new CheckBox("_Stage every router before any reroots");
     private final Label blocker = new Label();
     private final GridPane settings = new GridPane();
+    /** The image and layout of the upgrade, above the table. */
+    private final DialogHeader header;
     /** The table, the blocker and the settings: attached by {@link #preparation()}, or at the latest by {@link #fill}. */
     private final VBox content = new VBox(10);
     /** The batch settings {@link #fill} started from: what the technician did not change. */
@@ -147,7 +150,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         initOwner(owner);
         setTitle("Confirm the upgrade");
         setResizable(true);
-        setHeaderText("Upgrade with …\n…");
+        header = DialogHeader.on(this, "Upgrade with …\n…");
 
         table.setId("preflightTable");
         table.setEditable(true);
@@ -232,7 +235,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         attachAll();
         this.defaults = defaults;
         setResult(null);
-        setHeaderText("Upgrade with " + Sanitize.line(image.path().getFileName().toString(), 80) + " (" + ByteSizes.human(image.size())
+        header.setText("Upgrade with " + Sanitize.line(image.path().getFileName().toString(), 80) + " (" + ByteSizes.human(image.size())
                 + ", SHA-256 " + image.sha256().substring(0, 16) + "…) onto " + String.join(" + ", layout) + ".\n"
                 + Sanitize.line(image.describe(), 160));
         items.setAll(rows.stream().map(Item::new).toList());
