@@ -1126,6 +1126,9 @@ ff_commit_undo() {
 ff_upgrade() {
     ff_emit "hello agent=$FF_PROTOCOL cmd=$1"
     ff_hold "$2"
+    case $1 in
+        prepare | fetch | seal | stage) ff_step_begin "$1" ;;
+    esac
     ff_load_conf
     case $1 in
         prepare) ff_prepare ;;
@@ -1138,6 +1141,71 @@ ff_upgrade() {
             ;;
         commit) ff_commit ;;
     esac
+}
+
+# A step that makes, fills or seals the memory disk marks itself with step.PID in FF_WORK (removed when it ends), so
+# that a cleanup waits for it (ff_wait_steps): after a cancel, the laptop cleans up on a new session while the step
+# whose session it cut may still be making or mounting the memory disk, and an undo under it would leave that behind.
+# When its session is cut (SIGHUP, SIGPIPE, ^C, SIGTERM) the step ends after its current command, and first records a
+# memory disk it made and had not recorded yet, so that the cleanup finds it.
+ff_step_begin() {
+    FF_STEPF="$FF_WORK/step.$$"
+    printf '%s\n' "$1" >"$FF_STEPF" 2>/dev/null || FF_STEPF=
+    trap 'ff_step_cut 129' HUP
+    trap 'ff_step_cut 130' INT
+    trap 'ff_step_cut 143' TERM
+    trap 'ff_step_cut 141' PIPE
+}
+
+# Ends a step whose session was cut with status $1 (the EXIT trap removes its mark and scratch file).
+ff_step_cut() {
+    case ${FF_MD:-} in
+        md[0-9]*) [ -f "$FF_UNITF" ] || printf '%s\n' "$FF_MD" >"$FF_UNITF" 2>/dev/null ;;
+    esac
+    exit "$1"
+}
+
+# Waits until no other process runs a step of an upgrade on this router (ff_step_begin), removing the marks of those
+# that are gone. A step whose session was cut ends after its current command; one that does not (a router whose sshd
+# sends no SIGHUP, a step in a long download) gets SIGTERM after 10 s, and after 15 s the cleanup goes on regardless.
+ff_wait_steps() {
+    _ff_t=0
+    _ff_said=
+    while :; do
+        _ff_live=
+        for _ff_s in "$FF_WORK"/step.*; do
+            [ -f "$_ff_s" ] || continue
+            _ff_p=${_ff_s##*.}
+            case $_ff_p in
+                '' | *[!0-9]*) ;;
+                "$$") continue ;;
+                *)
+                    if ff_alive "$_ff_p"; then
+                        _ff_live="$_ff_live $_ff_p"
+                        continue
+                    fi
+                    ;;
+            esac
+            rm -f "$_ff_s"
+        done
+        [ -n "$_ff_live" ] || return 0
+        if [ -z "$_ff_said" ]; then
+            printf 'waiting for the upgrade step of process%s to end before cleaning up\n' "$_ff_live" >&2
+            _ff_said=waiting
+        fi
+        if [ "$_ff_t" -ge 150 ]; then
+            printf 'process%s still runs an upgrade step after 15 s; cleaning up regardless\n' "$_ff_live" >&2
+            return 0
+        fi
+        if [ "$_ff_t" -ge 100 ] && [ "$_ff_said" = waiting ]; then
+            printf 'process%s still runs an upgrade step after 10 s: sending it SIGTERM\n' "$_ff_live" >&2
+            # shellcheck disable=SC2086 # one word per process id
+            kill -TERM $_ff_live 2>/dev/null
+            _ff_said=termed
+        fi
+        ff_nap
+        _ff_t=$((_ff_t + FF_NAPPED))
+    done
 }
 
 # ---------------------------------------------------------------- cleanup
@@ -1274,6 +1342,7 @@ ff_cleanup() {
     if ff_commit_busy; then
         ff_die COMMITTING "a commit runs on this router (process $FF_C_PID, step $FF_C_STEP): it reroots into the new firmware or undoes itself; wait for it instead of cleaning up"
     fi
+    ff_wait_steps
     ff_restore
     if [ -n "$FF_LEFT" ]; then
         ff_die CLEANUP_FAILED "could not undo:$FF_LEFT (the log lines say why); run cleanup again or reboot the router"
@@ -1789,7 +1858,8 @@ ff_flash() {
 }
 
 FF_SCRATCH="$FF_HOME/scratch.$$"
-trap 'rm -f "$FF_SCRATCH"' EXIT
+FF_STEPF=
+trap 'rm -f "$FF_SCRATCH" ${FF_STEPF:+"$FF_STEPF"}' EXIT
 trap 'rm -f "$FF_SCRATCH"; exit 129' HUP
 trap 'rm -f "$FF_SCRATCH"; exit 130' INT
 trap 'rm -f "$FF_SCRATCH"; exit 143' TERM

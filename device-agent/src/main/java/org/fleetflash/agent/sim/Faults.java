@@ -54,7 +54,18 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
         /** {@code kenv NAME=VALUE}: the value is set; kenv pauses before it prints it and returns. */
         KENV("kenv"),
         /** {@code reboot -r}: pauses before it asks for the reroot (nothing requested yet). */
-        REBOOT("reboot");
+        REBOOT("reboot"),
+        /**
+         * {@code mount} of a memory disk: checked, not mounted yet. Like {@link #MDCONFIG} it stands for a system call
+         * under way: see {@link Faults#awaitHungUp}.
+         */
+        MOUNT("mount"),
+        /**
+         * {@code mdconfig -a}: the memory disk is made, its name not printed yet. It ignores SIGHUP meanwhile, as a
+         * system call under way finishes even when the session that started it is cut, and records the hang-up (see
+         * {@link Faults#awaitHungUp}).
+         */
+        MDCONFIG("mdconfig");
 
         private final String word;
 
@@ -249,6 +260,23 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("Router " + router.name() + " did not pause at " + point.word() + " within "
                         + timeout + " (is the pause fault set, and does the agent get there?)");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until the session of the command paused at {@code point} (one that stands for a system call under way,
+     * {@link Pause#MOUNT} or {@link Pause#MDCONFIG}) was hung up: the hang-up reaches every process of the command at
+     * once, so the agent's shell has it too, and acts on it when the paused call returns.
+     */
+    public static void awaitHungUp(SimRouter router, Pause point, Duration timeout) throws InterruptedException, TimeoutException {
+        Path hup = router.sandbox().simDir().resolve("pause." + point.word() + ".hup");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(hup)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("The session of the command paused at " + point.word() + " on router " + router.name()
+                        + " was not hung up within " + timeout);
             }
             Thread.sleep(20);
         }

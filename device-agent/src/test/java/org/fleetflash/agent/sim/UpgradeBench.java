@@ -290,6 +290,11 @@ final class UpgradeBench implements AutoCloseable {
             return channel.getExitStatus();
         }
 
+        /** Whether the command has ended (or its session dropped), without waiting. */
+        boolean ended() {
+            return channel.getExitStatus() != null || channel.isClosed();
+        }
+
         /** The laptop vanishes: the connection is dropped at once, without a word to the router. */
         void cut() throws IOException {
             session.close(true);

@@ -118,6 +118,10 @@ a)
 	printf '%s\n' $((free - pages)) >"$FF_SIM/freepages"
 	printf '%s %s\n' "$type" "$size" >"$md/$u"
 	: >"$FF_SIM_ROOT/dev/md$u"
+	# the pause fault at mdconfig (docs/simulator.md): the memory disk is made, its name not printed yet (the state
+	# lock released, as the kernel's would be)
+	exec 9>&-
+	sim_pause_deaf mdconfig
 	if [ -z "$want" ]; then
 		if [ "$nflag" = 1 ]; then echo "$u"; else echo "md$u"; fi
 	fi

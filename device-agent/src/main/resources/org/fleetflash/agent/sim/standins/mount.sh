@@ -99,6 +99,10 @@ ufs)
 esac
 
 [ -d "$host" ] || { echo "mount: $node: No such file or directory" >&2; exit 1; }
+if [ "$dev" != tmpfs ]; then
+	# the pause fault at mount (docs/simulator.md): a memory disk checked and not mounted yet, as a mount(2) under way
+	sim_pause_deaf mount
+fi
 sim_lock
 if /usr/bin/awk -v d="$node" -v s="$dev" '$2 == d || ($1 == s && s != "tmpfs") { f = 1 } END { exit !f }' "$FF_SIM/mounts"; then
 	echo "mount: $dev: Device busy" >&2
