@@ -131,7 +131,11 @@ public final class UiBatchBench {
             throw new IllegalArgumentException("No router in " + routersFile);
         }
         SettingsStore store = new SettingsStore(configDir, LocalInterfaces.SYSTEM, Clock.systemUTC());
-        try (WindowLauncher.Session session = WindowLauncher.open(DataDirectory.forThisUser(Optional.of(dataDir)), store, fleet, false)) {
+        DataDirectory data = DataDirectory.forThisUser(Optional.of(dataDir));
+        // the application's log, as it writes it (logs/ of the work folder, kept with KEEP=1): the bench must be able to
+        // tell why a router needs attention
+        org.fleetflash.app.logging.LogFile.start(data);
+        try (WindowLauncher.Session session = WindowLauncher.open(data, store, fleet, false)) {
             CountDownLatch shown = new CountDownLatch(1);
             long opening = System.nanoTime();
             Platform.startup(() -> {

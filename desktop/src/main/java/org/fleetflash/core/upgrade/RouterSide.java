@@ -131,8 +131,19 @@ interface RouterSide {
      *
      * @param done   the agent finished its clean-up
      * @param undone what it put back, in its words
+     * @param why    when it did not finish: why, in the router's or the connection's words (one line)
      */
-    record CleanupAnswer(boolean done, List<String> undone) {
+    record CleanupAnswer(boolean done, List<String> undone, Optional<String> why) {
+
+        /** A finished clean-up. */
+        static CleanupAnswer finished(List<String> undone) {
+            return new CleanupAnswer(true, undone, Optional.empty());
+        }
+
+        /** A clean-up that did not finish, and why. */
+        static CleanupAnswer failed(List<String> undone, String why) {
+            return new CleanupAnswer(false, undone, Optional.of(why));
+        }
     }
 
     /** Reads the layout's span from a returned router: its facts and the SHA-256 of the plan's padded image length. */

@@ -670,8 +670,8 @@ public final class RouterUpgrade {
             return cause.with(cause.outcome(), join(cause.getMessage(), undoneSentence(answer.undone())));
         }
         return cause.with(Outcome.NEEDS_ATTENTION, join(cause.getMessage(), "The router still runs its old firmware, but"
-                + " FleetFlash could not remove its memory disk and files: run 'fleetflash cleanup " + router + "', or"
-                + " reboot the router, to free them."));
+                + " FleetFlash could not remove its memory disk and files (" + answer.why().orElse("no reason given")
+                + "): run 'fleetflash cleanup " + router + "', or reboot the router, to free them."));
     }
 
     // ---- the point of no return --------------------------------------------------------------------

@@ -258,7 +258,7 @@ final class SshRouterSide implements RouterSide {
         try {
             AgentRunner runner = agent;
             if (runner == null) {
-                return new CleanupAnswer(false, List.of());
+                return CleanupAnswer.failed(List.of(), "the agent was never installed on the router");
             }
             if (!runner.session().isOpen()) {
                 fresh = connector.open(request.target(), request.credentials(), request.ssh(), request.hostKeys());
@@ -266,10 +266,18 @@ final class SshRouterSide implements RouterSide {
             }
             List<AgentLine> lines = new ArrayList<>();
             int status = runner.run(List.of("cleanup", attempt), deadline, lines::add);
-            return new CleanupAnswer(status == 0 && lines.stream().anyMatch(AgentLine.Done.class::isInstance), undone(lines));
+            if (status == 0 && lines.stream().anyMatch(AgentLine.Done.class::isInstance)) {
+                return CleanupAnswer.finished(undone(lines));
+            }
+            String why = lines.stream().filter(AgentLine.Error.class::isInstance).map(AgentLine.Error.class::cast)
+                    .map(RouterUpgrade::agentText).reduce((a, b) -> b)
+                    .orElse("the agent's cleanup ended with status " + status + " and no result");
+            LOG.warn("Cleanup on {} failed: {}; its log: {}", router, why, lines.stream().filter(AgentLine.Log.class::isInstance)
+                    .map(l -> ((AgentLine.Log) l).text()).toList());
+            return CleanupAnswer.failed(undone(lines), why);
         } catch (DeviceException e) {
             LOG.warn("Cleanup on {} failed: {}", router, e.getMessage());
-            return new CleanupAnswer(false, List.of());
+            return CleanupAnswer.failed(List.of(), e.getMessage());
         } finally {
             if (fresh != null) {
                 fresh.close();

@@ -255,7 +255,8 @@ final class FakeRouter implements RouterSide {
     @Override
     public CleanupAnswer cleanup() {
         calls.add("cleanup");
-        return new CleanupAnswer(cleanupWorks, cleanupWorks ? List.of("memory disk md9 detached") : List.of());
+        return cleanupWorks ? CleanupAnswer.finished(List.of("memory disk md9 detached"))
+                : CleanupAnswer.failed(List.of(), "could not undo: md (mdconfig -d -u md9: Device busy)");
     }
 
     @Override

@@ -669,7 +669,8 @@ class RouterUpgradeScriptTest {
         UpgradeResult result = run();
         assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
         assertThat(result.code()).isEqualTo(FailureCode.DOWNLOAD_FAILED);
-        assertThat(result.message()).contains("fleetflash cleanup 127.0.0.1:2222", "old firmware");
+        assertThat(result.message()).contains("fleetflash cleanup 127.0.0.1:2222", "old firmware")
+                .as("the router's reason").contains("mdconfig -d -u md9: Device busy");
     }
 
     @Test
