@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class WindowSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowSettings.class);
-    /** The size the window opens at the first time: fits a 1366×768 laptop screen with its task bar. */
-    public static final double DEFAULT_WIDTH = 1280;
-    public static final double DEFAULT_HEIGHT = 720;
+    /**
+     * The size the window opens at the first time, capped by the screen's free area: a 1366×768 laptop screen, less its
+     * task bar, is filled, and the fleet table's columns fit it without scrolling sideways (at 1280 the status column
+     * was cut at the window's edge). A larger screen gets a window of that size, centred.
+     */
+    public static final double DEFAULT_WIDTH = 1366;
+    public static final double DEFAULT_HEIGHT = 768;
     public static final double MIN_WIDTH = 960;
     public static final double MIN_HEIGHT = 600;
 

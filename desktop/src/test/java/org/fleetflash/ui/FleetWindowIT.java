@@ -141,6 +141,29 @@ class FleetWindowIT {
     }
 
     @Test
+    void theFirstStartFillsALaptopScreenAndTheFleetTableShowsEveryColumnWithoutScrollingSideways(FxRobot robot,
+            @TempDir Path fresh) throws Exception {
+        Stage first = WaitForAsyncUtils.asyncFx(() -> {
+            Stage s = new Stage();
+            WindowSettings.load(fresh).place(s);
+            return s;
+        }).get(10, TimeUnit.SECONDS);
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        assertThat(first.getWidth()).as("the tests' screen is 1366 pixels wide").isEqualTo(Math.min(1366, screen.getWidth()));
+        assertThat(first.getHeight()).isEqualTo(Math.min(768, screen.getHeight()));
+
+        robot.interact(() -> {
+            stage.setWidth(first.getWidth());
+            stage.setHeight(first.getHeight());
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<RouterRow> table = fleetTable(robot);
+        List<javafx.scene.control.ScrollBar> sideways = robot.from(table).lookup(".scroll-bar").queryAllAs(javafx.scene.control.ScrollBar.class)
+                .stream().filter(b -> b.getOrientation() == javafx.geometry.Orientation.HORIZONTAL && b.isVisible()).toList();
+        assertThat(sideways).as("a horizontal scroll bar: the status column is cut at the window's edge").isEmpty();
+    }
+
+    @Test
     void probeWithTheDemoLoginShowsModelFirmwareAndTheFlashLayout(FxRobot robot) {
         TableView<RouterRow> table = fleetTable(robot);
         RouterRow row = rowNamed(table, "tl-wdr3600-01");
