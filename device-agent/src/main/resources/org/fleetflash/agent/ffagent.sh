@@ -1165,6 +1165,17 @@ ff_step_cut() {
     exit "$1"
 }
 
+# Tells whether process $1 lives and runs this agent (ps shows its file name in the command; without ps, that it
+# lives): the mark of a step that was killed stays behind, and its number may belong to another process since.
+ff_step_alive() {
+    ff_alive "$1" || return 1
+    ff_which ps >/dev/null || return 0
+    case $(ps -o command= -p "$1" 2>/dev/null) in
+        *"${0##*/}"*) return 0 ;;
+    esac
+    return 1
+}
+
 # Waits until no other process runs a step of an upgrade on this router (ff_step_begin), removing the marks of those
 # that are gone. A step whose session was cut ends after its current command; one that does not (a router whose sshd
 # sends no SIGHUP, a step in a long download) gets SIGTERM after 10 s, and after 15 s the cleanup goes on regardless.
@@ -1180,7 +1191,7 @@ ff_wait_steps() {
                 '' | *[!0-9]*) ;;
                 "$$") continue ;;
                 *)
-                    if ff_alive "$_ff_p"; then
+                    if ff_step_alive "$_ff_p"; then
                         _ff_live="$_ff_live $_ff_p"
                         continue
                     fi

@@ -99,6 +99,28 @@ class StepCutIT {
         assertThat(stepMarks()).isEmpty();
     }
 
+    @org.junit.jupiter.api.Test
+    void theMarkOfAKilledStepWhoseNumberAnotherProcessGotSinceIsDroppedAndThatProcessLeftAlone() throws Exception {
+        Files.createDirectories(dir.resolve("state"));
+        bench = new UpgradeBench(dir.resolve("state"), dir, Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, "127.0.74.3");
+        byte[] image = SimImage.bytes(bench.router.sandbox().profile(), "12.0-cut", 0);
+        bench.writeStageConf(bench.image("12.0-cut.bin", image), "fetch", UnaryOperator.identity());
+        // a step killed outright leaves its mark; its process number now belongs to something else on the router
+        Process other = new ProcessBuilder("sleep", "120").start();
+        try {
+            Files.writeString(bench.home().resolve("step." + other.pid()), "prepare\n");
+
+            UpgradeBench.Run cleanup = bench.agent("cleanup " + bench.attempt);
+
+            assertThat(cleanup.lines()).as(cleanup.machine()).contains(new AgentLine.Done("cleanup", "ok"));
+            assertThat(cleanup.err()).doesNotContain("waiting for the upgrade step", "SIGTERM");
+            assertThat(other.isAlive()).as("the other process got no signal").isTrue();
+            assertThat(stepMarks()).isEmpty();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
     /** The marks of upgrade steps left in the agent's directory. */
     private List<String> stepMarks() throws java.io.IOException {
         try (Stream<Path> files = Files.list(bench.home())) {
