@@ -18,7 +18,8 @@
 #    (default 5) the batch is cancelled; the figures cover what ran. A heartbeat posted to the FX thread every 10 ms
 #    measures how late it runs: the longest, the 99th percentile and the stalls over 100 ms (each with its length, its
 #    time into the phase and its UTC time, to find it in a JFR recording made with UI_JVM_OPTS), per phase; the FX thread's
-#    stack is sampled while it is late. Also the longest GC pause and the heap. Target: no stall over 100 ms.
+#    stack is sampled while it is late. Also the longest GC pause and the heap. Target: no stall over 100 ms, GC pauses
+#    included (a GC pause stops the FX thread too).
 #
 # Usage: bench/ui-bench.sh [--routers N] [--minutes M] [--concurrency C] [--runs R] [--sim-nice 0..19] [--no-build]
 #   --routers 0 skips the batch; --runs 0 skips the start-up. Without --no-build it builds first with
@@ -178,10 +179,12 @@ if [ "$ROUTERS" -gt 0 ]; then
     printf 'GC                        longest pause %s ms, %d pauses; peak heap after GC %s MiB\n' "${gc_max:-?}" \
         "$(grep -c 'Pause' "$work/gc.log" || true)" "${gc_peak:-?}"
     longest=$(sed -n 's/^  whole run .* longest *\([0-9.]*\) ms.*/\1/p' "$work/bench.out")
-    if awk -v l="${longest:-1e9}" 'BEGIN { exit !(l <= 100) }'; then
-        echo "target: no FX stall over 100 ms: met (longest ${longest} ms)"
+    # a GC pause stops the FX thread too, and the heartbeat's own timer with it: a beat is rarely waiting when the
+    # pause begins, so the heartbeat alone can miss a pause of the whole process. The verdict counts both.
+    if awk -v l="${longest:-1e9}" -v g="${gc_max:-0}" 'BEGIN { exit !(l <= 100 && g <= 100) }'; then
+        echo "target: no FX stall over 100 ms: met (longest ${longest} ms; longest GC pause ${gc_max:-?} ms)"
     else
-        echo "target: no FX stall over 100 ms: MISSED (longest ${longest:-?} ms)"
+        echo "target: no FX stall over 100 ms: MISSED (longest ${longest:-?} ms; longest GC pause ${gc_max:-?} ms, which stops the FX thread too)"
         status=1
     fi
     [ "$bench_status" -eq 0 ] || { echo "the window bench stopped early (status $bench_status): see 'stopped early' above" >&2; status=2; }
