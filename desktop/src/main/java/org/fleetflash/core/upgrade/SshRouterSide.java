@@ -269,11 +269,14 @@ final class SshRouterSide implements RouterSide {
             if (status == 0 && lines.stream().anyMatch(AgentLine.Done.class::isInstance)) {
                 return CleanupAnswer.finished(undone(lines));
             }
-            String why = lines.stream().filter(AgentLine.Error.class::isInstance).map(AgentLine.Error.class::cast)
+            // the router's own last words say what could not be undone ("mdconfig -d -u md2: ... Device busy"); the
+            // error line only says that something could not
+            List<String> log = lines.stream().filter(AgentLine.Log.class::isInstance).map(l -> ((AgentLine.Log) l).text()).toList();
+            String error = lines.stream().filter(AgentLine.Error.class::isInstance).map(AgentLine.Error.class::cast)
                     .map(RouterUpgrade::agentText).reduce((a, b) -> b)
                     .orElse("the agent's cleanup ended with status " + status + " and no result");
-            LOG.warn("Cleanup on {} failed: {}; its log: {}", router, why, lines.stream().filter(AgentLine.Log.class::isInstance)
-                    .map(l -> ((AgentLine.Log) l).text()).toList());
+            String why = log.isEmpty() ? error : "the router said: " + log.get(log.size() - 1);
+            LOG.warn("Cleanup on {} failed: {}; its log: {}", router, error, log);
             return CleanupAnswer.failed(undone(lines), why);
         } catch (DeviceException e) {
             LOG.warn("Cleanup on {} failed: {}", router, e.getMessage());

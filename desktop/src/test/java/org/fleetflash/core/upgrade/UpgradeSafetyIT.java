@@ -105,6 +105,31 @@ class UpgradeSafetyIT {
     }
 
     @Test
+    void aCancelWhoseCleanupCannotDetachTheMemoryDiskNeedsAttentionAndSaysWhatTheRouterSaid() throws Exception {
+        SimRouter router = bench.start();
+        Path img = image(router.sandbox().profile(), VERSION);
+
+        AtomicReference<RouterUpgrade.CancelAnswer> answer = new AtomicReference<>();
+        Run run = bench.upgrade(router, img, UnaryOperator.identity(), (upgrade, e) -> { }, upgrade -> upgrade.holdBeforeCommit(() -> {
+            try {
+                // someone mounted the staged memory disk a second time on the router (by hand, say): it cannot be detached
+                String md = Files.readString(router.sandbox().root().resolve("tmp/fleetflash/md.unit")).strip();
+                Files.writeString(router.sandbox().simDir().resolve("mounts"), "/dev/" + md + " /mnt ufs local -\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            answer.set(upgrade.cancel());
+        }));
+
+        assertThat(answer.get().accepted()).isTrue();
+        assertThat(run.result().outcome()).isEqualTo(Outcome.NEEDS_ATTENTION);
+        assertThat(run.result().code()).isEqualTo(FailureCode.CANCELLED);
+        assertThat(run.result().message()).contains("old firmware", "could not remove its memory disk", "Device busy",
+                "fleetflash cleanup " + bench.target(router).hostPort());
+    }
+
+    @Test
     void cancelAfterTheRerootIsRefusedWithTheReasonAndTheRouterFinishes() throws Exception {
         SimRouter router = bench.start();
         Path img = image(router.sandbox().profile(), VERSION);
