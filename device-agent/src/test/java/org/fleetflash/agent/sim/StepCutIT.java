@@ -39,17 +39,9 @@ class StepCutIT {
     @ParameterizedTest(name = "under {0}")
     @EnumSource(Shell.class)
     void aCleanupWaitsForTheStepWhoseSessionWasCutThenPutsEverythingBack(Shell shell) throws Exception {
-        Files.createDirectories(dir.resolve("state"));
-        bench = new UpgradeBench(dir.resolve("state"), dir, Profile.load("tl-wdr3600").unthrottled(), shell, "127.0.74.1");
-        byte[] image = SimImage.bytes(bench.router.sandbox().profile(), "12.0-cut", 0);
-        bench.writeStageConf(bench.image("12.0-cut.bin", image), "fetch", UnaryOperator.identity());
-        bench.router.setFaults(Faults.none().withPauseAt(Faults.Pause.MOUNT));
-
+        claimed(shell, "127.0.74.1");
         // the prepare has made and recorded the memory disk, and its mount is under way when the laptop cancels
-        try (UpgradeBench.LiveSsh prepare = bench.sshStart(bench.agentCommand("prepare"))) {
-            Faults.awaitPaused(bench.router, Faults.Pause.MOUNT, Duration.ofSeconds(30));
-            prepare.cut();
-        }
+        cutPrepareAt(Faults.Pause.MOUNT);
         try (UpgradeBench.LiveSsh cleanup = bench.sshStart(bench.agentCommand("cleanup " + bench.attempt))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> cleanup.err().contains("waiting for the upgrade step")
                     || cleanup.ended());
@@ -75,18 +67,10 @@ class StepCutIT {
     @ParameterizedTest(name = "under {0}")
     @EnumSource(Shell.class)
     void aStepCutWhileMakingTheMemoryDiskRecordsItSoThatTheCleanupFreesIt(Shell shell) throws Exception {
-        Files.createDirectories(dir.resolve("state"));
-        bench = new UpgradeBench(dir.resolve("state"), dir, Profile.load("tl-wdr3600").unthrottled(), shell, "127.0.74.2");
-        byte[] image = SimImage.bytes(bench.router.sandbox().profile(), "12.0-cut", 0);
-        bench.writeStageConf(bench.image("12.0-cut.bin", image), "fetch", UnaryOperator.identity());
-        bench.router.setFaults(Faults.none().withPauseAt(Faults.Pause.MDCONFIG));
-
+        claimed(shell, "127.0.74.2");
         // the session is cut while mdconfig makes the memory disk: the step ends as soon as mdconfig returns, before it
         // wrote the memory disk's name down the usual way
-        try (UpgradeBench.LiveSsh prepare = bench.sshStart(bench.agentCommand("prepare"))) {
-            Faults.awaitPaused(bench.router, Faults.Pause.MDCONFIG, Duration.ofSeconds(30));
-            prepare.cut();
-        }
+        cutPrepareAt(Faults.Pause.MDCONFIG);
         Faults.awaitHungUp(bench.router, Faults.Pause.MDCONFIG, Duration.ofSeconds(30));
         Faults.release(bench.router, Faults.Pause.MDCONFIG);
         await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(bench.router.sandbox().simDir().resolve("pause.mdconfig"))
@@ -101,10 +85,7 @@ class StepCutIT {
 
     @org.junit.jupiter.api.Test
     void theMarkOfAKilledStepWhoseNumberAnotherProcessGotSinceIsDroppedAndThatProcessLeftAlone() throws Exception {
-        Files.createDirectories(dir.resolve("state"));
-        bench = new UpgradeBench(dir.resolve("state"), dir, Profile.load("tl-wdr3600").unthrottled(), Shell.DASH, "127.0.74.3");
-        byte[] image = SimImage.bytes(bench.router.sandbox().profile(), "12.0-cut", 0);
-        bench.writeStageConf(bench.image("12.0-cut.bin", image), "fetch", UnaryOperator.identity());
+        claimed(Shell.DASH, "127.0.74.3");
         // a step killed outright leaves its mark; its process number now belongs to something else on the router
         Process other = new ProcessBuilder("sleep", "120").start();
         try {
@@ -118,6 +99,23 @@ class StepCutIT {
             assertThat(stepMarks()).isEmpty();
         } finally {
             other.destroyForcibly();
+        }
+    }
+
+    /** A router at {@code address} whose agent runs under {@code shell}, claimed by the bench's attempt, its stage.conf written. */
+    private void claimed(Shell shell, String address) throws Exception {
+        Files.createDirectories(dir.resolve("state"));
+        bench = new UpgradeBench(dir.resolve("state"), dir, Profile.load("tl-wdr3600").unthrottled(), shell, address);
+        byte[] image = SimImage.bytes(bench.router.sandbox().profile(), "12.0-cut", 0);
+        bench.writeStageConf(bench.image("12.0-cut.bin", image), "fetch", UnaryOperator.identity());
+    }
+
+    /** Starts prepare over SSH with a pause at {@code point}, and cuts its session (as a cancel does) once it is there. */
+    private void cutPrepareAt(Faults.Pause point) throws Exception {
+        bench.router.setFaults(Faults.none().withPauseAt(point));
+        try (UpgradeBench.LiveSsh prepare = bench.sshStart(bench.agentCommand("prepare"))) {
+            Faults.awaitPaused(bench.router, point, Duration.ofSeconds(30));
+            prepare.cut();
         }
     }
 
