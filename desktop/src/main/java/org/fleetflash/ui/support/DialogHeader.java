@@ -1,6 +1,5 @@
 package org.fleetflash.ui.support;
 
-import javafx.beans.property.StringProperty;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
@@ -33,10 +32,6 @@ public final class DialogHeader extends HBox {
     }
 
     /** The words the header shows. */
-    public StringProperty textProperty() {
-        return words.textProperty();
-    }
-
     public String getText() {
         return words.getText();
     }

@@ -254,12 +254,17 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
 
     /** Waits until the stand-in paused at {@code point} on {@code router} ({@link #withPauseAt}). */
     public static void awaitPaused(SimRouter router, Pause point, Duration timeout) throws InterruptedException, TimeoutException {
-        Path gate = point.gate(router.sandbox().simDir());
+        awaitFile(point.gate(router.sandbox().simDir()), timeout, () -> "Router " + router.name() + " did not pause at "
+                + point.word() + " within " + timeout + " (is the pause fault set, and does the agent get there?)");
+    }
+
+    /** Waits (polling, bounded by {@code timeout}) until {@code file} exists; else a TimeoutException that says {@code what}. */
+    private static void awaitFile(Path file, Duration timeout, java.util.function.Supplier<String> what)
+            throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(gate)) {
+        while (!Files.exists(file)) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("Router " + router.name() + " did not pause at " + point.word() + " within "
-                        + timeout + " (is the pause fault set, and does the agent get there?)");
+                throw new TimeoutException(what.get());
             }
             Thread.sleep(20);
         }
@@ -271,15 +276,8 @@ public record Faults(OptionalLong downloadCutAt, boolean downloadCutAlways, Opti
      * once, so the agent's shell has it too, and acts on it when the paused call returns.
      */
     public static void awaitHungUp(SimRouter router, Pause point, Duration timeout) throws InterruptedException, TimeoutException {
-        Path hup = router.sandbox().simDir().resolve("pause." + point.word() + ".hup");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(hup)) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("The session of the command paused at " + point.word() + " on router " + router.name()
-                        + " was not hung up within " + timeout);
-            }
-            Thread.sleep(20);
-        }
+        awaitFile(router.sandbox().simDir().resolve("pause." + point.word() + ".hup"), timeout, () -> "The session of the command"
+                + " paused at " + point.word() + " on router " + router.name() + " was not hung up within " + timeout);
     }
 
     /** Lets the stand-in paused at {@code point} go on. */
