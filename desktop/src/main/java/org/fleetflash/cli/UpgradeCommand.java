@@ -109,6 +109,11 @@ final class UpgradeCommand implements Callable<Integer> {
 
     private final EventJson json = new EventJson();
 
+    /** How long a printed event may wait in the buffer while more events keep coming. */
+    private static final long FLUSH_AT_LEAST_EVERY = Duration.ofMillis(500).toNanos();
+    /** When {@link #print} last flushed ({@link System#nanoTime()}). */
+    private long lastFlush = System.nanoTime();
+
     /**
      * Whether the command writes to this process's own standard output, so that a live table may be drawn there
      * when it is a terminal (set by {@link FleetFlashCommand#run}; a command line built on other streams prints lines).
@@ -165,6 +170,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     TerminalTable table = processStdout && !jsonEvents && routers.size() > 1 ? TerminalTable.open(live).orElse(null)
                             : null) {
                 recorded.offerBackups(app.upgrades());
+                app.upgrades().delivery().whenIdle(() -> flushed(out));
                 BatchListener shown = table != null ? live.listener() : listener(out, routers.size(), settings);
                 BatchRunner runner = new BatchRunner(app.upgrades(), requests, settings, BatchListener.both(shown, recorded.writer()))
                         .journalBeforeCommit(ref -> recorded.writer().awaitPhaseWritten(ref.attemptId(), Phase.COMMIT, RECORD_WAIT));
@@ -243,11 +249,25 @@ final class UpgradeCommand implements Callable<Integer> {
         };
     }
 
+    /**
+     * Prints a line of the event stream. A JSON line reaches the output when the engine has delivered every event
+     * queued so far ({@link #flushed}), or half a second after the last flush while events keep coming: one write
+     * for a burst of events, not one per erase block of sixteen routers.
+     */
     private synchronized void print(PrintWriter out, String line) {
         if (line != null) {
             out.println(line);
-            out.flush();
+            // a human line at once, in its order with what stderr says; JSON lines are read by a program
+            if (!jsonEvents || System.nanoTime() - lastFlush > FLUSH_AT_LEAST_EVERY) {
+                flushed(out);
+            }
         }
+    }
+
+    /** Flushes what {@link #print} wrote. */
+    private synchronized void flushed(PrintWriter out) {
+        out.flush();
+        lastFlush = System.nanoTime();
     }
 
     static int exitStatus(BatchResult result) {

@@ -1,5 +1,6 @@
 package org.fleetflash.server.ftp;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PublicationFileSystem implements FileSystemFactory {
     private static final Logger LOG = LoggerFactory.getLogger(PublicationFileSystem.class);
+    /** How much of the image a download reads from its file at a time. */
+    static final int READ_AHEAD = 64 * 1024;
 
     /** Creates the tracker of a new download by an account, starting at an offset. */
     @FunctionalInterface
@@ -308,7 +311,9 @@ final class PublicationFileSystem implements FileSystemFactory {
                 FileChannel channel = FileChannel.open(account.file(), StandardOpenOption.READ);
                 try {
                     DownloadTracker tracker = starter.start(account, client, offset);
-                    return new CountingInputStream(channel, offset, tracker, account);
+                    // FtpServer sends from a BufferedInputStream as given, else wraps one of 8 KiB around it: with
+                    // 64 KiB the image is read in one system call per 64 KiB instead of eight
+                    return new BufferedInputStream(new CountingInputStream(channel, offset, tracker, account), READ_AHEAD);
                 } catch (RuntimeException e) {
                     channel.close();
                     throw e;

@@ -186,6 +186,11 @@ public record SshTarget(String host, int port) {
 
     /** {@code host:port}, with brackets around an IPv6 literal: the form {@link #parse} reads back. */
     public String hostPort() {
+        return hostPort(host, port);
+    }
+
+    /** {@code host:port} of a host already checked (as {@link #hostPort()} writes it), without checking it again. */
+    public static String hostPort(String host, int port) {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 

@@ -1,10 +1,13 @@
 package org.fleetflash.core.upgrade;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -22,11 +25,16 @@ public final class EventDelivery implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDelivery.class);
 
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final LinkedBlockingQueue<Runnable> queued = new LinkedBlockingQueue<>();
+    private final ExecutorService thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queued, r -> {
         Thread t = new Thread(r, THREAD_NAME);
         t.setDaemon(true);
         return t;
     });
+    /** Run on the event thread whenever it has delivered everything queued. */
+    private final List<Runnable> idleHooks = new CopyOnWriteArrayList<>();
+    /** Whether an event was delivered since the idle hooks last ran (touched on the event thread only). */
+    private boolean delivered;
 
     /** Queues {@code event} for {@code listener}; returns at once. */
     public void deliver(UpgradeListener listener, UpgradeEvent event) {
@@ -40,16 +48,52 @@ public final class EventDelivery implements AutoCloseable {
      */
     public void deliver(Runnable call, String what) {
         try {
-            thread.execute(() -> {
+            run(call, what, true);
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("Event after the engine closed, dropped: {}", what);
+        }
+    }
+
+    /**
+     * Queues {@code call} on the event thread. {@code event}: it delivers an event, after which the idle hooks run if
+     * nothing else is queued; else it is a drain's mark, which runs after them, so that a drain also waits for them.
+     */
+    private void run(Runnable call, String what, boolean event) {
+        thread.execute(() -> {
+            if (event) {
                 try {
                     call.run();
                 } catch (RuntimeException | AssertionError | LinkageError e) {
                     // a broken listener is logged; the thread goes on delivering everybody else's events
                     LOG.warn("An event listener failed on {}", what, e);
                 }
-            });
-        } catch (RejectedExecutionException closed) {
-            LOG.debug("Event after the engine closed, dropped: {}", what);
+                delivered = true;
+            }
+            if (delivered && queued.isEmpty()) {
+                delivered = false;
+                idle();
+            }
+            if (!event) {
+                call.run();
+            }
+        });
+    }
+
+    /**
+     * Runs {@code hook} on the event thread each time it has delivered every event queued so far: where a listener
+     * buffers what it writes (one system call per burst of events, not one per event), the hook flushes it.
+     */
+    public void whenIdle(Runnable hook) {
+        idleHooks.add(hook);
+    }
+
+    private void idle() {
+        for (Runnable hook : idleHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                LOG.warn("An event listener's idle hook failed", e);
+            }
         }
     }
 
@@ -61,7 +105,7 @@ public final class EventDelivery implements AutoCloseable {
     public boolean drain(Duration limit) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            thread.execute(() -> done.complete(null));
+            run(() -> done.complete(null), "drain", false);
             done.get(limit.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (RejectedExecutionException e) {

@@ -27,6 +27,6 @@ public record RouterId(String host, int port, Optional<String> hostKey) {
 
     /** {@code host:port} ({@code [v6]:port} for IPv6), as the technician typed it. */
     public String hostPort() {
-        return new SshTarget(host, port).hostPort();
+        return SshTarget.hostPort(host, port); // called for every event: no second check of what the target checked
     }
 }
