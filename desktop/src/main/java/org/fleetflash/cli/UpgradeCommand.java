@@ -130,6 +130,10 @@ final class UpgradeCommand implements Callable<Integer> {
         if (!Files.isReadable(image)) {
             throw new ParameterException(spec.commandLine(), "Cannot read the image " + image + ": check the path and its permissions.");
         }
+        if (!Files.isRegularFile(image)) { // /dev/zero, a named pipe: never "empty", and never to be read to its end
+            throw new ParameterException(spec.commandLine(), "The image " + image + " is a device, a pipe or a socket, not a file: give"
+                    + " the firmware image file itself.");
+        }
         if (Files.size(image) == 0) {
             throw new ParameterException(spec.commandLine(), "The image " + image + " is empty (0 bytes): check that it was copied or "
                     + "downloaded completely.");

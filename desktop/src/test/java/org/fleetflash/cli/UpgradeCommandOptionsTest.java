@@ -45,6 +45,7 @@ class UpgradeCommandOptionsTest {
         "--site|Depot\u202e|--site must be printable text of at most 200 characters",
         "--image|a-folder|is a folder: give the firmware image file itself",
         "--image|empty.bin|is empty (0 bytes)",
+        "--image|/dev/null|is a device, a pipe or a socket, not a file: give the firmware image file itself",
         "--image|missing.bin|Cannot read the image",
         "--layout|''|--layout names no partition",
         "--layout|'   '|--layout names no partition",
@@ -62,7 +63,7 @@ class UpgradeCommandOptionsTest {
             } else if (value.equals("empty.bin")) {
                 Files.createFile(dir.resolve(value));
             }
-            args.set(args.indexOf("--image") + 1, dir.resolve(value).toString());
+            args.set(args.indexOf("--image") + 1, value.startsWith("/") ? value : dir.resolve(value).toString());
         } else if (option.equals("--layout")) {
             args.set(args.indexOf("--layout") + 1, value);
         } else {
