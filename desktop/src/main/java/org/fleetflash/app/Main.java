@@ -7,6 +7,7 @@ import org.fleetflash.cli.Failures;
 import org.fleetflash.cli.FleetFlashCommand;
 import org.fleetflash.cli.WindowLauncher;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.settings.SettingsStore;
 import org.fleetflash.ui.FleetFlashApp;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,10 @@ public final class Main {
         LoggerFactory.getILoggerFactory();
         Thread logFile = new Thread(() -> {
             try {
-                LogFile.start(DataDirectory.forThisUser(Optional.empty()));
+                // the window's own data directory, the one chosen in its Settings tab included
+                LogFile.start(WindowLauncher.dataDirectory(SettingsStore.forThisUser(), DataDirectory.forThisUser(Optional.empty())));
+            } catch (DataDirectory.UnusableException e) {
+                // no second sentence: the window refuses to open on that directory with this very one
             } catch (java.io.IOException | RuntimeException e) {
                 System.err.println("fleetflash: no log file for this run (" + e.getMessage() + ")");
             }

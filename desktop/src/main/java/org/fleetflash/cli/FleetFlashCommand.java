@@ -152,6 +152,10 @@ public final class FleetFlashCommand implements Runnable {
         try {
             Path file = LogFile.start(data);
             LOG.info("{} started; log file {}", last.qualifiedName(), file);
+        } catch (DataDirectory.UnusableException e) {
+            if (last.findOption("--data-dir") == null) {
+                Failures.print(err, last, "no log file for this run (" + e.getMessage() + ")");
+            } // else the command, which works in that directory, refuses with this very sentence: say it once
         } catch (IOException | RuntimeException e) {
             Failures.print(err, last, "no log file for this run (" + e.getMessage() + ")");
         }

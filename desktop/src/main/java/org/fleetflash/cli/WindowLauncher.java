@@ -96,7 +96,7 @@ public final class WindowLauncher {
     public static void run(FleetFlashApp.Toolkit toolkit, DataDirectory data, List<KnownRouter> fleet, boolean demo, Runnable whenShown)
             throws IOException, InterruptedException, FleetFlashApp.NoDisplayException {
         SettingsStore store = SettingsStore.forThisUser();
-        DataDirectory dir = store.dataDirectory(data, platformDefault());
+        DataDirectory dir = dataDirectory(store, data);
         InstanceLock lock;
         SettingsStore.Loaded settings;
         OpeningWindow.Look look;
@@ -179,6 +179,14 @@ public final class WindowLauncher {
             history.close();
             throw e;
         }
+    }
+
+    /**
+     * The data directory the window opens, given the one the start resolved ({@link DataDirectory#forThisUser}): that
+     * one when named on purpose, else the one chosen in the Settings tab, else the platform's. Its log file goes there.
+     */
+    public static DataDirectory dataDirectory(SettingsStore store, DataDirectory given) {
+        return store.dataDirectory(given, platformDefault());
     }
 
     /** The platform's data directory, as if neither {@code --data-dir} nor {@code FLEETFLASH_DATA_DIR} were given. */

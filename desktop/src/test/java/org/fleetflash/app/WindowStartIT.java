@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fleetflash.core.history.InstanceLock;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.settings.SettingKey;
+import org.fleetflash.core.settings.SettingsStore;
 import org.fleetflash.ui.FleetFlashApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,8 +93,48 @@ class WindowStartIT {
                 .contains("is in use by another FleetFlash (process " + ProcessHandle.current().pid()).doesNotContain("Exception");
     }
 
+    @Test
+    void theLogFileIsInTheDataDirectoryChosenInTheSettingsTab() throws Exception {
+        Path chosen = dir.resolve("chosen");
+        Path config = Files.createDirectories(dir.resolve("config/fleetflash"));
+        Files.writeString(config.resolve(SettingsStore.CHOICE_FILE), SettingKey.DATA_DIRECTORY.fileKey() + "=" + chosen + "\n");
+        Path xdgData = dir.resolve("xdg-data");
+        Process app = start(null, Map.of("XDG_DATA_HOME", xdgData.toString()));
+        try {
+            Path log = chosen.resolve("logs/fleetflash.log");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).untilAsserted(() -> assertThat(
+                    Files.exists(log) ? Files.readString(log) : "(no log file)")
+                    .as("stderr: %s", Files.readString(dir.resolve("stderr.txt")))
+                    .contains("Took the lock of data directory " + chosen).contains("Opened the history"));
+        } finally {
+            app.destroy();
+            assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(xdgData.resolve("fleetflash/logs")).as("the platform's data directory, which the window did not use").doesNotExist();
+    }
+
+    @Test
+    void aDataDirectoryThatIsAFileIsNamedOnceWithWhatToDo() throws Exception {
+        Path file = Files.writeString(dir.resolve("data"), "not a directory");
+        Process app = start(file);
+        boolean ended = app.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            app.destroyForcibly();
+        }
+        assertThat(ended).as("it stops by itself").isTrue();
+        assertThat(app.exitValue()).isEqualTo(1);
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(err.lines()).as(err).containsExactly("fleetflash: The data directory " + file + " is a file, not a directory: choose"
+                + " another with --data-dir or FLEETFLASH_DATA_DIR, or move that file away.");
+    }
+
     /** {@code fleetflash} on {@code data}, with a configuration folder of its own, printing when its window shows. */
     private Process start(Path data) throws java.io.IOException {
+        return start(data, Map.of());
+    }
+
+    /** The same, {@code data} null: the data directory is not named (the platform's, or the one chosen in Settings). */
+    private Process start(Path data, Map<String, String> env) throws java.io.IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtestfx.headless=true", "-Dprism.order=sw", "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless",
                 "-Djava.awt.headless=true", "-Dheadless.geometry=1366x768-32",
@@ -99,8 +142,13 @@ class WindowStartIT {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().put(DataDirectory.ENV, data.toString());
+        if (data == null) {
+            pb.environment().remove(DataDirectory.ENV);
+        } else {
+            pb.environment().put(DataDirectory.ENV, data.toString());
+        }
         pb.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+        pb.environment().putAll(env);
         pb.environment().remove("FLEETFLASH_LOG");
         return pb.start();
     }

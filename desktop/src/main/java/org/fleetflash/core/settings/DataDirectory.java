@@ -123,8 +123,21 @@ public final class DataDirectory {
         try {
             return ownerOnlyDirectory(path);
         } catch (IOException e) {
-            throw new IOException("Cannot create the data directory " + path + " (" + e.getMessage()
+            throw new UnusableException("Cannot create the data directory " + path + " (" + e.getMessage()
                     + "): choose a writable place with --data-dir or " + ENV + ".", e);
+        }
+    }
+
+    /** The data directory itself cannot be used (a file is in its place, or it cannot be created); the message says what to do. */
+    public static final class UnusableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnusableException(String message) {
+            super(message);
+        }
+
+        UnusableException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -134,7 +147,7 @@ public final class DataDirectory {
      */
     public void requireNotAFile() throws IOException {
         if (Files.exists(path) && !Files.isDirectory(path)) {
-            throw new IOException("The data directory " + path + " is a file, not a directory: choose another with --data-dir or "
+            throw new UnusableException("The data directory " + path + " is a file, not a directory: choose another with --data-dir or "
                     + ENV + ", or move that file away.");
         }
     }
