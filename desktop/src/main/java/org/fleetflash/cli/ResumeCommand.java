@@ -118,7 +118,13 @@ final class ResumeCommand implements Callable<Integer> {
                     judged.submit(() -> {
                         List<Judged> found = new java.util.ArrayList<>();
                         for (InterruptedAttempt a : attempts) {
-                            ResumeCheck.Finding f = check.check(a);
+                            String router = Sanitize.line(a.router().hostPort(), 80);
+                            ResumeCheck.Finding f = check.check(a, why -> {
+                                synchronized (out) { // a line at a time among the routers checked at once
+                                    out.println(router + "  waiting: " + Sanitize.line(why, Failures.MAX_MESSAGE));
+                                    out.flush();
+                                }
+                            });
                             recorded.writer().resumed(a.attemptId(), f, Instant.now());
                             found.add(new Judged(a, f));
                         }

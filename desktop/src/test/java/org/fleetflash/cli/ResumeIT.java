@@ -149,7 +149,8 @@ class ResumeIT {
 
     @Test
     void killedMidBatchWhileOneRouterCommitsAndAnotherFlashesBothAreFoundFinishedOnTheirOwn() throws Exception {
-        Profile slowWrites = Profile.load("tl-wdr3600").withFlashSpeed(0, 400_000);
+        // 121 blocks at 200 KB/s: about 40 s of flashing, which resume, started seconds after the kill, finds under way
+        Profile slowWrites = Profile.load("tl-wdr3600").withFlashSpeed(0, 200_000);
         try (SimRouter committing = SimRouter.start(dir.resolve("state"), new SimRouter.Options("res-commit", Profile.load("tl-wdr3600")
                 .unthrottled(), Shell.DASH, "127.0.6.51", 0, Optional.empty(), Optional.empty()));
                 SimRouter flashing = SimRouter.start(dir.resolve("state"), new SimRouter.Options("res-flash", slowWrites, Shell.DASH,
@@ -179,6 +180,12 @@ class ResumeIT {
             assertThat(resumed.status()).as(resumed.out() + resumed.err()).isZero();
             assertThat(resumed.out()).contains("127.0.6.51:" + committing.port() + "  SUCCEEDED", "127.0.6.52:" + flashing.port()
                     + "  SUCCEEDED", "finished on its own");
+            // the wait for the flashing router (its sshd gone while the flasher runs) is said, not silent: the check ends
+            // only once it is back
+            String waiting = "127.0.6.52:" + flashing.port() + "  waiting: it does not answer SSH: ";
+            assertThat(resumed.out()).contains(waiting, "sshd runs on the router; trying again for at most 2 min");
+            assertThat(resumed.out().indexOf(waiting)).as("said before its verdict")
+                    .isLessThan(resumed.out().indexOf("127.0.6.52:" + flashing.port() + "  SUCCEEDED"));
             assertThat(resumed.err()).doesNotContain("Exception");
             for (SimRouter r : List.of(committing, flashing)) {
                 assertThat(r.runningVersion()).contains(VERSION);

@@ -107,15 +107,24 @@ public final class ResumeCheck {
 
     /** Judges one interrupted attempt from its router. Never throws for what the router does; interrupts end it early. */
     public Finding check(InterruptedAttempt attempt) throws InterruptedException {
+        return check(attempt, why -> { });
+    }
+
+    /**
+     * The same, telling {@code waiting} what it waits for (a sentence for the technician: the router still flashing,
+     * not answering, a commit still running, and for how long at most it goes on trying) each time that changes, so
+     * that a wait of minutes is never silent. Called on the caller's thread.
+     */
+    public Finding check(InterruptedAttempt attempt, java.util.function.Consumer<String> waiting) throws InterruptedException {
         SshTarget target = new SshTarget(attempt.router().host(), attempt.router().port());
         if (!attempt.mayHaveRerooted()) {
-            return checkReachable(attempt, target, hostKeys); // the router runs its old firmware: its pinned key, strictly
+            return checkReachable(attempt, target, hostKeys, waiting); // the router runs its old firmware: its pinned key, strictly
         }
         // Past its reroot the router may run new firmware with new host keys, as in the upgrade itself. But only the new
         // image in its flash explains new keys: a changed key is accepted for this check alone, and pinned only if the
         // check finds the image there.
         Provisional keys = new Provisional(hostKeys);
-        Finding found = checkReachable(attempt, target, keys);
+        Finding found = checkReachable(attempt, target, keys, waiting);
         if (keys.presented == null) {
             return found;
         }
@@ -179,18 +188,26 @@ public final class ResumeCheck {
         }
     }
 
-    private Finding checkReachable(InterruptedAttempt attempt, SshTarget target, HostKeyStore keys) throws InterruptedException {
+    private Finding checkReachable(InterruptedAttempt attempt, SshTarget target, HostKeyStore keys,
+            java.util.function.Consumer<String> waiting) throws InterruptedException {
         Instant until = clock.instant().plus(attempt.mayHaveRerooted() ? returnWindow : Duration.ZERO);
         Duration wait = POLL_MIN;
         String lastWhy = "";
+        Wait told = null;
         for (int tries = 0; tries < MAX_TRIES; tries++) {
             Try t = once(attempt, target, keys);
             if (t.finding() != null) {
                 return t.finding();
             }
             lastWhy = t.waitingFor();
-            if (!clock.instant().isBefore(until)) {
+            Instant now = clock.instant();
+            if (!now.isBefore(until)) {
                 break;
+            }
+            if (t.kind() != told) {
+                told = t.kind();
+                String why = lastWhy.endsWith(".") ? lastWhy.substring(0, lastWhy.length() - 1) : lastWhy;
+                waiting.accept(why + "; trying again for at most " + ReturnWatch.describe(Duration.between(now, until)));
             }
             sleeper.sleep(wait);
             wait = wait.multipliedBy(2).compareTo(POLL_MAX) <= 0 ? wait.multipliedBy(2) : POLL_MAX;
@@ -206,8 +223,16 @@ public final class ResumeCheck {
                 + " (the upgrade never reached its reroot).");
     }
 
-    /** One try: a finding, or what is still awaited. */
-    private record Try(Finding finding, String waitingFor) {
+    /** What a try that found no verdict waits for. */
+    private enum Wait {
+        SILENT, FLASHING, COMMITTING, UNCLEAR
+    }
+
+    /** One try: a finding, or what is still awaited (and which kind of wait that is). */
+    private record Try(Finding finding, String waitingFor, Wait kind) {
+        static Try found(Finding f) {
+            return new Try(f, null, null);
+        }
     }
 
     private Try once(InterruptedAttempt attempt, SshTarget target, HostKeyStore keys) {
@@ -215,10 +240,10 @@ public final class ResumeCheck {
         try {
             session = connector.open(target, credentials.apply(attempt.router()), ssh, keys);
         } catch (DeviceUnreachableException | NotSshException | SshHandshakeException e) {
-            return new Try(null, "it does not answer SSH: " + e.getMessage()); // also a router half-way up or down
+            return new Try(null, "it does not answer SSH: " + e.getMessage(), Wait.SILENT); // also a router half-way up or down
         } catch (DeviceException e) {
-            return new Try(unsettled(FailureCode.of(e), "Cannot log in to " + target.hostPort() + " to check it: " + e.getMessage()
-                    + " Its attempt stays INTERRUPTED: fix this, then run 'fleetflash resume' again."), null);
+            return Try.found(unsettled(FailureCode.of(e), "Cannot log in to " + target.hostPort() + " to check it: " + e.getMessage()
+                    + " Its attempt stays INTERRUPTED: fix this, then run 'fleetflash resume' again."));
         }
         try (session) {
             Duration deadline = ssh.commandDeadline();
@@ -226,19 +251,20 @@ public final class ResumeCheck {
             DeviceFacts facts = DeviceProber.probe(agent, deadline).facts();
             if (MEMORY_DISK_ROOT.matcher(facts.rootMountFrom()).matches()) {
                 // rerooted and flashing: nothing is touched on a router in that state, not even a cleanup
-                return new Try(null, "it still runs from its memory disk (" + facts.rootMountFrom() + ")");
+                return new Try(null, "it still runs from its memory disk (" + facts.rootMountFrom() + "): it is writing its flash, or"
+                        + " stopped while doing so", Wait.FLASHING);
             }
             RouterCleanup.Report cleaned = RouterCleanup.run(agent, Optional.of(attempt.attemptId()), deadline);
             if (cleaned.refusal().filter(e -> "COMMITTING".equals(e.code())).isPresent()) {
-                return new Try(null, "a commit is still running on it");
+                return new Try(null, "a commit is still running on it", Wait.COMMITTING);
             }
-            return new Try(judge(attempt, facts, read(session, agent, facts, attempt), cleaned), null);
+            return Try.found(judge(attempt, facts, read(session, agent, facts, attempt), cleaned));
         } catch (DeviceException e) {
-            return new Try(null, "it answered but a command failed: " + e.getMessage());
+            return new Try(null, "it answered but a command failed: " + e.getMessage(), Wait.UNCLEAR);
         } catch (ProbeFailedException e) {
-            return new Try(null, "its probe could not be understood: " + e.getMessage());
+            return new Try(null, "its probe could not be understood: " + e.getMessage(), Wait.UNCLEAR);
         } catch (IOException e) {
-            return new Try(null, "its flash could not be read: " + e.getMessage());
+            return new Try(null, "its flash could not be read: " + e.getMessage(), Wait.UNCLEAR);
         }
     }
 

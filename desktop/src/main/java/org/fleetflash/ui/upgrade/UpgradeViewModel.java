@@ -443,7 +443,8 @@ public final class UpgradeViewModel implements AutoCloseable {
                 checks.supply(() -> {
                     ResumeCheck.Finding last = null;
                     for (InterruptedAttempt a : attempts) {
-                        last = engine.resume(a, id -> c, trust); // the row shows the newest attempt's finding
+                        last = engine.resume(a, id -> c, trust, why -> Platform.runLater(() -> row.statusProperty().set(
+                                "checking the interrupted upgrade: " + Sanitize.line(why, 300)))); // the row shows the newest finding
                     }
                     engine.awaitRecorded(); // "checked" in the window: the finding is in the history
                     return last;

@@ -85,12 +85,15 @@ public final class Upgrades {
         return store.interrupted();
     }
 
-    /** Checks one interrupted attempt on its router and records what was found (see {@code fleetflash resume}). */
-    public ResumeCheck.Finding resume(InterruptedAttempt attempt, Function<RouterId, Credentials> credentials, boolean trustNewHostKeys)
-            throws InterruptedException {
+    /**
+     * Checks one interrupted attempt on its router and records what was found (see {@code fleetflash resume});
+     * {@code waiting} hears, on the calling thread, what the check waits for whenever that changes.
+     */
+    public ResumeCheck.Finding resume(InterruptedAttempt attempt, Function<RouterId, Credentials> credentials, boolean trustNewHostKeys,
+            java.util.function.Consumer<String> waiting) throws InterruptedException {
         ResumeCheck check = new ResumeCheck(services.connector(), credentials, ssh(settings.get(), trustNewHostKeys),
                 store.hostKeys(), RESUME_WAIT, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
-        ResumeCheck.Finding f = check.check(attempt);
+        ResumeCheck.Finding f = check.check(attempt, waiting);
         store.writer().resumed(attempt.attemptId(), f, Instant.now());
         return f;
     }

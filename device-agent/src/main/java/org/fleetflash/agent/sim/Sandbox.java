@@ -63,9 +63,10 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-      * Lays out the sandbox if missing and boots it; keeps an existing flash.bin and kenv state (a
-      * restarted router keeps its flash). Starts the simulated watchdogd when the profile has one:
-      * close the sandbox to stop it.
+      * Lays out the sandbox if missing and boots it; keeps an existing flash.bin (a restarted router keeps its
+      * flash) and forgets what its last run held only in RAM: the kernel environment goes back to the profile's
+      * hints (FreeBSD's kenv is in-kernel memory, lost at a real reboot), a reroot's state and pending requests are
+      * dropped. Starts the simulated watchdogd when the profile has one: close the sandbox to stop it.
       */
     public static Sandbox create(Path routerDir, Profile profile, Shell shell, String routerName) throws IOException {
         if (!ROUTER_NAME.matcher(routerName).matches()) {
@@ -80,6 +81,9 @@ public final class Sandbox implements AutoCloseable {
         Files.createDirectories(sim);
         Files.createDirectories(root);
         undoMounts(sim, root);
+        // a simulator stopped mid-upgrade left its kenv pointing root at a memory disk that no longer exists:
+        // a router powered up again boots from its flash
+        resetForBoot(dir);
 
         Path flash = dir.resolve("flash.bin");
         if (Files.exists(flash)) {
