@@ -77,15 +77,7 @@ class WindowStartIT {
         DataDirectory dd = DataDirectory.forThisUser(Optional.of(data));
         dd.ensureExists();
         try (InstanceLock held = InstanceLock.acquire(dd)) {
-            Process app = start(data);
-            boolean ended = app.waitFor(120, TimeUnit.SECONDS);
-            if (!ended) {
-                app.destroyForcibly();
-            }
-            assertThat(ended).as("it stops by itself").isTrue();
-            assertThat(app.exitValue()).isEqualTo(1);
-            String out = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(out).as("no window was shown").doesNotContain("fleetflash-window-shown");
+            refusedWithoutAWindow(start(data));
         }
         String err = Files.readString(dir.resolve("stderr.txt"));
         assertThat(err.lines()).hasSize(1);
@@ -116,16 +108,22 @@ class WindowStartIT {
     @Test
     void aDataDirectoryThatIsAFileIsNamedOnceWithWhatToDo() throws Exception {
         Path file = Files.writeString(dir.resolve("data"), "not a directory");
-        Process app = start(file);
+        refusedWithoutAWindow(start(file));
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(err.lines()).as(err).containsExactly("fleetflash: The data directory " + file + " is a file, not a directory: choose"
+                + " another with --data-dir or FLEETFLASH_DATA_DIR, or move that file away.");
+    }
+
+    /** The start stops by itself with status 1 and shows no window. */
+    private static void refusedWithoutAWindow(Process app) throws Exception {
         boolean ended = app.waitFor(120, TimeUnit.SECONDS);
         if (!ended) {
             app.destroyForcibly();
         }
         assertThat(ended).as("it stops by itself").isTrue();
         assertThat(app.exitValue()).isEqualTo(1);
-        String err = Files.readString(dir.resolve("stderr.txt"));
-        assertThat(err.lines()).as(err).containsExactly("fleetflash: The data directory " + file + " is a file, not a directory: choose"
-                + " another with --data-dir or FLEETFLASH_DATA_DIR, or move that file away.");
+        String out = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).as("no window was shown").doesNotContain("fleetflash-window-shown");
     }
 
     /** {@code fleetflash} on {@code data}, with a configuration folder of its own, printing when its window shows. */
