@@ -96,11 +96,12 @@ public final class WindowLauncher {
     public static void run(FleetFlashApp.Toolkit toolkit, DataDirectory data, List<KnownRouter> fleet, boolean demo, Runnable whenShown)
             throws IOException, InterruptedException, FleetFlashApp.NoDisplayException {
         SettingsStore store = SettingsStore.forThisUser();
-        DataDirectory dir = dataDirectory(store, data);
+        DataDirectory dir;
         InstanceLock lock;
         SettingsStore.Loaded settings;
         OpeningWindow.Look look;
         try {
+            dir = dataDirectory(store, data);
             dir.ensureExists();
             settings = store.load(dir.path());
             WindowSettings place = WindowSettings.load(dir.path());
@@ -184,9 +185,18 @@ public final class WindowLauncher {
     /**
      * The data directory the window opens, given the one the start resolved ({@link DataDirectory#forThisUser}): that
      * one when named on purpose, else the one chosen in the Settings tab, else the platform's. Its log file goes there.
+     *
+     * @throws DataDirectory.UnusableException when the one chosen in the Settings tab is not there any more (a disk not
+     *                                         connected): it is not made again empty
      */
-    public static DataDirectory dataDirectory(SettingsStore store, DataDirectory given) {
-        return store.dataDirectory(given, platformDefault());
+    public static DataDirectory dataDirectory(SettingsStore store, DataDirectory given) throws DataDirectory.UnusableException {
+        DataDirectory dir = store.dataDirectory(given, platformDefault());
+        if (!dir.path().equals(given.path())) {
+            dir.requireExisting("The data directory " + dir.path() + ", chosen in the Settings tab, is not there (a disk that is not"
+                    + " connected, or a folder moved?). FleetFlash does not make it again empty, which would hide its history:"
+                    + " connect it and start again, or delete " + store.choiceFile() + " to open " + given.path() + " instead.");
+        }
+        return dir;
     }
 
     /** The platform's data directory, as if neither {@code --data-dir} nor {@code FLEETFLASH_DATA_DIR} were given. */

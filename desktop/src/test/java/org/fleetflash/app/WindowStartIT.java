@@ -87,7 +87,7 @@ class WindowStartIT {
 
     @Test
     void theLogFileIsInTheDataDirectoryChosenInTheSettingsTab() throws Exception {
-        Path chosen = dir.resolve("chosen");
+        Path chosen = Files.createDirectories(dir.resolve("chosen")); // made when it was chosen, as the Settings tab does
         Path config = Files.createDirectories(dir.resolve("config/fleetflash"));
         Files.writeString(config.resolve(SettingsStore.CHOICE_FILE), SettingKey.DATA_DIRECTORY.fileKey() + "=" + chosen + "\n");
         Path xdgData = dir.resolve("xdg-data");
@@ -103,6 +103,23 @@ class WindowStartIT {
             assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(xdgData.resolve("fleetflash/logs")).as("the platform's data directory, which the window did not use").doesNotExist();
+    }
+
+    @Test
+    void aChosenDataDirectoryThatIsGoneIsNotMadeAgainEmpty() throws Exception {
+        Path chosen = dir.resolve("usb-stick/fleetflash"); // a disk that is not connected today
+        Path config = Files.createDirectories(dir.resolve("config/fleetflash"));
+        Path choice = Files.writeString(config.resolve(SettingsStore.CHOICE_FILE), SettingKey.DATA_DIRECTORY.fileKey() + "=" + chosen + "\n");
+        Path xdgData = dir.resolve("xdg-data");
+
+        refusedWithoutAWindow(start(null, Map.of("XDG_DATA_HOME", xdgData.toString())));
+
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(err.lines()).as(err).containsExactly("fleetflash: The data directory " + chosen + ", chosen in the Settings tab, is"
+                + " not there (a disk that is not connected, or a folder moved?). FleetFlash does not make it again empty, which would"
+                + " hide its history: connect it and start again, or delete " + choice + " to open " + xdgData.resolve("fleetflash")
+                + " instead.");
+        assertThat(chosen).as("not made again, by the window nor by its log file").doesNotExist();
     }
 
     @Test

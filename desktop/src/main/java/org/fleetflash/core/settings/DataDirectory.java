@@ -128,6 +128,16 @@ public final class DataDirectory {
         }
     }
 
+    /**
+     * Fails, with {@code message}, when the directory is not there: for one chosen earlier and made then, whose absence
+     * means a disk not connected or a folder moved, and which must not be made again empty (its history would seem lost).
+     */
+    public void requireExisting(String message) throws UnusableException {
+        if (!Files.isDirectory(path)) {
+            throw new UnusableException(message);
+        }
+    }
+
     /** The data directory itself cannot be used (a file is in its place, or it cannot be created); the message says what to do. */
     public static final class UnusableException extends IOException {
         private static final long serialVersionUID = 1L;
