@@ -105,6 +105,24 @@ final class ResumeCommand implements Callable<Integer> {
                     .map(t -> t.credentials(credentials)).orElse(credentials), connect.sshOptions(), recorded.hostKeys(), Duration.ofSeconds(waitSeconds),
                     Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
             int status = ExitCodes.OK;
+            // Ctrl+C / SIGTERM while routers are checked (a wait can last minutes): what was found so far is written,
+            // and the technician is told that the others stay interrupted, not left with a silent stop
+            java.util.concurrent.atomic.AtomicInteger judgedCount = new java.util.concurrent.atomic.AtomicInteger();
+            Thread onStop = new Thread(() -> {
+                try {
+                    recorded.writer().awaitWritten(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                int left = todo.size() - judgedCount.get();
+                if (left > 0) {
+                    Failures.print(err, spec, "stopped before every router was checked: " + left + " interrupted attempt(s) stay"
+                            + " INTERRUPTED, nothing was changed for them. Run 'fleetflash resume' again to check them.");
+                }
+                out.flush();
+                err.flush();
+            }, "fleetflash-resume-stop");
+            Runtime.getRuntime().addShutdownHook(onStop);
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_PARALLEL, todo.size()), r -> {
                 Thread t = new Thread(r, "fleetflash-resume");
                 t.setDaemon(true);
@@ -126,6 +144,7 @@ final class ResumeCommand implements Callable<Integer> {
                                 }
                             });
                             recorded.writer().resumed(a.attemptId(), f, Instant.now());
+                            judgedCount.incrementAndGet();
                             found.add(new Judged(a, f));
                         }
                         return found;
@@ -142,6 +161,11 @@ final class ResumeCommand implements Callable<Integer> {
                 }
             } finally {
                 pool.shutdownNow();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onStop);
+                } catch (IllegalStateException shuttingDown) {
+                    onStop.join(); // stopped meanwhile: the hook says so
+                }
             }
             if (!recorded.writer().awaitWritten(Duration.ofSeconds(15))) {
                 Failures.print(err, spec, "the history " + recorded.file() + " is not up to date: writing it took too long (see the log).");

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,7 +23,11 @@ import org.fleetflash.agent.sim.Profile;
 import org.fleetflash.agent.sim.Shell;
 import org.fleetflash.agent.sim.SimImage;
 import org.fleetflash.agent.sim.SimRouter;
+import org.fleetflash.core.history.AttemptEvents;
+import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
+import org.fleetflash.core.upgrade.Phase;
+import org.fleetflash.core.upgrade.UpgradeEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -243,5 +248,42 @@ class ResumeIT {
             assertThat(a.path("failureCode").asText()).isEqualTo("PROCESS_DIED");
             assertThat(a.path("failureMessage").asText()).contains("FleetFlash stopped during");
         }
+    }
+
+    @Test
+    void stoppedWhileItWaitsItSaysSoAndTheAttemptStaysInterrupted() throws Exception {
+        // an attempt the laptop lost in RETURN, of a router that does not answer: nothing listens at its address
+        DataDirectory data = DataDirectory.forThisUser(Optional.of(dir.resolve("data")));
+        try (History before = History.open(data)) {
+            List<UpgradeEvent> events = AttemptEvents.succeeded(AttemptEvents.ref("att-gone", "batch-gone", "127.0.6.59", 1),
+                    Instant.now().minusSeconds(60), dir.resolve("fw.bin"), dir.resolve("backup"));
+            int returning = 0;
+            while (!(events.get(returning) instanceof UpgradeEvent.PhaseChanged c && c.to() == Phase.RETURN)) {
+                returning++;
+            }
+            events.subList(0, returning + 1).forEach(before.writer()::on); // the process died while it waited for the router
+            assertThat(before.writer().awaitWritten(Duration.ofSeconds(20))).isTrue();
+        }
+        Path pw = Files.writeString(DataDirectory.createOwnerOnlyFile(dir.resolve("pw")), "secret\n");
+        Path out = dir.resolve("resume-out.txt");
+        Path err = dir.resolve("resume-err.txt");
+        Process p = new ProcessBuilder(java("resume", "--user", "root", "--password-file", pw.toString(), "--data-dir",
+                dir.resolve("data").toString())).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("  waiting: "));
+
+            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start(); // as Ctrl+C's sibling
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("it stops").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(Files.readString(out)).contains("127.0.6.59:1  waiting: it does not answer SSH");
+        assertThat(Files.readString(err)).contains("fleetflash resume: stopped before every router was checked: 1 interrupted"
+                + " attempt(s) stay INTERRUPTED, nothing was changed for them. Run 'fleetflash resume' again to check them.")
+                .doesNotContain("Exception");
+        JsonNode attempts = JSON.readTree(run(null, "history", "list", "--json").out()).path("attempts");
+        assertThat(attempts).singleElement().satisfies(a -> assertThat(a.path("outcome").asText()).isEqualTo("INTERRUPTED"));
     }
 }
