@@ -72,7 +72,7 @@ public final class Main {
         Thread logFile = new Thread(() -> {
             try {
                 // the window's own data directory, the one chosen in its Settings tab included
-                LogFile.start(WindowLauncher.dataDirectory(SettingsStore.forThisUser(), DataDirectory.forThisUser(Optional.empty())));
+                LogFile.start(WindowLauncher.dataDirectory(SettingsStore.forThisUser(), DataDirectory.forThisUser(Optional.empty()).forTheWindow()));
             } catch (DataDirectory.UnusableException e) {
                 // no second sentence: the window refuses to open on that directory with this very one
             } catch (java.io.IOException | RuntimeException e) {
@@ -88,7 +88,7 @@ public final class Main {
         };
         int status = -1;
         try {
-            WindowLauncher.run(toolkit, DataDirectory.forThisUser(Optional.empty()), java.util.List.of(), false, startLogFile);
+            WindowLauncher.run(toolkit, DataDirectory.forThisUser(Optional.empty()).forTheWindow(), java.util.List.of(), false, startLogFile);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (FleetFlashApp.NoDisplayException e) {

@@ -192,6 +192,7 @@ public final class WindowLauncher {
     public static DataDirectory dataDirectory(SettingsStore store, DataDirectory given) throws DataDirectory.UnusableException {
         DataDirectory dir = store.dataDirectory(given, platformDefault());
         if (!dir.path().equals(given.path())) {
+            dir = given.elsewhere(dir.path()); // its sentences name another as the start does (the window: no --data-dir)
             dir.requireExisting("The data directory " + dir.path() + ", chosen in the Settings tab, is not there (a disk that is not"
                     + " connected, or a folder moved?). FleetFlash does not make it again empty, which would hide its history:"
                     + " connect it and start again, or delete " + store.choiceFile() + " to open " + given.path() + " instead.");

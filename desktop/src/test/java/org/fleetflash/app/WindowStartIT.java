@@ -82,7 +82,9 @@ class WindowStartIT {
         String err = Files.readString(dir.resolve("stderr.txt"));
         assertThat(err.lines()).hasSize(1);
         assertThat(err).startsWith("fleetflash: The data directory " + data)
-                .contains("is in use by another FleetFlash (process " + ProcessHandle.current().pid()).doesNotContain("Exception");
+                .contains("is in use by another FleetFlash (process " + ProcessHandle.current().pid())
+                .contains("or give this one another data directory by starting FleetFlash with FLEETFLASH_DATA_DIR set to it.")
+                .doesNotContain("--data-dir").doesNotContain("Exception");
     }
 
     @Test
@@ -127,8 +129,9 @@ class WindowStartIT {
         Path file = Files.writeString(dir.resolve("data"), "not a directory");
         refusedWithoutAWindow(start(file));
         String err = Files.readString(dir.resolve("stderr.txt"));
+        // the window takes no --data-dir: the sentence names what works for it
         assertThat(err.lines()).as(err).containsExactly("fleetflash: The data directory " + file + " is a file, not a directory: choose"
-                + " another with --data-dir or FLEETFLASH_DATA_DIR, or move that file away.");
+                + " another by starting FleetFlash with FLEETFLASH_DATA_DIR set to it, or move that file away.");
     }
 
     /** The start stops by itself with status 1 and shows no window. */

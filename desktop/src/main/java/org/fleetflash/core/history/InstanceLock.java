@@ -55,7 +55,8 @@ public final class InstanceLock implements AutoCloseable {
         Path dataDirectory = data.path();
         Path file = data.instanceLock().toAbsolutePath().normalize();
         if (!HELD.add(file)) {
-            throw new InstanceLockedException(dataDirectory, OptionalLong.of(ProcessHandle.current().pid()), Optional.empty());
+            throw new InstanceLockedException(dataDirectory, data.howToChooseAnother(), OptionalLong.of(ProcessHandle.current().pid()),
+                    Optional.empty());
         }
         boolean ok = false;
         try {
@@ -65,7 +66,7 @@ public final class InstanceLock implements AutoCloseable {
                 FileLock lock = tryLock(channel);
                 if (lock == null) {
                     String holder = readHolder(channel);
-                    throw new InstanceLockedException(dataDirectory, pidOf(holder), sinceOf(holder));
+                    throw new InstanceLockedException(dataDirectory, data.howToChooseAnother(), pidOf(holder), sinceOf(holder));
                 }
                 Instant since = Instant.now();
                 byte[] text = ("pid=" + ProcessHandle.current().pid() + "\nsince=" + since + "\n").getBytes(StandardCharsets.US_ASCII);

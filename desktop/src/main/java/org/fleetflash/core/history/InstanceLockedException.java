@@ -18,11 +18,15 @@ public final class InstanceLockedException extends IOException {
     private final OptionalLong pid;
     private final transient Optional<Instant> since;
 
-    public InstanceLockedException(Path dataDirectory, OptionalLong pid, Optional<Instant> since) {
+    /**
+     * @param howToChooseAnother completes "give this one another data directory ..." where the refused one is used
+     *                           ({@link org.fleetflash.core.settings.DataDirectory#howToChooseAnother})
+     */
+    public InstanceLockedException(Path dataDirectory, String howToChooseAnother, OptionalLong pid, Optional<Instant> since) {
         super("The data directory " + dataDirectory + " is in use by another FleetFlash ("
                 + (pid.isPresent() ? "process " + pid.getAsLong() : "process unknown")
                 + since.map(s -> ", since " + s).orElse("") + "). Close that one first (its window, demo or command), "
-                + "or give this one another data directory with --data-dir or FLEETFLASH_DATA_DIR. Nothing was changed.");
+                + "or give this one another data directory " + howToChooseAnother + ". Nothing was changed.");
         this.dataDirectory = dataDirectory;
         this.pid = pid;
         this.since = since;

@@ -32,10 +32,43 @@ public final class DataDirectory {
     /** {@code rw-------}: files FleetFlash creates. */
     public static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
+    /** How the technician names another data directory, for the sentences that ask for one. */
+    private static final String COMMAND_CHOICE = "with --data-dir or " + ENV;
+    /** The window has no command-line options: only the environment names another. */
+    private static final String WINDOW_CHOICE = "by starting FleetFlash with " + ENV + " set to it";
+
     private final Path path;
+    private final String howToChooseAnother;
 
     private DataDirectory(Path path) {
+        this(path, COMMAND_CHOICE);
+    }
+
+    private DataDirectory(Path path, String howToChooseAnother) {
         this.path = path;
+        this.howToChooseAnother = howToChooseAnother;
+    }
+
+    /**
+     * This directory as the window uses it: its sentences name {@value #ENV}, not {@code --data-dir}, which the
+     * window does not take.
+     */
+    public DataDirectory forTheWindow() {
+        return new DataDirectory(path, WINDOW_CHOICE);
+    }
+
+    /** Another directory, named in this one's sentences' way ({@link #forTheWindow}). */
+    public DataDirectory elsewhere(Path other) {
+        return new DataDirectory(other, howToChooseAnother);
+    }
+
+    /**
+     * How another data directory is chosen where this one is used, to complete "choose another ...": {@code with
+     * --data-dir or FLEETFLASH_DATA_DIR} for a command, {@code by starting FleetFlash with FLEETFLASH_DATA_DIR set to it}
+     * for the window.
+     */
+    public String howToChooseAnother() {
+        return howToChooseAnother;
     }
 
     /** The directory for this platform, or the override; not created until {@link #ensureExists()}. */
@@ -124,7 +157,7 @@ public final class DataDirectory {
             return ownerOnlyDirectory(path);
         } catch (IOException e) {
             throw new UnusableException("Cannot create the data directory " + path + " (" + e.getMessage()
-                    + "): choose a writable place with --data-dir or " + ENV + ".", e);
+                    + "): choose a writable place " + howToChooseAnother + ".", e);
         }
     }
 
@@ -157,8 +190,8 @@ public final class DataDirectory {
      */
     public void requireNotAFile() throws IOException {
         if (Files.exists(path) && !Files.isDirectory(path)) {
-            throw new UnusableException("The data directory " + path + " is a file, not a directory: choose another with --data-dir or "
-                    + ENV + ", or move that file away.");
+            throw new UnusableException("The data directory " + path + " is a file, not a directory: choose another "
+                    + howToChooseAnother + ", or move that file away.");
         }
     }
 

@@ -66,6 +66,21 @@ class DataDirectoryTest {
     }
 
     @Test
+    void theWindowsSentencesNameOnlyWhatTheWindowTakes(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        DataDirectory window = DataDirectory.resolve(Optional.empty(), Map.of("FLEETFLASH_DATA_DIR", file.toString()), "Linux", HOME)
+                .forTheWindow();
+
+        assertThatThrownBy(window::ensureExists).hasMessage("The data directory " + file + " is a file, not a directory: choose"
+                + " another by starting FleetFlash with FLEETFLASH_DATA_DIR set to it, or move that file away.");
+        // the one chosen in the Settings tab, opened by the window, speaks the window's way too
+        Path other = Files.writeString(tmp.resolve("chosen"), "x");
+        assertThatThrownBy(() -> window.elsewhere(other).ensureExists()).hasMessageContaining("by starting FleetFlash with");
+        assertThat(DataDirectory.resolve(Optional.of(other), Map.of(), "Linux", HOME).howToChooseAnother())
+                .isEqualTo("with --data-dir or FLEETFLASH_DATA_DIR");
+    }
+
+    @Test
     void ownerOnlyHelpersCreateAndTighten(@TempDir Path tmp) throws Exception {
         Path backups = DataDirectory.ownerOnlyDirectory(tmp.resolve("data/backups"));
         assertThat(Files.getPosixFilePermissions(backups)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
