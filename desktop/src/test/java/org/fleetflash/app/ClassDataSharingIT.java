@@ -91,6 +91,9 @@ class ClassDataSharingIT {
         assertThat(run.out()).contains("FleetFlash ")
                 .as("the client compiler only, from desktop/jvm.options (decision 0023)")
                 .containsPattern("\\bTieredStopAtLevel +:?= 1 +\\{product\\} \\{command line\\}")
+                .as("compiled after 20 calls, not 200 (decision 0026)")
+                .containsPattern("\\bCompileThresholdScaling +:?= 0\\.1\\d* +\\{product\\} \\{command line\\}")
+                .containsPattern("\\bTier3InvocationThreshold +:?= 20 ")
                 .as("short collector pauses, from the same file (decision 0025)")
                 .containsPattern("\\bMaxGCPauseMillis +:?= 30 +\\{product\\} \\{command line\\}")
                 .as("and the archive made with the jar").containsPattern("\\bSharedArchiveFile +:?= .*fleetflash\\.jsa");
