@@ -155,6 +155,11 @@ final class BatchOptions {
     }
 
     private static Target parse(CommandSpec spec, String word, String where) {
+        if (word.chars().anyMatch(Character::isWhitespace)) {
+            // "10.1.0.11 admin" or two routers on a line: the host parser would only see a bad port or host name
+            throw new ParameterException(spec.commandLine(), "In " + where + ": '" + Sanitize.line(word, 80) + "' is more than one word:"
+                    + " write one router per line as [USER@]HOST[:PORT] (a user goes before '@'; '#' starts a comment).");
+        }
         String user = null;
         String host = word;
         int at = word.lastIndexOf('@');

@@ -81,9 +81,13 @@ class TargetsFileTest {
     void aBadLineIsNamedByItsNumber() {
         assertThatThrownBy(() -> read("127.0.0.1\n\n127.0.0.2:99999\n")).isInstanceOf(ParameterException.class)
                 .hasMessageStartingWith("In site.txt line 3: Port 99999 of 127.0.0.2 is out of range");
-        assertThatThrownBy(() -> read("# users\nro ot@127.0.0.1\n")).hasMessageStartingWith("In site.txt line 2: 'ro ot@127.0.0.1' has"
+        assertThatThrownBy(() -> read("# users\nr!oot@127.0.0.1\n")).hasMessageStartingWith("In site.txt line 2: 'r!oot@127.0.0.1' has"
                 + " no usable user name before '@'");
-        assertThatThrownBy(() -> read("127.0.0.1 127.0.0.2\n")).hasMessageStartingWith("In site.txt line 1: ");
+        // columns, as a spreadsheet would write them, and two routers on a line: the line's form is what is wrong
+        assertThatThrownBy(() -> read("127.0.0.1:2222 admin\n")).hasMessage("In site.txt line 1: '127.0.0.1:2222 admin' is more than one"
+                + " word: write one router per line as [USER@]HOST[:PORT] (a user goes before '@'; '#' starts a comment).");
+        assertThatThrownBy(() -> read("127.0.0.1\n127.0.0.1\t127.0.0.2\n")).hasMessageStartingWith("In site.txt line 2: '127.0.0.1")
+                .hasMessageContaining("is more than one word");
         assertThatThrownBy(() -> read("[::1\n")).hasMessageStartingWith("In site.txt line 1: '[::1' opens '[' but never closes it");
     }
 
