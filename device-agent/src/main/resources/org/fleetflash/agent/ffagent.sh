@@ -150,7 +150,19 @@ ff_alive() {
     return 0
 }
 
-# Tells whether watchdogd runs: its pid file names a live process.
+# Tells whether process $1 lives and is watchdogd (ps shows watchdogd in its command; without ps, that it lives): the
+# pid file of a watchdogd that was killed stays behind, and its number may belong to another process since, which
+# must not be taken for it, nor be sent its SIGTERM.
+ff_watchdogd_alive() {
+    ff_alive "$1" || return 1
+    ff_which ps >/dev/null || return 0
+    case $(ps -o command= -p "$1" 2>/dev/null) in
+        *watchdogd*) return 0 ;;
+    esac
+    return 1
+}
+
+# Tells whether watchdogd runs: its pid file names a live watchdogd.
 ff_watchdogd_running() {
     _ff_pidfile="${FF_ROOT}/var/run/watchdogd.pid"
     [ -f "$_ff_pidfile" ] || return 1
@@ -158,7 +170,7 @@ ff_watchdogd_running() {
     case $_ff_pid in
         '' | *[!0-9]*) return 1 ;;
     esac
-    ff_alive "$_ff_pid"
+    ff_watchdogd_alive "$_ff_pid"
 }
 
 # probe: prints every fact the desktop needs to plan an upgrade. Changes nothing on the router.
@@ -987,12 +999,13 @@ ff_write_cstate() {
     } >"$FF_CSTATE.new" && mv -f "$FF_CSTATE.new" "$FF_CSTATE"
 }
 
-# Tells whether a commit is under way: its process lives, or it asked for the reroot less than 120 s ago.
+# Tells whether a commit is under way: its process lives (and is this agent: its number may be another's since), or it
+# asked for the reroot less than 120 s ago.
 ff_commit_busy() {
     ff_read_cstate || return 1
     case $FF_C_PID in
         '' | *[!0-9]*) ;;
-        *) ff_alive "$FF_C_PID" && return 0 ;;
+        *) ff_step_alive "$FF_C_PID" && return 0 ;;
     esac
     [ "$FF_C_STEP" = rerooting ] || return 1
     _ff_now=$(ff_epoch)
@@ -1085,14 +1098,15 @@ ff_commit_run() {
     if [ "$_ff_wd" = running ]; then
         kill -TERM "$_ff_wdpid" 2>/dev/null
         _ff_t=0
-        # FreeBSD's watchdogd exits at once; 30 s (counted in naps, so longer on a busy router) only bounds a stuck one
-        while ff_alive "$_ff_wdpid" && [ "$_ff_t" -lt 300 ]; do
+        # FreeBSD's watchdogd exits at once; 30 s (counted in naps, so longer on a busy router) only bounds a stuck one.
+        # Once seen gone it is not asked again: a busy router may already have given its number to another process.
+        while ff_watchdogd_alive "$_ff_wdpid"; do
+            if [ "$_ff_t" -ge 300 ]; then
+                ff_commit_undo WATCHDOG_STUCK "watchdogd (pid $_ff_wdpid) did not stop within 30 s of SIGTERM, and an armed watchdog would reset the router while it flashes"
+            fi
             ff_wait_nap "$_ff_t"
             _ff_t=$((_ff_t + FF_NAPPED))
         done
-        if ff_alive "$_ff_wdpid"; then
-            ff_commit_undo WATCHDOG_STUCK "watchdogd (pid $_ff_wdpid) did not stop within 30 s of SIGTERM, and an armed watchdog would reset the router while it flashes"
-        fi
         printf 'commit: stopped watchdogd (pid %s)\n' "$_ff_wdpid"
     fi
     if ! kenv "vfs.root.mountfrom=ufs:/dev/$FF_MD" >"$FF_SCRATCH" 2>&1; then

@@ -193,6 +193,33 @@ class CommitKillIT {
     }
 
     @Test
+    void aWatchdogdPidFileLeftBehindNamingAnotherProcessIsNeitherTakenForItNorSentItsSigterm() throws Exception {
+        bench(Shell.DASH);
+        staged("12.0-new");
+        // watchdogd stopped and left its pid file behind, and a busy router has since given its number to another process
+        Path pidFile = bench.router.sandbox().root().resolve("var/run/watchdogd.pid");
+        ProcessHandle watchdogd = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+        watchdogd.destroy();
+        watchdogd.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Process other = new ProcessBuilder("sleep", "300").start();
+        try {
+            Files.writeString(pidFile, other.pid() + "\n");
+
+            UpgradeBench.Run probe = bench.agent("probe");
+            assertThat(probe.lines()).as(probe.machine()).filteredOn(AgentLine.Fact.class::isInstance).map(AgentLine.Fact.class::cast)
+                    .filteredOn(f -> f.key().equals("watchdogd")).extracting(AgentLine.Fact::text).containsExactly("stopped");
+
+            UpgradeBench.SshRun commit = bench.sshRun(bench.agentCommand("commit"));
+            assertThat(commit.out() + commit.err()).contains("and watchdogd (stopped)")
+                    .doesNotContain("stopped watchdogd (pid");
+            assertThat(commit.lines()).as(commit.out() + commit.err()).anyMatch(AgentLine.Committed.class::isInstance);
+            assertThat(other.isAlive()).as("the process that has the number now was not sent watchdogd's SIGTERM").isTrue();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
     void cleanupAfterACommitThatDiedRestoresEverythingAndSaysWhat() throws Exception {
         bench(Shell.BUSYBOX);
         staged("12.0-new");
