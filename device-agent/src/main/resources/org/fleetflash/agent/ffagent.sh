@@ -150,16 +150,21 @@ ff_alive() {
     return 0
 }
 
-# Tells whether process $1 lives and is watchdogd (ps shows watchdogd in its command; without ps, that it lives): the
-# pid file of a watchdogd that was killed stays behind, and its number may belong to another process since, which
-# must not be taken for it, nor be sent its SIGTERM.
-ff_watchdogd_alive() {
+# Tells whether process $1 lives and has $2 in its command (without ps, that it lives): a pid file, or the mark of a
+# step, left by a process that was killed stays behind, and its number may belong to another process since, which
+# must not be taken for it (nor be sent its signal).
+ff_alive_as() {
     ff_alive "$1" || return 1
     ff_which ps >/dev/null || return 0
     case $(ps -o command= -p "$1" 2>/dev/null) in
-        *watchdogd*) return 0 ;;
+        *"$2"*) return 0 ;;
     esac
     return 1
+}
+
+# Tells whether process $1 lives and is watchdogd.
+ff_watchdogd_alive() {
+    ff_alive_as "$1" watchdogd
 }
 
 # Tells whether watchdogd runs: its pid file names a live watchdogd.
@@ -1179,15 +1184,9 @@ ff_step_cut() {
     exit "$1"
 }
 
-# Tells whether process $1 lives and runs this agent (ps shows its file name in the command; without ps, that it
-# lives): the mark of a step that was killed stays behind, and its number may belong to another process since.
+# Tells whether process $1 lives and runs this agent (its file name is in the command).
 ff_step_alive() {
-    ff_alive "$1" || return 1
-    ff_which ps >/dev/null || return 0
-    case $(ps -o command= -p "$1" 2>/dev/null) in
-        *"${0##*/}"*) return 0 ;;
-    esac
-    return 1
+    ff_alive_as "$1" "${0##*/}"
 }
 
 # Waits until no other process runs a step of an upgrade on this router (ff_step_begin), removing the marks of those
