@@ -3,8 +3,8 @@
 #
 # Starts COUNT (default 100) unthrottled simulated TL-WDR3600 routers in one simulator JVM (addresses
 # 127.0.13.1 and up, reboot delay 1 s), then upgrades all of them with ONE `fleetflash upgrade --targets` batch in a
-# second JVM (--concurrency CONCURRENCY, default 16), with the JVM options ./fleetflash starts it with
-# (desktop/jvm.options). Prints the wall time, the laptop side's CPU time per router
+# second JVM (--concurrency CONCURRENCY, default 16), with the JVM options ./fleetflash starts a command with
+# (desktop/jvm.options and desktop/jvm-commands.options). Prints the wall time, the laptop side's CPU time per router
 # (the upgrade JVM's user+system time, also with the JVM's own start-up cost taken out, and in steady state: the CPU
 # spent from the moment a quarter of the routers had finished to the last one finished, per router finished in
 # between, when the JIT has compiled the hot code: the target figure; and how much of it the JIT compiler threads still
@@ -71,7 +71,7 @@ chmod 600 "$work/pw"
 awk '{ print $2 }' "$work/sim.out" >"$work/targets"
 
 # the JVM's own start-up and shut-down cost, to set apart from the per-router cost
-/usr/bin/time -f "%U %S" -o "$work/base.time" java @desktop/jvm.options -jar "$JAR" --version >/dev/null
+/usr/bin/time -f "%U %S" -o "$work/base.time" java @desktop/jvm.options @desktop/jvm-commands.options -jar "$JAR" --version >/dev/null
 base_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$work/base.time")
 thread_groups() { # CPU seconds of a JVM's live threads, summed per name with its numbers left out, biggest first
     for t in /proc/"$1"/task/*/stat; do cat "$t" 2>/dev/null; done | awk -v hz="$(getconf CLK_TCK)" '
@@ -84,7 +84,7 @@ echo "FleetFlash batch bench: $COUNT unthrottled simulated tl-wdr3600 routers, o
 sim_cpu_before=$(cpu_seconds "$sim_pid")
 start=$(date +%s.%N)
 /usr/bin/time -f "%U %S %M" -o "$work/batch.time" \
-    java @desktop/jvm.options -XX:-UseDynamicNumberOfCompilerThreads -Xlog:gc:file="$work/gc.log" ${UPGRADE_JVM_OPTS:-} \
+    java @desktop/jvm.options @desktop/jvm-commands.options -XX:-UseDynamicNumberOfCompilerThreads -Xlog:gc:file="$work/gc.log" ${UPGRADE_JVM_OPTS:-} \
         -jar "$JAR" upgrade --targets "$work/targets" --user "$user" \
         --password-file "$work/pw" --accept-new-host-key --data-dir "$work/data" --image "$work/fw.bin" \
         --layout "kernel rootfs" --concurrency "$CONCURRENCY" --json-events >"$work/events.json" 2>"$work/batch.err" &

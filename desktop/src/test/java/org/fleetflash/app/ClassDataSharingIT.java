@@ -91,12 +91,28 @@ class ClassDataSharingIT {
         assertThat(run.out()).contains("FleetFlash ")
                 .as("the client compiler only, from desktop/jvm.options (decision 0023)")
                 .containsPattern("\\bTieredStopAtLevel +:?= 1 +\\{product\\} \\{command line\\}")
-                .as("compiled after 20 calls, not 200 (decision 0026)")
+                .as("a command: compiled after 20 calls, not 200 (decision 0026)")
                 .containsPattern("\\bCompileThresholdScaling +:?= 0\\.1\\d* +\\{product\\} \\{command line\\}")
                 .containsPattern("\\bTier3InvocationThreshold +:?= 20 ")
                 .as("short collector pauses, from the same file (decision 0025)")
                 .containsPattern("\\bMaxGCPauseMillis +:?= 30 +\\{product\\} \\{command line\\}")
                 .as("and the archive made with the jar").containsPattern("\\bSharedArchiveFile +:?= .*fleetflash\\.jsa");
+    }
+
+    @Test
+    void onlyTheCommandsThatOpenNoWindowCompileSooner() throws Exception {
+        // a java that only says how it was started: which options the launcher chose, without starting anything
+        Path bin = Files.createDirectories(dir.resolve("java/bin"));
+        Path fake = Files.writeString(bin.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+        fake.toFile().setExecutable(true);
+        Map<String, String> env = Map.of("JAVA_HOME", dir.resolve("java").toString());
+
+        assertThat(run(REPO, env, List.of("./fleetflash", "upgrade", "--help")).out()).as("a command (decision 0026)")
+                .contains("@" + REPO.resolve("desktop/jvm.options"), "@" + REPO.resolve("desktop/jvm-commands.options"));
+        for (List<String> window : List.of(List.of("./fleetflash"), List.of("./fleetflash", "demo"))) {
+            assertThat(run(REPO, env, window).out()).as("%s opens the window: its first frames must not wait for the compiler", window)
+                    .contains("@" + REPO.resolve("desktop/jvm.options")).doesNotContain("jvm-commands.options");
+        }
     }
 
     @Test

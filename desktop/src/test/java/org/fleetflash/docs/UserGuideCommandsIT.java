@@ -122,6 +122,7 @@ class UserGuideCommandsIT {
         Files.copy(RUN_DEMO, checkout.resolve("run-demo.sh"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.copy(LAUNCHER, checkout.resolve("fleetflash"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.copy(JVM_OPTIONS, checkout.resolve("desktop/jvm.options"));
+        Files.copy(Path.of("jvm-commands.options"), checkout.resolve("desktop/jvm-commands.options"));
         // the launcher's java ($JAVA_HOME/bin/java) keeps its temporary files where the build keeps the tests'
         // (java.io.tmpdir), and collects as the other jar tests' JVMs do (CommandLineJarIT.javaJar: short lives on a busy
         // build machine)
