@@ -69,10 +69,11 @@ public final class Main {
         // SLF4J and logback's first configuration (events held in memory), here and once: were it started by two
         // threads at once, SLF4J would print a notice about the calls it replayed onto the console
         LoggerFactory.getILoggerFactory();
+        DataDirectory given = DataDirectory.forThisUser(Optional.empty()).forTheWindow();
         Thread logFile = new Thread(() -> {
             try {
                 // the window's own data directory, the one chosen in its Settings tab included
-                LogFile.start(WindowLauncher.dataDirectory(SettingsStore.forThisUser(), DataDirectory.forThisUser(Optional.empty()).forTheWindow()));
+                LogFile.start(WindowLauncher.dataDirectory(SettingsStore.forThisUser(), given));
             } catch (DataDirectory.UnusableException e) {
                 // no second sentence: the window refuses to open on that directory with this very one
             } catch (java.io.IOException | RuntimeException e) {
@@ -88,7 +89,7 @@ public final class Main {
         };
         int status = -1;
         try {
-            WindowLauncher.run(toolkit, DataDirectory.forThisUser(Optional.empty()).forTheWindow(), java.util.List.of(), false, startLogFile);
+            WindowLauncher.run(toolkit, given, java.util.List.of(), false, startLogFile);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (FleetFlashApp.NoDisplayException e) {
