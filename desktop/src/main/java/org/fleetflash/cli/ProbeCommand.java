@@ -62,6 +62,7 @@ final class ProbeCommand implements Callable<Integer> {
             try (History history = connect.openHistory(spec);
                     SshConnector connector = SshConnector.start()) {
                 DeviceProber.Report report = new DeviceProber(connector).probe(t, credentials, connect.sshOptions(), history.hostKeys());
+                rememberFacts(history, report);
                 if (json) {
                     out.println(toJson(report));
                 } else {
@@ -83,6 +84,18 @@ final class ProbeCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             Failures.print(err, spec, e.getMessage());
             return ExitCodes.OTHER;
+        }
+    }
+
+    /**
+     * Records what the probe read, so that the window lists the router with it at its next start. The probe's answer
+     * does not depend on it: a history that cannot take it is logged, and the facts are printed all the same.
+     */
+    private static void rememberFacts(History history, DeviceProber.Report report) {
+        try {
+            history.fleet().probed(report.target(), report.facts(), java.time.Instant.now());
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(ProbeCommand.class).warn("The probe's facts were not recorded: {}", e.getMessage());
         }
     }
 

@@ -148,6 +148,25 @@ public final class MainWindow implements AutoCloseable {
         org.fleetflash.ui.batch.UpgradeNotifier.styleFor(scene);
         notifier.dismissOnEscape(scene);
         installAccelerators();
+        installRemove();
+    }
+
+    /**
+     * Remove from the list: the Delete key on the fleet table, and the table's context menu (the filter field keeps its
+     * Delete for its text).
+     */
+    private void installRemove() {
+        // no accelerator on the item: JavaFX would make it the whole window's, and Delete in the filter field would remove
+        javafx.scene.control.MenuItem remove = new javafx.scene.control.MenuItem("Remove from the list… (Delete)");
+        remove.setId("removeRouters");
+        remove.setOnAction(e -> onRemove());
+        fleetView.table().setContextMenu(new javafx.scene.control.ContextMenu(remove));
+        fleetView.table().addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.DELETE && !e.isShortcutDown() && !e.isAltDown() && !e.isShiftDown()) {
+                e.consume();
+                onRemove();
+            }
+        });
     }
 
     /** Builds the window on {@code stage} and shows it; the table has the focus. Call on the FX thread. */
@@ -614,6 +633,38 @@ public final class MainWindow implements AutoCloseable {
         if (skipped > 0) {
             fleet.tell(fleet.messageProperty().get() + " " + skipped + (skipped == 1 ? " router was" : " routers were")
                     + " left out: an upgrade or a check works on " + (skipped == 1 ? "it" : "them") + " now.");
+        }
+    }
+
+    /**
+     * Takes the checked routers, or the highlighted one, off the fleet list once the technician confirms: their upgrades
+     * stay in the history, and a router added, found, probed or upgraded again is listed again. A router an upgrade or
+     * a resume check works on now stays.
+     */
+    void onRemove() {
+        List<RouterRow> rows = fleet.actionRows();
+        if (rows.isEmpty()) {
+            fleet.tell("Check the routers to remove from the list, or highlight one, then press Delete.");
+            return;
+        }
+        List<RouterRow> free = notBusy(rows, "remove");
+        if (free.isEmpty()) {
+            return;
+        }
+        String which = free.size() == 1 ? free.get(0).address() : free.size() + " routers";
+        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                (free.size() == 1 ? "It is" : "They are") + " no longer listed, here or at the next start, until "
+                        + (free.size() == 1 ? "it is" : "they are") + " added, found by a scan, probed or upgraded again. "
+                        + "Nothing is sent to " + (free.size() == 1 ? "the router" : "the routers") + ", and "
+                        + (free.size() == 1 ? "its" : "their") + " upgrades stay in the history.",
+                javafx.scene.control.ButtonType.OK, javafx.scene.control.ButtonType.CANCEL);
+        ask.initOwner(stage);
+        ask.setTitle("Remove from the list");
+        ask.setHeaderText("Remove " + which + " from the list?");
+        ask.getDialogPane().setId("removeConfirm");
+        if (ask.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent()) {
+            fleet.remove(free);
+            tellSkipped(rows.size() - free.size());
         }
     }
 

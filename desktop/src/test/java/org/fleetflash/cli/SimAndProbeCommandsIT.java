@@ -74,6 +74,10 @@ class SimAndProbeCommandsIT {
                     .map(Profile.Partition::name).toList());
             try (History history = History.open(DataDirectory.forThisUser(java.util.Optional.of(dir.resolve("data"))))) {
                 assertThat(history.hostKeys().pinned(SshTarget.parse(first[1]))).as("pinned in the history").isPresent();
+                // and in the window's fleet list at its next start, with what the probe read
+                assertThat(history.fleet().listed()).extracting(l -> l.target().hostPort() + " " + l.model().orElse("") + " "
+                        + l.firmware().orElse("")).containsExactly(first[1] + " " + json.get("model").asText() + " "
+                        + json.get("firmwareVersion").asText());
             }
 
             // The second router is pinned separately: probing it without accepting its key is refused (exit 5).

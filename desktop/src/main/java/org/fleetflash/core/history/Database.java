@@ -23,7 +23,7 @@ import org.sqlite.SQLiteDataSource;
 final class Database {
 
     /** The schema version this FleetFlash writes; {@code V<n>__*.sql} scripts up to it are applied at open. */
-    static final String LATEST_VERSION = "3";
+    static final String LATEST_VERSION = "4";
     static final String MIGRATIONS = "classpath:org/fleetflash/core/history/migration";
     private static final int BUSY_TIMEOUT_MS = 10_000;
 

@@ -290,6 +290,11 @@ public final class History implements AutoCloseable {
         return writer;
     }
 
+    /** The routers as the window's fleet list remembers them across starts. */
+    public FleetRecords fleet() {
+        return new FleetRecords(db);
+    }
+
     /** The pinned host keys, to give the SSH connector. */
     public HistoryHostKeyStore hostKeys() {
         return hostKeys;

@@ -515,9 +515,9 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             Rows.update(c, "UPDATE attempts SET phase = ? WHERE id = ?", p.to().name(), id);
         } else if (event instanceof UpgradeEvent.Probed p) {
             DeviceFacts f = p.facts();
-            String arch = f.machineArch().isBlank() ? f.arch() : f.machineArch();
-            Rows.update(c, "UPDATE routers SET hostname = ?, model = ?, architecture = ? WHERE id = (SELECT router_id FROM attempts "
-                    + "WHERE id = ?)", Rows.routerText(f.hostname()), Rows.routerText(f.model()), Rows.routerText(arch), id);
+            Rows.update(c, "UPDATE routers SET hostname = ?, model = ?, architecture = ?, firmware = COALESCE(?, firmware) WHERE id = "
+                    + "(SELECT router_id FROM attempts WHERE id = ?)", Rows.routerText(f.hostname()), Rows.routerText(f.model()),
+                    Rows.routerText(FleetRecords.architectureOf(f)), Rows.routerText(f.firmwareVersion().orElse(null)), id);
             Rows.update(c, "UPDATE attempts SET old_version = ? WHERE id = ?", Rows.routerText(f.firmwareVersion().orElse(null)), id);
             // just reached over the LAN: the neighbour table knows its MAC now, if it is on this computer's link
             Optional<String> mac = macOf(ref.router().host());
@@ -534,7 +534,10 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
                         id, Rows.routerText(part.partition()), part.file().toString(), part.size(), part.sha256());
             }
         } else if (event instanceof UpgradeEvent.Returned r) {
-            Rows.update(c, "UPDATE attempts SET new_version = ? WHERE id = ?", Rows.routerText(r.firmwareVersion().orElse(null)), id);
+            String found = Rows.routerText(r.firmwareVersion().orElse(null));
+            Rows.update(c, "UPDATE attempts SET new_version = ? WHERE id = ?", found, id);
+            Rows.update(c, "UPDATE routers SET firmware = COALESCE(?, firmware) WHERE id = (SELECT router_id FROM attempts WHERE id = ?)",
+                    found, id);
         } else if (event instanceof UpgradeEvent.Note n) {
             Rows.update(c, "INSERT INTO transcript_lines (attempt_id, at, phase, level, text) VALUES (?, ?, ?, ?, ?)", id, n.at(),
                     n.phase() == null ? null : n.phase().name(), n.level().name(), Rows.routerText(n.text()));

@@ -18,10 +18,13 @@ final class Rows {
     private Rows() {
     }
 
-    /** The router at {@code host:port}, created when first seen; its last-seen time moved to {@code at}. */
+    /**
+     * The router at {@code host:port}, created when first seen; its last-seen time moved to {@code at}, and listed in the
+     * fleet again if it was removed from it ({@link FleetRecords}).
+     */
     static long routerId(Connection c, String host, int port, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO routers (host, port, first_seen, last_seen) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (host, port) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)")) {
+                + "ON CONFLICT (host, port) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen), removed_at = NULL")) {
             ps.setString(1, host);
             ps.setInt(2, port);
             ps.setLong(3, at.toEpochMilli());

@@ -1,7 +1,7 @@
 package org.fleetflash.ui.fleet;
 
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +25,7 @@ import org.fleetflash.core.device.HostKeyChangedException;
 import org.fleetflash.core.device.HostKeyStore;
 import org.fleetflash.core.device.HostKeyUnknownException;
 import org.fleetflash.core.device.SshTarget;
-import org.fleetflash.core.history.AttemptRecord;
+import org.fleetflash.core.history.FleetRecords;
 import org.fleetflash.core.text.Sanitize;
 import org.fleetflash.ui.history.AttemptSource;
 import org.fleetflash.ui.support.Background;
@@ -52,6 +52,11 @@ public final class FleetViewModel implements AutoCloseable {
     private final HostKeyStore hostKeys;
     private final AttemptSource history;
     private final Background background;
+    /**
+     * The last work on the history's fleet list (read at the start, then written as routers are added, found, probed,
+     * removed): each piece runs after the one before, in the order the technician acted. FX thread.
+     */
+    private java.util.concurrent.CompletableFuture<?> lastListWork = java.util.concurrent.CompletableFuture.completedFuture(null);
     private final ObservableList<RouterRow> rows = FXCollections.observableArrayList();
     private final FilteredList<RouterRow> visible = new FilteredList<>(rows, r -> true);
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
@@ -107,7 +112,10 @@ public final class FleetViewModel implements AutoCloseable {
         message.set(sentence);
     }
 
-    /** Adds the demo fleet's routers now, then those the history knows, and each row's host-key state, read in the background. */
+    /**
+     * Adds the demo fleet's routers now, then those the history lists (every router added, found, probed or upgraded
+     * before and not removed, with what it last reported), and each row's host-key state, read in the background.
+     */
     public void load(List<KnownRouter> known) {
         for (KnownRouter k : known) {
             RouterRow row = rowFor(k.target());
@@ -116,27 +124,20 @@ public final class FleetViewModel implements AutoCloseable {
             row.demoCredentials(k.user(), k.password());
         }
         List<SshTarget> targets = rows.stream().map(RouterRow::target).toList();
-        background.supply(() -> readHistoryAndKeys(targets)).whenCompleteAsync((found, failure) -> {
+        afterListWork(() -> readListedAndKeys(targets)).whenCompleteAsync((found, failure) -> {
             if (failure != null) {
                 Throwable cause = Background.unwrap(failure);
                 LOG.warn("Cannot read the history's routers", cause);
                 tell("The history could not be read, so only the demo fleet is listed; details are in the log file.");
                 return;
             }
-            found.lastAttempts().forEach((target, a) -> {
-                RouterRow row = rowFor(target);
-                a.model().ifPresent(m -> {
-                    if (row.modelProperty().get().isEmpty()) {
-                        row.modelProperty().set(Sanitize.line(m, 120));
-                    }
-                });
-                row.lastOutcomeProperty().set(a.outcomeOrRunning());
-                Optional<String> fw = "SUCCEEDED".equals(a.outcome().orElse("")) ? a.newVersion() : a.oldVersion();
-                fw.ifPresent(v -> {
-                    if (row.firmwareProperty().get().isEmpty()) {
-                        row.firmwareProperty().set(Sanitize.line(v, 120));
-                    }
-                });
+            found.listed().forEach(r -> {
+                RouterRow row = rowFor(r.target());
+                fillIfEmpty(row.nameProperty(), r.hostname(), 64);
+                fillIfEmpty(row.modelProperty(), r.model(), 120);
+                fillIfEmpty(row.archProperty(), r.architecture(), 40);
+                fillIfEmpty(row.firmwareProperty(), r.firmware(), 120);
+                r.lastOutcome().ifPresent(row.lastOutcomeProperty()::set);
             });
             found.pinned().forEach((target, pinned) -> {
                 RouterRow row = byTarget.get(target);
@@ -147,26 +148,86 @@ public final class FleetViewModel implements AutoCloseable {
         }, Platform::runLater);
     }
 
-    private record Found(Map<SshTarget, AttemptRecord> lastAttempts, Map<SshTarget, Boolean> pinned) {}
-
-    private Found readHistoryAndKeys(List<SshTarget> known) throws java.io.IOException {
-        Map<SshTarget, AttemptRecord> last = new LinkedHashMap<>();
-        List<AttemptRecord> all = new ArrayList<>(history.attempts());
-        all.sort(Comparator.comparing(AttemptRecord::startedAt));
-        for (AttemptRecord a : all) {
-            try {
-                last.put(SshTarget.parse(a.router()), a);
-            } catch (IllegalArgumentException e) {
-                LOG.debug("Skipping a history router that is no address: {}", a.router());
-            }
+    private static void fillIfEmpty(StringProperty property, Optional<String> value, int max) {
+        if (property.get().isEmpty() && value.isPresent() && !value.get().isEmpty()) {
+            property.set(Sanitize.line(value.get(), max));
         }
+    }
+
+    private record Found(List<FleetRecords.Listed> listed, Map<SshTarget, Boolean> pinned) {}
+
+    private Found readListedAndKeys(List<SshTarget> known) throws java.io.IOException {
+        List<FleetRecords.Listed> listed = history.fleet().isPresent() ? history.fleet().get().listed() : List.of();
         Map<SshTarget, Boolean> pinned = new LinkedHashMap<>();
         List<SshTarget> every = new ArrayList<>(known);
-        last.keySet().stream().filter(t -> !every.contains(t)).forEach(every::add);
+        listed.stream().map(FleetRecords.Listed::target).filter(t -> !every.contains(t)).forEach(every::add);
         for (SshTarget t : every) {
             pinned.put(t, hostKeys.pinned(t).isPresent());
         }
-        return new Found(last, pinned);
+        return new Found(listed, pinned);
+    }
+
+    /**
+     * Records {@code work} on the history's fleet list, after the list's earlier work (one thread, in order); a failure
+     * is logged and told: the fleet as shown is right, only the next start would list it differently.
+     */
+    private void onList(String what, FleetWork work) {
+        history.fleet().ifPresent(records -> afterListWork(() -> {
+            work.run(records);
+            return null;
+        }).whenCompleteAsync((done, failure) -> {
+            if (failure != null) {
+                LOG.warn("The fleet list could not {}", what, Background.unwrap(failure));
+                tell("The history could not " + what + ", so the next start may list the fleet differently; details are in the"
+                        + " log file.");
+            }
+        }, Platform::runLater));
+    }
+
+    private <T> java.util.concurrent.CompletableFuture<T> afterListWork(java.util.concurrent.Callable<T> work) {
+        java.util.concurrent.CompletableFuture<T> next = lastListWork.handle((r, e) -> null).thenCompose(x -> background.supply(work));
+        lastListWork = next;
+        return next;
+    }
+
+    /** How long closing waits at most for the fleet list's last writes (a few rows). */
+    private static final java.time.Duration LIST_WORK_AT_CLOSE = java.time.Duration.ofSeconds(2);
+
+    @FunctionalInterface
+    private interface FleetWork {
+        void run(FleetRecords records) throws java.io.IOException;
+    }
+
+    /**
+     * Lists a router a scan found: its row, made if new, and recorded in the history's fleet list (so it is listed at
+     * the next start). Returns whether it is new.
+     */
+    public boolean found(SshTarget target) {
+        boolean listed = byTarget.containsKey(target);
+        rowFor(target);
+        if (!listed) {
+            onList("remember the routers found", r -> r.remember(List.of(target), Instant.now()));
+        }
+        return !listed;
+    }
+
+    /**
+     * Takes {@code gone} off the fleet list, here and in the history (their attempts stay in the history; a router added,
+     * found, probed or upgraded again is listed again).
+     */
+    public void remove(List<RouterRow> gone) {
+        if (gone.isEmpty()) {
+            return;
+        }
+        List<SshTarget> targets = gone.stream().map(RouterRow::target).toList();
+        gone.forEach(r -> byTarget.remove(r.target()));
+        rows.removeAll(gone);
+        if (gone.contains(current.get())) {
+            current.set(null);
+        }
+        onList("remove the routers from the fleet list", r -> r.remove(targets, Instant.now()));
+        tell(gone.size() == 1 ? "Removed " + gone.get(0).address() + " from the list; its upgrades stay in the history."
+                : "Removed " + gone.size() + " routers from the list; their upgrades stay in the history.");
     }
 
     /** The row of {@code target}, made (and listed) if the fleet has none yet. */
@@ -188,6 +249,7 @@ public final class FleetViewModel implements AutoCloseable {
             return row;
         }
         tell("Added router " + target.hostPort() + ": probe it (Ctrl+P) to read its model, firmware and flash.");
+        onList("remember the router added", r -> r.remember(List.of(target), Instant.now()));
         background.supply(() -> hostKeys.pinned(target).isPresent()).whenCompleteAsync((pinned, failure) -> {
             if (failure == null && row.hostKeyProperty().get().isEmpty()) {
                 row.hostKeyProperty().set(pinned ? RouterRow.KEY_PINNED : RouterRow.KEY_NOT_PINNED);
@@ -288,6 +350,10 @@ public final class FleetViewModel implements AutoCloseable {
         }
         if (u.facts() != null) {
             showFacts(row, u.facts());
+            if (byTarget.get(row.target()) == row) { // not removed while it was probed
+                DeviceFacts facts = u.facts();
+                onList("record what the probe read", r -> r.probed(row.target(), facts, Instant.now()));
+            }
         }
         if (u.hostKey() != null) {
             row.hostKeyProperty().set(u.hostKey());
@@ -300,7 +366,7 @@ public final class FleetViewModel implements AutoCloseable {
     /** Fills {@code row} with what a probe (the window's, or an upgrade's own) read of its router. Call on the FX thread. */
     public void showFacts(RouterRow row, DeviceFacts f) {
         row.modelProperty().set(Sanitize.line(f.model(), 120));
-        row.archProperty().set(Sanitize.line(f.arch(), 40));
+        row.archProperty().set(Sanitize.line(FleetRecords.architectureOf(f), 40));
         row.firmwareProperty().set(Sanitize.line(f.firmwareVersion().orElse("unknown"), 120));
         if (row.nameProperty().get().isEmpty()) {
             row.nameProperty().set(Sanitize.line(f.hostname(), 64));
@@ -311,5 +377,12 @@ public final class FleetViewModel implements AutoCloseable {
     @Override
     public void close() {
         pump.close();
+        try { // before the background threads stop: a router added just before closing is listed at the next start
+            lastListWork.handle((r, e) -> null).get(LIST_WORK_AT_CLOSE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("The fleet list was still being written when the window closed: the last change may not be kept");
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.fleetflash.core.history.AttemptFilter;
 import org.fleetflash.core.history.AttemptRecord;
+import org.fleetflash.core.history.FleetRecords;
 import org.fleetflash.core.history.History;
 
 /**
@@ -28,6 +29,11 @@ public interface AttemptSource {
         return false;
     }
 
+    /** The history's fleet list (the routers remembered across starts); empty for a source that only lists attempts. */
+    default Optional<FleetRecords> fleet() {
+        return Optional.empty();
+    }
+
     /** A source with nothing recorded (no history file yet). */
     static AttemptSource none() {
         return List::of;
@@ -49,6 +55,11 @@ public interface AttemptSource {
             @Override
             public boolean reads() {
                 return true;
+            }
+
+            @Override
+            public Optional<FleetRecords> fleet() {
+                return Optional.of(history.fleet());
             }
         };
     }

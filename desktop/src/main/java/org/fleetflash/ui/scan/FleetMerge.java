@@ -21,9 +21,9 @@ public final class FleetMerge {
         this.fleet = Objects.requireNonNull(fleet, "fleet");
     }
 
-    /** Lists {@code target} if the fleet did not; returns whether it is new. */
+    /** Lists {@code target} if the fleet did not (and remembers it for the next start); returns whether it is new. */
     public boolean found(SshTarget target) {
-        boolean listed = fleet.allRows().stream().anyMatch(r -> r.target().equals(target));
+        boolean listed = !fleet.found(target);
         RouterRow row = fleet.rowFor(target);
         if (!listed) {
             row.markScan(RouterRow.SCAN_NEW);

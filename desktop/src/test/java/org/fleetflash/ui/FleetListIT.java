@@ -1,0 +1,171 @@
+package org.fleetflash.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.fleetflash.ui.FleetWindowIT.fleetTable;
+import static org.fleetflash.ui.FleetWindowIT.waitFor;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.fleetflash.agent.sim.SimRouter;
+import org.fleetflash.core.device.SshTarget;
+import org.fleetflash.core.history.FleetRecords;
+import org.fleetflash.ui.fleet.RouterRow;
+import org.fleetflash.ui.scan.FleetMerge;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The fleet list outlives the window: a router added by address, found by a scan or probed is listed again at the next
+ * start with what the probe read, until the technician removes it (Delete, after a confirmation); its upgrades stay in
+ * the history. A real SQLite history, simulated routers over real SSH, the window headless under Monocle, and no demo
+ * fleet: what is listed comes from the history alone.
+ */
+@ExtendWith(ApplicationExtension.class)
+class FleetListIT {
+
+    @TempDir
+    static Path home;
+    static FleetWindowFixture fixture;
+
+    private Stage stage;
+    private MainWindow window;
+
+    @BeforeAll
+    static void startRouters() throws Exception {
+        fixture = FleetWindowFixture.start(home, "127.0.46.1", 0);
+    }
+
+    @AfterAll
+    static void stopRouters() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        window = FleetFlashApp.show(stage, fixture.historyInputs());
+    }
+
+    /** Closes the window as the technician does, and starts it again on the same history. */
+    private TableView<RouterRow> nextStart(FxRobot robot) {
+        robot.interact(() -> stage.hide());
+        robot.interact(() -> {
+            window = FleetFlashApp.show(stage, fixture.historyInputs());
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        return fleetTable(robot);
+    }
+
+    @Test
+    void routersAddedFoundAndProbedAreListedAtTheNextStartUntilRemoved(FxRobot robot) throws Exception {
+        SimRouter sim = fixture.router("tl-wdr3600-01");
+        String probedAt = sim.address() + ":" + sim.port();
+        String addedAt = "127.0.46.250:2222"; // nothing listens there: added, never probed
+        SshTarget found = new SshTarget("127.0.46.251", 2222); // as a scan reports a router it found
+        TableView<RouterRow> opened = fleetTable(robot);
+        assertThat(opened.getItems()).as("a new history lists nothing").isEmpty();
+
+        add(robot, addedAt);
+        add(robot, probedAt);
+        robot.interact(() -> new FleetMerge(window.fleet()).found(found));
+        RouterRow row = row(opened, probedAt).orElseThrow();
+        robot.interact(() -> opened.getSelectionModel().select(row));
+        robot.clickOn("#probeButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            robot.lookup("#userField").queryAs(TextField.class).setText(sim.user());
+            robot.lookup("#passwordField").queryAs(TextField.class).setText(sim.password());
+            robot.lookup("#trustNewHostKeys").queryAs(javafx.scene.control.CheckBox.class).setSelected(true);
+        });
+        robot.clickOn("#loginOk");
+        waitFor(() -> !row.modelProperty().get().isEmpty() || !row.problemProperty().get().isEmpty());
+        assertThat(row.problemProperty().get()).isEmpty();
+        String shown = describe(row);
+        assertThat(shown).isEqualTo("tl-wdr3600 | Atheros AR9344 rev 2 | mips | 11.0-r295681 | pinned");
+
+        TableView<RouterRow> table = nextStart(robot);
+        TableView<RouterRow> first = table;
+        waitFor(() -> first.getItems().size() == 3 && !first.getItems().get(1).hostKeyProperty().get().isEmpty());
+        assertThat(table.getItems()).extracting(RouterRow::address).containsExactly(addedAt, probedAt, found.hostPort());
+        assertThat(describe(row(table, probedAt).orElseThrow())).as("what the probe read, read back from the history").isEqualTo(shown);
+
+        // Delete in the filter field edits the filter, and removes nothing
+        robot.clickOn("#filterField").write("127.0.46");
+        robot.press(KeyCode.HOME).release(KeyCode.HOME).press(KeyCode.DELETE).release(KeyCode.DELETE);
+        assertThat(robot.lookup("#filterField").queryAs(TextField.class).getText()).isEqualTo("27.0.46");
+        assertThat(table.getItems()).hasSize(3);
+        robot.interact(() -> window.fleet().filterProperty().set(""));
+
+        // Delete on the table asks first; Cancel keeps the router
+        RouterRow added = row(table, addedAt).orElseThrow();
+        TableView<RouterRow> t = table;
+        robot.interact(() -> {
+            t.getSelectionModel().select(added);
+            t.requestFocus();
+        });
+        robot.press(KeyCode.DELETE).release(KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#removeConfirm .header-panel .label").queryAs(Label.class).getText())
+                .isEqualTo("Remove " + addedAt + " from the list?");
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(table.getItems()).hasSize(3);
+
+        robot.press(KeyCode.DELETE).release(KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(robot.lookup("#removeConfirm .button").match(n -> n instanceof javafx.scene.control.Button b && b.isDefaultButton())
+                .queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(table.getItems()).extracting(RouterRow::address).containsExactly(probedAt, found.hostPort());
+        assertThat(robot.lookup("#message").queryAs(Label.class).getText())
+                .isEqualTo("Removed " + addedAt + " from the list; its upgrades stay in the history.");
+
+        table = nextStart(robot);
+        TableView<RouterRow> second = table;
+        waitFor(() -> second.getItems().size() == 2);
+        assertThat(table.getItems()).extracting(RouterRow::address).as("removed: not listed at the next start either")
+                .containsExactly(probedAt, found.hostPort());
+        assertThat(fixture.history.fleet().listed()).extracting(FleetRecords.Listed::target).extracting(SshTarget::hostPort)
+                .containsExactly(probedAt, found.hostPort());
+
+        add(robot, addedAt);
+        table = nextStart(robot);
+        TableView<RouterRow> third = table;
+        waitFor(() -> third.getItems().size() == 3);
+        assertThat(table.getItems()).extracting(RouterRow::address).as("added again: listed again, where it was first seen")
+                .containsExactly(addedAt, probedAt, found.hostPort());
+    }
+
+    private static String describe(RouterRow r) {
+        return String.join(" | ", List.of(r.nameProperty().get(), r.modelProperty().get(), r.archProperty().get(),
+                r.firmwareProperty().get(), r.hostKeyProperty().get()));
+    }
+
+    private static Optional<RouterRow> row(TableView<RouterRow> table, String address) {
+        return table.getItems().stream().filter(r -> r.address().equals(address)).findFirst();
+    }
+
+    private void add(FxRobot robot, String address) {
+        robot.clickOn("#addButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> robot.lookup("#addressField").queryAs(TextField.class).setText(address));
+        robot.clickOn("#addOk");
+        WaitForAsyncUtils.waitForFxEvents();
+        waitFor(() -> row(fleetTable(robot), address).isPresent());
+    }
+}
