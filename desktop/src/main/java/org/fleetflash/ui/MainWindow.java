@@ -639,7 +639,7 @@ public final class MainWindow implements AutoCloseable {
     /**
      * Takes the checked routers, or the highlighted one, off the fleet list once the technician confirms: their upgrades
      * stay in the history, and a router added, found, probed or upgraded again is listed again. A router an upgrade or
-     * a resume check works on now stays.
+     * a resume check works on now stays, and so do the demo fleet's (the demo lists them at every start).
      */
     void onRemove() {
         List<RouterRow> rows = fleet.actionRows();
@@ -647,7 +647,13 @@ public final class MainWindow implements AutoCloseable {
             fleet.tell("Check the routers to remove from the list, or highlight one, then press Delete.");
             return;
         }
-        List<RouterRow> free = notBusy(rows, "remove");
+        List<RouterRow> removable = rows.stream().filter(r -> r.demoUser().isEmpty()).toList();
+        if (removable.isEmpty()) {
+            fleet.tell("The demo fleet's routers are listed at every start of the demo: only routers you added or a scan found"
+                    + " can be removed from the list.");
+            return;
+        }
+        List<RouterRow> free = notBusy(removable, "remove");
         if (free.isEmpty()) {
             return;
         }
@@ -664,7 +670,11 @@ public final class MainWindow implements AutoCloseable {
         ask.getDialogPane().setId("removeConfirm");
         if (ask.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent()) {
             fleet.remove(free);
-            tellSkipped(rows.size() - free.size());
+            tellSkipped(removable.size() - free.size());
+            if (removable.size() < rows.size()) {
+                fleet.tell(fleet.messageProperty().get() + " The demo fleet's routers stay: they are listed at every start of"
+                        + " the demo.");
+            }
         }
     }
 

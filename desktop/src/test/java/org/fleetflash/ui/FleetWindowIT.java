@@ -123,6 +123,22 @@ class FleetWindowIT {
     }
 
     @Test
+    void theDemoFleetsRoutersCannotBeRemovedFromTheList(FxRobot robot) {
+        TableView<RouterRow> table = fleetTable(robot);
+        RouterRow demo = rowNamed(table, "tl-wdr3600-03");
+        int listed = table.getItems().size();
+        robot.interact(() -> {
+            table.getSelectionModel().select(demo);
+            table.requestFocus();
+        });
+        robot.press(KeyCode.DELETE).release(KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#removeConfirm").tryQuery()).as("nothing to confirm").isEmpty();
+        assertThat(table.getItems()).hasSize(listed).contains(demo);
+        assertThat(robot.lookup("#message").queryAs(Label.class).getText()).startsWith("The demo fleet's routers are listed at every start");
+    }
+
+    @Test
     void remembersItsSizeAndPlaceForTheNextStart(FxRobot robot) throws Exception {
         robot.interact(() -> {
             stage.setX(40);
