@@ -119,6 +119,15 @@ public final class HostedImage implements AutoCloseable {
         return account == null ? List.of() : account.downloads();
     }
 
+    /**
+     * What the server itself could not do for one account's client, for the laptop to say when that router's download
+     * fails (e.g. every passive data port of the range in use by other programs), or empty.
+     */
+    public java.util.Optional<String> serverProblem(Publication publication) {
+        ImageAccount account = accounts.get(publication.user());
+        return account == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(account.serverProblem());
+    }
+
     /** Bytes read from the copy for all transfers of all accounts on this image so far. */
     public long bytesServed() {
         return bytesServed.sum();

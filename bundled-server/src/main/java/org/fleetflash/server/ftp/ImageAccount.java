@@ -14,6 +14,8 @@ final class ImageAccount {
     private final DownloadListener listener;
     private final List<DownloadTracker> downloads = new CopyOnWriteArrayList<>();
     private volatile boolean revoked;
+    /** What the server could not do for this account's client (a passive data port), or null. */
+    private volatile String serverProblem;
 
     ImageAccount(Publication publication, HostedImage image, DownloadListener listener) {
         this.publication = publication;
@@ -50,6 +52,18 @@ final class ImageAccount {
 
     void revoke() {
         revoked = true;
+    }
+
+    /** Keeps the first thing the server could not do for this account's client. */
+    void serverProblem(String problem) {
+        if (serverProblem == null) {
+            serverProblem = problem;
+        }
+    }
+
+    /** The first thing the server could not do for this account's client, or null. */
+    String serverProblem() {
+        return serverProblem;
     }
 
     void add(DownloadTracker tracker) {

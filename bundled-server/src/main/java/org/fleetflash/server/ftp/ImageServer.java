@@ -107,7 +107,7 @@ public final class ImageServer implements AutoCloseable {
         factory.setUserManager(users);
         factory.setFileSystem(new PublicationFileSystem(users, this::startDownload));
         Map<String, Ftplet> ftplets = new HashMap<>(); // FtpServer clears this map on stop: must be mutable
-        ftplets.put("fleetflash", new ImageFtplet(users));
+        ftplets.put("fleetflash", new ImageFtplet(users, config.passivePorts()));
         factory.setFtplets(ftplets);
         this.server = factory.createServer();
         try {

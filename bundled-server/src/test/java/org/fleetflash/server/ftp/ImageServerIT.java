@@ -334,6 +334,30 @@ class ImageServerIT {
     }
 
     @Test
+    void aPassiveRangeThatOtherProgramsHoldFailsTheDownloadAndTheAccountSaysWhy() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            int port = taken.getLocalPort(); // another program listens on the only passive port
+            ImageServerConfig config = ImageServerConfig.on(InetAddress.getByName(HOST)).withConcurrency(1)
+                    .withPassivePorts(PassivePorts.parse(Integer.toString(port))).withWorkDirectory(dir.resolve("taken"));
+            try (ImageServer ranged = ImageServer.start(config); HostedImage one = ranged.host(image)) {
+                Publication p = one.grant(progress -> { });
+                assertThat(one.serverProblem(p)).as("nothing went wrong yet").isEmpty();
+                String url = "ftp://" + p.user() + ":" + p.password() + "@" + HOST + ":" + ranged.port() + "/" + p.name();
+
+                ExternalCommand.Result result = curl(dir.resolve("stdout"), "-o", dir.resolve("none.bin").toString(), url);
+
+                assertThat(result.exitCode()).as("curl fails: %s", result.stderr()).isNotZero();
+                assertThat(one.serverProblem(p)).hasValueSatisfying(why -> assertThat(why)
+                        .startsWith("The laptop's FTP server could not open a data port for the download: the passive port "
+                                + port + " is in use on this computer")
+                        .contains("--ftp-passive-ports"));
+                Publication other = one.grant(progress -> { });
+                assertThat(one.serverProblem(other)).as("only the account whose client it failed").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void revokeRefusesLoginAndEndsOpenSessions() throws Exception {
         try (FtpDialogue ftp = new FtpDialogue(HOST, server.port())) {
             assertThat(ftp.login(publication.user(), publication.password()).code()).isEqualTo(230);

@@ -29,6 +29,14 @@ interface LaptopSide {
         /** Bytes this router downloaded so far. */
         long bytes();
 
+        /**
+         * What the laptop's image server could not do for this router's download (a passive data port), in a sentence
+         * that says what to do; empty when it saw nothing wrong.
+         */
+        default java.util.Optional<String> serverProblem() {
+            return java.util.Optional.empty();
+        }
+
         @Override
         void close();
     }

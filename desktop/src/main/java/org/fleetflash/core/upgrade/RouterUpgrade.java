@@ -572,7 +572,7 @@ public final class RouterUpgrade {
             return new Staged(sealed.md(), served, listening);
         } catch (UpgradeFailure f) {
             // BUSY: what is staged is not ours to remove; it may belong to an upgrade of this router running now.
-            UpgradeFailure g = cancelledOr(f);
+            UpgradeFailure g = cancelledOr(withServerSide(f));
             if (!touched[0]) {
                 tracker = null; // never claimed: no block counts to report
             }
@@ -587,6 +587,17 @@ public final class RouterUpgrade {
                 }
             }
         }
+    }
+
+    /**
+     * A failed download with what the laptop's image server saw of it (the router only sees its download fail): the
+     * server's sentence first, then what the router said.
+     */
+    private UpgradeFailure withServerSide(UpgradeFailure f) {
+        if (f.code() != FailureCode.DOWNLOAD_FAILED || served == null) {
+            return f;
+        }
+        return served.serverProblem().map(p -> f.with(f.outcome(), p + " The router said: " + f.getMessage())).orElse(f);
     }
 
     /**

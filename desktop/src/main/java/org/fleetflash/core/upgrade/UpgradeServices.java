@@ -188,6 +188,11 @@ public final class UpgradeServices implements AutoCloseable {
                     }
 
                     @Override
+                    public java.util.Optional<String> serverProblem() {
+                        return hosted.serverProblem(publication);
+                    }
+
+                    @Override
                     public void close() {
                         hosted.revoke(publication);
                     }

@@ -76,13 +76,17 @@ class UpgradeEndToEndIT {
     }
 
     Run upgrade(SimRouter router, Path image, Duration returnTimeout) {
+        return upgrade(router, image, returnTimeout, ImageHosting.DEFAULT);
+    }
+
+    Run upgrade(SimRouter router, Path image, Duration returnTimeout, ImageHosting hosting) {
         List<UpgradeEvent> events = Collections.synchronizedList(new ArrayList<>());
         UpgradeRequest request = new UpgradeRequest(new SshTarget(router.address(), router.port()),
                 Credentials.Password.of(router.user(), router.password()),
                 SshOptions.DEFAULTS.withAcceptNewHostKey(true).withCommandDeadline(Duration.ofSeconds(60)),
                 new FileHostKeyStore(dir.resolve("known_hosts")), image, List.of("kernel", "rootfs"), Optional.empty(),
                 UpgradeRequest.Transport.AUTO, returnTimeout, dir.resolve("backups"));
-        try (UpgradeServices services = new UpgradeServices(connector, dir.resolve("work"))) {
+        try (UpgradeServices services = new UpgradeServices(connector, dir.resolve("work"), hosting, java.time.Clock.systemUTC())) {
             UpgradeResult result = new RouterUpgrade(request, services, events::add).run();
             return new Run(result, List.copyOf(events));
         }
@@ -230,6 +234,37 @@ class UpgradeEndToEndIT {
         assertThat(run.events()).as("the agent's own words on the failed download are kept for the transcript").anyMatch(e ->
                 e instanceof UpgradeEvent.Note n && n.level() == UpgradeEvent.Note.Level.DETAIL && n.text().startsWith("agent: "));
         assertLeftAsItWas(router, before, run);
+    }
+
+    @Test
+    void aPassivePortRangeThatAnotherProgramHoldsFailsSafeAndSaysSo() throws Exception {
+        SimRouter router = start();
+        Profile p = router.sandbox().profile();
+        byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+        // the laptop's address towards routers on 127.0.7.x is 127.0.0.1: another program listens on the only passive port
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+                java.net.ServerSocket next = nextPort(taken.getLocalPort())) {
+            String range = taken.getLocalPort() + "-" + next.getLocalPort();
+            Run run = upgrade(router, image(p, "fw.bin", SimImage.bytes(p, VERSION, 0)), Duration.ofSeconds(120),
+                    new ImageHosting(0, org.fleetflash.server.ftp.PassivePorts.parse(range), 1));
+
+            assertThat(run.result().code()).as(run.result().message()).isEqualTo(FailureCode.DOWNLOAD_FAILED);
+            assertThat(run.result().message()).startsWith("The laptop's FTP server could not open a data port for the download: "
+                    + "the passive ports " + range + " are all in use on this computer").contains("The router said: ");
+            assertLeftAsItWas(router, before, run);
+        }
+    }
+
+    /** A socket of another program on the port after {@code port} (on a port it finds free from there on, ending the range). */
+    private static java.net.ServerSocket nextPort(int port) throws IOException {
+        for (int p = port + 1; p <= Math.min(65535, port + 50); p++) {
+            try {
+                return new java.net.ServerSocket(p, 1, java.net.InetAddress.getByName("127.0.0.1"));
+            } catch (java.net.BindException e) {
+                // taken already: another program holds it, which is what the test wants; but the range must end on ours
+            }
+        }
+        throw new IOException("No free port within 50 after " + port);
     }
 
     @Test
