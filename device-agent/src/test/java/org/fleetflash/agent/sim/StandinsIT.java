@@ -383,6 +383,41 @@ class StandinsIT {
     }
 
     @Test
+    void fetchReportsAServerThatCannotOpenADataConnectionLikeLibfetch() throws Exception {
+        // an FTP server whose passive ports are all taken: it logs the client in, then answers 425 to EPSV and PASV
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            server.setSoTimeout(30_000);
+            java.util.concurrent.CompletableFuture<Void> dialogue = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (java.net.Socket c = server.accept(); var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        c.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)); var out = c.getOutputStream()) {
+                    c.setSoTimeout(30_000);
+                    out.write("220 ready\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        String reply = switch (line.split(" ")[0].toUpperCase(java.util.Locale.ROOT)) {
+                            case "USER" -> "331 Password";
+                            case "PASS" -> "230 Logged in";
+                            case "PWD" -> "257 \"/\"";
+                            case "TYPE", "CWD" -> "200 OK";
+                            case "SIZE" -> "213 100";
+                            case "EPSV", "PASV" -> "425 Cannot open passive connection.";
+                            default -> "502 Not implemented";
+                        };
+                        out.write((reply + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String url = "ftp://u:p@127.0.0.1:" + server.getLocalPort() + "/x";
+            Result r = sh.run("fetch -q -T 5 -o \"$FF_ROOT/tmp/x\" " + url);
+
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("fetch: " + url + ": Can't open data connection\n");
+            dialogue.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void fetchDownloadsFromALoopbackServerWithFreeBsdsNonTtyProgressLine() throws Exception {
         byte[] image = new byte[7_919_104];
         new java.util.Random(1).nextBytes(image);

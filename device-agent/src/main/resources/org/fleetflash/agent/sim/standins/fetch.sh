@@ -66,6 +66,7 @@ reason() {
 		;;
 	28) echo "Operation timed out" ;;
 	67) echo "Not logged in" ;;
+	13) echo "Can't open data connection" ;; # curl: no usable PASV/EPSV reply; libfetch prints the 425 reply's text
 	18) echo "transfer interrupted" ;;
 	*) echo "Unknown error (curl $1)" ;;
 	esac
