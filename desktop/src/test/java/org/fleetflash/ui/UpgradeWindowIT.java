@@ -197,6 +197,24 @@ class UpgradeWindowIT {
         ConfirmSheet retry = window.confirmSheet().orElseThrow();
         assertThat(retry.items()).extracting(i -> i.row().address()).containsExactly(row.address());
         robot.clickOn("#confirmCancel");
+
+        // once removed from the list, it is not retried: it would be upgraded out of sight
+        TableView<RouterRow> table = fleetTable(robot);
+        robot.interact(() -> {
+            table.getItems().forEach(r -> r.checkedProperty().set(false));
+            table.getSelectionModel().select(row);
+            table.requestFocus();
+        });
+        robot.press(javafx.scene.input.KeyCode.DELETE).release(javafx.scene.input.KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(robot.lookup("#removeConfirm .button").match(n -> n instanceof Button b && b.isDefaultButton()).queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(table.getItems()).doesNotContain(row);
+        robot.clickOn("#retryButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(window.confirmSheet()).isEmpty();
+        assertThat(robot.lookup("#message").queryAs(Label.class).getText())
+                .isEqualTo("No router of the last batch was left untouched for a reason that may pass.");
     }
 
     @Test

@@ -258,6 +258,11 @@ public final class FleetViewModel implements AutoCloseable {
         return row;
     }
 
+    /** Whether {@code row} is listed (not removed from the list since it was made). */
+    public boolean lists(RouterRow row) {
+        return byTarget.get(row.target()) == row;
+    }
+
     /** The rows an action applies to: the checked ones, or else the highlighted one. */
     public List<RouterRow> actionRows() {
         List<RouterRow> checked = rows.stream().filter(r -> r.checkedProperty().get()).toList();
@@ -350,7 +355,7 @@ public final class FleetViewModel implements AutoCloseable {
         }
         if (u.facts() != null) {
             showFacts(row, u.facts());
-            if (byTarget.get(row.target()) == row) { // not removed while it was probed
+            if (lists(row)) { // not removed while it was probed
                 DeviceFacts facts = u.facts();
                 onList("record what the probe read", r -> r.probed(row.target(), facts, Instant.now()));
             }

@@ -391,9 +391,12 @@ public final class UpgradeViewModel implements AutoCloseable {
     /** The longest a close waits for the cancelled routers to be undone. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(90);
 
-    /** The rows of the last batch that ended FAILED_SAFE for a reason that may pass (not an up-to-date one). */
+    /**
+     * The rows of the last batch that ended FAILED_SAFE for a reason that may pass (not an up-to-date one) and are still
+     * listed: one removed from the list since would be upgraded out of sight.
+     */
     public List<RouterRow> failedRows() {
-        return lastBatch.stream().filter(r -> {
+        return lastBatch.stream().filter(fleet::lists).filter(r -> {
             UpgradeResult res = lastResults.get(r);
             return res != null && res.outcome() == Outcome.FAILED_SAFE && res.code() != FailureCode.UP_TO_DATE;
         }).toList();
