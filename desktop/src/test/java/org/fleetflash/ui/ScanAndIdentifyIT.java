@@ -136,6 +136,10 @@ class ScanAndIdentifyIT {
             assertThat(row.scanMarkProperty().get()).as(m.router().name()).isEqualTo(RouterRow.SCAN_NEW);
             assertThat(row.noteProperty().get()).as("the word shows in the status column").startsWith("new");
         }
+        // every router the scan found new is in the history's fleet list, for the next start
+        List<String> found = running.subList(1, running.size());
+        FleetWindowIT.waitFor(() -> fixture.history.fleet().listed().stream().map(l -> l.target().hostPort()).toList()
+                .containsAll(found));
         RouterRow gone = rowAt(table, stopped.address());
         assertThat(gone.scanMarkProperty().get()).isEqualTo(RouterRow.SCAN_MISSING);
         assertThat(gone.noteProperty().get()).startsWith("missing");

@@ -206,9 +206,28 @@ public final class FleetViewModel implements AutoCloseable {
         boolean listed = byTarget.containsKey(target);
         rowFor(target);
         if (!listed) {
-            onList("remember the routers found", r -> r.remember(List.of(target), Instant.now()));
+            // a scan finds routers a few milliseconds apart: those found while one write waits go in the next one
+            boolean first;
+            synchronized (foundToRemember) { // the write takes them on its own thread
+                first = foundToRemember.isEmpty();
+                foundToRemember.add(target);
+            }
+            if (first) {
+                onList("remember the routers found", r -> r.remember(takeFound(), Instant.now()));
+            }
         }
         return !listed;
+    }
+
+    /** The routers found and not written yet; the write takes them (on its thread) and a later find starts the next. */
+    private final List<SshTarget> foundToRemember = new ArrayList<>();
+
+    private List<SshTarget> takeFound() {
+        synchronized (foundToRemember) {
+            List<SshTarget> taken = List.copyOf(foundToRemember);
+            foundToRemember.clear();
+            return taken;
+        }
     }
 
     /**
