@@ -173,6 +173,7 @@ public final class WindowLauncher {
     private static Session withServices(History history, DataDirectory data, SettingsStore store, SettingsStore.Loaded settings,
             List<KnownRouter> fleet, boolean demo) throws IOException {
         try {
+            history.hostKeys().useWindowWording(); // a changed key is forgotten in the window, not with a command beside it
             AppServices services = AppServices.start(data.path(), new EngineSettings(settings.settings()).imageHosting(), history.hostKeys());
             history.offerBackups(services.upgrades());
             return new Session(history, services, new WindowInputs(services, history, fleet, demo, store, settings));

@@ -160,7 +160,11 @@ public final class MainWindow implements AutoCloseable {
         javafx.scene.control.MenuItem remove = new javafx.scene.control.MenuItem("Remove from the list… (Delete)");
         remove.setId("removeRouters");
         remove.setOnAction(e -> onRemove());
-        fleetView.table().setContextMenu(new javafx.scene.control.ContextMenu(remove));
+        javafx.scene.control.MenuItem forget = new javafx.scene.control.MenuItem("Forget host key…");
+        forget.setId("forgetHostKey");
+        forget.setOnAction(e -> onForgetHostKey());
+        fleetView.table().setContextMenu(new javafx.scene.control.ContextMenu(forget, new javafx.scene.control.SeparatorMenuItem(),
+                remove));
         fleetView.table().addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.DELETE && !e.isShortcutDown() && !e.isAltDown() && !e.isShiftDown()) {
                 e.consume();
@@ -675,6 +679,40 @@ public final class MainWindow implements AutoCloseable {
                 fleet.tell(fleet.messageProperty().get() + " The demo fleet's routers stay: they are listed at every start of"
                         + " the demo.");
             }
+        }
+    }
+
+    /**
+     * Forgets the pinned host key of the checked routers, or of the highlighted one, once the technician confirms that
+     * the new key is the router's own: the way out of a refused changed key (a reinstalled or replaced router) without
+     * leaving the window, which holds the data directory the command would need.
+     */
+    void onForgetHostKey() {
+        List<RouterRow> rows = fleet.actionRows();
+        if (rows.isEmpty()) {
+            fleet.tell("Check the routers whose host key to forget, or highlight one, then choose Forget host key.");
+            return;
+        }
+        List<RouterRow> free = notBusy(rows, "forget the host key of");
+        if (free.isEmpty()) {
+            return;
+        }
+        String which = free.size() == 1 ? free.get(0).address() : free.size() + " routers";
+        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                "Do this only after checking the key " + (free.size() == 1 ? "the router presents" : "each router presents")
+                        + " now on the router itself (from its console: ssh-keygen -lf /etc/ssh/ssh_host_ecdsa_key.pub): a changed"
+                        + " key can also mean that someone intercepts the connection. The next probe or upgrade pins the key it"
+                        + " presents then, if you tick Trust a router seen for the first time. The old key stays in the history.",
+                javafx.scene.control.ButtonType.OK, javafx.scene.control.ButtonType.CANCEL);
+        ask.initOwner(stage);
+        ask.setTitle("Forget host key");
+        ask.setHeaderText("Forget the pinned host key of " + which + "?");
+        ask.getDialogPane().setId("forgetConfirm");
+        ((javafx.scene.control.Button) ask.getDialogPane().lookupButton(javafx.scene.control.ButtonType.OK)).setDefaultButton(false);
+        ((javafx.scene.control.Button) ask.getDialogPane().lookupButton(javafx.scene.control.ButtonType.CANCEL)).setDefaultButton(true);
+        if (ask.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent()) {
+            fleet.forgetHostKeys(free);
+            tellSkipped(rows.size() - free.size());
         }
     }
 

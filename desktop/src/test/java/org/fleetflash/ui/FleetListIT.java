@@ -34,6 +34,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * fleet: what is listed comes from the history alone.
  */
 @ExtendWith(ApplicationExtension.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class FleetListIT {
 
     @TempDir
@@ -72,6 +73,7 @@ class FleetListIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void routersAddedFoundAndProbedAreListedAtTheNextStartUntilRemoved(FxRobot robot) throws Exception {
         SimRouter sim = fixture.router("tl-wdr3600-01");
         String probedAt = sim.address() + ":" + sim.port();
@@ -149,6 +151,76 @@ class FleetListIT {
         waitFor(() -> third.getItems().size() == 3);
         assertThat(table.getItems()).extracting(RouterRow::address).as("added again: listed again, where it was first seen")
                 .containsExactly(addedAt, probedAt, found.hostPort());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aChangedHostKeyIsForgottenInTheWindowAfterAConfirmationAndTheNextProbePinsTheNewOne(FxRobot robot) throws Exception {
+        SimRouter sim = fixture.router("tl-wdr3600-stripped-01");
+        SshTarget target = new SshTarget(sim.address(), sim.port());
+        String at = target.hostPort();
+        add(robot, at);
+        TableView<RouterRow> table = fleetTable(robot);
+        RouterRow row = row(table, at).orElseThrow();
+        probe(robot, table, row, sim, true);
+        waitFor(() -> "probed".equals(row.statusProperty().get()) || !row.problemProperty().get().isEmpty());
+        assertThat(row.hostKeyProperty().get()).isEqualTo(RouterRow.KEY_PINNED);
+        java.security.PublicKey first = fixture.history.hostKeys().pinned(target).orElseThrow();
+
+        sim.replaceHostKey(); // reinstalled
+        robot.interact(() -> table.getSelectionModel().select(row));
+        robot.clickOn("#probeButton"); // the session's login is kept: no dialog
+        waitFor(() -> RouterRow.KEY_CHANGED.equals(row.hostKeyProperty().get()));
+        assertThat(row.problemProperty().get()).contains("presented another host key").contains("Forget host key…");
+        // the upgrade's pre-flight says the window's way out, not the command line's
+        org.fleetflash.core.upgrade.ImageFile image = org.fleetflash.core.upgrade.ImageFile.read(fixture.fleet.images().get(0).file());
+        java.util.List<java.util.concurrent.CompletableFuture<org.fleetflash.core.upgrade.Preflight>> asked = new java.util.ArrayList<>();
+        robot.interact(() -> asked.add(window.upgrades().preflight(row, image)));
+        org.fleetflash.core.upgrade.Preflight pre = asked.get(0).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(pre.code()).isEqualTo(org.fleetflash.core.upgrade.FailureCode.HOST_KEY_CHANGED);
+        assertThat(pre.message()).contains("Forget host key…").doesNotContain("--accept-new-host-key").doesNotContain("fleetflash history");
+
+        contextMenu(robot, table);
+        robot.clickOn("Forget host key…");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#forgetConfirm .header-panel .label").queryAs(Label.class).getText())
+                .isEqualTo("Forget the pinned host key of " + at + "?");
+        robot.press(KeyCode.ENTER).release(KeyCode.ENTER); // Enter is Cancel here: forgetting a key is never the default
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(fixture.history.hostKeys().pinned(target)).contains(first);
+
+        robot.interact(() -> table.getSelectionModel().select(row));
+        contextMenu(robot, table);
+        robot.clickOn("Forget host key…");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(robot.lookup("#forgetConfirm .button").match(n -> n instanceof javafx.scene.control.Button b
+                && "OK".equals(b.getText())).queryButton());
+        waitFor(() -> RouterRow.KEY_NOT_PINNED.equals(row.hostKeyProperty().get()));
+        assertThat(robot.lookup("#message").queryAs(Label.class).getText()).startsWith("Forgot the host key of " + at + " (");
+        assertThat(fixture.history.hostKeys().pinned(target)).isEmpty();
+
+        probe(robot, table, row, sim, true); // the login is asked again, with Trust ticked
+        waitFor(() -> RouterRow.KEY_PINNED.equals(row.hostKeyProperty().get()) && "probed".equals(row.statusProperty().get()));
+        assertThat(fixture.history.hostKeys().pinned(target)).hasValueSatisfying(k -> assertThat(k).isNotEqualTo(first));
+    }
+
+    /** Opens the fleet table's context menu over the table, as a right-click on the highlighted row does. */
+    private static void contextMenu(FxRobot robot, TableView<RouterRow> table) {
+        robot.interact(() -> table.getContextMenu().show(table, javafx.geometry.Side.TOP, 200, 60));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Probes {@code row} with Probe, giving the login in the dialog it opens. */
+    private static void probe(FxRobot robot, TableView<RouterRow> table, RouterRow row, SimRouter sim, boolean trust) {
+        robot.interact(() -> table.getSelectionModel().select(row));
+        robot.clickOn("#probeButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            robot.lookup("#userField").queryAs(TextField.class).setText(sim.user());
+            robot.lookup("#passwordField").queryAs(TextField.class).setText(sim.password());
+            robot.lookup("#trustNewHostKeys").queryAs(javafx.scene.control.CheckBox.class).setSelected(trust);
+        });
+        robot.clickOn("#loginOk");
     }
 
     private static String describe(RouterRow r) {

@@ -10,7 +10,6 @@ import org.fleetflash.core.app.AppServices;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.history.History;
 import org.fleetflash.core.settings.DataDirectory;
-import org.fleetflash.core.upgrade.ImageHosting;
 import org.fleetflash.demo.DemoFleet;
 import org.fleetflash.ui.fleet.KnownRouter;
 
@@ -38,9 +37,12 @@ final class FleetWindowFixture implements AutoCloseable {
     static FleetWindowFixture start(Path home, String firstAddress, int port, boolean fastFlash) throws IOException {
         DemoFleet fleet = DemoFleet.start(home.resolve("demo-fleet"), firstAddress, port, fastFlash);
         DataDirectory data = DataDirectory.forThisUser(Optional.of(home.resolve("data")));
-        History history = History.open(data);
-        return new FleetWindowFixture(fleet, history, AppServices.start(data.path(), ImageHosting.DEFAULT, history.hostKeys()),
-                home.resolve("config"));
+        Path config = home.resolve("config");
+        // the history and the services as the application's composition root opens them for the window
+        org.fleetflash.cli.WindowLauncher.Session session = org.fleetflash.cli.WindowLauncher.open(data,
+                new org.fleetflash.core.settings.SettingsStore(config, org.fleetflash.core.settings.LocalInterfaces.SYSTEM,
+                        java.time.Clock.systemUTC()), List.of(), false);
+        return new FleetWindowFixture(fleet, session.inputs().records(), session.inputs().services(), config);
     }
 
     WindowInputs inputs() {

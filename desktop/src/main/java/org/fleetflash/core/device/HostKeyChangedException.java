@@ -10,11 +10,11 @@ public final class HostKeyChangedException extends DeviceException {
     private final String pinnedFingerprint;
     private final String presentedFingerprint;
 
-    public HostKeyChangedException(SshTarget target, String pinnedFingerprint, String presentedFingerprint, String howToForget) {
+    /** @param howToTrustAgain what to do once the router is verified ({@link HostKeyStore#howToTrustAgain}) */
+    public HostKeyChangedException(SshTarget target, String pinnedFingerprint, String presentedFingerprint, String howToTrustAgain) {
         super(target, "The host key of router " + target + " has CHANGED: pinned " + pinnedFingerprint + ", presented "
                 + presentedFingerprint + ". The router may have been reinstalled or replaced, or someone may be intercepting "
-                + "the connection. Verify the router (its console, or ssh-keygen -lf on it), then remove the pin ("
-                + howToForget + ") and connect again with --accept-new-host-key.", null);
+                + "the connection. Verify the router (its console, or ssh-keygen -lf on it), then " + howToTrustAgain + ".", null);
         this.pinnedFingerprint = pinnedFingerprint;
         this.presentedFingerprint = presentedFingerprint;
     }

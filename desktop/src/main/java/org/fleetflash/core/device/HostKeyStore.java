@@ -31,6 +31,14 @@ public interface HostKeyStore {
     String howToForget(SshTarget target);
 
     /**
+     * A sentence fragment telling the user how to trust this router's new key once it is verified, to complete "Verify the
+     * router ..., then ...": by default remove the pin ({@link #howToForget}) and connect again accepting a new key.
+     */
+    default String howToTrustAgain(SshTarget target) {
+        return "remove the pin (" + howToForget(target) + ") and connect again with --accept-new-host-key";
+    }
+
+    /**
      * Lets the upgrade {@code attemptId} have the key of {@code target} re-pinned ({@link #repinIfAllowed}) until the
      * permit is closed. By default nothing is allowed: the permit does nothing.
      */

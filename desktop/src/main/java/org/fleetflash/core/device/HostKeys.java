@@ -55,7 +55,7 @@ public final class HostKeys {
                 return;
             }
             LOG.warn("Host key of {} changed: pinned {}, presented {}", target, fingerprint(pinned.get()), fingerprint(presented));
-            throw new HostKeyChangedException(target, fingerprint(pinned.get()), fingerprint(presented), store.howToForget(target));
+            throw new HostKeyChangedException(target, fingerprint(pinned.get()), fingerprint(presented), store.howToTrustAgain(target));
         }
     }
 }

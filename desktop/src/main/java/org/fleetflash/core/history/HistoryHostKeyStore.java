@@ -120,6 +120,23 @@ public final class HistoryHostKeyStore implements HostKeyStore {
         }
     }
 
+    /** Whether this history serves the window, whose remedy for a changed key is its own action, not a command. */
+    private volatile boolean windowWording;
+
+    /**
+     * Says what to do about a changed host key the window's way: the window holds the data directory, so the command
+     * that forgets a key cannot run beside it, and it takes no {@code --accept-new-host-key}.
+     */
+    public void useWindowWording() {
+        windowWording = true;
+    }
+
+    @Override
+    public String howToTrustAgain(SshTarget target) {
+        return windowWording ? "forget the old key (Fleet tab: right-click the router, Forget host key…) and probe it again with"
+                + " Trust a router seen for the first time ticked" : HostKeyStore.super.howToTrustAgain(target);
+    }
+
     @Override
     public String howToForget(SshTarget target) {
         // the data directory this history is in, unless it is the default one: the command, run as printed, must reach it

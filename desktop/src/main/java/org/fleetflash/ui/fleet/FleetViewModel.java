@@ -277,6 +277,43 @@ public final class FleetViewModel implements AutoCloseable {
         return row;
     }
 
+    /**
+     * Forgets the pinned host keys of {@code rows} (in the background), once the technician has checked the routers' new
+     * keys: the next probe or upgrade pins the key each presents then, if the login's Trust a router seen for the first
+     * time is ticked. The forgotten keys stay in the history, marked forgotten.
+     */
+    public void forgetHostKeys(List<RouterRow> rows) {
+        List<SshTarget> targets = rows.stream().map(RouterRow::target).toList();
+        background.supply(() -> {
+            List<String> forgot = new ArrayList<>();
+            for (SshTarget t : targets) {
+                Optional<java.security.PublicKey> pinned = hostKeys.pinned(t);
+                if (pinned.isPresent() && hostKeys.forget(t)) {
+                    forgot.add(t.hostPort() + " (" + org.fleetflash.core.device.HostKeys.fingerprint(pinned.get()) + ")");
+                }
+            }
+            return forgot;
+        }).whenCompleteAsync((forgot, failure) -> {
+            if (failure != null) {
+                LOG.warn("Forgetting host keys failed", Background.unwrap(failure));
+                tell("The host keys could not be forgotten: " + Sanitize.line(String.valueOf(Background.unwrap(failure).getMessage()), 300));
+                return;
+            }
+            for (RouterRow row : rows) {
+                if (RouterRow.KEY_CHANGED.equals(row.hostKeyProperty().get())) {
+                    row.problemProperty().set(""); // the refusal it explained is settled
+                }
+                row.hostKeyProperty().set(RouterRow.KEY_NOT_PINNED);
+            }
+            forgetLogin(); // the next probe asks again, where Trust a router seen for the first time is ticked or not
+            tell(forgot.isEmpty() ? "No host key was pinned for " + (rows.size() == 1 ? rows.get(0).address() : "these routers")
+                    + ": nothing to forget."
+                    : "Forgot the host key of " + String.join(", ", forgot) + ". Probe to pin the key "
+                    + (forgot.size() == 1 ? "it presents" : "each presents") + " now, with Trust a router seen for the first time"
+                    + " ticked.");
+        }, Platform::runLater);
+    }
+
     /** Whether {@code row} is listed (not removed from the list since it was made). */
     public boolean lists(RouterRow row) {
         return byTarget.get(row.target()) == row;
