@@ -175,6 +175,7 @@ public final class WindowLauncher {
         try {
             history.hostKeys().useWindowWording(); // a changed key is forgotten in the window, not with a command beside it
             AppServices services = AppServices.start(data.path(), new EngineSettings(settings.settings()).imageHosting(), history.hostKeys());
+            services.upgrades().useWindowWording(); // the window overrides no refusal: no --force-image, no --reflash
             history.offerBackups(services.upgrades());
             return new Session(history, services, new WindowInputs(services, history, fleet, demo, store, settings));
         } catch (RuntimeException e) {

@@ -384,8 +384,11 @@ public final class MainWindow implements AutoCloseable {
         }
         Optional<RouterRow> demo = rows.stream().filter(r -> r.demoUser().isPresent()).findFirst();
         Settings in = settingsModel.applied().get();
-        LoginDialog dialog = loginDialog().fill(demo.flatMap(RouterRow::demoUser).orElse(in.user()),
-                in.identityFile().isPresent() ? "" : demo.flatMap(RouterRow::demoPassword).orElse(""), inputs.demo(), in.identityFile());
+        Optional<org.fleetflash.core.device.Credentials> again = fleet.loginToOfferAgain(); // the same login, to tick Trust
+        String user = again.map(org.fleetflash.core.device.Credentials::user).orElse(demo.flatMap(RouterRow::demoUser).orElse(in.user()));
+        String secret = again.isPresent() ? again.get() instanceof org.fleetflash.core.device.Credentials.Password p
+                ? new String(p.password()) : "" : in.identityFile().isPresent() ? "" : demo.flatMap(RouterRow::demoPassword).orElse("");
+        LoginDialog dialog = loginDialog().fill(user, secret, inputs.demo(), in.identityFile());
         Optional<LoginDialog.Answer> answer = dialog.showAndWait();
         answer.ifPresent(a -> fleet.useLogin(a.credentials(), a.trustNewHostKeys()));
         return answer.isPresent();
@@ -436,6 +439,9 @@ public final class MainWindow implements AutoCloseable {
                 upgrades.preflight(item.row(), image).whenCompleteAsync((result, failure) -> {
                     if (failure == null) {
                         item.resultProperty().set(result);
+                        if (result.code() == org.fleetflash.core.upgrade.FailureCode.HOST_KEY_UNKNOWN) {
+                            fleet.askTrustAgain(); // the next Upgrade asks for the login, where Trust can be ticked
+                        }
                     }
                 }, javafx.application.Platform::runLater);
             }

@@ -204,6 +204,40 @@ class FleetListIT {
         assertThat(fixture.history.hostKeys().pinned(target)).hasValueSatisfying(k -> assertThat(k).isNotEqualTo(first));
     }
 
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void aRouterRefusedAsUnknownIsTrustedByTheNextProbeWhichAsksForTheLoginAgainFilledIn(FxRobot robot) throws Exception {
+        SimRouter sim = fixture.router("tl-wdr3600-03");
+        String at = sim.address() + ":" + sim.port();
+        add(robot, at);
+        TableView<RouterRow> table = fleetTable(robot);
+        RouterRow row = row(table, at).orElseThrow();
+        robot.interact(() -> window.fleet().useLogin(org.fleetflash.core.device.Credentials.Password.of(sim.user(), sim.password()),
+                false));
+        // the upgrade's pre-flight says the window's way to trust it, not the command line's
+        org.fleetflash.core.upgrade.ImageFile image = org.fleetflash.core.upgrade.ImageFile.read(fixture.fleet.images().get(0).file());
+        java.util.List<java.util.concurrent.CompletableFuture<org.fleetflash.core.upgrade.Preflight>> asked = new java.util.ArrayList<>();
+        robot.interact(() -> asked.add(window.upgrades().preflight(row, image)));
+        org.fleetflash.core.upgrade.Preflight pre = asked.get(0).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(pre.code()).isEqualTo(org.fleetflash.core.upgrade.FailureCode.HOST_KEY_UNKNOWN);
+        assertThat(pre.message()).contains("tick Trust a router seen for the first time").doesNotContain("--");
+
+        robot.interact(() -> table.getSelectionModel().select(row));
+        robot.clickOn("#probeButton"); // the login given, without Trust: no dialog
+        waitFor(() -> !row.problemProperty().get().isEmpty());
+        assertThat(row.problemProperty().get()).contains("is not known yet").contains("\"Trust a router seen for the first time\" ticked");
+        assertThat(row.hostKeyProperty().get()).isEqualTo(RouterRow.KEY_NOT_PINNED);
+
+        robot.clickOn("#probeButton"); // asks for the login again, filled in with the same one, so that Trust can be ticked
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#userField").queryAs(TextField.class).getText()).isEqualTo(sim.user());
+        assertThat(robot.lookup("#passwordField").queryAs(TextField.class).getText()).isEqualTo(sim.password());
+        robot.clickOn("#trustNewHostKeys");
+        robot.clickOn("#loginOk");
+        waitFor(() -> RouterRow.KEY_PINNED.equals(row.hostKeyProperty().get()) && "probed".equals(row.statusProperty().get()));
+        assertThat(row.problemProperty().get()).isEmpty();
+    }
+
     /** Opens the fleet table's context menu over the table, as a right-click on the highlighted row does. */
     private static void contextMenu(FxRobot robot, TableView<RouterRow> table) {
         robot.interact(() -> table.getContextMenu().show(table, javafx.geometry.Side.TOP, 200, 60));

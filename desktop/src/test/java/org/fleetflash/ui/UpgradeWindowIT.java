@@ -158,6 +158,9 @@ class UpgradeWindowIT {
         Map<String, String> words = new HashMap<>();
         second.items().forEach(i -> words.put(i.row().nameProperty().get(), i.resultProperty().get().code().name()));
         assertThat(words).containsEntry("tl-wdr3600-01", "WRONG_ARCH").containsEntry("tl-wdr3600-stripped-01", "NO_TMPFS");
+        // the window never writes an image its checks refuse: it does not point at the command line's --force-image
+        assertThat(second.items()).extracting(i -> i.resultProperty().get().message()).allSatisfy(m -> assertThat(m)
+                .doesNotContain("--"));
         assertThat(blocker(robot)).startsWith("2 routers fail pre-flight");
         assertThat(robot.lookup("#confirmUpgrade").queryButton().isDisabled()).isTrue();
         // leaving both out does not make an empty batch possible either

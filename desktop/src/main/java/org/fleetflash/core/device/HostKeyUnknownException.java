@@ -10,9 +10,14 @@ public final class HostKeyUnknownException extends DeviceException {
      * @param routerKeyFile        where the router keeps that key, e.g. {@code /etc/ssh/ssh_host_ecdsa_key.pub}
      */
     public HostKeyUnknownException(SshTarget target, String presentedFingerprint, String routerKeyFile) {
+        this(target, presentedFingerprint, routerKeyFile, "connect again with --accept-new-host-key to pin it");
+    }
+
+    /** @param howToTrustNew what to do once the fingerprint is checked ({@link HostKeyStore#howToTrustNew}) */
+    public HostKeyUnknownException(SshTarget target, String presentedFingerprint, String routerKeyFile, String howToTrustNew) {
         super(target, "Router " + target + " is not known yet. Its host key fingerprint is " + presentedFingerprint
                 + ". Compare it with the router's own (on the router: ssh-keygen -lf " + routerKeyFile + "), "
-                + "then connect again with --accept-new-host-key to pin it.", null);
+                + "then " + howToTrustNew + ".", null);
         this.presentedFingerprint = presentedFingerprint;
     }
 

@@ -41,7 +41,7 @@ public final class HostKeys {
         if (pinned.isEmpty()) {
             if (!acceptNew) {
                 LOG.warn("Refusing unknown host key of {}: {}", target, fingerprint(presented));
-                throw new HostKeyUnknownException(target, fingerprint(presented), routerKeyFile(presented));
+                throw new HostKeyUnknownException(target, fingerprint(presented), routerKeyFile(presented), store.howToTrustNew(target));
             }
             PublicKey nowPinned = store.pinIfAbsent(target, presented);
             if (KeyUtils.compareKeys(nowPinned, presented)) {

@@ -132,6 +132,12 @@ public final class HistoryHostKeyStore implements HostKeyStore {
     }
 
     @Override
+    public String howToTrustNew(SshTarget target) {
+        return windowWording ? "press the action again and tick Trust a router seen for the first time in the login it asks for"
+                : HostKeyStore.super.howToTrustNew(target);
+    }
+
+    @Override
     public String howToTrustAgain(SshTarget target) {
         return windowWording ? "forget the old key (Fleet tab: right-click the router, Forget host key…) and probe it again with"
                 + " Trust a router seen for the first time ticked" : HostKeyStore.super.howToTrustAgain(target);

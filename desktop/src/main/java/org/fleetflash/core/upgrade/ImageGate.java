@@ -54,8 +54,13 @@ final class ImageGate {
         return s.toString();
     }
 
-    /** The failure that refuses the image, or empty when it may be written (possibly forced: see {@link #forced}). */
-    static Optional<UpgradeFailure> refusal(Verdict verdict, boolean force) {
+    /**
+     * The failure that refuses the image, or empty when it may be written (possibly forced: see {@link #forced}).
+     *
+     * @param offerForce whether the message may point at {@code --force-image} (the command line has it; the window
+     *                   never writes an image its checks refuse)
+     */
+    static Optional<UpgradeFailure> refusal(Verdict verdict, boolean force, boolean offerForce) {
         if (verdict.ok()) {
             return Optional.empty();
         }
@@ -63,7 +68,7 @@ final class ImageGate {
         Finding first = blocking.get(0);
         String all = blocking.stream().map(Finding::message).collect(Collectors.joining(" "));
         boolean forceWouldHelp = blocking.stream().allMatch(Finding::overridable);
-        String hint = force ? " --force-image cannot override this." : forceWouldHelp
+        String hint = force ? " --force-image cannot override this." : forceWouldHelp && offerForce
                 ? " If you are sure this image is meant for this router, --force-image writes it anyway (recorded as forced)."
                 : "";
         return Optional.of(new UpgradeFailure(Outcome.FAILED_SAFE, FailureCode.of(first.code()), "Refused before any transfer: "

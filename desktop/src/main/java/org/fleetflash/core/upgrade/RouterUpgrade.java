@@ -77,6 +77,8 @@ public final class RouterUpgrade {
     private TelemetryTracker tracker;
     private LaptopSide.Served served;
     private long bytesDownloaded;
+    /** Whether the messages are the window's ({@link UpgradeServices#useWindowWording}). */
+    private final boolean windowWording;
 
     /** An upgrade that is its own batch of one. */
     public RouterUpgrade(UpgradeRequest request, UpgradeServices services, UpgradeListener listener) {
@@ -115,6 +117,7 @@ public final class RouterUpgrade {
         this.router = request.target().hostPort();
         this.ref = new AttemptRef(attempt, batchId, RouterId.of(request.target()));
         this.side = side != null ? side : new SshRouterSide(request, services.connector(), attempt, this::agentSaid);
+        this.windowWording = services != null && services.windowWording();
     }
 
     /** The agent's checks and log lines become the attempt's transcript (notes), so a failure can be understood later. */
@@ -225,7 +228,7 @@ public final class RouterUpgrade {
         } catch (UpToDate u) {
             result = finish(started, Outcome.SUCCEEDED, FailureCode.UP_TO_DATE, "Already up to date: the flash already holds"
                     + " this image byte for byte (compared with the backup just taken), so nothing was staged and the router"
-                    + " was not rebooted. To write it anyway, upgrade again with --reflash.");
+                    + " was not rebooted." + (windowWording() ? "" : " To write it anyway, upgrade again with --reflash."));
         } catch (UpgradeFailure f) {
             result = finish(started, f.outcome(), f.code(), f.getMessage());
         } catch (RuntimeException e) {
@@ -444,7 +447,7 @@ public final class RouterUpgrade {
             hardwareId = TpLinkHeader.hardwareIdOf(side.firstBlock(p.layout().get(0)));
         }
         Verdict verdict = ImageGate.check(info, ImageGate.routerBoot(facts, p, hardwareId), request.forceImage());
-        Optional<UpgradeFailure> refused = ImageGate.refusal(verdict, request.forceImage());
+        Optional<UpgradeFailure> refused = ImageGate.refusal(verdict, request.forceImage(), !windowWording());
         if (refused.isPresent()) {
             throw refused.get();
         }
@@ -587,6 +590,11 @@ public final class RouterUpgrade {
                 }
             }
         }
+    }
+
+    /** Whether the messages are the window's, which has no --force-image nor --reflash ({@link UpgradeServices#useWindowWording}). */
+    private boolean windowWording() {
+        return windowWording;
     }
 
     /**

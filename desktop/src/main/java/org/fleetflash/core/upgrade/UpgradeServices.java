@@ -64,6 +64,21 @@ public final class UpgradeServices implements AutoCloseable {
         this(connector, workDirectory, ImageHosting.DEFAULT, Clock.systemUTC());
     }
 
+    /** Whether the upgrades' messages are the window's ({@link #useWindowWording}). */
+    private volatile boolean windowWording;
+
+    /**
+     * Words the upgrades' messages for the window, which never overrides a refusal: no {@code --force-image} nor
+     * {@code --reflash} is suggested there, as the window has neither (the command line keeps them).
+     */
+    public void useWindowWording() {
+        windowWording = true;
+    }
+
+    boolean windowWording() {
+        return windowWording;
+    }
+
     public SshConnector connector() {
         return connector;
     }

@@ -65,6 +65,8 @@ public final class FleetViewModel implements AutoCloseable {
     private final Map<SshTarget, RouterRow> byTarget = new HashMap<>();
     private final UiEventPump<RouterRow, RowUpdate> pump = new UiEventPump<>(this::apply);
     private Optional<Credentials> login = Optional.empty();
+    /** The refused-trust login to offer again ({@link #askTrustAgain}); empty otherwise. */
+    private Optional<Credentials> offerAgain = Optional.empty();
     private boolean trustNewHostKeys;
     /** The probes of the last Probe action: how many, how many ended, how many failed (FX thread). */
     private int probesAsked;
@@ -342,6 +344,27 @@ public final class FleetViewModel implements AutoCloseable {
     public void useLogin(Credentials credentials, boolean trustNew) {
         this.login = Optional.of(credentials);
         this.trustNewHostKeys = trustNew;
+        this.offerAgain = Optional.empty();
+    }
+
+    /**
+     * The login to fill the login dialog with when it is asked for again after a router's key was not trusted (the same
+     * login: only Trust a router seen for the first time is to be ticked); empty otherwise.
+     */
+    public Optional<Credentials> loginToOfferAgain() {
+        return offerAgain;
+    }
+
+    /**
+     * A router's key was refused as unknown because the login did not trust new keys: the next action asks for the login
+     * again, filled in with this one, so that the technician can tick Trust a router seen for the first time (the login
+     * dialog is the only place to tick it). Without this, every later probe refused the same router again.
+     */
+    public void askTrustAgain() {
+        if (login.isPresent() && !trustNewHostKeys) {
+            offerAgain = login;
+            login = Optional.empty();
+        }
     }
 
     /**
@@ -384,6 +407,8 @@ public final class FleetViewModel implements AutoCloseable {
                 pump.offer(row, new RowUpdate("probe failed", null, key, sentence));
                 if (cause instanceof AuthenticationFailedException) {
                     Platform.runLater(this::forgetLogin);
+                } else if (cause instanceof HostKeyUnknownException) {
+                    Platform.runLater(this::askTrustAgain);
                 }
             });
         }
@@ -392,6 +417,7 @@ public final class FleetViewModel implements AutoCloseable {
     /** Forgets the session's login (after a refusal): the next probe asks again. */
     public void forgetLogin() {
         login = Optional.empty();
+        offerAgain = Optional.empty();
     }
 
     private void apply(RouterRow row, RowUpdate u) {

@@ -50,7 +50,7 @@ public final class RouterFailures {
             return "Router " + t + " is not known yet (host key " + e.presentedFingerprint() + "): " + action.whenUnknown + ".";
         } else if (failure instanceof HostKeyChangedException e) {
             return "Router " + t + " presented another host key than the pinned one (" + e.presentedFingerprint() + "): check the router"
-                    + " before you trust it; nothing was sent to it. If it was reinstalled or replaced, forget its old key (right-click"
+                    + " before you trust it (nothing was sent to it); if it was reinstalled or replaced, forget its old key (right-click"
                     + " its row, Forget host key…) and " + again + ".";
         } else if (failure instanceof DeviceUnreachableException) {
             return "Router " + t + " could not be reached: check that it is powered on, on this network and that the port is right,"

@@ -80,6 +80,10 @@ class UpgradeEndToEndIT {
     }
 
     Run upgrade(SimRouter router, Path image, Duration returnTimeout, ImageHosting hosting) {
+        return upgrade(router, image, returnTimeout, hosting, false);
+    }
+
+    Run upgrade(SimRouter router, Path image, Duration returnTimeout, ImageHosting hosting, boolean windowWording) {
         List<UpgradeEvent> events = Collections.synchronizedList(new ArrayList<>());
         UpgradeRequest request = new UpgradeRequest(new SshTarget(router.address(), router.port()),
                 Credentials.Password.of(router.user(), router.password()),
@@ -87,6 +91,9 @@ class UpgradeEndToEndIT {
                 new FileHostKeyStore(dir.resolve("known_hosts")), image, List.of("kernel", "rootfs"), Optional.empty(),
                 UpgradeRequest.Transport.AUTO, returnTimeout, dir.resolve("backups"));
         try (UpgradeServices services = new UpgradeServices(connector, dir.resolve("work"), hosting, java.time.Clock.systemUTC())) {
+            if (windowWording) {
+                services.useWindowWording();
+            }
             UpgradeResult result = new RouterUpgrade(request, services, events::add).run();
             return new Run(result, List.copyOf(events));
         }
@@ -234,6 +241,23 @@ class UpgradeEndToEndIT {
         assertThat(run.events()).as("the agent's own words on the failed download are kept for the transcript").anyMatch(e ->
                 e instanceof UpgradeEvent.Note n && n.level() == UpgradeEvent.Note.Level.DETAIL && n.text().startsWith("agent: "));
         assertLeftAsItWas(router, before, run);
+    }
+
+    @Test
+    void inTheWindowsWordingAnUpToDateRouterIsNotToldToUseTheCommandLinesReflash() throws Exception {
+        SimRouter router = start();
+        Profile p = router.sandbox().profile();
+        Path img = image(p, "fw.bin", SimImage.bytes(p, VERSION, 0));
+        assertThat(upgrade(router, img, Duration.ofSeconds(120), ImageHosting.DEFAULT, true).result().outcome())
+                .isEqualTo(Outcome.SUCCEEDED);
+
+        Run window = upgrade(router, img, Duration.ofSeconds(120), ImageHosting.DEFAULT, true);
+        Run commandLine = upgrade(router, img);
+
+        assertThat(window.result().code()).isEqualTo(FailureCode.UP_TO_DATE);
+        assertThat(window.result().message()).endsWith("the router was not rebooted.").doesNotContain("--");
+        assertThat(commandLine.result().code()).isEqualTo(FailureCode.UP_TO_DATE);
+        assertThat(commandLine.result().message()).endsWith("To write it anyway, upgrade again with --reflash.");
     }
 
     @Test

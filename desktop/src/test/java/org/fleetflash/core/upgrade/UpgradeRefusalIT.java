@@ -51,6 +51,10 @@ class UpgradeRefusalIT {
     }
 
     Run upgrade(SimRouter router, Path image, String layout, boolean forceImage) {
+        return upgrade(router, image, layout, forceImage, false);
+    }
+
+    Run upgrade(SimRouter router, Path image, String layout, boolean forceImage, boolean windowWording) {
         List<UpgradeEvent> events = new ArrayList<>();
         UpgradeRequest request = new UpgradeRequest(new SshTarget(router.address(), router.port()),
                 Credentials.Password.of(router.user(), router.password()),
@@ -58,6 +62,9 @@ class UpgradeRefusalIT {
                 new FileHostKeyStore(dir.resolve("known_hosts")), image, List.of(layout.split(" ")), Optional.empty(),
                 UpgradeRequest.Transport.AUTO, Duration.ofSeconds(30), dir.resolve("backups")).withForceImage(forceImage);
         try (UpgradeServices services = new UpgradeServices(connector, dir.resolve("work"))) {
+            if (windowWording) {
+                services.useWindowWording();
+            }
             UpgradeResult result = new RouterUpgrade(request, services, events::add).run();
             return new Run(result, events);
         }
@@ -231,6 +238,10 @@ class UpgradeRefusalIT {
 
             assertRefusedBeforeAnyTransfer(router, before, run, "WRONG_MODEL");
             assertThat(run.result().message()).contains("0x43000001", "0x36000001", "--force-image writes it anyway");
+            // the window never writes an image its checks refuse: its words point at no command-line option
+            Run inTheWindow = upgrade(router, wdr4300, "kernel rootfs", false, true);
+            assertRefusedBeforeAnyTransfer(router, before, inTheWindow, "WRONG_MODEL");
+            assertThat(inTheWindow.result().message()).contains("0x43000001", "0x36000001").doesNotContain("--");
         }
     }
 

@@ -36,7 +36,7 @@ public final class ImageCompatibility {
         if (imageId.isPresent() && router.hardwareId().isPresent() && imageId.getAsLong() != router.hardwareId().getAsLong()) {
             out.add(new Finding(Finding.Code.WRONG_MODEL, "The image is for TP-Link hardware id " + hex(imageId.getAsLong())
                     + " but this router is " + hex(router.hardwareId().getAsLong()) + ": it was built for another model. "
-                    + "Pick the image for this model (--force-image only if both ids name the same board).", force));
+                    + "Pick the image for this model.", force));
         }
         return Verdict.of(out);
     }
