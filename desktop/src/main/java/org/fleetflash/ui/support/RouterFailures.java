@@ -58,8 +58,9 @@ public final class RouterFailures {
         } else if (failure instanceof NotSshException) {
             return "What answers at " + t + " is not an SSH server: check the address and port.";
         } else if (failure instanceof LegacyAlgorithmsRefusedException) {
-            return "Router " + t + " offers only legacy SSH algorithms, which FleetFlash refuses: probe it from the command line"
-                    + " with --allow-legacy-ssh if you trust it.";
+            return "Router " + t + " offers only legacy SSH algorithms, which FleetFlash refuses: best, update its SSH server; if you"
+                    + " trust it and the network to it, close this window and work on it from the command line with --allow-legacy-ssh"
+                    + " (the window never allows them).";
         } else if (failure instanceof CredentialsUnusableException) {
             return "The login for " + t + " cannot be used: " + firstSentence(failure.getMessage()) + ".";
         } else if (failure instanceof ProbeFailedException) {

@@ -40,6 +40,15 @@ class RouterFailuresTest {
     }
 
     @Test
+    void aRouterWithOnlyLegacyAlgorithmsIsSentToTheCommandLineWithTheWindowClosed() {
+        String s = RouterFailures.sentence(RouterFailures.Action.PROBE, ROUTER, new org.fleetflash.core.device.LegacyAlgorithmsRefusedException(
+                ROUTER, "offers only ssh-rsa", List.of("ssh-rsa")));
+        // the window holds the data directory and never allows legacy algorithms: the command line is the way, once it is closed
+        assertThat(s).contains("close this window").contains("--allow-legacy-ssh").endsWith(".");
+        assertThat(s.substring(0, s.length() - 1)).doesNotContain(". ");
+    }
+
+    @Test
     void whatToDoIsSaidInTheWordsOfWhatWasBeingDone() {
         AuthenticationFailedException refused = new AuthenticationFailedException(ROUTER, "bad password", null);
         assertThat(RouterFailures.sentence(RouterFailures.Action.PROBE, ROUTER, refused)).contains("probe again");
