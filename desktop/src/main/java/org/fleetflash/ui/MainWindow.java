@@ -525,16 +525,29 @@ public final class MainWindow implements AutoCloseable {
             return;
         }
         e.consume();
-        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
-                "Closing FleetFlash cancels the routers that have not reached their reroot: they are left as they were. Routers"
-                        + " past it finish on their own: do not power them off, and press Resume at the next start to check them.",
-                javafx.scene.control.ButtonType.OK, javafx.scene.control.ButtonType.CANCEL);
-        ask.initOwner(stage);
-        ask.setTitle("A batch is running");
-        ask.setHeaderText("Cancel the batch and close?");
-        if (ask.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent()) {
+        if (confirmed("closeConfirm", "A batch is running", "Cancel the batch and close?", "Closing FleetFlash cancels the routers"
+                + " that have not reached their reroot: they are left as they were. Routers past it finish on their own: do not"
+                + " power them off, and press Resume at the next start to check them.", true)) {
             upgrades.cancelThen(stage::close);
         }
+    }
+
+    /**
+     * Asks the technician to confirm, with OK and Cancel, in a dialog over the window (its pane's id is {@code id}, for the
+     * tests); {@code okByDefault} false makes Cancel the button Enter presses, for what is never to be done by accident.
+     */
+    private boolean confirmed(String id, String title, String question, String text, boolean okByDefault) {
+        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION, text,
+                javafx.scene.control.ButtonType.OK, javafx.scene.control.ButtonType.CANCEL);
+        ask.initOwner(stage);
+        ask.setTitle(title);
+        ask.setHeaderText(question);
+        ask.getDialogPane().setId(id);
+        if (!okByDefault) {
+            ((javafx.scene.control.Button) ask.getDialogPane().lookupButton(javafx.scene.control.ButtonType.OK)).setDefaultButton(false);
+            ((javafx.scene.control.Button) ask.getDialogPane().lookupButton(javafx.scene.control.ButtonType.CANCEL)).setDefaultButton(true);
+        }
+        return ask.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent();
     }
 
     /** Draws the highlighted row's flash, and again whenever a probe gives that row new facts. */
@@ -668,17 +681,10 @@ public final class MainWindow implements AutoCloseable {
             return;
         }
         String which = free.size() == 1 ? free.get(0).address() : free.size() + " routers";
-        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
-                (free.size() == 1 ? "It is" : "They are") + " no longer listed, here or at the next start, until "
-                        + (free.size() == 1 ? "it is" : "they are") + " added, found by a scan, probed or upgraded again. "
-                        + "Nothing is sent to " + (free.size() == 1 ? "the router" : "the routers") + ", and "
-                        + (free.size() == 1 ? "its" : "their") + " upgrades stay in the history.",
-                javafx.scene.control.ButtonType.OK, javafx.scene.control.ButtonType.CANCEL);
-        ask.initOwner(stage);
-        ask.setTitle("Remove from the list");
-        ask.setHeaderText("Remove " + which + " from the list?");
-        ask.getDialogPane().setId("removeConfirm");
-        if (ask.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent()) {
+        if (confirmed("removeConfirm", "Remove from the list", "Remove " + which + " from the list?", (free.size() == 1 ? "It is"
+                : "They are") + " no longer listed, here or at the next start, until " + (free.size() == 1 ? "it is" : "they are")
+                + " added, found by a scan, probed or upgraded again. Nothing is sent to " + (free.size() == 1 ? "the router"
+                : "the routers") + ", and " + (free.size() == 1 ? "its" : "their") + " upgrades stay in the history.", true)) {
             fleet.remove(free);
             tellSkipped(removable.size() - free.size());
             if (removable.size() < rows.size()) {
@@ -704,19 +710,11 @@ public final class MainWindow implements AutoCloseable {
             return;
         }
         String which = free.size() == 1 ? free.get(0).address() : free.size() + " routers";
-        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
-                "Do this only after checking the key " + (free.size() == 1 ? "the router presents" : "each router presents")
-                        + " now on the router itself (from its console: ssh-keygen -lf /etc/ssh/ssh_host_ecdsa_key.pub): a changed"
-                        + " key can also mean that someone intercepts the connection. The next probe or upgrade pins the key it"
-                        + " presents then, if you tick Trust a router seen for the first time. The old key stays in the history.",
-                javafx.scene.control.ButtonType.OK, javafx.scene.control.ButtonType.CANCEL);
-        ask.initOwner(stage);
-        ask.setTitle("Forget host key");
-        ask.setHeaderText("Forget the pinned host key of " + which + "?");
-        ask.getDialogPane().setId("forgetConfirm");
-        ((javafx.scene.control.Button) ask.getDialogPane().lookupButton(javafx.scene.control.ButtonType.OK)).setDefaultButton(false);
-        ((javafx.scene.control.Button) ask.getDialogPane().lookupButton(javafx.scene.control.ButtonType.CANCEL)).setDefaultButton(true);
-        if (ask.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent()) {
+        if (confirmed("forgetConfirm", "Forget host key", "Forget the pinned host key of " + which + "?", "Do this only after"
+                + " checking the key " + (free.size() == 1 ? "the router presents" : "each router presents") + " now on the router"
+                + " itself (from its console: ssh-keygen -lf /etc/ssh/ssh_host_ecdsa_key.pub): a changed key can also mean that"
+                + " someone intercepts the connection. The next probe or upgrade pins the key it presents then, if you tick Trust a"
+                + " router seen for the first time. The old key stays in the history.", false)) {
             fleet.forgetHostKeys(free);
             tellSkipped(rows.size() - free.size());
         }

@@ -86,15 +86,7 @@ class FleetListIT {
         add(robot, probedAt);
         robot.interact(() -> new FleetMerge(window.fleet()).found(found));
         RouterRow row = row(opened, probedAt).orElseThrow();
-        robot.interact(() -> opened.getSelectionModel().select(row));
-        robot.clickOn("#probeButton");
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.interact(() -> {
-            robot.lookup("#userField").queryAs(TextField.class).setText(sim.user());
-            robot.lookup("#passwordField").queryAs(TextField.class).setText(sim.password());
-            robot.lookup("#trustNewHostKeys").queryAs(javafx.scene.control.CheckBox.class).setSelected(true);
-        });
-        robot.clickOn("#loginOk");
+        probe(robot, opened, row, sim, true);
         waitFor(() -> !row.modelProperty().get().isEmpty() || !row.problemProperty().get().isEmpty());
         assertThat(row.problemProperty().get()).isEmpty();
         String shown = describe(row);
