@@ -8,12 +8,8 @@ public final class HostKeyUnknownException extends DeviceException {
     /**
      * @param presentedFingerprint {@code TYPE SHA256:...}
      * @param routerKeyFile        where the router keeps that key, e.g. {@code /etc/ssh/ssh_host_ecdsa_key.pub}
+     * @param howToTrustNew        what to do once the fingerprint is checked ({@link HostKeyStore#howToTrustNew})
      */
-    public HostKeyUnknownException(SshTarget target, String presentedFingerprint, String routerKeyFile) {
-        this(target, presentedFingerprint, routerKeyFile, "connect again with --accept-new-host-key to pin it");
-    }
-
-    /** @param howToTrustNew what to do once the fingerprint is checked ({@link HostKeyStore#howToTrustNew}) */
     public HostKeyUnknownException(SshTarget target, String presentedFingerprint, String routerKeyFile, String howToTrustNew) {
         super(target, "Router " + target + " is not known yet. Its host key fingerprint is " + presentedFingerprint
                 + ". Compare it with the router's own (on the router: ssh-keygen -lf " + routerKeyFile + "), "

@@ -19,6 +19,11 @@ public record AttemptRecord(String attemptId, String batchId, int tryNumber, Str
      * (see {@code fleetflash resume}), else {@code RUNNING}.
      */
     public String outcomeOrRunning() {
-        return outcome.orElse(interruptedAt.isPresent() ? "INTERRUPTED" : "RUNNING");
+        return outcomeOrRunning(outcome, interruptedAt.isPresent());
+    }
+
+    /** {@link #outcomeOrRunning()} of an attempt with {@code outcome} recorded, {@code interrupted} or not. */
+    static String outcomeOrRunning(Optional<String> outcome, boolean interrupted) {
+        return outcome.orElse(interrupted ? "INTERRUPTED" : "RUNNING");
     }
 }

@@ -60,17 +60,16 @@ public final class FleetRecords {
                     continue;
                 }
                 Optional<String> outcome = Optional.empty();
-                Optional<String> firmware = text(rs, 6);
+                Optional<String> firmware = History.text(rs, 6);
                 if (rs.getString(11) != null) {
-                    String ended = rs.getString(7);
+                    Optional<String> ended = History.text(rs, 7);
                     rs.getLong(8);
-                    boolean interrupted = !rs.wasNull();
-                    outcome = Optional.of(ended != null ? ended : interrupted ? "INTERRUPTED" : "RUNNING");
+                    outcome = Optional.of(AttemptRecord.outcomeOrRunning(ended, !rs.wasNull()));
                     if (firmware.isEmpty()) {
-                        firmware = "SUCCEEDED".equals(ended) ? text(rs, 10) : text(rs, 9);
+                        firmware = History.text(rs, ended.filter("SUCCEEDED"::equals).isPresent() ? 10 : 9);
                     }
                 }
-                out.add(new Listed(target, text(rs, 3), text(rs, 4), text(rs, 5), firmware, outcome));
+                out.add(new Listed(target, History.text(rs, 3), History.text(rs, 4), History.text(rs, 5), firmware, outcome));
             }
         } catch (SQLException e) {
             throw new IOException("Cannot read the routers of the history " + db.file() + ": " + e.getMessage(), e);
@@ -125,9 +124,5 @@ public final class FleetRecords {
         } catch (SQLException e) {
             throw new IOException("Cannot " + what + " in the history " + db.file() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Optional<String> text(ResultSet rs, int column) throws SQLException {
-        return Optional.ofNullable(rs.getString(column));
     }
 }

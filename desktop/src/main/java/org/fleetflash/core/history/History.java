@@ -370,7 +370,8 @@ public final class History implements AutoCloseable {
         return out;
     }
 
-    private static Optional<String> text(ResultSet rs, int column) throws SQLException {
+    /** The text in {@code column} of the current row, empty when NULL. */
+    static Optional<String> text(ResultSet rs, int column) throws SQLException {
         return Optional.ofNullable(rs.getString(column));
     }
 

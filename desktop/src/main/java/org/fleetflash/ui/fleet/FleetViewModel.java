@@ -161,8 +161,8 @@ public final class FleetViewModel implements AutoCloseable {
     private Found readListedAndKeys(List<SshTarget> known) throws java.io.IOException {
         List<FleetRecords.Listed> listed = history.fleet().isPresent() ? history.fleet().get().listed() : List.of();
         Map<SshTarget, Boolean> pinned = new LinkedHashMap<>();
-        List<SshTarget> every = new ArrayList<>(known);
-        listed.stream().map(FleetRecords.Listed::target).filter(t -> !every.contains(t)).forEach(every::add);
+        java.util.Set<SshTarget> every = new java.util.LinkedHashSet<>(known);
+        listed.forEach(l -> every.add(l.target()));
         for (SshTarget t : every) {
             pinned.put(t, hostKeys.pinned(t).isPresent());
         }

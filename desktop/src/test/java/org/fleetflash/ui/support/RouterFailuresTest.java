@@ -26,7 +26,7 @@ class RouterFailuresTest {
     void everyFailureIsOneSentenceThatSaysWhatToDo(RouterFailures.Action action) {
         List<Throwable> failures = List.of(
                 new AuthenticationFailedException(ROUTER, "Router 127.0.3.1:2222 refused the login as 'root': bad password.", null),
-                new HostKeyUnknownException(ROUTER, "SHA256:abc", "/etc/ssh/ssh_host_ecdsa_key.pub"),
+                new HostKeyUnknownException(ROUTER, "SHA256:abc", "/etc/ssh/ssh_host_ecdsa_key.pub", "pin it"),
                 new HostKeyChangedException(ROUTER, "SHA256:old", "SHA256:new", "forget it"),
                 new DeviceUnreachableException(ROUTER, DeviceUnreachableException.Reason.REFUSED, "refused. Line two.\nat x", null),
                 new NotSshException(ROUTER, "HTTP/1.1 400", null),
@@ -59,7 +59,7 @@ class RouterFailuresTest {
 
     @Test
     void anUnknownKeyNamesItsFingerprintAndHowToTrustIt() {
-        HostKeyUnknownException unknown = new HostKeyUnknownException(ROUTER, "SHA256:abc", "/k.pub");
+        HostKeyUnknownException unknown = new HostKeyUnknownException(ROUTER, "SHA256:abc", "/k.pub", "pin it");
         assertThat(RouterFailures.sentence(RouterFailures.Action.PROBE, ROUTER, unknown)).contains("SHA256:abc")
                 .contains("Trust a router seen for the first time");
         assertThat(RouterFailures.sentence(RouterFailures.Action.IDENTIFY, ROUTER, unknown)).contains("SHA256:abc")
