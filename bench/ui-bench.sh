@@ -85,6 +85,9 @@ app_line() {
     done
     sed -n "s/^$1 //p" "$work/app.out"
 }
+# the Monocle jar on the build's class path (read by awk from the file: a pipe into grep -m1 could end its writer with
+# SIGPIPE, which pipefail turned into the bench's exit)
+monocle_jar() { awk -v RS=: '/\/openjfx-monocle-/ { sub(/\n$/, ""); print; exit }' desktop/target/bench.classpath; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 status=0
 echo "FleetFlash window bench, headless (Monocle, software rendering), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -119,7 +122,7 @@ if [ "$RUNS" -gt 0 ]; then
         || { echo "build first: mvn -B -DskipTests package (the jar and its class data sharing archive)" >&2; exit 2; }
     # the jar as ./fleetflash (and run-demo.sh) starts it, with its JVM options, with Monocle added for the headless screen (an appended class path entry
     # keeps the archive usable)
-    JAR_CP="desktop/target/fleetflash.jar:$(tr ':' '\n' <desktop/target/bench.classpath | grep -m1 '/openjfx-monocle-')"
+    JAR_CP="desktop/target/fleetflash.jar:$(monocle_jar)"
     mkdir -p "$work/config"
     starts -Xshare:on -XX:SharedArchiveFile=desktop/target/fleetflash.jsa
     min_ms=$(sort -n "$work/start.times" | head -n 1)
@@ -154,7 +157,7 @@ if [ "$ROUTERS" -gt 0 ]; then
     # the window's JVM runs the application's jar with its class data sharing archive, as a user starts it (decision
     # 0020), plus Monocle and the bench's own classes appended (appended entries keep the archive usable)
     if [ -f desktop/target/fleetflash.jar ] && [ -f desktop/target/fleetflash.jsa ]; then
-        WINDOW_CP="desktop/target/fleetflash.jar:$(tr ':' '\n' <desktop/target/bench.classpath | grep -m1 '/openjfx-monocle-'):desktop/target/test-classes"
+        WINDOW_CP="desktop/target/fleetflash.jar:$(monocle_jar):desktop/target/test-classes"
         WINDOW_JVM=(-Xshare:auto -XX:SharedArchiveFile=desktop/target/fleetflash.jsa)
     else
         echo "note: no desktop/target/fleetflash.jar and .jsa (mvn -B -DskipTests package): the window runs from the classes, without the archive" >&2
