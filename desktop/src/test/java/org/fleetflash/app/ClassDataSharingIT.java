@@ -100,6 +100,17 @@ class ClassDataSharingIT {
     }
 
     @Test
+    void theLauncherHasTheWindowDrawRegionBackgroundsDirectly() throws Exception {
+        // JDK_JAVA_OPTIONS reaches the java launcher itself, which then prints the system properties it starts with
+        Run run = run(REPO, Map.of("JDK_JAVA_OPTIONS", "-XshowSettings:properties", "JAVA_HOME", System.getProperty("java.home")),
+                List.of("./fleetflash", "--version"));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).as("no cached background images, from desktop/jvm.options (decision 0027)")
+                .containsPattern("(?m)^ +prism\\.disableRegionCaching = true$");
+    }
+
+    @Test
     void onlyTheCommandsThatOpenNoWindowCompileSooner() throws Exception {
         // a java that only says how it was started: which options the launcher chose, without starting anything
         Path bin = Files.createDirectories(dir.resolve("java/bin"));
