@@ -57,6 +57,11 @@ public final class DeviceSession implements AutoCloseable {
         this.serverVersion = serverVersion;
     }
 
+    /** The MINA session under this one, for the tests of this package (a re-key, say). */
+    ClientSession clientSession() {
+        return session;
+    }
+
     public SshTarget target() {
         return target;
     }

@@ -30,6 +30,7 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.Session;
@@ -108,7 +109,13 @@ public final class SshConnector implements AutoCloseable {
      */
     public DeviceSession open(SshTarget target, Credentials credentials, SshOptions options, HostKeyStore hostKeys) throws DeviceException {
         List<KeyPair> keys = loadKeys(target, credentials);
-        Handshake hs = new Handshake(target, hostKeys, options.acceptNewHostKey(), options.legacyAlgorithms().allows(target));
+        Optional<PublicKey> pinned;
+        try {
+            pinned = hostKeys.pinned(target); // read here: the SSH I/O thread that checks the key must not wait on a disk
+        } catch (IOException | RuntimeException e) {
+            throw cannotCheckHostKey(target, e);
+        }
+        Handshake hs = new Handshake(target, hostKeys, pinned, options.acceptNewHostKey(), options.legacyAlgorithms().allows(target));
         long connectEnd = System.nanoTime() + options.connectTimeout().toNanos();
         ClientSession session = connectAndExchangeKeys(target, credentials.user(), options, hs, connectEnd);
         boolean ok = false;
@@ -153,6 +160,9 @@ public final class SshConnector implements AutoCloseable {
         ClientSession session = cf.getClientSession();
         try {
             hs.keysEstablished.get(remaining(end).toNanos(), TimeUnit.NANOSECONDS);
+            // the key exchange's negotiation can end before the router's host key has been seen: wait for the key too
+            hs.keyPresented.get(remaining(end).toNanos(), TimeUnit.NANOSECONDS);
+            settleHostKey(session, hs);
             return session;
         } catch (TimeoutException e) {
             session.close(true);
@@ -329,25 +339,74 @@ public final class SshConnector implements AutoCloseable {
         return Duration.ofNanos(Math.max(1_000_000, endNanos - System.nanoTime()));
     }
 
+    /**
+     * MINA's check of the router's host key, on an SSH I/O thread, where nothing may wait on a disk (decision 0028): a key
+     * equal to the one pinned when the connection began passes here. Any other key (a first one to pin, or a changed one)
+     * is left to {@link #settleHostKey} on the connecting thread, before anything is sent to the router. A later key
+     * exchange of the same session (a re-key) must present the key the session was verified with.
+     */
     private static boolean verifyServerKey(ClientSession session, java.net.SocketAddress remote, PublicKey key) {
         Handshake hs = handshake(session);
         if (hs == null) {
             LOG.error("Refusing host key of {}: session opened without FleetFlash context", remote);
             return false;
         }
-        try {
-            HostKeys.verify(hs.hostKeys, hs.target, key, hs.acceptNew);
-            return true;
-        } catch (HostKeyUnknownException | HostKeyChangedException e) {
-            hs.rejection = e;
-            return false;
-        } catch (IOException | RuntimeException e) {
-            // the store is this computer's (the history): a full disk fails the pin of a new key here too
-            hs.rejection = new SshHandshakeException(hs.target, "Cannot check the host key of router " + hs.target + ": this computer"
-                    + " could not read or record its pinned keys (" + e.getMessage() + "). Nothing was sent to the router; if this"
-                    + " computer's disk is full, free some space, then try again.", e);
+        PublicKey settled = hs.settled;
+        if (settled != null) {
+            if (KeyUtils.compareKeys(settled, key)) {
+                return true;
+            }
+            LOG.warn("Host key of {} changed within the session: verified {}, presented {}; closing it", hs.target,
+                    HostKeys.fingerprint(settled), HostKeys.fingerprint(key));
             return false;
         }
+        if (hs.pinnedAtStart.isPresent() && KeyUtils.compareKeys(hs.pinnedAtStart.get(), key)) {
+            hs.settled = key;
+            hs.keyPresented.complete(null);
+            return true;
+        }
+        PublicKey earlier = hs.unsettled;
+        if (earlier != null && !KeyUtils.compareKeys(earlier, key)) {
+            LOG.warn("Router {} presented two host keys before its first was checked; closing the session", hs.target);
+            return false;
+        }
+        hs.unsettled = key;
+        hs.keyPresented.complete(null);
+        return true;
+    }
+
+    /**
+     * Decides on a host key that {@link #verifyServerKey} left open, on the connecting thread, after the key exchange and
+     * before the login: pins a new key, allows a changed one only where the store re-pins it, and otherwise closes the
+     * session and throws, as {@link HostKeys#verify} decides.
+     */
+    private static void settleHostKey(ClientSession session, Handshake hs) throws DeviceException {
+        PublicKey presented = hs.unsettled;
+        if (presented == null) {
+            if (hs.settled != null) {
+                return; // equal to the key pinned when the connection began
+            }
+            session.close(true); // never reached: keyPresented completes only with one of the two
+            throw new SshHandshakeException(hs.target, "Router " + hs.target + " completed the SSH key exchange without its host key"
+                    + " being checked; nothing was sent to it. Try again.", null);
+        }
+        try {
+            HostKeys.verify(hs.hostKeys, hs.target, presented, hs.acceptNew);
+            hs.settled = presented;
+        } catch (HostKeyUnknownException | HostKeyChangedException e) {
+            session.close(true);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+            throw cannotCheckHostKey(hs.target, e);
+        }
+    }
+
+    /** The store is this computer's (the history): a full disk fails the pin of a new key too. */
+    private static SshHandshakeException cannotCheckHostKey(SshTarget target, Exception e) {
+        return new SshHandshakeException(target, "Cannot check the host key of router " + target + ": this computer"
+                + " could not read or record its pinned keys (" + e.getMessage() + "). Nothing was sent to the router; if this"
+                + " computer's disk is full, free some space, then try again.", e);
     }
 
     private static Handshake handshake(Session session) {
@@ -368,17 +427,26 @@ public final class SshConnector implements AutoCloseable {
     static final class Handshake {
         final SshTarget target;
         final HostKeyStore hostKeys;
+        /** The key pinned for the router when the connection began (read before it, on the connecting thread). */
+        final Optional<PublicKey> pinnedAtStart;
         final boolean acceptNew;
         final boolean legacyAllowed;
         final CompletableFuture<Void> keysEstablished = new CompletableFuture<>();
+        /** Completed when the router's host key has been presented to {@link #verifyServerKey} and left to decide or passed. */
+        final CompletableFuture<Void> keyPresented = new CompletableFuture<>();
         volatile String serverIdent;
         volatile String firstLine;
         volatile Throwable failure;
         volatile DeviceException rejection;
+        /** A key the router presented that only the connecting thread can decide on (to pin, or changed), or null. */
+        volatile PublicKey unsettled;
+        /** The key this session was verified with, or null while it is not. */
+        volatile PublicKey settled;
 
-        Handshake(SshTarget target, HostKeyStore hostKeys, boolean acceptNew, boolean legacyAllowed) {
+        Handshake(SshTarget target, HostKeyStore hostKeys, Optional<PublicKey> pinnedAtStart, boolean acceptNew, boolean legacyAllowed) {
             this.target = target;
             this.hostKeys = hostKeys;
+            this.pinnedAtStart = pinnedAtStart;
             this.acceptNew = acceptNew;
             this.legacyAllowed = legacyAllowed;
         }
@@ -443,7 +511,9 @@ public final class SshConnector implements AutoCloseable {
         public void sessionClosed(Session session) {
             Handshake hs = handshake(session);
             if (hs != null) {
-                hs.keysEstablished.completeExceptionally(hs.failure != null ? hs.failure : new IOException("connection closed"));
+                Throwable why = hs.failure != null ? hs.failure : new IOException("connection closed");
+                hs.keysEstablished.completeExceptionally(why);
+                hs.keyPresented.completeExceptionally(why);
             }
         }
     }

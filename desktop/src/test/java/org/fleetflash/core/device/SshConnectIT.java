@@ -11,9 +11,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,6 +88,7 @@ class SshConnectIT {
                     .hasMessageContaining(fingerprint)
                     .hasMessageContaining("--accept-new-host-key");
             assertThat(store().pinned(sshd.target())).isEmpty();
+            assertThat(sshd.passwordsTried()).as("the password never reaches a router refused for its key").isZero();
         }
     }
 
@@ -113,7 +116,123 @@ class SshConnectIT {
                     .hasMessageContaining("Verify the router")
                     .hasMessageContaining("delete the line starting with [127.0.0.1]:" + port + " in " + store().file());
             assertThat(opensshFingerprintOf(store().pinned(reinstalled.target()).orElseThrow())).isEqualTo(pinned);
+            assertThat(reinstalled.passwordsTried()).as("the password never reaches a router whose key changed").isZero();
         }
+    }
+
+    @Test
+    void closesASessionWhoseRouterPresentsAnotherHostKeyAtARekey() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.security.KeyPair> other = new java.util.concurrent.atomic.AtomicReference<>();
+        try (TestSshServer sshd = server("key-a").algorithms(s -> {
+            org.apache.sshd.common.keyprovider.KeyPairProvider first = s.getKeyPairProvider();
+            s.setKeyPairProvider(session -> other.get() != null ? List.of(other.get()) : first.loadKeys(session));
+        }).start()) {
+            // a key of the same curve: the router's key exchange itself still works, only the key differs
+            java.security.KeyPairGenerator generator = org.apache.sshd.common.util.security.SecurityUtils.getKeyPairGenerator("EC");
+            generator.initialize(((java.security.interfaces.ECPublicKey) sshd.hostKey()).getParams());
+            java.security.KeyPair replacement = generator.generateKeyPair();
+            PublicKey original = sshd.hostKey();
+            try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store())) {
+                assertThat(s.exec("echo before").stdout()).isEqualTo("before\n");
+                other.set(replacement); // the same server, another key: what a man in the middle taking over would present
+
+                s.clientSession().reExchangeKeys().await(Duration.ofSeconds(10));
+
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !s.clientSession().isOpen());
+                assertThatThrownBy(() -> s.exec("echo after")).isInstanceOf(DeviceException.class);
+            }
+            assertThat(store().pinned(sshd.target())).as("the pin stays the first key").contains(original);
+        }
+    }
+
+    @Test
+    void refusesARouterThatPresentsAnotherKeyBeforeItsFirstIsChecked() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.security.KeyPair> other = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<org.apache.sshd.server.SshServer> server = new java.util.concurrent.atomic.AtomicReference<>();
+        try (TestSshServer sshd = server("key-a").algorithms(s -> {
+            server.set(s);
+            org.apache.sshd.common.keyprovider.KeyPairProvider first = s.getKeyPairProvider();
+            s.setKeyPairProvider(session -> other.get() != null ? List.of(other.get()) : first.loadKeys(session));
+        }).start()) {
+            java.security.KeyPairGenerator generator = org.apache.sshd.common.util.security.SecurityUtils.getKeyPairGenerator("EC");
+            generator.initialize(((java.security.interfaces.ECPublicKey) sshd.hostKey()).getParams());
+            java.security.KeyPair replacement = generator.generateKeyPair();
+            FileHostKeyStore file = store();
+            // while the connecting thread pins the first key, the router re-keys with another one
+            HostKeyStore racing = new HostKeyStore() {
+                @Override
+                public Optional<PublicKey> pinned(SshTarget target) throws IOException {
+                    return file.pinned(target);
+                }
+
+                @Override
+                public PublicKey pinIfAbsent(SshTarget target, PublicKey key) throws IOException {
+                    other.set(replacement);
+                    org.apache.sshd.common.session.helpers.AbstractSession routerSide =
+                            (org.apache.sshd.common.session.helpers.AbstractSession) server.get().getActiveSessions().get(0);
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                            .until(() -> routerSide.getKexState() == org.apache.sshd.common.kex.KexState.DONE);
+                    routerSide.reExchangeKeys();
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> !routerSide.isOpen());
+                    return file.pinIfAbsent(target, key);
+                }
+
+                @Override
+                public boolean forget(SshTarget target) throws IOException {
+                    return file.forget(target);
+                }
+
+                @Override
+                public String howToForget(SshTarget target) {
+                    return file.howToForget(target);
+                }
+            };
+
+            assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true),
+                    racing)).isInstanceOf(DeviceUnreachableException.class).hasMessageContaining("logging in");
+            assertThat(sshd.passwordsTried()).as("no password for a session whose key changed under it").isZero();
+        }
+    }
+
+    @Test
+    void readsAndPinsHostKeysOnTheConnectingThreadNeverOnTheSshIoThread() throws Exception {
+        // the client has one I/O thread for every session (decision 0028): a disk wait there would stall every router
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FileHostKeyStore file = store();
+        HostKeyStore watched = new HostKeyStore() {
+            @Override
+            public Optional<PublicKey> pinned(SshTarget target) throws IOException {
+                threads.add(Thread.currentThread().getName());
+                return file.pinned(target);
+            }
+
+            @Override
+            public PublicKey pinIfAbsent(SshTarget target, PublicKey key) throws IOException {
+                threads.add(Thread.currentThread().getName());
+                return file.pinIfAbsent(target, key);
+            }
+
+            @Override
+            public boolean forget(SshTarget target) throws IOException {
+                return file.forget(target);
+            }
+
+            @Override
+            public String howToForget(SshTarget target) {
+                return file.howToForget(target);
+            }
+        };
+        try (TestSshServer sshd = server("key-a").start()) {
+            for (int i = 0; i < 2; i++) { // the first pins the key, the second finds it pinned
+                try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD),
+                        OPTIONS.withAcceptNewHostKey(true), watched)) {
+                    assertThat(s.exec("echo ok").stdout()).isEqualTo("ok\n");
+                }
+            }
+            assertThat(file.pinned(sshd.target())).contains(sshd.hostKey());
+        }
+        assertThat(threads).as("the store's calls").hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(name -> assertThat(name).doesNotContain("-io-")).allMatch(Thread.currentThread().getName()::equals);
     }
 
     @Test

@@ -33,11 +33,13 @@ public final class TestSshServer implements AutoCloseable {
     private final SshServer server;
     private final ExecutorService pumps;
     private final KeyPairProvider hostKeys;
+    private final AtomicInteger passwordsTried;
 
-    private TestSshServer(SshServer server, ExecutorService pumps, KeyPairProvider hostKeys) {
+    private TestSshServer(SshServer server, ExecutorService pumps, KeyPairProvider hostKeys, AtomicInteger passwordsTried) {
         this.server = server;
         this.pumps = pumps;
         this.hostKeys = hostKeys;
+        this.passwordsTried = passwordsTried;
     }
 
     /** Starts describing a server whose host key lives in {@code hostKeyFile} (generated when missing). */
@@ -56,6 +58,11 @@ public final class TestSshServer implements AutoCloseable {
     /** Where clients connect. */
     public SshTarget target() {
         return new SshTarget(host(), port());
+    }
+
+    /** How many passwords clients have sent this server so far, right or wrong. */
+    public int passwordsTried() {
+        return passwordsTried.get();
     }
 
     /** The public host key this server presents. */
@@ -183,7 +190,11 @@ public final class TestSshServer implements AutoCloseable {
             String u = user;
             String pw = password;
             List<PublicKey> authorized = List.copyOf(authorizedKeys);
-            server.setPasswordAuthenticator((name, given, session) -> pw != null && u.equals(name) && pw.equals(given));
+            AtomicInteger tried = new AtomicInteger();
+            server.setPasswordAuthenticator((name, given, session) -> {
+                tried.incrementAndGet();
+                return pw != null && u.equals(name) && pw.equals(given);
+            });
             server.setKeyboardInteractiveAuthenticator(null);
             server.setPublickeyAuthenticator((name, key, session) -> u.equals(name)
                     && authorized.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
@@ -200,7 +211,7 @@ public final class TestSshServer implements AutoCloseable {
             server.setCommandFactory(new SandboxCommandFactory("test-sshd", () -> spec));
             algorithms.accept(server); // last, so that a test can also replace an authenticator
             SshIoThreads.start(server::start);
-            return new TestSshServer(server, pumps, keys);
+            return new TestSshServer(server, pumps, keys, tried);
         }
     }
 }

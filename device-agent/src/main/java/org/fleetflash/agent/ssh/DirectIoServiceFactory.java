@@ -24,13 +24,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>MINA SSHD builds its channel group over an executor of its own. The JDK then runs one internal thread that waits
  * for every socket event and hands each completion to that executor: for every packet read, a thread wakes another.
- * A group made with {@link AsynchronousChannelGroup#withFixedThreadPool} has no such hand-over: each of its threads
- * waits for events and runs the completion itself. The connectors this factory creates use such a group; everything
+ * A group made with {@link AsynchronousChannelGroup#withFixedThreadPool} has no such hand-over: its thread waits for
+ * events and runs the completion itself. The connectors this factory creates use such a group; everything
  * else (sessions, the executor that resumes suspended reads) is MINA SSHD's own.
  */
 public final class DirectIoServiceFactory extends Nio2ServiceFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectIoServiceFactory.class);
+
+    /**
+     * One thread (decision 0028). The JDK's group hands the wait for the next socket event to another of its threads
+     * whenever one is idle, a thread wake-up at every event; with one thread there is no other to wake. Nothing run on it
+     * may wait on a disk or on the network: the host-key check reads and records the pinned keys on the connecting
+     * thread, not here.
+     */
+    static final int THREADS = 1;
 
     private final AsynchronousChannelGroup direct;
     private final ExecutorService resuming;
@@ -48,7 +56,7 @@ public final class DirectIoServiceFactory extends Nio2ServiceFactory {
             @Override
             public IoServiceFactory create(FactoryManager manager) {
                 try {
-                    return new DirectIoServiceFactory(manager, Math.max(2, Runtime.getRuntime().availableProcessors() + 1));
+                    return new DirectIoServiceFactory(manager, THREADS);
                 } catch (IOException e) {
                     throw new UncheckedIOException("Cannot start the SSH client's network threads: " + e.getMessage(), e);
                 }
