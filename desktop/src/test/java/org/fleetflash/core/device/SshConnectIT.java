@@ -122,19 +122,11 @@ class SshConnectIT {
 
     @Test
     void closesASessionWhoseRouterPresentsAnotherHostKeyAtARekey() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<java.security.KeyPair> other = new java.util.concurrent.atomic.AtomicReference<>();
-        try (TestSshServer sshd = server("key-a").algorithms(s -> {
-            org.apache.sshd.common.keyprovider.KeyPairProvider first = s.getKeyPairProvider();
-            s.setKeyPairProvider(session -> other.get() != null ? List.of(other.get()) : first.loadKeys(session));
-        }).start()) {
-            // a key of the same curve: the router's key exchange itself still works, only the key differs
-            java.security.KeyPairGenerator generator = org.apache.sshd.common.util.security.SecurityUtils.getKeyPairGenerator("EC");
-            generator.initialize(((java.security.interfaces.ECPublicKey) sshd.hostKey()).getParams());
-            java.security.KeyPair replacement = generator.generateKeyPair();
+        try (TestSshServer sshd = server("key-a").start()) {
             PublicKey original = sshd.hostKey();
             try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true), store())) {
                 assertThat(s.exec("echo before").stdout()).isEqualTo("before\n");
-                other.set(replacement); // the same server, another key: what a man in the middle taking over would present
+                sshd.presentAnotherKey();
 
                 s.clientSession().reExchangeKeys().await(Duration.ofSeconds(10));
 
@@ -147,46 +139,20 @@ class SshConnectIT {
 
     @Test
     void refusesARouterThatPresentsAnotherKeyBeforeItsFirstIsChecked() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<java.security.KeyPair> other = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<org.apache.sshd.server.SshServer> server = new java.util.concurrent.atomic.AtomicReference<>();
-        try (TestSshServer sshd = server("key-a").algorithms(s -> {
-            server.set(s);
-            org.apache.sshd.common.keyprovider.KeyPairProvider first = s.getKeyPairProvider();
-            s.setKeyPairProvider(session -> other.get() != null ? List.of(other.get()) : first.loadKeys(session));
-        }).start()) {
-            java.security.KeyPairGenerator generator = org.apache.sshd.common.util.security.SecurityUtils.getKeyPairGenerator("EC");
-            generator.initialize(((java.security.interfaces.ECPublicKey) sshd.hostKey()).getParams());
-            java.security.KeyPair replacement = generator.generateKeyPair();
-            FileHostKeyStore file = store();
+        try (TestSshServer sshd = server("key-a").start()) {
             // while the connecting thread pins the first key, the router re-keys with another one
-            HostKeyStore racing = new HostKeyStore() {
-                @Override
-                public Optional<PublicKey> pinned(SshTarget target) throws IOException {
-                    return file.pinned(target);
-                }
-
-                @Override
-                public PublicKey pinIfAbsent(SshTarget target, PublicKey key) throws IOException {
-                    other.set(replacement);
-                    org.apache.sshd.common.session.helpers.AbstractSession routerSide =
-                            (org.apache.sshd.common.session.helpers.AbstractSession) server.get().getActiveSessions().get(0);
-                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-                            .until(() -> routerSide.getKexState() == org.apache.sshd.common.kex.KexState.DONE);
+            HostKeyStore racing = around(store(), call -> {
+                if ("pinIfAbsent".equals(call)) {
+                    org.apache.sshd.common.session.helpers.AbstractSession routerSide = sshd.onlySessionAfterItsKeyExchange();
+                    try {
+                        sshd.presentAnotherKey();
+                    } catch (java.security.GeneralSecurityException e) {
+                        throw new IOException(e);
+                    }
                     routerSide.reExchangeKeys();
                     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> !routerSide.isOpen());
-                    return file.pinIfAbsent(target, key);
                 }
-
-                @Override
-                public boolean forget(SshTarget target) throws IOException {
-                    return file.forget(target);
-                }
-
-                @Override
-                public String howToForget(SshTarget target) {
-                    return file.howToForget(target);
-                }
-            };
+            });
 
             assertThatThrownBy(() -> connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD), OPTIONS.withAcceptNewHostKey(true),
                     racing)).isInstanceOf(DeviceUnreachableException.class).hasMessageContaining("logging in");
@@ -199,29 +165,7 @@ class SshConnectIT {
         // the client has one I/O thread for every session (decision 0028): a disk wait there would stall every router
         List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
         FileHostKeyStore file = store();
-        HostKeyStore watched = new HostKeyStore() {
-            @Override
-            public Optional<PublicKey> pinned(SshTarget target) throws IOException {
-                threads.add(Thread.currentThread().getName());
-                return file.pinned(target);
-            }
-
-            @Override
-            public PublicKey pinIfAbsent(SshTarget target, PublicKey key) throws IOException {
-                threads.add(Thread.currentThread().getName());
-                return file.pinIfAbsent(target, key);
-            }
-
-            @Override
-            public boolean forget(SshTarget target) throws IOException {
-                return file.forget(target);
-            }
-
-            @Override
-            public String howToForget(SshTarget target) {
-                return file.howToForget(target);
-            }
-        };
+        HostKeyStore watched = around(file, call -> threads.add(Thread.currentThread().getName()));
         try (TestSshServer sshd = server("key-a").start()) {
             for (int i = 0; i < 2; i++) { // the first pins the key, the second finds it pinned
                 try (DeviceSession s = connector.open(sshd.target(), Credentials.Password.of("root", PASSWORD),
@@ -561,6 +505,39 @@ class SshConnectIT {
     }
 
     /** A TCP listener on 127.0.0.1 that accepts, optionally writes a greeting, and then never speaks again. */
+    /** What a test does before a call of the store ({@code "pinned"} or {@code "pinIfAbsent"}) goes through. */
+    @FunctionalInterface
+    private interface BeforeCall {
+        void run(String call) throws IOException;
+    }
+
+    /** {@code store}, with {@code before} run ahead of each lookup and pin. */
+    private static HostKeyStore around(HostKeyStore store, BeforeCall before) {
+        return new HostKeyStore() {
+            @Override
+            public Optional<PublicKey> pinned(SshTarget target) throws IOException {
+                before.run("pinned");
+                return store.pinned(target);
+            }
+
+            @Override
+            public PublicKey pinIfAbsent(SshTarget target, PublicKey key) throws IOException {
+                before.run("pinIfAbsent");
+                return store.pinIfAbsent(target, key);
+            }
+
+            @Override
+            public boolean forget(SshTarget target) throws IOException {
+                return store.forget(target);
+            }
+
+            @Override
+            public String howToForget(SshTarget target) {
+                return store.howToForget(target);
+            }
+        };
+    }
+
     private static final class Listener implements AutoCloseable {
         private final ServerSocket socket;
         private final List<Socket> accepted = new ArrayList<>();

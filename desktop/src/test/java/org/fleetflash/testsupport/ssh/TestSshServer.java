@@ -34,12 +34,35 @@ public final class TestSshServer implements AutoCloseable {
     private final ExecutorService pumps;
     private final KeyPairProvider hostKeys;
     private final AtomicInteger passwordsTried;
+    private final java.util.concurrent.atomic.AtomicReference<java.security.KeyPair> replacement;
 
-    private TestSshServer(SshServer server, ExecutorService pumps, KeyPairProvider hostKeys, AtomicInteger passwordsTried) {
+    private TestSshServer(SshServer server, ExecutorService pumps, KeyPairProvider hostKeys, AtomicInteger passwordsTried,
+            java.util.concurrent.atomic.AtomicReference<java.security.KeyPair> replacement) {
         this.server = server;
         this.pumps = pumps;
         this.hostKeys = hostKeys;
         this.passwordsTried = passwordsTried;
+        this.replacement = replacement;
+    }
+
+    /**
+     * From now on presents another host key of the same curve (an EC host key only), as a man in the middle taking
+     * over would: the key exchange itself still works, only the key differs. Returns the new public key.
+     */
+    public PublicKey presentAnotherKey() throws java.security.GeneralSecurityException {
+        java.security.KeyPairGenerator generator = org.apache.sshd.common.util.security.SecurityUtils.getKeyPairGenerator("EC");
+        generator.initialize(((java.security.interfaces.ECPublicKey) hostKey()).getParams());
+        java.security.KeyPair other = generator.generateKeyPair();
+        replacement.set(other);
+        return other.getPublic();
+    }
+
+    /** The server's side of its only session, once that session's key exchange has ended. */
+    public org.apache.sshd.common.session.helpers.AbstractSession onlySessionAfterItsKeyExchange() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> server.getActiveSessions().size() == 1
+                && ((org.apache.sshd.common.session.helpers.AbstractSession) server.getActiveSessions().get(0)).getKexState()
+                        == org.apache.sshd.common.kex.KexState.DONE);
+        return (org.apache.sshd.common.session.helpers.AbstractSession) server.getActiveSessions().get(0);
     }
 
     /** Starts describing a server whose host key lives in {@code hostKeyFile} (generated when missing). */
@@ -68,7 +91,7 @@ public final class TestSshServer implements AutoCloseable {
     /** The public host key this server presents. */
     public PublicKey hostKey() {
         try {
-            return hostKeys.loadKeys(null).iterator().next().getPublic();
+            return replacement.get() != null ? replacement.get().getPublic() : hostKeys.loadKeys(null).iterator().next().getPublic();
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -186,7 +209,9 @@ public final class TestSshServer implements AutoCloseable {
                 }
                 keys = generated;
             }
-            server.setKeyPairProvider(keys);
+            java.util.concurrent.atomic.AtomicReference<java.security.KeyPair> replacement = new java.util.concurrent.atomic.AtomicReference<>();
+            KeyPairProvider original = keys;
+            server.setKeyPairProvider(session -> replacement.get() != null ? List.of(replacement.get()) : original.loadKeys(session));
             String u = user;
             String pw = password;
             List<PublicKey> authorized = List.copyOf(authorizedKeys);
@@ -211,7 +236,7 @@ public final class TestSshServer implements AutoCloseable {
             server.setCommandFactory(new SandboxCommandFactory("test-sshd", () -> spec));
             algorithms.accept(server); // last, so that a test can also replace an authenticator
             SshIoThreads.start(server::start);
-            return new TestSshServer(server, pumps, keys, tried);
+            return new TestSshServer(server, pumps, keys, tried, replacement);
         }
     }
 }
