@@ -368,6 +368,10 @@ public final class SshConnector implements AutoCloseable {
         PublicKey earlier = hs.unsettled;
         if (earlier != null && !KeyUtils.compareKeys(earlier, key)) {
             LOG.warn("Router {} presented two host keys before its first was checked; closing the session", hs.target);
+            hs.rejection = new SshHandshakeException(hs.target, "Router " + hs.target + " presented a second host key ("
+                    + HostKeys.fingerprint(key) + ") while its first (" + HostKeys.fingerprint(earlier) + ") was being checked, so"
+                    + " the connection was closed and nothing was sent to it. Something between this computer and the router may be"
+                    + " answering for it: check the network, and the router's key on its console.", null);
             return false;
         }
         hs.unsettled = key;
