@@ -3,12 +3,12 @@ package org.fleetflash.core.upgrade;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.fleetflash.agent.image.Finding;
 import org.fleetflash.agent.image.ImageCompatibility;
 import org.fleetflash.agent.image.ImageInfo;
 import org.fleetflash.agent.image.RouterBoot;
+import org.fleetflash.agent.image.RunningFirmware;
 import org.fleetflash.agent.image.Verdict;
 import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.protocol.DeviceFacts;
@@ -17,7 +17,8 @@ import org.fleetflash.agent.protocol.Partition;
 /**
  * Decides, before anything is sent, whether an image may be written to a router: what the image is
  * (format, kernel header, version, TP-Link hardware id) against what the router's boot chain will accept
- * (architecture, where its kernel looks for the root file system, its board's hardware id).
+ * (architecture, where its kernel looks for the root file system, its board: the hardware id and the load address of
+ * the kernel it runs now).
  */
 final class ImageGate {
 
@@ -32,7 +33,7 @@ final class ImageGate {
      * second partition (a search, or its fixed offset); a one-partition layout has no boundary of its own, so
      * the root must then start at an erase-block boundary inside the span, where FreeBSD's own hints search.
      */
-    static RouterBoot routerBoot(DeviceFacts facts, FlashPlan plan, OptionalLong hardwareId) {
+    static RouterBoot routerBoot(DeviceFacts facts, FlashPlan plan, RunningFirmware running) {
         RouterBoot.RootRule rule;
         List<String> layout = plan.layout();
         Optional<Partition> second = layout.size() > 1 ? facts.partition(layout.get(1)) : Optional.empty();
@@ -41,7 +42,7 @@ final class ImageGate {
         } else {
             rule = new RouterBoot.SearchRule(plan.spanOffset(), plan.eraseBlock(), DEFAULT_ROOT_KEY);
         }
-        return new RouterBoot(facts.machineArch(), plan.spanOffset(), plan.spanSize(), plan.eraseBlock(), rule, hardwareId);
+        return new RouterBoot(facts.machineArch(), plan.spanOffset(), plan.spanSize(), plan.eraseBlock(), rule, running);
     }
 
     /** One line for the technician: what the image was recognised as. */

@@ -13,10 +13,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.fleetflash.agent.image.Finding;
 import org.fleetflash.agent.image.ImageInfo;
-import org.fleetflash.agent.image.TpLinkHeader;
+import org.fleetflash.agent.image.RunningFirmware;
 import org.fleetflash.agent.image.Verdict;
 import org.fleetflash.agent.plan.FlashPlan;
 import org.fleetflash.agent.plan.PlanRefusedException;
@@ -73,6 +72,8 @@ public final class RouterUpgrade {
     private FlashPlan plan;
     private ImageInfo image;
     private boolean imageForced;
+    /** What the image check could not check on this router (said in the pre-flight's sentence). */
+    private List<String> imageUnchecked = List.of();
     private Path backup;
     private TelemetryTracker tracker;
     private LaptopSide.Served served;
@@ -275,7 +276,8 @@ public final class RouterUpgrade {
             }
             return preflight(Preflight.Verdict.READY, FailureCode.OK, "Fits: " + plan.imageSize() + " bytes over "
                     + String.join(" + ", plan.layout()) + ", " + (plan.spanSize() - plan.imageSize()) + " bytes to spare"
-                    + (imageForced ? " (image forced)" : "") + ".", facts);
+                    + (imageForced ? " (image forced)" : "") + "." + imageUnchecked.stream().map(u -> " " + u)
+                    .collect(java.util.stream.Collectors.joining()), facts);
         } catch (UpgradeFailure f) {
             return preflight(Preflight.Verdict.BLOCKED, f.code(), f.getMessage(), facts);
         } catch (RuntimeException e) {
@@ -433,20 +435,18 @@ public final class RouterUpgrade {
     }
 
     /**
-     * Recognises the image and checks it against what the router's boot chain will accept (decision 0006):
-     * an image that would leave the router at a boot loader or a {@code mountroot>} prompt is refused here,
-     * before anything is sent. On a TP-Link image, the router's own hardware id is read from the first erase
-     * block of its layout (the running firmware's TP-Link header), as OpenWrt's sysupgrade does.
+     * Recognises the image and checks it against what the router's boot chain will accept (decisions 0006 and 0029):
+     * an image that would leave the router at a boot loader, a hung kernel or a {@code mountroot>} prompt is refused
+     * here, before anything is sent. The board is read from the first erase block of the layout, where the boot loader
+     * starts the running firmware: its TP-Link hardware id, as OpenWrt's sysupgrade reads it, and its kernel's load
+     * address. What could not be checked is said as a warning, and in the pre-flight's sentence.
      */
     private void checkImage(DeviceFacts facts, FlashPlan p) throws UpgradeFailure, IOException {
         ImageInfo info = study.inspect(request.image());
         image = info;
         note(UpgradeEvent.Note.Level.INFO, "Image: " + ImageGate.describe(info));
-        OptionalLong hardwareId = OptionalLong.empty();
-        if (info.format() == ImageInfo.Format.TPLINK) {
-            hardwareId = TpLinkHeader.hardwareIdOf(side.firstBlock(p.layout().get(0)));
-        }
-        Verdict verdict = ImageGate.check(info, ImageGate.routerBoot(facts, p, hardwareId), request.forceImage());
+        RunningFirmware running = RunningFirmware.of(side.firstBlock(p.layout().get(0)));
+        Verdict verdict = ImageGate.check(info, ImageGate.routerBoot(facts, p, running), request.forceImage());
         Optional<UpgradeFailure> refused = ImageGate.refusal(verdict, request.forceImage(), !windowWording());
         if (refused.isPresent()) {
             throw refused.get();
@@ -454,6 +454,10 @@ public final class RouterUpgrade {
         for (Finding f : ImageGate.forced(verdict)) {
             imageForced = true;
             note(UpgradeEvent.Note.Level.WARNING, "Forced by --force-image: " + f.code() + " — " + f.message());
+        }
+        imageUnchecked = verdict.unchecked();
+        for (String u : imageUnchecked) {
+            note(UpgradeEvent.Note.Level.WARNING, "Not checked: " + u);
         }
     }
 

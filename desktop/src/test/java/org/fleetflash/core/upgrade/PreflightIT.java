@@ -126,6 +126,38 @@ class PreflightIT {
     }
 
     @Test
+    void anImageForTheSixteenMegabyteBoardIsBlockedOnATlWdr3600AsAnotherModel() throws Exception {
+        try (SimRouter router = start(Profile.load("tl-wdr3600").unthrottled())) {
+            byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+            Preflight pf = check(router, image(Profile.load("generic-16m"), "12.1-gw16m", 4L << 20));
+
+            assertThat(pf.verdict()).isEqualTo(Preflight.Verdict.BLOCKED);
+            assertThat(pf.code()).isEqualTo(FailureCode.WRONG_MODEL);
+            assertThat(pf.message()).contains("0x80001000", "0x80050000", "Nothing was sent");
+            assertUntouched(router, before);
+        }
+    }
+
+    @Test
+    void aTpLinkImageOnARouterRunningABareImageIsReadyAndSaysItsHardwareIdWasNotCompared() throws Exception {
+        Profile p = Profile.load("tl-wdr3600").unthrottled();
+        try (SimRouter router = start(p)) {
+            byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+            Path tplink = dir.resolve("tplink.bin");
+            SimImage.write(p, "12.1-tp", 0, org.fleetflash.agent.image.ImageInfo.Format.TPLINK, tplink);
+            List<UpgradeEvent> events = new ArrayList<>();
+
+            Preflight pf = check(router, tplink, router.password(), events);
+
+            assertThat(pf.verdict()).as(pf.message()).isEqualTo(Preflight.Verdict.READY);
+            assertThat(pf.message()).startsWith("Fits: ").contains("0x36000001", "no TP-Link header", "not compared");
+            assertThat(events).anyMatch(e -> e instanceof UpgradeEvent.Note n && n.level() == UpgradeEvent.Note.Level.WARNING
+                    && n.text().startsWith("Not checked: "));
+            assertUntouched(router, before);
+        }
+    }
+
+    @Test
     void aRouterWithoutTmpfsIsBlocked() throws Exception {
         Profile p = Profile.load("tl-wdr3600-stripped").unthrottled();
         try (SimRouter router = start(p)) {

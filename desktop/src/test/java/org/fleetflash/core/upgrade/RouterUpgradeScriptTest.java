@@ -421,6 +421,43 @@ class RouterUpgradeScriptTest {
     }
 
     @Test
+    void anImageForABoardWithAnotherSystemOnChipIsRefusedThoughItNamesNoModel() throws Exception {
+        // a 4 MiB image for the MT7621 board: MIPS, its root where this router's kernel searches, no TP-Link header
+        Files.write(image, org.fleetflash.agent.sim.SimImage.bytes(org.fleetflash.agent.sim.Profile.load("generic-16m"),
+                "12.1", 4L << 20));
+        UpgradeResult result = run();
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED_SAFE);
+        assertThat(result.code()).isEqualTo(FailureCode.WRONG_MODEL);
+        assertThat(result.message()).contains("0x80001000", "0x80050000", "Nothing was sent to the router.");
+        assertThat(router.calls).doesNotContain("read", "claim");
+    }
+
+    @Test
+    void aRouterWhoseRunningKernelCannotBeReadIsUpgradedAndEveryoneIsToldTheModelWasNotChecked() throws Exception {
+        byte[] unreadable = FakeRouter.image("11.0-r100");
+        unreadable[0] ^= 0x55; // the boot loader's header, as FleetFlash cannot read it
+        router = new FakeRouter(unreadable);
+        router.newImage = Files.readAllBytes(image);
+
+        Preflight preflight = upgrade(request).preflight();
+        UpgradeResult result = run();
+
+        assertThat(preflight.verdict()).isEqualTo(Preflight.Verdict.READY);
+        assertThat(preflight.message()).startsWith("Fits: ").contains("could not be checked", "make sure it is built for this model");
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(events).anyMatch(e -> e instanceof UpgradeEvent.Note n && n.level() == UpgradeEvent.Note.Level.WARNING
+                && n.text().startsWith("Not checked: ") && n.text().contains("could not be checked"));
+    }
+
+    @Test
+    void aRouterRunningTheSameBoardsKernelSaysNothingWasLeftUnchecked() {
+        Preflight preflight = upgrade(request).preflight();
+
+        assertThat(preflight.verdict()).isEqualTo(Preflight.Verdict.READY);
+        assertThat(preflight.message()).doesNotContain("could not be checked", "not compared");
+    }
+
+    @Test
     void aBackupThatBreaksOffIsRemovedAndNothingIsChanged() throws Exception {
         router.failures.put(FakeRouter.Step.READ, UpgradeFailure.safe(FailureCode.COMMAND_TIMEOUT, "read timed out."));
         UpgradeResult result = run();

@@ -214,6 +214,28 @@ class UpgradeRefusalIT {
     }
 
     @Test
+    void refusesAnImageForABoardWithAnotherSystemOnChipThoughItNamesNoModel() throws Exception {
+        // The demo's mistake: the 16 MiB MT7621 board's image, a bare U-Boot image (no TP-Link header, so no hardware
+        // id), MIPS like the TL-WDR3600, its root where the TL-WDR3600's kernel searches. Flashed, the router would
+        // hang after "Starting kernel ...": its kernel is linked for the MT7621's load address.
+        Profile wdr = Profile.load("tl-wdr3600").unthrottled();
+        try (SimRouter router = start(wdr)) {
+            byte[] before = Files.readAllBytes(router.sandbox().flashFile());
+            Path g16 = Files.write(dir.resolve("generic-16m.bin"), SimImage.bytes(Profile.load("generic-16m"), "12.1-gw16m",
+                    4L << 20));
+
+            Run run = upgrade(router, g16, "kernel rootfs");
+
+            assertRefusedBeforeAnyTransfer(router, before, run, "WRONG_MODEL");
+            assertThat(run.result().message()).contains("loaded at 0x80001000", "loaded at 0x80050000", "another system-on-chip",
+                    "Pick the image for this model", "--force-image writes it anyway");
+            Run inTheWindow = upgrade(router, g16, "kernel rootfs", false, true);
+            assertRefusedBeforeAnyTransfer(router, before, inTheWindow, "WRONG_MODEL");
+            assertThat(inTheWindow.result().message()).contains("0x80001000").doesNotContain("--");
+        }
+    }
+
+    @Test
     void refusesATpLinkImageForAnotherModelAndSaysForceExists() throws Exception {
         Profile p = Profile.load("tl-wdr3600").unthrottled();
         String name;

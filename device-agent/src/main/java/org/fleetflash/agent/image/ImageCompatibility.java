@@ -10,10 +10,15 @@ import java.util.OptionalLong;
 /**
   * Decides whether an image may be written over a router's layout: the checks a router's boot chain
   * makes when it starts (U-Boot: magic, header CRC, data CRC, architecture, image type; FreeBSD:
-  * where GEOM_MAP finds the root file system) and the board check OpenWrt's sysupgrade makes on
-  * TP-Link boards (the hardware id). An image that fails one of them would leave the router dead
-  * after the point of no return. Force sets aside only the findings that do not make the router
-  * unbootable for sure: an unrecognised format and a different TP-Link hardware id.
+  * where GEOM_MAP finds the root file system) and the board checks: the one OpenWrt's sysupgrade
+  * makes on TP-Link boards (the hardware id), and the load address and entry point of the kernel,
+  * which must be those of the kernel the router runs now (a kernel is linked for its system-on-chip).
+  * An image that fails one of them would leave the router dead after the point of no return. Force
+  * sets aside only the findings that do not make the router unbootable for sure: an unrecognised
+  * format and another model (a board sold under two ids, a kernel moved to another address).
+  *
+  * <p>What cannot be checked is said, not passed over: an image that names no model, on a router
+  * whose running kernel cannot be read, was checked for its architecture and root file system only.
   */
 public final class ImageCompatibility {
 
@@ -32,13 +37,48 @@ public final class ImageCompatibility {
         }
         image.kernel().ifPresent(k -> checkKernel(k, image, router, out));
         checkRoot(image, router, out);
+        List<String> unchecked = new ArrayList<>();
+        checkModel(image, router.running(), force, out, unchecked);
+        return Verdict.of(out, unchecked);
+    }
+
+    /**
+      * The board checks: the TP-Link hardware ids when both name one, and the kernel's load address and entry point
+      * against those of the kernel the router runs now. Says what could not be compared.
+      */
+    private static void checkModel(ImageInfo image, RunningFirmware running, boolean force, List<Finding> out,
+            List<String> unchecked) {
         OptionalLong imageId = image.hardwareId();
-        if (imageId.isPresent() && router.hardwareId().isPresent() && imageId.getAsLong() != router.hardwareId().getAsLong()) {
+        OptionalLong routerId = running.hardwareId();
+        if (imageId.isPresent() && routerId.isPresent() && imageId.getAsLong() != routerId.getAsLong()) {
             out.add(new Finding(Finding.Code.WRONG_MODEL, "The image is for TP-Link hardware id " + hex(imageId.getAsLong())
-                    + " but this router is " + hex(router.hardwareId().getAsLong()) + ": it was built for another model. "
+                    + " but this router is " + hex(routerId.getAsLong()) + ": it was built for another model. "
                     + "Pick the image for this model.", force));
         }
-        return Verdict.of(out);
+        if (image.kernel().isEmpty()) {
+            return; // not firmware FleetFlash recognises: that finding says so already
+        }
+        UImageHeader offered = image.kernel().get().header();
+        if (running.kernel().isPresent()) {
+            UImageHeader now = running.kernel().get();
+            if (offered.loadAddress() != now.loadAddress() || offered.entryPoint() != now.entryPoint()) {
+                out.add(new Finding(Finding.Code.WRONG_MODEL, "The image's kernel is built to be loaded at "
+                        + hex(offered.loadAddress()) + " and started at " + hex(offered.entryPoint()) + ", but the kernel this "
+                        + "router runs now is loaded at " + hex(now.loadAddress()) + " and started at " + hex(now.entryPoint())
+                        + ": the image was built for a board with another system-on-chip, and this router would hang after "
+                        + "\"Starting kernel ...\". Pick the image for this model.", force));
+            }
+        } else if (imageId.isEmpty() || routerId.isEmpty()) {
+            unchecked.add("Whether the image is for this model could not be checked: the first bytes of this router's "
+                    + "layout hold no U-Boot kernel FleetFlash can read" + (imageId.isPresent() ? "" : ", and the image names no "
+                    + "TP-Link hardware id") + ". Only the image's CPU architecture and where its root file system lies were "
+                    + "checked: make sure it is built for this model.");
+        }
+        if (imageId.isPresent() && routerId.isEmpty()) {
+            unchecked.add("The image is for TP-Link hardware id " + hex(imageId.getAsLong()) + ", but the firmware this router "
+                    + "runs has no TP-Link header, so its board's id is not known and was not compared. Make sure its boot "
+                    + "loader starts TP-Link images.");
+        }
     }
 
     private static String recognise(ImageInfo image) {

@@ -3,27 +3,27 @@ package org.fleetflash.agent.image;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.OptionalLong;
 
 /**
   * What a router's boot chain expects of the image written over its layout: the CPU architecture
   * its kernel must be built for, where the layout lies on the flash, how the kernel finds the root
-  * file system, and, on TP-Link boards, the hardware id of the board.
+  * file system, and what the firmware it runs now says about the board (the load address of its
+  * kernel and, on TP-Link boards, the hardware id).
   *
   * @param machineArch FreeBSD's {@code hw.machine_arch} ({@code uname -p}): mips, mipsel, armv7, aarch64, amd64 ...
   * @param spanOffset  flash offset of the first layout partition: where the image's first byte goes
   * @param spanSize    bytes from there to the end of the last layout partition
   * @param eraseBlock  the flash's erase block
   * @param rootRule    how the kernel finds the start of the root file system
-  * @param hardwareId  the board's TP-Link hardware id, when known (read with {@link TpLinkHeader#hardwareIdOf})
+  * @param running     what the running firmware says about the board (read with {@link RunningFirmware#of})
   */
 public record RouterBoot(String machineArch, long spanOffset, long spanSize, long eraseBlock, RootRule rootRule,
-        OptionalLong hardwareId) {
+        RunningFirmware running) {
 
     public RouterBoot {
         Objects.requireNonNull(machineArch, "machineArch");
         Objects.requireNonNull(rootRule, "rootRule");
-        Objects.requireNonNull(hardwareId, "hardwareId");
+        Objects.requireNonNull(running, "running");
         if (spanOffset < 0 || spanSize <= 0 || eraseBlock <= 0) {
             throw new IllegalArgumentException("A layout span needs an offset >= 0 and a positive size and erase block");
         }

@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
   * TP-Link's v1 firmware header, as OpenWrt's firmware-utils {@code mktplinkfw.c} writes and reads it
@@ -74,14 +73,6 @@ public record TpLinkHeader(long headerVersion, String vendor, String firmwareVer
         return Optional.of(new TpLinkHeader(version, text(data, 4, VENDOR_LENGTH), text(data, 0x1c, FW_VERSION_LENGTH),
                 u32(b, 0x40), u32(b, 0x44), u32(b, 0x48), u32(b, 0x74), u32(b, 0x78), u32(b, 0x7c), u32(b, 0x80),
                 u32(b, 0x84), u32(b, 0x88), u32(b, 0x8c), u32(b, 0x90), u32(b, 0x94)));
-    }
-
-    /**
-      * The hardware id a router's running firmware carries: the first bytes of its firmware partition
-      * (the first layout partition) start with a TP-Link header. Empty when they do not.
-      */
-    public static OptionalLong hardwareIdOf(byte[] firstBytesOfSpan) {
-        return parse(firstBytesOfSpan).map(h -> OptionalLong.of(h.hardwareId())).orElse(OptionalLong.empty());
     }
 
     /** The 512 header bytes, with the salt in the md5sum1 field ({@link #sign} fills in the real digest). */

@@ -64,8 +64,14 @@ public record Profile(
         long imageSize,
         long imageKernelSize,
         OptionalLong boardHwid,
-        long flashBase) {
+        long flashBase,
+        long kernelLoadAddress,
+        long kernelEntryPoint) {
 
+    /** Where a FreeBSD MIPS kernel for the Atheros AR71xx-AR934x is loaded, where a profile does not say ({@code boot.kernel_load}). */
+    public static final long DEFAULT_KERNEL_LOAD = 0x80050000L;
+    /** Its entry point, where a profile does not say ({@code boot.kernel_entry}). */
+    public static final long DEFAULT_KERNEL_ENTRY = 0x80050100L;
     /** rc.shutdown's longest run where a profile does not say ({@code shutdown.grace}). */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofMillis(1500);
     private static final String RESOURCE_DIR = "/org/fleetflash/agent/sim/profiles/";
@@ -203,7 +209,7 @@ public record Profile(
                 hwMachineArch, physmem, usermem, pageSize, freePages, flashDevice, flashSize, eraseBlock,
                 sectorSize, readBps, writeBps, partitions, layout, rootMountFrom, rootUncompressedSize, tmpfs,
                 watchdogd, leds, preallocatedMds, toolsAbsent, user, password, rebootDelay, shutdownGrace, firmwareVersion,
-                imageSize, imageKernelSize, boardHwid, flashBase);
+                imageSize, imageKernelSize, boardHwid, flashBase, kernelLoadAddress, kernelEntryPoint);
     }
 
     /** The same model without these tools too (a leaner firmware build). */
@@ -214,7 +220,7 @@ public record Profile(
                 hwMachineArch, physmem, usermem, pageSize, freePages, flashDevice, flashSize, eraseBlock,
                 sectorSize, flashReadBps, flashWriteBps, partitions, layout, rootMountFrom, rootUncompressedSize, tmpfs,
                 watchdogd, leds, preallocatedMds, Set.copyOf(absent), user, password, rebootDelay, shutdownGrace,
-                firmwareVersion, imageSize, imageKernelSize, boardHwid, flashBase);
+                firmwareVersion, imageSize, imageKernelSize, boardHwid, flashBase, kernelLoadAddress, kernelEntryPoint);
     }
 
     /** The partition with this name. */
@@ -292,7 +298,8 @@ public record Profile(
                     optionalNumber("root.uncompressed_size", 16L << 20), bool("tmpfs"), bool("watchdogd"),
                     words("leds", false), mds(), Set.copyOf(words("tools.absent", false)), text("ssh.user"),
                     text("ssh.password"), delay, grace, text("firmware.version"), imageSize, kernelSize, hwid(),
-                    optionalNumber("boot.flash_base", 0));
+                    optionalNumber("boot.flash_base", 0), address("boot.kernel_load", DEFAULT_KERNEL_LOAD),
+                    address("boot.kernel_entry", DEFAULT_KERNEL_ENTRY));
         }
 
         private List<Partition> partitions(long flashSize, int erase) {
@@ -339,6 +346,14 @@ public record Profile(
                 throw fail(key, "offset " + value + " must be inside the flash and aligned to the erase block");
             }
             return new Fixed(off);
+        }
+
+        private long address(String key, long dflt) {
+            long a = optionalNumber(key, dflt);
+            if (a < 0 || a > 0xffffffffL) {
+                throw fail(key, "must be a 32-bit address such as 0x80050000");
+            }
+            return a;
         }
 
         private OptionalLong hwid() {

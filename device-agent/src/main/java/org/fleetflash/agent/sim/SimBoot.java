@@ -14,7 +14,8 @@ import org.fleetflash.agent.image.UImageHeader;
   * What the simulated router's boot loader and kernel make of its flash, checked the way U-Boot's
   * {@code bootm} and FreeBSD check it: on a board with a TP-Link hardware id a TP-Link header at the
   * start of the firmware must carry that id and points at the kernel; the kernel's U-Boot header needs
-  * its magic, header CRC, data CRC, the board's CPU architecture and a kernel type; then GEOM_MAP
+  * its magic, header CRC, data CRC, the board's CPU architecture and a kernel type; a kernel linked
+  * for another board's load address and entry point hangs silently after "Starting kernel ..."; then GEOM_MAP
   * resolves the partitions from the hints and the root file system must start with a mkuzip header
   * (and pass the simulator's integrity trailer). Each failure prints what U-Boot or the kernel prints
   * and leaves the router dead.
@@ -89,6 +90,10 @@ public final class SimBoot {
         con.add("");
         con.add("Starting kernel ...");
         con.add("");
+        if (h.loadAddress() != p.kernelLoadAddress() || h.entryPoint() != p.kernelEntryPoint()) {
+            // a kernel linked for another system-on-chip's memory map: it dies before it prints anything
+            return stopped(con);
+        }
         return mountRoot(p, flash, h, con);
     }
 

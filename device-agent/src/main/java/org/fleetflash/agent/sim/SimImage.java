@@ -22,7 +22,8 @@ import org.fleetflash.agent.image.UzipHeader;
   * ({@link SimBoot}). A raw image ({@link ImageInfo.Format#UIMAGE_RAW}) is:
   *
   * <pre>
-  * [U-Boot header: FreeBSD, the profile's architecture, kernel, lzma, name "FreeBSD &lt;version&gt;"]
+  * [U-Boot header: FreeBSD, the profile's architecture, kernel, lzma, the profile's load address and entry
+  *  point, name "FreeBSD &lt;version&gt;"]
   * [pseudo-random kernel data] [0xFF padding up to the kernel length]
   * [mkuzip header "#!/bin/sh\n#L3.0\n...", block size, block count and table of offsets, where the profile's
   *  hints find the root file system]
@@ -43,9 +44,6 @@ public final class SimImage {
     public static final int TRAILER_SIZE = 96;
     /** Longest version: "FreeBSD " plus the version fill the 32-byte U-Boot name with a NUL left. */
     public static final int MAX_VERSION_LENGTH = UImageHeader.NAME_LENGTH - 1 - "FreeBSD ".length();
-    /** Load address and entry point of the simulated kernels (those of FreeBSD's MIPS builds). */
-    public static final long LOAD_ADDRESS = 0x80050000L;
-    public static final long ENTRY_POINT = 0x80050100L;
     /** Bytes of 0xFF between the kernel data and the root file system. */
     static final int KERNEL_PAD = 256;
     /** Compressed bytes per 64 KiB block of the simulated root file system (about what lzma makes of a FreeBSD root). */
@@ -127,7 +125,7 @@ public final class SimImage {
         int dataLength = kernel - KERNEL_PAD - kernelAt - HEADER_SIZE;
         int arch = UImageHeader.archOfMachineArch(p.hwMachineArch()).orElseThrow();
         UImageHeader h = UImageHeader.describing(UImageHeader.OS_FREEBSD, arch, UImageHeader.TYPE_KERNEL,
-                UImageHeader.COMP_LZMA, LOAD_ADDRESS, ENTRY_POINT, BUILD_TIME, "FreeBSD " + version,
+                UImageHeader.COMP_LZMA, p.kernelLoadAddress(), p.kernelEntryPoint(), BUILD_TIME, "FreeBSD " + version,
                 out, kernelAt + HEADER_SIZE, dataLength);
         System.arraycopy(h.toBytes(), 0, out, kernelAt, HEADER_SIZE);
         // mkuzip's block size, count and table of offsets after its preamble, the last offset at the image's end, so
@@ -140,7 +138,7 @@ public final class SimImage {
         System.arraycopy(t, 0, out, trailerAt, t.length);
         if (format == ImageInfo.Format.TPLINK) {
             TpLinkHeader tp = new TpLinkHeader(TpLinkHeader.VERSION_V1, "TP-LINK Technologies", "ver. 1.0",
-                    p.boardHwid().orElseThrow(), 1, 0, LOAD_ADDRESS, ENTRY_POINT, p.spanEnd() - p.spanStart(),
+                    p.boardHwid().orElseThrow(), 1, 0, p.kernelLoadAddress(), p.kernelEntryPoint(), p.spanEnd() - p.spanStart(),
                     TpLinkHeader.SIZE, HEADER_SIZE + dataLength, kernel, out.length - kernel, 0, 0);
             System.arraycopy(tp.toBytes(), 0, out, 0, TpLinkHeader.SIZE);
             TpLinkHeader.sign(out);

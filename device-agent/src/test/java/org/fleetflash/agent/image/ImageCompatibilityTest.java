@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -21,12 +20,24 @@ class ImageCompatibilityTest {
 
     private static final Profile WDR = Profile.load("tl-wdr3600");
     private static final Profile G16 = Profile.load("generic-16m");
-    /** A TL-WDR3600: big-endian MIPS, kernel+rootfs 0x20000-0x7d0000, rootfs found by search, hardware id known. */
+    /**
+     * A TL-WDR3600: big-endian MIPS, kernel+rootfs 0x20000-0x7d0000, rootfs found by search, running TP-Link firmware
+     * (hardware id known, kernel loaded at 0x80050000).
+     */
     private static final RouterBoot WDR_BOOT = new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000,
-            RouterBoot.SearchRule.parse("search:0x00020000:0x10000:.!/bin/sh"), OptionalLong.of(0x36000001L));
-    /** The generic MT7621 board: little-endian MIPS, rootfs at a fixed 0x250000. */
+            RouterBoot.SearchRule.parse("search:0x00020000:0x10000:.!/bin/sh"),
+            RunningFirmware.of(SimImage.bytes(WDR, "1.0", 0, ImageInfo.Format.TPLINK)));
+    /** The same TL-WDR3600 running a bare U-Boot image: its kernel is known, its hardware id is not. */
+    private static final RouterBoot WDR_RAW_BOOT = new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000, WDR_BOOT.rootRule(),
+            RunningFirmware.of(SimImage.bytes(WDR, "1.0", 0)));
+    /** The same TL-WDR3600 whose running firmware FleetFlash cannot read. */
+    private static final RouterBoot WDR_UNKNOWN_BOOT = new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000, WDR_BOOT.rootRule(),
+            RunningFirmware.UNKNOWN);
+    /** The generic MT7621 board: little-endian MIPS, rootfs at a fixed 0x250000, kernel loaded at 0x80001000. */
     private static final RouterBoot G16_BOOT = new RouterBoot("mipsel", 0x50000, 0xfa0000, 0x1000,
-            new RouterBoot.FixedRoot(0x250000), OptionalLong.empty());
+            new RouterBoot.FixedRoot(0x250000), RunningFirmware.of(SimImage.bytes(G16, "1.0", 0)));
+    /** A 4 MiB image for the generic board: its root lies at image offset 0x200000, where a TL-WDR3600 searches too. */
+    private static final Supplier<byte[]> G16_SMALL = () -> SimImage.bytes(G16, "2.0", 4L << 20);
 
     private static Verdict check(byte[] image, RouterBoot router, boolean force) {
         return ImageCompatibility.check(ImageInspector.inspect(image), router, force);
@@ -49,8 +60,7 @@ class ImageCompatibilityTest {
                         (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0, ImageInfo.Format.TPLINK), WDR_BOOT),
                 Arguments.of("raw image for the generic 16M board", (Supplier<byte[]>) () -> SimImage.bytes(G16, "2.0", 0), G16_BOOT),
                 Arguments.of("raw image on a TL-WDR3600 whose hardware id is unknown",
-                        (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0),
-                        new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000, WDR_BOOT.rootRule(), OptionalLong.empty())));
+                        (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0), WDR_RAW_BOOT));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -60,6 +70,7 @@ class ImageCompatibilityTest {
 
         assertThat(v.findings()).isEmpty();
         assertThat(v.ok()).isTrue();
+        assertThat(v.unchecked()).as("the model was checked").isEmpty();
     }
 
     static Stream<Arguments> badImages() {
@@ -67,7 +78,11 @@ class ImageCompatibilityTest {
                 Arguments.of("random bytes", (Supplier<byte[]>) () -> random(7_900_000), WDR_BOOT,
                         List.of(Code.NOT_FIRMWARE, Code.NO_ROOT)),
                 Arguments.of("a TL-WDR3600 image on the generic 16M board",
-                        (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0), G16_BOOT, List.of(Code.NO_ROOT)),
+                        (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0), G16_BOOT, List.of(Code.NO_ROOT, Code.WRONG_MODEL)),
+                Arguments.of("an image for the generic 16M board, which names no model, on a TL-WDR3600", G16_SMALL, WDR_BOOT,
+                        List.of(Code.WRONG_MODEL)),
+                Arguments.of("an image for the generic 16M board on a TL-WDR3600 running a bare U-Boot image", G16_SMALL,
+                        WDR_RAW_BOOT, List.of(Code.WRONG_MODEL)),
                 Arguments.of("a corrupt kernel header", (Supplier<byte[]>) () -> SimImage.withCorruptHeader(SimImage.bytes(WDR, "2.0", 0)),
                         WDR_BOOT, List.of(Code.HEADER_CRC)),
                 Arguments.of("a damaged kernel", (Supplier<byte[]>) () -> flip(SimImage.bytes(WDR, "2.0", 0), 100_000),
@@ -76,7 +91,7 @@ class ImageCompatibilityTest {
                         (Supplier<byte[]>) () -> SimImage.withKernelArch(SimImage.bytes(WDR, "2.0", 0), UImageHeader.ARCH_ARM),
                         WDR_BOOT, List.of(Code.WRONG_ARCH)),
                 Arguments.of("a MIPS kernel on an aarch64 router", (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0),
-                        new RouterBoot("aarch64", 0x20000, 0x7b0000, 0x10000, WDR_BOOT.rootRule(), OptionalLong.empty()),
+                        new RouterBoot("aarch64", 0x20000, 0x7b0000, 0x10000, WDR_BOOT.rootRule(), RunningFirmware.UNKNOWN),
                         List.of(Code.WRONG_ARCH)),
                 Arguments.of("an image cut inside its kernel", (Supplier<byte[]>) () -> Arrays.copyOf(SimImage.bytes(WDR, "2.0", 0), 600_000),
                         WDR_BOOT, List.of(Code.TRUNCATED, Code.NO_ROOT)),
@@ -96,7 +111,7 @@ class ImageCompatibilityTest {
                         (Supplier<byte[]>) () -> markerInKernel(), WDR_BOOT, List.of(Code.NO_ROOT)),
                 Arguments.of("a router whose search key no mkuzip image matches", (Supplier<byte[]>) () -> SimImage.bytes(WDR, "2.0", 0),
                         new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000,
-                                RouterBoot.SearchRule.parse("search:0x20000:0x10000:hsqs"), OptionalLong.empty()),
+                                RouterBoot.SearchRule.parse("search:0x20000:0x10000:hsqs"), RunningFirmware.UNKNOWN),
                         List.of(Code.NO_ROOT)));
     }
 
@@ -117,7 +132,8 @@ class ImageCompatibilityTest {
                 .satisfies(f -> assertThat(f.message()).contains("The file is cut short").doesNotContain("another flash layout"));
 
         Verdict otherBoard = check(SimImage.bytes(WDR, "2.0", 0), G16_BOOT, false);
-        assertThat(otherBoard.findings()).singleElement().satisfies(f -> assertThat(f.message()).contains("another flash layout"));
+        assertThat(otherBoard.findings()).filteredOn(f -> f.code() == Code.NO_ROOT).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("another flash layout"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -158,6 +174,29 @@ class ImageCompatibilityTest {
                 .contains("flash offset 0x250000", "image offset 0x200000", "0x130000", "mountroot>");
         assertThat(arch.finding(Code.WRONG_ARCH).orElseThrow().message()).contains("AArch64", "mips", "Unsupported Architecture");
         assertThat(arch.finding(Code.WRONG_ARCH).orElseThrow().overridable()).isFalse();
+        assertThat(check(G16_SMALL.get(), WDR_RAW_BOOT, false).finding(Code.WRONG_MODEL).orElseThrow().message())
+                .contains("loaded at 0x80001000 and started at 0x80001100", "loaded at 0x80050000 and started at 0x80050100",
+                        "another system-on-chip", "Starting kernel ...", "Pick the image for this model.");
+    }
+
+    @Test
+    void whatCouldNotBeCheckedIsSaidAndDoesNotStopTheImage() {
+        Verdict unknownRouter = check(SimImage.bytes(WDR, "2.0", 0), WDR_UNKNOWN_BOOT, false);
+        Verdict unknownBoard = check(SimImage.bytes(WDR, "2.0", 0, ImageInfo.Format.TPLINK), WDR_RAW_BOOT, false);
+        Verdict bothIds = check(SimImage.bytes(WDR, "2.0", 0, ImageInfo.Format.TPLINK),
+                new RouterBoot("mips", 0x20000, 0x7b0000, 0x10000, WDR_BOOT.rootRule(),
+                        RunningFirmware.ofHardwareId(TpLinkHeader.HWID_TL_WDR3600_V1)), false);
+
+        assertThat(unknownRouter.ok()).isTrue();
+        assertThat(unknownRouter.unchecked()).singleElement().satisfies(u -> assertThat(u)
+                .contains("could not be checked", "names no TP-Link hardware id", "make sure it is built for this model"));
+        assertThat(unknownBoard.ok()).isTrue();
+        assertThat(unknownBoard.unchecked()).singleElement().satisfies(u -> assertThat(u)
+                .contains("0x36000001", "no TP-Link header", "not compared"));
+        assertThat(bothIds.ok()).isTrue();
+        assertThat(bothIds.unchecked()).as("the ids were compared").isEmpty();
+        // an image for the generic board on that router is not caught: only its root and architecture could be checked
+        assertThat(check(G16_SMALL.get(), WDR_UNKNOWN_BOOT, false).unchecked()).hasSize(1);
     }
 
     @Test

@@ -50,7 +50,7 @@ class TpLinkHeaderTest {
     void hardwareIdOfTheFirstBlockOfARoutersFirmware() {
         byte[] block = Arrays.copyOf(header(TpLinkHeader.HWID_TL_WDR4300_V1).toBytes(), 65536);
 
-        assertThat(TpLinkHeader.hardwareIdOf(block)).isEqualTo(OptionalLong.of(0x43000001L));
+        assertThat(RunningFirmware.of(block).hardwareId()).isEqualTo(OptionalLong.of(0x43000001L));
     }
 
     @ParameterizedTest
@@ -58,7 +58,7 @@ class TpLinkHeaderTest {
     void tooShortForAHeaderHasNoHardwareId(int length) {
         byte[] b = Arrays.copyOf(header(0x36000001L).toBytes(), length);
 
-        assertThat(TpLinkHeader.hardwareIdOf(b)).isEmpty();
+        assertThat(RunningFirmware.of(b).hardwareId()).isEmpty();
         assertThat(TpLinkHeader.parse(b)).isEmpty();
     }
 
@@ -69,8 +69,8 @@ class TpLinkHeaderTest {
         random[0] = 0x01; // a version word 0x01xxxxxx other than 0x01000000
         byte[] kernel = UImageHeaderTest.kernelImage(1000, "FreeBSD 12.0");
 
-        assertThat(TpLinkHeader.hardwareIdOf(random)).isEmpty();
-        assertThat(TpLinkHeader.hardwareIdOf(kernel)).isEmpty();
+        assertThat(RunningFirmware.of(random).hardwareId()).isEmpty();
+        assertThat(RunningFirmware.of(kernel).hardwareId()).isEmpty();
         assertThat(TpLinkHeader.md5Matches(kernel)).isFalse();
     }
 

@@ -126,6 +126,22 @@ class ProfileTest {
     }
 
     @Test
+    void eachBoardSaysWhereItsKernelIsLoadedAndABadAddressIsNamed() throws Exception {
+        assertThat(Profile.load("tl-wdr3600").kernelLoadAddress()).isEqualTo(0x80050000L);
+        assertThat(Profile.load("generic-16m").kernelLoadAddress()).isEqualTo(0x80001000L);
+        assertThat(Profile.load("generic-16m").kernelEntryPoint()).isEqualTo(0x80001100L);
+        Profile unsaid = Profile.parse("old", generic16m().replace("boot.kernel_load=0x80001000\n", "")
+                .replace("boot.kernel_entry=0x80001100\n", ""));
+        assertThat(unsaid.kernelLoadAddress()).isEqualTo(Profile.DEFAULT_KERNEL_LOAD);
+        assertThat(unsaid.kernelEntryPoint()).isEqualTo(Profile.DEFAULT_KERNEL_ENTRY);
+
+        assertThatThrownBy(() -> Profile.parse("bad", generic16m().replace("boot.kernel_load=0x80001000",
+                "boot.kernel_load=0x180001000"))).isInstanceOf(ProfileException.class).hasMessageContaining("boot.kernel_load");
+        assertThatThrownBy(() -> Profile.parse("bad", generic16m().replace("boot.kernel_entry=0x80001100",
+                "boot.kernel_entry=start"))).isInstanceOf(ProfileException.class).hasMessageContaining("boot.kernel_entry");
+    }
+
+    @Test
     void strippedProfileLacksFetchDigestsTextToolsGeomAndTmpfs() {
         Profile p = Profile.load("tl-wdr3600-stripped");
 

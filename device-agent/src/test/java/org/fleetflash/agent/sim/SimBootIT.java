@@ -45,14 +45,30 @@ class SimBootIT extends OneRouterIT {
     }
 
     @Test
-    void aTlWdr3600ImageOnTheSixteenMegabyteBoardStopsAtMountroot() throws Exception {
-        Profile g16 = Profile.load("generic-16m").unthrottled();
-        byte[] foreign = SimImage.bytes(Profile.load("tl-wdr3600"), "11.0-r295681", 0);
+    void anImageForTheSixteenMegabyteBoardOnATlWdr3600HangsAfterStartingItsKernel() throws Exception {
+        Profile wdr = Profile.load("tl-wdr3600").unthrottled();
+        // a 4 MiB image for the MT7621 board has its root at image offset 0x200000, where the TL-WDR3600's kernel
+        // searches too: only its kernel, linked for the MT7621, tells it apart
+        byte[] foreign = SimImage.bytes(Profile.load("generic-16m"), "12.1-gw16m", 4L << 20);
 
-        SimRouter r = startWithSpan(g16, foreign);
+        SimRouter r = startWithSpan(wdr, foreign);
 
         assertThat(r.state()).isEqualTo(SimRouter.State.DEAD);
-        assertThat(Files.readString(r.consoleLog())).contains("Image Name:   FreeBSD 11.0-r295681",
+        String console = Files.readString(r.consoleLog());
+        assertThat(console).contains("Image Name:   FreeBSD 12.1-gw16m", "Load Address: 80001000", "Entry Point:  80001100",
+                "Verifying Checksum ... OK", "Starting kernel ...").doesNotContain("Trying to mount root");
+    }
+
+    @Test
+    void aKernelWithoutItsRootFileSystemStopsAtMountroot() throws Exception {
+        Profile g16 = Profile.load("generic-16m").unthrottled();
+        byte[] image = SimImage.bytes(g16, "12.4-noroot", 0);
+        image[0x200000] ^= 1; // the mkuzip header where the fixed boundary puts the root, spoilt
+
+        SimRouter r = startWithSpan(g16, image);
+
+        assertThat(r.state()).isEqualTo(SimRouter.State.DEAD);
+        assertThat(Files.readString(r.consoleLog())).contains("Image Name:   FreeBSD 12.4-noroot",
                 "Verifying Checksum ... OK", "Starting kernel ...",
                 "Trying to mount root from ufs:map/rootfs.uncompress []...",
                 "Mounting from ufs:map/rootfs.uncompress failed with error 19.", "mountroot>");

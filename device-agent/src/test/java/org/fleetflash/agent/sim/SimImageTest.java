@@ -216,14 +216,28 @@ class SimImageTest {
     }
 
     @Test
-    void aTlWdr3600ImageDoesNotBootOnTheSixteenMegabyteBoard() {
+    void aTlWdr3600KernelHangsOnTheSixteenMegabyteBoardAfterStartingKernel() {
         Profile g16 = Profile.load("generic-16m");
         byte[] foreign = SimImage.bytes(Profile.load("tl-wdr3600"), "11.0-r295681", 0);
 
         SimBoot.Result r = SimBoot.boot(g16, flashWith(g16, foreign));
 
         assertThat(r.booted()).isFalse();
-        assertThat(r.console()).contains("## Booting kernel from Legacy Image at bc050000 ...", "   Verifying Checksum ... OK",
+        assertThat(r.console()).contains("## Booting kernel from Legacy Image at bc050000 ...", "   Load Address: 80050000",
+                "   Verifying Checksum ... OK");
+        assertThat(r.console().stream().filter(l -> !l.isBlank()).reduce((a, b) -> b)).contains("Starting kernel ...");
+    }
+
+    @Test
+    void aKernelForTheBoardWithoutItsRootStopsAtMountroot() {
+        Profile g16 = Profile.load("generic-16m");
+        byte[] image = SimImage.bytes(g16, "12.4-noroot", 0);
+        image[(int) (0x250000 - g16.spanStart())] ^= 1; // the root's mkuzip header at the fixed boundary, spoilt
+
+        SimBoot.Result r = SimBoot.boot(g16, flashWith(g16, image));
+
+        assertThat(r.booted()).isFalse();
+        assertThat(r.console()).contains("   Load Address: 80001000", "Starting kernel ...",
                 "Mounting from ufs:map/rootfs.uncompress failed with error 19.");
         assertThat(r.console().get(r.console().size() - 1)).isEqualTo("mountroot>");
     }

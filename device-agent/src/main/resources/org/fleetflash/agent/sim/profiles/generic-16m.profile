@@ -10,6 +10,9 @@ hw.machine=mips
 hw.machine_arch=mipsel
 # where U-Boot sees the SPI flash in the CPU's address space (MT7621: 0x1c000000 through KSEG1)
 boot.flash_base=0xbc000000
+# where U-Boot loads and starts the kernel: a FreeBSD kernel for the MT7621 is linked low, at 0x80001000
+boot.kernel_load=0x80001000
+boot.kernel_entry=0x80001100
 mem.physmem=268435456
 mem.usermem=234881024
 mem.pagesize=4096

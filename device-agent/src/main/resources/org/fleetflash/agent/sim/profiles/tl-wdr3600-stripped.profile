@@ -13,6 +13,9 @@ hw.machine_arch=mips
 board.hwid=0x36000001
 # where U-Boot sees the SPI flash in the CPU's address space (bootm 0x9f020000)
 boot.flash_base=0x9f000000
+# where U-Boot loads and starts the kernel: a FreeBSD kernel for the AR71xx-AR934x is linked at 0x80050000
+boot.kernel_load=0x80050000
+boot.kernel_entry=0x80050100
 mem.physmem=134217728
 mem.usermem=109051904
 mem.pagesize=4096
