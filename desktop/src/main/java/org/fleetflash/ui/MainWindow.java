@@ -74,6 +74,8 @@ public final class MainWindow implements AutoCloseable {
     /** Built when the Settings tab is first selected (decision 0017). */
     private SettingsView settingsView;
     private final Scene scene;
+    /** Where the login and the confirmation sheet show: inside the window. */
+    private final org.fleetflash.ui.support.SheetHost sheets;
     private final javafx.beans.value.ChangeListener<DeviceFacts> factsChanged = (o, was, now) -> showCurrentLayout();
     /** Scan and Identify (decision 0015): the scan starts and stops its job on a thread of its own, never queued behind probes. */
     private final Background scanBackground = Background.threads("fleetflash-ui-scan", 1);
@@ -143,7 +145,10 @@ public final class MainWindow implements AutoCloseable {
         this.identify = new IdentifyAction(fleet, background, (target, credentials, trust, seconds, started) -> blinker.identify(target,
                 credentials, SshOptions.DEFAULTS.withAcceptNewHostKey(trust), inputs.hostKeys(), seconds, started));
         Parent root = Views.load(this, "MainWindow.fxml");
-        this.scene = new Scene(root);
+        // the login and the confirmation sheet show inside the window, over its dimmed content (decision 0030)
+        StackPane layer = new StackPane(root);
+        this.sheets = new org.fleetflash.ui.support.SheetHost(layer);
+        this.scene = new Scene(layer);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
         org.fleetflash.ui.batch.UpgradeNotifier.styleFor(scene);
         notifier.dismissOnEscape(scene);
@@ -431,7 +436,7 @@ public final class MainWindow implements AutoCloseable {
         // the pre-flights start once the sheet's first frame is drawn: their logins (many at once, each a key exchange)
         // then do not compete for the CPU with the sheet's first styles and layout (ui-bench, on 2 cores); the frames
         // are the application's, counted on this window's scene, which shows them all
-        sheet.setOnShown(e -> org.fleetflash.ui.support.Frames.afterFrames(scene, 2, () -> {
+        sheet.setOnShown(() -> org.fleetflash.ui.support.Frames.afterFrames(scene, 2, () -> {
             if (!sheet.isShowing()) {
                 return;
             }
@@ -458,7 +463,7 @@ public final class MainWindow implements AutoCloseable {
 
     private ConfirmSheet sheet() {
         if (sheet == null) {
-            sheet = new ConfirmSheet(stage);
+            sheet = new ConfirmSheet(sheets);
         }
         return sheet;
     }
@@ -468,7 +473,7 @@ public final class MainWindow implements AutoCloseable {
 
     private LoginDialog loginDialog() {
         if (login == null) {
-            login = new LoginDialog(stage);
+            login = new LoginDialog(sheets);
         }
         return login;
     }
@@ -502,6 +507,11 @@ public final class MainWindow implements AutoCloseable {
         return Optional.ofNullable(openSheet);
     }
 
+    /** The login while it is open (for the tests: once prepared, its hidden nodes are in the window too). */
+    public Optional<LoginDialog> openLogin() {
+        return login != null && login.isShowing() ? Optional.of(login) : Optional.empty();
+    }
+
     @FXML
     void onCancel() {
         upgrades.cancel();
@@ -521,6 +531,7 @@ public final class MainWindow implements AutoCloseable {
      * own; the next start offers to check them with Resume).
      */
     private void onCloseRequest(javafx.stage.WindowEvent e) {
+        sheets.cancelOpen(); // a login or a confirmation left open is answered "Cancel"
         if (!upgrades.runningProperty().get()) {
             return;
         }

@@ -26,6 +26,7 @@ import org.fleetflash.core.upgrade.Preflight;
 import org.fleetflash.core.upgrade.RouterId;
 import org.fleetflash.ui.fleet.RouterRow;
 import org.fleetflash.ui.support.Frames;
+import org.fleetflash.ui.support.SheetHost;
 import org.fleetflash.ui.upgrade.ConfirmSheet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,13 +47,14 @@ class ConfirmSheetIT {
     @TempDir
     static Path dir;
 
-    private Stage stage;
+    private SheetHost host;
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
         Theme.LIGHT.apply();
-        Scene scene = new Scene(new StackPane(), 1000, 700);
+        StackPane layer = new StackPane(new javafx.scene.control.Label("the window"));
+        host = new SheetHost(layer);
+        Scene scene = new Scene(layer, 1000, 700);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
         stage.setScene(scene);
         stage.show();
@@ -67,7 +69,7 @@ class ConfirmSheetIT {
         RouterRow b = new RouterRow(new SshTarget("127.0.71.2", 22));
         RouterRow c = new RouterRow(new SshTarget("127.0.71.3", 22));
 
-        ConfirmSheet sheet = onFx(() -> new ConfirmSheet(stage));
+        ConfirmSheet sheet = onFx(() -> new ConfirmSheet(host));
         AtomicBoolean prepared = new AtomicBoolean();
         robot.interact(() -> {
             Queue<Runnable> steps = new ArrayDeque<>(sheet.preparation());
@@ -99,8 +101,9 @@ class ConfirmSheetIT {
         assertThat(onFx(() -> ((Button) sheet.getDialogPane().lookup("#confirmUpgrade")).isDisabled())).isTrue();
         robot.interact(sheet::close);
         // a preparation whose steps come after a first use (an Upgrade within a second of opening the window): nothing
-        // to do, nothing fails (JavaFX took the pane out of its closed window), and the last upgrade's rows stay
+        // fails, nothing of the sheet stays in the window, and the last upgrade's rows stay
         robot.interact(() -> sheet.preparation().forEach(Runnable::run));
+        assertThat(robot.lookup("#confirmUpgrade").tryQuery()).as("nothing of a closed sheet in the window").isEmpty();
         assertThat(onFx(() -> sheet.items().stream().map(i -> i.row()).toList())).containsExactly(a, b);
 
         // the next upgrade: one other router, checked afresh, with the settings it starts from

@@ -18,6 +18,7 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.fleetflash.core.device.Credentials;
 import org.fleetflash.ui.fleet.LoginDialog;
+import org.fleetflash.ui.support.SheetHost;
 import org.fleetflash.ui.support.Frames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,19 +28,20 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * The login dialog as a window keeps it: prepared ahead of its first show, then filled for each use. What must never
+ * The login dialog as a window keeps it (shown inside the window): prepared ahead of its first show, then filled for each use. What must never
  * happen: a key file, a password or an answer of the use before showing up in the next one.
  */
 @ExtendWith(ApplicationExtension.class)
 class LoginDialogIT {
 
-    private Stage stage;
+    private SheetHost host;
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
         Theme.LIGHT.apply();
-        Scene scene = new Scene(new StackPane(), 800, 600);
+        StackPane layer = new StackPane(new javafx.scene.control.Label("the window"));
+        host = new SheetHost(layer);
+        Scene scene = new Scene(layer, 800, 600);
         scene.getStylesheets().add(Theme.APP_STYLESHEET);
         stage.setScene(scene);
         stage.show();
@@ -47,7 +49,7 @@ class LoginDialogIT {
 
     @Test
     void aDialogPreparedAheadAsksEachTimeWithThatTimesKeyFileAndNothingOfTheTimeBefore(FxRobot robot) throws Exception {
-        LoginDialog dialog = onFx(() -> new LoginDialog(stage));
+        LoginDialog dialog = onFx(() -> new LoginDialog(host));
         AtomicBoolean prepared = new AtomicBoolean();
         robot.interact(() -> {
             Queue<Runnable> steps = new ArrayDeque<>(dialog.preparation());
@@ -85,8 +87,9 @@ class LoginDialogIT {
                 .as("the secret leaves the dialog once it closes").isEmpty();
 
         // the preparation, when its steps come after a first use (a login asked for within a second of opening the
-        // window): nothing to do, and nothing fails (JavaFX took the pane out of its closed window)
+        // window): nothing fails, and it leaves nothing of the dialog in the window
         robot.interact(() -> dialog.preparation().forEach(Runnable::run));
+        assertThat(robot.lookup("#loginOk").tryQuery()).as("nothing of a closed login in the window").isEmpty();
 
         // second use: no key file; the key and the answer of the first use are gone, and a password is required
         robot.interact(() -> {

@@ -96,7 +96,7 @@ class StartWindowIT {
         assertThat(robot.lookup("#resumeButton").queryAs(Button.class).isDisabled()).isFalse();
         assertThat(robot.lookup(OpeningWindow.OPENING_TEXT).tryQuery()).as("the opening sentence is gone").isEmpty();
         assertThat(robot.lookup("#message").queryAs(Label.class).getText()).startsWith("Add a router by its address");
-        assertThat(stage.getScene().getRoot().getStyleClass()).contains("main-window");
+        assertThat(stage.getScene().getRoot().lookup(".main-window")).as("the main window's content").isNotNull();
         assertThat(opening.window()).containsSame(window);
     }
 

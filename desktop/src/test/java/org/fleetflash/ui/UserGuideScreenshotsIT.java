@@ -148,7 +148,7 @@ class UserGuideScreenshotsIT {
         FleetWindowIT.waitFor(120, () -> sheet.items().stream().allMatch(i -> i.resultProperty().get() != null));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#confirmUpgrade").queryButton().isDisabled()).as("the stripped router has no tmpfs").isTrue();
-        write(snapshot(sheet.getDialogPane().getScene().getRoot()), "upgrade-confirm.png");
+        write(snapshot(stage.getScene().getRoot()), "upgrade-confirm.png"); // the sheet over the window
 
         // leave the router that cannot take it out, and upgrade the other two
         robot.interact(() -> sheet.items().stream().filter(i -> !i.resultProperty().get().mayUpgrade())

@@ -7,23 +7,21 @@ import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
-import javafx.stage.Window;
 import org.fleetflash.core.app.EngineSettings;
 import org.fleetflash.core.device.Credentials;
-import org.fleetflash.ui.support.DialogHeader;
-import org.fleetflash.ui.support.Frames;
+import org.fleetflash.ui.support.Sheet;
+import org.fleetflash.ui.support.SheetHost;
 
 /**
  * Asks once per session for the routers' SSH login (user and password, kept in memory only) and whether a router
  * seen for the first time may be trusted (its host key pinned). The demo pre-fills the demo fleet's login. When the
  * settings name a key file, it logs in with that key and asks only for the key's passphrase, if it has one.
  */
-public final class LoginDialog extends Dialog<LoginDialog.Answer> {
+public final class LoginDialog extends Sheet<LoginDialog.Answer> {
 
     /** What the technician gave. */
     public record Answer(Credentials credentials, boolean trustNewHostKeys) {}
@@ -35,19 +33,16 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
     private final Label keyLabel = new Label();
     private final Label changed = new Label("A router whose key CHANGED is always refused.");
     private final GridPane grid = new GridPane();
-    private final DialogHeader header;
     /** The key file of the settings for this use, when there is one: the login uses it, the secret is its passphrase. */
     private Optional<Path> keyFile = Optional.empty();
 
     /**
-     * An empty login dialog, filled by {@link #fill} before each show. A window keeps one and shows it again: JavaFX keeps
-     * the styles it matched per scene, so a dialog shown again, or prepared ahead by {@link #preparation()}, opens without
-     * styling a new window while the technician waits (ui-bench: a new one held the window for about 100 ms).
+     * An empty login dialog, filled by {@link #fill} before each show. A window keeps one and shows it again: it stays
+     * styled in the window, so a dialog shown again, or prepared ahead by {@link #preparation()}, opens without styling
+     * it anew while the technician waits (ui-bench: a new one held the window for about 100 ms).
      */
-    public LoginDialog(Window owner) {
-        initOwner(owner);
-        setTitle("Router login");
-        header = DialogHeader.on(this, "");
+    public LoginDialog(SheetHost host) {
+        super(host, "Router login");
         this.user.setId("userField");
         this.password.setId("passwordField");
         trust.setId("trustNewHostKeys");
@@ -67,12 +62,12 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
         changed.getStyleClass().add("hint");
         grid.add(changed, 0, 3, 2, 1);
         getDialogPane().setContent(grid);
-        getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+        setButtons(ButtonType.OK, ButtonType.CANCEL);
         getDialogPane().lookupButton(ButtonType.OK).setId("loginOk");
         setResultConverter(b -> b == ButtonType.OK ? new Answer(EngineSettings.login(this.user.getText().strip(), keyFile,
                 this.password.getText().toCharArray()), trust.isSelected()) : null);
-        setOnShown(e -> (this.password.getText().isEmpty() ? this.password : this.user).requestFocus());
-        setOnHidden(e -> this.password.clear());
+        setOnShown(() -> (this.password.getText().isEmpty() ? this.password : this.user).requestFocus());
+        setOnHidden(this.password::clear);
         fill("root", "", false, Optional.empty());
     }
 
@@ -88,7 +83,7 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
     public LoginDialog fill(String user, String password, boolean trustNew, Optional<Path> keyFile) {
         this.keyFile = keyFile;
         setResult(null);
-        header.setText(keyFile.isPresent() ? "SSH login for the routers with the key " + keyFile.get().getFileName()
+        header().setText(keyFile.isPresent() ? "SSH login for the routers with the key " + keyFile.get().getFileName()
                 + " (the passphrase is kept in memory until FleetFlash closes)"
                 : "SSH login for the routers (kept in memory until FleetFlash closes)");
         this.user.setText(user);
@@ -114,11 +109,10 @@ public final class LoginDialog extends Dialog<LoginDialog.Answer> {
 
     /**
      * The work of the dialog's first show, in steps to run one per frame before it is needed (styles, then a layout),
-     * so that the first login asked for does not hold the window. A step does nothing once the dialog was shown: JavaFX
-     * then takes its pane out of its window when it closes, and puts it back at the next show.
+     * so that the first login asked for does not hold the window. A step does nothing while the dialog is showing.
      */
     public List<Runnable> preparation() {
-        return List.of(Frames.beforeFirstShow(this, javafx.scene.Parent::applyCss), Frames.beforeFirstShow(this, root -> {
+        return List.of(beforeShow(javafx.scene.Parent::applyCss), beforeShow(root -> {
             root.resize(root.prefWidth(-1), root.prefHeight(-1));
             root.layout();
         }));

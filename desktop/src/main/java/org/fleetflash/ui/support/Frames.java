@@ -49,18 +49,4 @@ public final class Frames {
             }
         }.start();
     }
-
-    /**
-     * A step of a dialog's preparation ahead of its first show (for {@link #onePerFrame}): runs {@code step} on the
-     * dialog's content while the dialog has not been shown yet, and does nothing afterwards. JavaFX takes a dialog's pane
-     * out of its window when it closes (and puts it back at the next show), and a dialog shown once needs no preparation.
-     */
-    public static Runnable beforeFirstShow(javafx.scene.control.Dialog<?> dialog, java.util.function.Consumer<javafx.scene.Parent> step) {
-        return () -> {
-            Scene scene = dialog.getDialogPane().getScene();
-            if (scene != null && !dialog.isShowing()) {
-                step.accept(scene.getRoot());
-            }
-        };
-    }
 }

@@ -18,7 +18,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
@@ -30,7 +29,6 @@ import javafx.scene.control.cell.CheckBoxTableCell;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.stage.Window;
 import org.fleetflash.core.batch.BatchSettings;
 import org.fleetflash.core.device.SshTarget;
 import org.fleetflash.core.text.Sanitize;
@@ -40,8 +38,8 @@ import org.fleetflash.core.upgrade.ImageFile;
 import org.fleetflash.core.upgrade.Preflight;
 import org.fleetflash.ui.fleet.RouterRow;
 import org.fleetflash.ui.support.ByteSizes;
-import org.fleetflash.ui.support.DialogHeader;
-import org.fleetflash.ui.support.Frames;
+import org.fleetflash.ui.support.Sheet;
+import org.fleetflash.ui.support.SheetHost;
 
 /**
  * The sheet before an upgrade: the image, the layout, and every checked router with its pre-flight (the upgrade's
@@ -49,7 +47,7 @@ import org.fleetflash.ui.support.Frames;
  * touch, and stays disabled while a router still being checked, or one that fails pre-flight, is included. The batch
  * settings (concurrency, canary, failure budget, stage-all-first) are chosen here.
  */
-public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
+public final class ConfirmSheet extends Sheet<ConfirmSheet.Decision> {
 
     /** What the technician confirmed: the routers to upgrade and how. */
     public record Decision(List<RouterRow> routers, BatchSettings settings) {
@@ -133,8 +131,6 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
     private final CheckBox stageAllFirst = new CheckBox("_Stage every router before any reroots");
     private final Label blocker = new Label();
     private final GridPane settings = new GridPane();
-    /** The image and layout of the upgrade, above the table. */
-    private final DialogHeader header;
     /** The table, the blocker and the settings: attached by {@link #preparation()}, or at the latest by {@link #fill}. */
     private final VBox content = new VBox(10);
     /** The batch settings {@link #fill} started from: what the technician did not change. */
@@ -142,15 +138,13 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
 
     /**
      * The window's sheet, empty until {@link #fill} puts an upgrade into it. A window keeps one and shows it again for
-     * every upgrade: JavaFX keeps the styles it matched per scene, so a sheet shown again, or prepared ahead by
-     * {@link #preparation()}, opens without matching the theme's selectors again (ui-bench: a new sheet per upgrade
-     * held the FX thread for 150 to 250 ms at its first show).
+     * every upgrade: it stays styled and laid out in the window, so a sheet shown again, or prepared ahead by
+     * {@link #preparation()}, opens without styling it anew (ui-bench: a new sheet per upgrade held the FX thread for
+     * 150 to 250 ms at its first show).
      */
-    public ConfirmSheet(Window owner) {
-        initOwner(owner);
-        setTitle("Confirm the upgrade");
-        setResizable(true);
-        header = DialogHeader.on(this, "Upgrade with …\n…");
+    public ConfirmSheet(SheetHost host) {
+        super(host, "Confirm the upgrade");
+        header().setText("Upgrade with …\n…");
 
         table.setId("preflightTable");
         table.setEditable(true);
@@ -202,7 +196,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         ButtonType upgrade = new ButtonType("Upgrade", ButtonBar.ButtonData.OK_DONE);
-        getDialogPane().getButtonTypes().setAll(upgrade, ButtonType.CANCEL);
+        setButtons(upgrade, ButtonType.CANCEL);
         Button go = (Button) getDialogPane().lookupButton(upgrade);
         go.setId("confirmUpgrade");
         // as wide as its words: a button bar sizes its buttons alike once, from the words they had then ("Upgrade"), and
@@ -235,7 +229,7 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
         attachAll();
         this.defaults = defaults;
         setResult(null);
-        header.setText("Upgrade with " + Sanitize.line(image.path().getFileName().toString(), 80) + " (" + ByteSizes.human(image.size())
+        header().setText("Upgrade with " + Sanitize.line(image.path().getFileName().toString(), 80) + " (" + ByteSizes.human(image.size())
                 + ", SHA-256 " + image.sha256().substring(0, 16) + "…) onto " + String.join(" + ", layout) + ".\n"
                 + Sanitize.line(image.describe(), 160));
         items.setAll(rows.stream().map(Item::new).toList());
@@ -253,18 +247,19 @@ public final class ConfirmSheet extends Dialog<ConfirmSheet.Decision> {
     /**
      * The work of the sheet's first show done ahead, in steps for the window to run one per frame while the technician
      * does something else, none of them holding the FX thread long: the styles of the sheet's frame, of its table, of its
-     * settings, then layouts with as many sample rows as it shows. The sheet stays hidden and empty. Call on the FX thread.
+     * settings, then layouts with as many sample rows as it shows. The sheet stays hidden and empty; a step does nothing
+     * while it is showing. Call on the FX thread.
      */
     public List<Runnable> preparation() {
-        return List.of(Frames.beforeFirstShow(this, javafx.scene.Parent::applyCss), Frames.beforeFirstShow(this, root -> {
+        return List.of(beforeShow(javafx.scene.Parent::applyCss), beforeShow(root -> {
             attach(table);
             root.applyCss();
-        }), Frames.beforeFirstShow(this, root -> {
+        }), beforeShow(root -> {
             attach(blocker);
             attach(settings);
             root.applyCss();
-        }), Frames.beforeFirstShow(this, root -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false)),
-                Frames.beforeFirstShow(this, root -> sampleRows(root, SHOWN_ROWS_AT_MOST, true)));
+        }), beforeShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false)),
+                beforeShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST, true)));
     }
 
     /**
