@@ -129,6 +129,7 @@ public final class SheetHost {
         focusBefore = scene == null ? null : scene.getFocusOwner();
         backwards = false;
         sheets.getChildren().setAll(sheet.getDialogPane());
+        uncacheViewport();
         open = sheet;
         if (scene != null) {
             parkMnemonics(scene, sheet);
@@ -151,6 +152,23 @@ public final class SheetHost {
             focusBefore.requestFocus();
         }
         focusBefore = null;
+    }
+
+    /**
+     * The layer's scroll pane keeps what it shows as one cached image (JavaFX's {@code ScrollPaneSkin} caches its
+     * viewport): over the whole window, every change in the sheet (a pre-flight answer) then drew the window-sized
+     * image anew, on the FX thread under software rendering (ui-bench: 110 to 120 ms as the sheet opened). Drawn
+     * directly instead. The viewport exists once the scroll pane has been styled.
+     */
+    private void uncacheViewport() {
+        Node viewport = modal.lookup(".viewport");
+        if (viewport == null && modal.getScene() != null) {
+            modal.applyCss(); // its scroll pane's skin, made now
+            viewport = modal.lookup(".viewport");
+        }
+        if (viewport != null && viewport.isCache()) {
+            viewport.setCache(false);
+        }
     }
 
     private void parkMnemonics(Scene scene, Sheet<?> sheet) {
@@ -187,6 +205,7 @@ public final class SheetHost {
         sheets.getChildren().setAll(sheet.getDialogPane());
         try {
             step.accept(sheet.getDialogPane());
+            uncacheViewport();
         } finally {
             sheets.getChildren().clear();
         }
