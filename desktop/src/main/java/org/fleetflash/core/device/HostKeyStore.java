@@ -31,10 +31,6 @@ public interface HostKeyStore {
     String howToForget(SshTarget target);
 
     /**
-     * A sentence fragment telling the user how to trust this router's new key once it is verified, to complete "Verify the
-     * router ..., then ...": by default remove the pin ({@link #howToForget}) and connect again accepting a new key.
-     */
-    /**
      * A sentence fragment telling the user how to pin the key of a router seen for the first time, once its fingerprint
      * is checked, to complete "Compare it with the router's own ..., then ...".
      */
@@ -42,7 +38,11 @@ public interface HostKeyStore {
         return "connect again with --accept-new-host-key to pin it";
     }
 
-        default String howToTrustAgain(SshTarget target) {
+    /**
+     * A sentence fragment telling the user how to trust this router's new key once it is verified, to complete "Verify the
+     * router ..., then ...": by default remove the pin ({@link #howToForget}) and connect again accepting a new key.
+     */
+    default String howToTrustAgain(SshTarget target) {
         return "remove the pin (" + howToForget(target) + ") and connect again with --accept-new-host-key";
     }
 

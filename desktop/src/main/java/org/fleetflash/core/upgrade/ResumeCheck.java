@@ -151,7 +151,7 @@ public final class ResumeCheck {
      * The store for a check past the reroot: a key other than the pinned one is let through for this check alone and
      * remembered, never pinned; everything else is the real store's.
      */
-    private static final class Provisional implements HostKeyStore {
+    static final class Provisional implements HostKeyStore {
         private final HostKeyStore store;
         private volatile java.security.PublicKey pinned;
         private volatile java.security.PublicKey presented;
@@ -178,6 +178,16 @@ public final class ResumeCheck {
         @Override
         public String howToForget(SshTarget target) {
             return store.howToForget(target);
+        }
+
+        @Override
+        public String howToTrustNew(SshTarget target) {
+            return store.howToTrustNew(target); // the window's words in the window, the command line's on it
+        }
+
+        @Override
+        public String howToTrustAgain(SshTarget target) {
+            return store.howToTrustAgain(target);
         }
 
         @Override
