@@ -68,6 +68,8 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     static final Duration LINGER = Duration.ofMillis(100);
 
     private final Connection connection;
+    /** The writer's statements on {@link #connection}, kept for its life. */
+    private final Statements statements;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final AtomicLong failures = new AtomicLong();
@@ -115,6 +117,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         this.lingerNanos = linger.toNanos();
         try {
             connection = db.connect();
+            statements = new Statements(connection);
         } catch (SQLException e) {
             throw new IOException("Cannot open the history " + db.file() + " for writing: " + e.getMessage(), e);
         }
@@ -144,7 +147,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     public void labelBatch(String batchId, String operator, String site, Instant at) {
         enqueue(new Item.Write("label of batch " + batchId, c -> {
             ensureBatch(c, batchId, at);
-            Rows.update(c, "UPDATE batches SET operator = COALESCE(?, operator), site = COALESCE(?, site) WHERE id = ?",
+            statements.update("UPDATE batches SET operator = COALESCE(?, operator), site = COALESCE(?, site) WHERE id = ?",
                     operator, site, batchId);
         }, null, null, false));
     }
@@ -157,12 +160,12 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
     public void resumed(String attemptId, ResumeCheck.Finding finding, Instant at) {
         enqueue(new Item.Write("resume of " + attemptId, c -> {
             for (String line : finding.evidence()) {
-                Rows.update(c, "INSERT INTO transcript_lines (attempt_id, at, phase, level, text) VALUES (?, ?, NULL, ?, ?)", attemptId, at,
+                statements.update("INSERT INTO transcript_lines (attempt_id, at, phase, level, text) VALUES (?, ?, NULL, ?, ?)", attemptId, at,
                         finding.settled() ? "INFO" : "WARNING", Rows.routerText("resume: " + line));
             }
             if (finding.settled()) {
                 boolean failed = !finding.code().success();
-                Rows.update(c, "UPDATE attempts SET outcome = ?, failure_code = ?, failure_message = ?, new_version = COALESCE(?, "
+                statements.update("UPDATE attempts SET outcome = ?, failure_code = ?, failure_message = ?, new_version = COALESCE(?, "
                         + "new_version), ended_at = ?, resumed_at = ? WHERE id = ? AND outcome IS NULL", finding.outcome().get().name(),
                         finding.code().name(), failed ? Rows.routerText(finding.message()) : null,
                         failed ? null : Rows.routerText(finding.firmwareVersion().orElse(null)), at, at, attemptId);
@@ -291,6 +294,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            statements.close();
             try {
                 connection.close();
             } catch (SQLException e) {
@@ -477,7 +481,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         for (Map.Entry<String, Progress> e : progress.entrySet()) {
             Progress p = e.getValue();
             if (p.dirty) {
-                Rows.update(c, "UPDATE attempts SET bytes_downloaded = ?, blocks_written = ?, blocks_unchanged = ?, blocks_failed = ? "
+                statements.update("UPDATE attempts SET bytes_downloaded = ?, blocks_written = ?, blocks_unchanged = ?, blocks_failed = ? "
                         + "WHERE id = ?", p.bytesDownloaded, p.written, p.same, p.failed, e.getKey());
             }
         }
@@ -511,35 +515,35 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         ensureAttempt(c, ref, event.at());
         if (event instanceof UpgradeEvent.PhaseChanged p) {
             closePhase(c, id, p.at());
-            Rows.update(c, "INSERT INTO phase_events (attempt_id, phase, entered_at) VALUES (?, ?, ?)", id, p.to().name(), p.at());
-            Rows.update(c, "UPDATE attempts SET phase = ? WHERE id = ?", p.to().name(), id);
+            statements.update("INSERT INTO phase_events (attempt_id, phase, entered_at) VALUES (?, ?, ?)", id, p.to().name(), p.at());
+            statements.update("UPDATE attempts SET phase = ? WHERE id = ?", p.to().name(), id);
         } else if (event instanceof UpgradeEvent.Probed p) {
             DeviceFacts f = p.facts();
-            Rows.update(c, "UPDATE routers SET hostname = ?, model = ?, architecture = ?, firmware = COALESCE(?, firmware) WHERE id = "
+            statements.update("UPDATE routers SET hostname = ?, model = ?, architecture = ?, firmware = COALESCE(?, firmware) WHERE id = "
                     + "(SELECT router_id FROM attempts WHERE id = ?)", Rows.routerText(f.hostname()), Rows.routerText(f.model()),
                     Rows.routerText(FleetRecords.architectureOf(f)), Rows.routerText(f.firmwareVersion().orElse(null)), id);
-            Rows.update(c, "UPDATE attempts SET old_version = ? WHERE id = ?", Rows.routerText(f.firmwareVersion().orElse(null)), id);
+            statements.update("UPDATE attempts SET old_version = ? WHERE id = ?", Rows.routerText(f.firmwareVersion().orElse(null)), id);
             // just reached over the LAN: the neighbour table knows its MAC now, if it is on this computer's link
             Optional<String> mac = macOf(ref.router().host());
             if (mac.isPresent()) {
-                Rows.update(c, "UPDATE routers SET mac = ? WHERE id = (SELECT router_id FROM attempts WHERE id = ?)", mac.get(), id);
+                statements.update("UPDATE routers SET mac = ? WHERE id = (SELECT router_id FROM attempts WHERE id = ?)", mac.get(), id);
             }
         } else if (event instanceof UpgradeEvent.Planned p) {
-            Rows.update(c, "UPDATE attempts SET image_forced = ? WHERE id = ?", p.imageForced(), id);
+            statements.update("UPDATE attempts SET image_forced = ? WHERE id = ?", p.imageForced(), id);
             p.image().ifPresent(info -> describeImage(c, id, info));
         } else if (event instanceof UpgradeEvent.BackedUp b) {
-            Rows.update(c, "UPDATE attempts SET backup_dir = ? WHERE id = ?", b.directory().toString(), id);
+            statements.update("UPDATE attempts SET backup_dir = ? WHERE id = ?", b.directory().toString(), id);
             for (UpgradeEvent.PartitionBackup part : b.partitions()) {
-                Rows.update(c, "INSERT INTO partition_backups (attempt_id, partition, file, size, sha256) VALUES (?, ?, ?, ?, ?)",
+                statements.update("INSERT INTO partition_backups (attempt_id, partition, file, size, sha256) VALUES (?, ?, ?, ?, ?)",
                         id, Rows.routerText(part.partition()), part.file().toString(), part.size(), part.sha256());
             }
         } else if (event instanceof UpgradeEvent.Returned r) {
             String found = Rows.routerText(r.firmwareVersion().orElse(null));
-            Rows.update(c, "UPDATE attempts SET new_version = ? WHERE id = ?", found, id);
-            Rows.update(c, "UPDATE routers SET firmware = COALESCE(?, firmware) WHERE id = (SELECT router_id FROM attempts WHERE id = ?)",
+            statements.update("UPDATE attempts SET new_version = ? WHERE id = ?", found, id);
+            statements.update("UPDATE routers SET firmware = COALESCE(?, firmware) WHERE id = (SELECT router_id FROM attempts WHERE id = ?)",
                     found, id);
         } else if (event instanceof UpgradeEvent.Note n) {
-            Rows.update(c, "INSERT INTO transcript_lines (attempt_id, at, phase, level, text) VALUES (?, ?, ?, ?, ?)", id, n.at(),
+            statements.update("INSERT INTO transcript_lines (attempt_id, at, phase, level, text) VALUES (?, ?, ?, ?, ?)", id, n.at(),
                     n.phase() == null ? null : n.phase().name(), n.level().name(), Rows.routerText(n.text()));
         } else if (event instanceof UpgradeEvent.Finished f) {
             finishAttempt(c, f);
@@ -561,7 +565,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         long router = Rows.routerId(c, ref.router().host(), ref.router().port(), s.at());
         Long image = imageId(c, s.image(), s.at());
         Integer tryNumber = nextTry.remove(ref.batchId() + " " + ref.router().hostPort());
-        Rows.update(c, "INSERT INTO attempts (id, batch_id, router_id, image_id, image_path, layout, started_at, try_number, "
+        statements.update("INSERT INTO attempts (id, batch_id, router_id, image_id, image_path, layout, started_at, try_number, "
                 + "host_key_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", ref.attemptId(), ref.batchId(),
                 router, image, s.image().toString(), String.join(",", s.layout()), s.at(), tryNumber == null ? 1 : tryNumber,
                 ref.router().hostKey().orElse(null));
@@ -569,26 +573,25 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
 
     /** An event of an attempt whose start was not seen (the writer joined late): the attempt is recorded from it. */
     private void ensureAttempt(Connection c, AttemptRef ref, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM attempts WHERE id = ?")) {
-            ps.setString(1, ref.attemptId());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
+        PreparedStatement known = statements.prepared("SELECT 1 FROM attempts WHERE id = ?");
+        known.setString(1, ref.attemptId());
+        try (ResultSet rs = known.executeQuery()) {
+            if (rs.next()) {
+                return;
             }
         }
         ensureBatch(c, ref.batchId(), at);
         long router = Rows.routerId(c, ref.router().host(), ref.router().port(), at);
-        Rows.update(c, "INSERT INTO attempts (id, batch_id, router_id, started_at) VALUES (?, ?, ?, ?)", ref.attemptId(),
+        statements.update("INSERT INTO attempts (id, batch_id, router_id, started_at) VALUES (?, ?, ?, ?)", ref.attemptId(),
                 ref.batchId(), router, at);
     }
 
-    private static void ensureBatch(Connection c, String batchId, Instant at) throws SQLException {
-        Rows.update(c, "INSERT INTO batches (id, started_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", batchId, at);
+    private void ensureBatch(Connection c, String batchId, Instant at) throws SQLException {
+        statements.update("INSERT INTO batches (id, started_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", batchId, at);
     }
 
-    private static void closePhase(Connection c, String attemptId, Instant at) throws SQLException {
-        Rows.update(c, "UPDATE phase_events SET left_at = ?, duration_ms = MAX(0, ? - entered_at) WHERE attempt_id = ? AND left_at IS NULL",
+    private void closePhase(Connection c, String attemptId, Instant at) throws SQLException {
+        statements.update("UPDATE phase_events SET left_at = ?, duration_ms = MAX(0, ? - entered_at) WHERE attempt_id = ? AND left_at IS NULL",
                 at, at.toEpochMilli(), attemptId);
     }
 
@@ -601,7 +604,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         long same = r.same() >= 0 ? r.same() : p == null ? 0 : p.same;
         long bytes = Math.max(r.bytesDownloaded(), p == null ? 0 : p.bytesDownloaded);
         boolean failed = !r.code().success();
-        Rows.update(c, "UPDATE attempts SET ended_at = ?, phase = COALESCE(?, phase), outcome = ?, failure_code = ?, failure_message = ?, "
+        statements.update("UPDATE attempts SET ended_at = ?, phase = COALESCE(?, phase), outcome = ?, failure_code = ?, failure_message = ?, "
                 + "bytes_downloaded = ?, blocks_written = ?, blocks_unchanged = ?, blocks_failed = ?, image_forced = ?, "
                 + "host_key_fingerprint = COALESCE(?, host_key_fingerprint), backup_dir = COALESCE(?, backup_dir), duration_ms = ?, "
                 // a router already up to date runs the image's version: its new version is its old one, not unknown
@@ -615,9 +618,9 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         }
     }
 
-    private static void describeImage(Connection c, String attemptId, ImageInfo info) {
+    private void describeImage(Connection c, String attemptId, ImageInfo info) {
         try {
-            Rows.update(c, "UPDATE images SET format = ?, version = COALESCE(?, version) WHERE id = (SELECT image_id FROM attempts WHERE id = ?)",
+            statements.update("UPDATE images SET format = ?, version = COALESCE(?, version) WHERE id = (SELECT image_id FROM attempts WHERE id = ?)",
                     info.format().name(), Rows.routerText(info.version().orElse(null)), attemptId);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot record the image's format: " + e.getMessage(), e);
@@ -636,7 +639,7 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
             LOG.warn("Cannot read the image {} to record its digest: {}", image, e.getMessage());
             return null;
         }
-        Rows.update(c, "INSERT INTO images (file_name, size, sha256, first_used) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+        statements.update("INSERT INTO images (file_name, size, sha256, first_used) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                 String.valueOf(image.getFileName()), d.size(), d.sha256(), at);
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM images WHERE sha256 = ?")) {
             ps.setString(1, d.sha256());
@@ -652,15 +655,15 @@ public final class HistoryWriter implements BatchListener, AutoCloseable {
         ensureBatch(c, id, event.at());
         if (event instanceof BatchEvent.Started s) {
             BatchSettings b = s.settings();
-            Rows.update(c, "UPDATE batches SET started_at = ?, router_count = ?, concurrency = ?, canary = ?, max_failures = ?, "
+            statements.update("UPDATE batches SET started_at = ?, router_count = ?, concurrency = ?, canary = ?, max_failures = ?, "
                     + "stage_all_first = ?, retries = ?, staging_deadline_s = ? WHERE id = ?", s.at(), s.routers().size(), b.concurrency(),
                     b.canary(), b.maxFailures(), b.stageAllFirst(), b.retries(), b.stagingDeadline().toSeconds(), id);
         } else if (event instanceof BatchEvent.Halted h) {
-            Rows.update(c, "UPDATE batches SET halted_reason = ? WHERE id = ?", Rows.routerText(h.reason()), id);
+            statements.update("UPDATE batches SET halted_reason = ? WHERE id = ?", Rows.routerText(h.reason()), id);
         } else if (event instanceof BatchEvent.Retrying r) {
             nextTry.put(id + " " + r.router().hostPort(), r.attempt());
         } else if (event instanceof BatchEvent.Finished f) {
-            Rows.update(c, "UPDATE batches SET ended_at = ? WHERE id = ?", f.at(), id);
+            statements.update("UPDATE batches SET ended_at = ? WHERE id = ?", f.at(), id);
         }
     }
 

@@ -83,19 +83,24 @@ final class Rows {
     /** Runs {@code sql} with {@code args} (null becomes SQL NULL); returns the rows changed. */
     static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                Object a = args[i];
-                if (a == null) {
-                    ps.setNull(i + 1, Types.NULL);
-                } else if (a instanceof Instant t) {
-                    ps.setLong(i + 1, t.toEpochMilli());
-                } else if (a instanceof Boolean b) {
-                    ps.setInt(i + 1, b ? 1 : 0);
-                } else {
-                    ps.setObject(i + 1, a);
-                }
-            }
+            bind(ps, args);
             return ps.executeUpdate();
+        }
+    }
+
+    /** Sets the parameters of {@code ps} to {@code args}: null as SQL NULL, an instant as epoch milliseconds, a boolean as 0/1. */
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else if (a instanceof Instant t) {
+                ps.setLong(i + 1, t.toEpochMilli());
+            } else if (a instanceof Boolean b) {
+                ps.setInt(i + 1, b ? 1 : 0);
+            } else {
+                ps.setObject(i + 1, a);
+            }
         }
     }
 }
