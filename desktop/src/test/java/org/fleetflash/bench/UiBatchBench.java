@@ -196,7 +196,7 @@ public final class UiBatchBench {
 
         mark("pre-flight");
         Platform.runLater(() -> ((Button) find("#upgradeButton").orElseThrow()).fire()); // returns when the sheet closes
-        waitUntil("the login or the confirmation sheet", STEP, () -> window.confirmSheet().isPresent() || find("#loginOk").isPresent());
+        waitUntil("the login or the confirmation sheet", STEP, () -> window.confirmSheet().isPresent() || window.openLogin().isPresent());
         if (onFx(() -> window.confirmSheet().isEmpty())) {
             onFx(() -> {
                 ((TextField) find("#userField").orElseThrow()).setText(user);

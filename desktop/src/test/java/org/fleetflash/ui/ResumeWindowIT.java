@@ -103,7 +103,7 @@ class ResumeWindowIT {
             }
         }));
         robot.clickOn("#resumeButton");
-        waitFor(() -> robot.lookup("#loginOk").tryQuery().isPresent());
+        waitFor(() -> window.openLogin().isPresent());
         robot.clickOn("#loginOk");
         waitFor(120, () -> row.statusProperty().get().endsWith("(checked after the interruption)"));
         assertThat(whileChecking).containsExactly("#upgradeButton disabled", "#retryButton disabled", "#resumeButton disabled");

@@ -340,7 +340,7 @@ class SettingsWindowIT {
         });
         robot.press(KeyCode.CONTROL, KeyCode.P).release(KeyCode.P, KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(robot.lookup("#passwordField").tryQuery()).as("the login is asked for").isPresent();
+        assertThat(window.openLogin()).as("the login is asked for").isPresent();
         fill.accept(robot);
         robot.interact(() -> robot.lookup("#trustNewHostKeys").queryAs(CheckBox.class).setSelected(true));
         robot.clickOn("#loginOk");

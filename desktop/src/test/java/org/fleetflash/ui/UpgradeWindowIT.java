@@ -104,7 +104,7 @@ class UpgradeWindowIT {
         TableView<RouterRow> table = fleetTable(robot);
         robot.interact(() -> table.getItems().forEach(r -> r.checkedProperty().set(rows.contains(r))));
         robot.clickOn("#upgradeButton");
-        waitFor(() -> window.confirmSheet().isPresent() || robot.lookup("#loginOk").tryQuery().isPresent());
+        waitFor(() -> window.confirmSheet().isPresent() || window.openLogin().isPresent());
         if (window.confirmSheet().isEmpty()) {
             // the first action of a session asks for the login (pre-filled only when a demo router is among the rows)
             javafx.scene.control.PasswordField password = robot.lookup("#passwordField").queryAs(javafx.scene.control.PasswordField.class);

@@ -139,7 +139,7 @@ class UserGuideScreenshotsIT {
         robot.clickOn("#chooseImageButton");
         FleetWindowIT.waitFor(() -> window.upgrades().imageProperty().get() != null);
         robot.clickOn("#upgradeButton");
-        FleetWindowIT.waitFor(() -> window.confirmSheet().isPresent() || robot.lookup("#loginOk").tryQuery().isPresent());
+        FleetWindowIT.waitFor(() -> window.confirmSheet().isPresent() || window.openLogin().isPresent());
         if (window.confirmSheet().isEmpty()) {
             robot.clickOn("#loginOk");
         }

@@ -115,6 +115,6 @@ public final class LoginDialog extends Sheet<LoginDialog.Answer> {
         return List.of(beforeShow(javafx.scene.Parent::applyCss), beforeShow(root -> {
             root.resize(root.prefWidth(-1), root.prefHeight(-1));
             root.layout();
-        }));
+        }), preparedFully());
     }
 }

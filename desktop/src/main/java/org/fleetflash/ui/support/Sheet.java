@@ -31,7 +31,7 @@ public class Sheet<R> {
     private final DialogHeader header;
     private Function<ButtonType, R> resultConverter = b -> null;
     private R result;
-    private boolean showing;
+    private volatile boolean showing;
     /** Whether {@link #showAndWait} waits in a nested event loop for this sheet to close. */
     private boolean waiting;
     private Runnable onShown = () -> { };
@@ -87,7 +87,7 @@ public class Sheet<R> {
         return showing;
     }
 
-    /** Runs once the sheet is in its window (after its first frame is laid out: see {@link SheetHost}). */
+    /** Runs each time the sheet has opened in its window, before its first frame is drawn. */
     public final void setOnShown(Runnable r) {
         this.onShown = Objects.requireNonNull(r, "r");
     }
@@ -159,12 +159,22 @@ public class Sheet<R> {
 
     /**
      * A step of the sheet's preparation ahead of its first show (for {@link Frames#onePerFrame}): runs {@code step} on
-     * the sheet's pane in its window, unseen, while the sheet is not showing; does nothing while it is.
+     * the sheet's pane in its window, unseen, while the sheet is not showing; does nothing while it is. The last step of
+     * a preparation is {@link #preparedFully}.
      */
     protected final Runnable beforeShow(Consumer<Parent> step) {
         return () -> {
             if (!showing) {
                 host.prepare(this, step);
+            }
+        };
+    }
+
+    /** The last step of the sheet's preparation: its pane leaves the window (nothing while it is showing). */
+    protected final Runnable preparedFully() {
+        return () -> {
+            if (!showing) {
+                host.prepared(this);
             }
         };
     }

@@ -3,7 +3,6 @@ package org.fleetflash.ui.support;
 import atlantafx.base.controls.ModalPane;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import javafx.scene.Node;
 import javafx.scene.Parent;
@@ -109,11 +108,6 @@ public final class SheetHost {
         });
     }
 
-    /** The sheet open now. */
-    public Optional<Sheet<?>> openSheet() {
-        return Optional.ofNullable(open);
-    }
-
     /** Closes the open sheet without an answer, if one is open (the window closes). */
     public void cancelOpen() {
         if (open != null) {
@@ -195,19 +189,25 @@ public final class SheetHost {
     }
 
     /**
-     * Runs a preparation step on {@code sheet}'s pane in the window's scene, unseen (the layer is hidden), then takes it
-     * out again; does nothing while a sheet is open.
+     * Runs a preparation step on {@code sheet}'s pane in the window's scene, unseen (the layer is hidden); does nothing
+     * while a sheet is open. The pane stays in the scene for the steps after it (each step taking it in anew would
+     * style it anew) until {@link #prepared} or another sheet's preparation or opening takes it out.
      */
     void prepare(Sheet<?> sheet, Consumer<Parent> step) {
         if (open != null || modal.getScene() == null) {
             return;
         }
-        sheets.getChildren().setAll(sheet.getDialogPane());
-        try {
-            step.accept(sheet.getDialogPane());
-            uncacheViewport();
-        } finally {
-            sheets.getChildren().clear();
+        if (sheets.getChildren().size() != 1 || sheets.getChildren().get(0) != sheet.getDialogPane()) {
+            sheets.getChildren().setAll(sheet.getDialogPane());
+        }
+        step.accept(sheet.getDialogPane());
+        uncacheViewport();
+    }
+
+    /** Ends {@code sheet}'s preparation: its pane leaves the window until it opens. */
+    void prepared(Sheet<?> sheet) {
+        if (open == null) {
+            sheets.getChildren().remove(sheet.getDialogPane());
         }
     }
 }

@@ -247,8 +247,9 @@ public final class ConfirmSheet extends Sheet<ConfirmSheet.Decision> {
     /**
      * The work of the sheet's first show done ahead, in steps for the window to run one per frame while the technician
      * does something else, none of them holding the FX thread long: the styles of the sheet's frame, of its table, of its
-     * settings, then layouts with as many sample rows as it shows. The sheet stays hidden and empty; a step does nothing
-     * while it is showing. Call on the FX thread.
+     * settings, then layouts with more and more sample rows, up to as many as it shows (a quarter more per step: all at
+     * once held the window for over 100 ms under load). The sheet stays hidden and empty; a step does nothing while it is
+     * showing. Call on the FX thread.
      */
     public List<Runnable> preparation() {
         return List.of(beforeShow(javafx.scene.Parent::applyCss), beforeShow(root -> {
@@ -258,8 +259,10 @@ public final class ConfirmSheet extends Sheet<ConfirmSheet.Decision> {
             attach(blocker);
             attach(settings);
             root.applyCss();
-        }), beforeShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false)),
-                beforeShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST, true)));
+        }), beforeShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST / 4, false)),
+                beforeShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST / 2, false)),
+                beforeShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST * 3 / 4, false)),
+                beforeShow(root -> sampleRows(root, SHOWN_ROWS_AT_MOST, true)), preparedFully());
     }
 
     /**
