@@ -153,7 +153,7 @@ public final class ConfirmSheet extends Sheet<ConfirmSheet.Decision> {
         include.setCellValueFactory(f -> f.getValue().includeProperty());
         include.setCellFactory(CheckBoxTableCell.forTableColumn(include));
         include.setEditable(true);
-        include.setPrefWidth(70);
+        include.setPrefWidth(80);
         TableColumn<Item, String> router = new TableColumn<>("Router");
         router.setCellValueFactory(f -> new javafx.beans.property.ReadOnlyStringWrapper(name(f.getValue().row())));
         router.setPrefWidth(250);
