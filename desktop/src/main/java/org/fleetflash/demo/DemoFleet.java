@@ -139,7 +139,7 @@ public final class DemoFleet implements AutoCloseable {
         byte[] whole = SimImage.bytes(wdr, NEW_VERSION, wdr.spanEnd() - wdr.spanStart());
         java.nio.file.Files.write(large, java.util.Arrays.copyOf(whole, whole.length + TOO_LARGE_BY));
         return List.of(new DemoImage(fits, "for the three TL-WDR3600 (the stripped one has no tmpfs and refuses it)"),
-                new DemoImage(other, "for the generic 16 MiB router: the TL-WDR3600 refuse it, its kernel is built for another chip"),
+                new DemoImage(other, "for the generic 16 MiB router: the TL-WDR3600s refuse it, its kernel is built for another chip"),
                 new DemoImage(arm, "for an ARM board: every router of the demo (MIPS) refuses it"),
                 new DemoImage(large, "too large for a TL-WDR3600's flash: every router refuses it"));
     }

@@ -92,8 +92,13 @@ public final class Sandbox implements AutoCloseable {
                 throw new IOException("Existing " + flash + " has " + size + " bytes but profile " + profile.name()
                         + " needs " + profile.flashSize() + ": delete the router's directory to start it afresh");
             }
+            if (SimImage.givesOldKernelTheBoardsAddresses(profile, dir, flash)) {
+                LOG.info("Router {}: its flash, made by an earlier simulator, has its kernel at the board's load address now",
+                        routerName);
+            }
         } else {
             Files.write(flash, initialFlash(profile, routerName));
+            SimImage.markFlashFormat(dir);
             LOG.info("Created flash of router {} with firmware {}", routerName, profile.firmwareVersion());
         }
         byte[] contents = Files.readAllBytes(flash);

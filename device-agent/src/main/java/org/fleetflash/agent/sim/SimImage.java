@@ -187,6 +187,52 @@ public final class SimImage {
         return out;
     }
 
+    /**
+      * Where every simulated kernel was loaded before profiles had {@code boot.kernel_load} and {@code boot.kernel_entry}:
+      * the addresses of FreeBSD's AR71xx-AR934x kernels, for every board.
+      */
+    static final long FORMER_LOAD_ADDRESS = 0x80050000L;
+    static final long FORMER_ENTRY_POINT = 0x80050100L;
+    /** Beside a router's flash.bin: written by a simulator whose kernels carry their board's load address. */
+    static final String FLASH_FORMAT_FILE = "flash.format";
+    private static final String FLASH_FORMAT = "kernel-addresses-per-board\n";
+
+    /** Records that the router's flash was made by this simulator (its kernels carry their board's addresses). */
+    static void markFlashFormat(Path routerDir) throws IOException {
+        Files.writeString(routerDir.resolve(FLASH_FORMAT_FILE), FLASH_FORMAT);
+    }
+
+    /**
+      * Brings a router's flash made by an earlier simulator up to date, once: that simulator wrote every board's kernel
+      * with the AR71xx addresses, and a board whose kernels load elsewhere ({@code generic-16m}) would now hang after
+      * "Starting kernel ..." on the image it was given as its own. Such a kernel (old addresses, header intact) gets the
+      * board's addresses; any other flash is left as it is. Then, or for a flash of this simulator, nothing is done.
+      *
+      * @return whether the kernel's header was rewritten
+      */
+    static boolean givesOldKernelTheBoardsAddresses(Profile p, Path routerDir, Path flashFile) throws IOException {
+        if (Files.exists(routerDir.resolve(FLASH_FORMAT_FILE))) {
+            return false;
+        }
+        boolean rewritten = false;
+        if (p.kernelLoadAddress() != FORMER_LOAD_ADDRESS || p.kernelEntryPoint() != FORMER_ENTRY_POINT) {
+            byte[] flash = Files.readAllBytes(flashFile);
+            int start = (int) p.spanStart();
+            byte[] head = Arrays.copyOfRange(flash, start, Math.min(flash.length, start + 4096));
+            int at = start + TpLinkHeader.parse(head).map(h -> (int) h.kernelOffset()).orElse(0);
+            UImageHeader h = UImageHeader.parse(flash, at).orElse(null);
+            if (h != null && h.headerCrcOk() && h.loadAddress() == FORMER_LOAD_ADDRESS && h.entryPoint() == FORMER_ENTRY_POINT) {
+                UImageHeader moved = new UImageHeader(0, true, h.time(), h.dataSize(), p.kernelLoadAddress(), p.kernelEntryPoint(),
+                        h.dataCrc(), h.os(), h.arch(), h.type(), h.compression(), h.name());
+                System.arraycopy(moved.toBytes(), 0, flash, at, HEADER_SIZE);
+                Files.write(flashFile, flash);
+                rewritten = true;
+            }
+        }
+        markFlashFormat(routerDir);
+        return rewritten;
+    }
+
     /** A copy of {@code image} with one bit of its U-Boot header's name flipped: the header CRC no longer matches. */
     public static byte[] withCorruptHeader(byte[] image) {
         byte[] out = image.clone();

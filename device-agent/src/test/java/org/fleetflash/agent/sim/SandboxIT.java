@@ -108,6 +108,45 @@ class SandboxIT {
     }
 
     @Test
+    void aFlashFromAnEarlierSimulatorBootsOnceItsKernelHasTheBoardsAddressesAndIsNotChangedAgain() throws Exception {
+        // until profiles had boot.kernel_load, the simulator built every board's kernel at 0x80050000: a 16 MiB board
+        // kept from then would now hang after "Starting kernel ..." on the image it was given as its own
+        Profile g16 = Profile.load("generic-16m").unthrottled();
+        Path r1 = dir.resolve("r1");
+        try (Sandbox sb = Sandbox.create(r1, g16, Shell.DASH, "r1")) {
+            assertThat(sb.bootVersion()).contains(g16.firmwareVersion());
+        }
+        withKernelAt(r1.resolve("flash.bin"), g16, 0x80050000L, 0x80050100L);
+        Files.delete(r1.resolve("flash.format"));
+
+        try (Sandbox sb = Sandbox.create(r1, g16, Shell.DASH, "r1")) {
+            assertThat(sb.bootVersion()).as(String.join("\n", sb.bootConsole())).contains(g16.firmwareVersion());
+            assertThat(kernelOf(r1.resolve("flash.bin"), g16).loadAddress()).isEqualTo(0x80001000L);
+        }
+
+        // a flash of this simulator is what it is: a kernel for another chip written to it (forced) stays dead
+        withKernelAt(r1.resolve("flash.bin"), g16, 0x80050000L, 0x80050100L);
+        try (Sandbox sb = Sandbox.create(r1, g16, Shell.DASH, "r1")) {
+            assertThat(sb.bootVersion()).isEmpty();
+            assertThat(sb.bootConsole()).contains("Starting kernel ...");
+        }
+    }
+
+    private static org.fleetflash.agent.image.UImageHeader kernelOf(Path flash, Profile p) throws Exception {
+        return org.fleetflash.agent.image.UImageHeader.parse(Files.readAllBytes(flash), (int) p.spanStart()).orElseThrow();
+    }
+
+    /** Rewrites the kernel header of the flash's span with these addresses (header CRC right, data untouched). */
+    private static void withKernelAt(Path flash, Profile p, long load, long entry) throws Exception {
+        byte[] f = Files.readAllBytes(flash);
+        org.fleetflash.agent.image.UImageHeader h = kernelOf(flash, p);
+        org.fleetflash.agent.image.UImageHeader moved = new org.fleetflash.agent.image.UImageHeader(0, true, h.time(), h.dataSize(),
+                load, entry, h.dataCrc(), h.os(), h.arch(), h.type(), h.compression(), h.name());
+        System.arraycopy(moved.toBytes(), 0, f, (int) p.spanStart(), org.fleetflash.agent.image.UImageHeader.SIZE);
+        Files.write(flash, f);
+    }
+
+    @Test
     void refusesAFlashOfAnotherSize() throws Exception {
         try (Sandbox sb = Sandbox.create(dir.resolve("r1"), Profile.load("tl-wdr3600"), Shell.DASH, "r1")) {
             assertThat(sb.flashFile()).exists();
