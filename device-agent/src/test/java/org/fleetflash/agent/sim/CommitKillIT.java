@@ -81,8 +81,9 @@ class CommitKillIT {
         }
         // the hangup reaches the session's processes; the detached commit lives on
         await().atMost(Duration.ofSeconds(15)).until(() -> agentProcesses("commit").isEmpty());
-        // seen through /proc, which a loaded machine may answer without a process's arguments for a moment (one full
-        // run under a load average of 17 saw none): asked again for a few seconds, as a process that died stays gone
+        // seen through /proc: asked again for a few seconds, as a process that died stays gone (two full runs saw none:
+        // the simulated sshd had killed it, having read the session's pipes off the JDK's spawn helper, see
+        // SandboxCommand.sessionPipesOf)
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(agentProcesses("commit-run")).as("the detached commit survives the hangup").hasSize(1));
     }
