@@ -102,7 +102,8 @@ final class SandboxCommand implements Command {
         LOG.debug("{}: exec {}", routerName, commandText);
         Process p = pb.start();
         process = p;
-        sessionPipes = sessionPipesOf(p);
+        // read while the command starts; should none be readable, holdsSessionPipe takes no process for the session's
+        sessionPipes = pipesOf(p.pid());
         Thread stdout = pump("out", p.getInputStream(), out, false);
         Thread stderr = pump("err", p.getErrorStream(), err, false);
         Thread stdin = pump("in", in, p.getOutputStream(), true);
@@ -241,33 +242,9 @@ final class SandboxCommand implements Command {
 
     private boolean holdsSessionPipe(long pid) {
         Set<String> pipes = sessionPipes;
-        // pipes not known: nothing but the command's shell is taken for the session's (a real sshd kills nothing; a
-        // detached process, such as the agent's commit, must never be killed for a guess)
+        // no pipe known: nothing but the command's shell is taken for the session's (a real sshd kills nothing, and a
+        // detached process such as the agent's commit was killed when every descendant was taken for the session's)
         return !pipes.isEmpty() && !Collections.disjoint(pipes, openFiles(pid));
-    }
-
-    /**
-     * The session's pipes as the command's process holds them on its standard streams. The JDK starts a command through
-     * a helper (jspawnhelper) that puts the pipes on the standard streams just before it runs the command: read at once,
-     * /proc may still show the helper's own streams, and on a loaded machine it did (the agent's detached commit was
-     * then taken for the session's and killed). So the helper is waited out, at most 2 s.
-     */
-    private static Set<String> sessionPipesOf(Process p) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (p.isAlive() && System.nanoTime() < end) {
-            boolean helper = p.info().command().map(c -> c.endsWith("jspawnhelper")).orElse(true);
-            Set<String> pipes = pipesOf(p.pid());
-            if (!helper && pipes.size() == 3) {
-                return pipes;
-            }
-            try {
-                Thread.sleep(2); // polling the process's start, bounded above
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return p.isAlive() ? pipesOf(p.pid()) : Set.of();
     }
 
     /** The pipes among the standard streams of process {@code pid}. */

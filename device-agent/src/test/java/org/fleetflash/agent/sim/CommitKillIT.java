@@ -81,11 +81,20 @@ class CommitKillIT {
         }
         // the hangup reaches the session's processes; the detached commit lives on
         await().atMost(Duration.ofSeconds(15)).until(() -> agentProcesses("commit").isEmpty());
-        // seen through /proc: asked again for a few seconds, as a process that died stays gone (two full runs saw none:
-        // the simulated sshd had killed it, having read the session's pipes off the JDK's spawn helper, see
-        // SandboxCommand.sessionPipesOf)
+        // seen through /proc: asked again for a few seconds, as a process that died stays gone (two full runs under load
+        // saw none; see the simulated sshd's hang-up, SandboxCommand.holdsSessionPipe)
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(agentProcesses("commit-run")).as("the detached commit survives the hangup").hasSize(1));
+                assertThat(agentProcesses("commit-run")).as("the detached commit survives the hangup; its log:%n%s", commitLog())
+                        .hasSize(1));
+    }
+
+    /** The commit's own log on the router, for a failure's message. */
+    private String commitLog() {
+        try {
+            return Files.readString(bench.home().resolve("commit.log"));
+        } catch (java.io.IOException e) {
+            return "(none: " + e.getMessage() + ")";
+        }
     }
 
     /** The router as a technician would check it: root pointer, watchdogd, memory disks, files. */
