@@ -76,6 +76,11 @@ class CommitKillIT {
     private void cutCommitAt(Faults.Pause point) throws Exception {
         try (UpgradeBench.LiveSsh commit = bench.sshStart(bench.agentCommand("commit"))) {
             Faults.awaitPaused(bench.router, point, Duration.ofSeconds(30));
+            // the commit is cut once it has detached: its watchdogd may have paused before the commit asked it to stop.
+            // All simulated routers share the host's process numbers, and in full runs (pid_max 32768, thousands of
+            // stand-ins) another test's router signalled a watchdogd whose number had passed to this router's: the pause
+            // came while this commit had not started its detached part (no commit.log yet), and the cut ended it
+            await().atMost(Duration.ofSeconds(30)).until(() -> !agentProcesses("commit-run").isEmpty());
             assertThat(agentProcesses("commit")).as("the session's commit runs").isNotEmpty();
             commit.cut();
         }
