@@ -151,43 +151,12 @@ public final class ResumeCheck {
      * The store for a check past the reroot: a key other than the pinned one is let through for this check alone and
      * remembered, never pinned; everything else is the real store's.
      */
-    static final class Provisional implements HostKeyStore {
-        private final HostKeyStore store;
+    static final class Provisional extends org.fleetflash.core.device.ForwardingHostKeyStore {
         private volatile java.security.PublicKey pinned;
         private volatile java.security.PublicKey presented;
 
         Provisional(HostKeyStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public Optional<java.security.PublicKey> pinned(SshTarget target) throws IOException {
-            return store.pinned(target);
-        }
-
-        @Override
-        public java.security.PublicKey pinIfAbsent(SshTarget target, java.security.PublicKey key) throws IOException {
-            return store.pinIfAbsent(target, key);
-        }
-
-        @Override
-        public boolean forget(SshTarget target) throws IOException {
-            return store.forget(target);
-        }
-
-        @Override
-        public String howToForget(SshTarget target) {
-            return store.howToForget(target);
-        }
-
-        @Override
-        public String howToTrustNew(SshTarget target) {
-            return store.howToTrustNew(target); // the window's words in the window, the command line's on it
-        }
-
-        @Override
-        public String howToTrustAgain(SshTarget target) {
-            return store.howToTrustAgain(target);
+            super(store);
         }
 
         @Override

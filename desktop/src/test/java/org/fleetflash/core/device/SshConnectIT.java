@@ -514,27 +514,17 @@ class SshConnectIT {
 
     /** {@code store}, with {@code before} run ahead of each lookup and pin. */
     private static HostKeyStore around(HostKeyStore store, BeforeCall before) {
-        return new HostKeyStore() {
+        return new ForwardingHostKeyStore(store) {
             @Override
             public Optional<PublicKey> pinned(SshTarget target) throws IOException {
                 before.run("pinned");
-                return store.pinned(target);
+                return super.pinned(target);
             }
 
             @Override
             public PublicKey pinIfAbsent(SshTarget target, PublicKey key) throws IOException {
                 before.run("pinIfAbsent");
-                return store.pinIfAbsent(target, key);
-            }
-
-            @Override
-            public boolean forget(SshTarget target) throws IOException {
-                return store.forget(target);
-            }
-
-            @Override
-            public String howToForget(SshTarget target) {
-                return store.howToForget(target);
+                return super.pinIfAbsent(target, key);
             }
         };
     }
