@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
-import java.util.Optional;
-import org.fleetflash.core.device.HostKeyStore;
+import org.fleetflash.core.device.WordedHostKeyStore;
 import org.fleetflash.core.device.SshTarget;
 import org.junit.jupiter.api.Test;
 
@@ -16,47 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class ResumeHostKeysTest {
 
-    /** A store with words of its own, as the window's history store has them. */
-    private static final class Worded implements HostKeyStore {
-        PublicKey pinnedKey;
-
-        @Override
-        public Optional<PublicKey> pinned(SshTarget target) {
-            return Optional.ofNullable(pinnedKey);
-        }
-
-        @Override
-        public PublicKey pinIfAbsent(SshTarget target, PublicKey key) {
-            if (pinnedKey == null) {
-                pinnedKey = key;
-            }
-            return pinnedKey;
-        }
-
-        @Override
-        public boolean forget(SshTarget target) {
-            return pinnedKey != null;
-        }
-
-        @Override
-        public String howToForget(SshTarget target) {
-            return "right-click it and choose Forget host key";
-        }
-
-        @Override
-        public String howToTrustNew(SshTarget target) {
-            return "press Probe again with Trust ticked";
-        }
-
-        @Override
-        public String howToTrustAgain(SshTarget target) {
-            return "forget its key, then press Probe again with Trust ticked";
-        }
-    }
-
     @Test
     void everyAdviceIsTheRealStoresAndAChangedKeyIsRememberedNotPinned() throws Exception {
-        Worded store = new Worded();
+        WordedHostKeyStore store = new WordedHostKeyStore();
         SshTarget t = new SshTarget("127.0.0.1", 2222);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         PublicKey old = g.generateKeyPair().getPublic();
